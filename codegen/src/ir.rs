@@ -1,0 +1,199 @@
+//! Lowers the [`Model`] to the Rust items it needs: structs, fields, their types and presence.
+//!
+//! This is where the contract becomes Rust: a required field is a plain value, a nullable one a
+//! `Nullable`, an optional non-nullable one an `Option`; integers are `i64`, date-times keep
+//! their text, a value of any type is a `serde_json::Value`.
+
+use crate::error::{SchemaError, SchemaErrors};
+use crate::model::{Kind, Model, ObjectType, ValueSchema};
+use crate::naming;
+
+/// The name of the field that keeps the keys a struct does not declare.
+pub const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// Type names the runtime of the generated crate takes: a schema type may not use them.
+pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeError"];
+
+/// Every item of the generated module, in emission order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RustItems {
+    /// One struct per object type, the root first.
+    pub structs: Vec<RustStruct>,
+}
+
+/// A generated struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RustStruct {
+    /// The type name.
+    pub name: String,
+    /// Its documentation, one paragraph an entry.
+    pub docs: Vec<String>,
+    /// Its fields in schema order (the unknown-fields map is implied, always last).
+    pub fields: Vec<RustField>,
+}
+
+/// A field of a generated struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RustField {
+    /// The key in the JSON object.
+    pub json_name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Its documentation, one paragraph an entry.
+    pub docs: Vec<String>,
+    /// Whether the key may be absent, and whether it may be `null`.
+    pub presence: Presence,
+    /// What the field holds when it holds a value.
+    pub value: RustValue,
+    /// The schema's limits on the value, for the derived JSON Schema.
+    pub limits: Limits,
+}
+
+/// How a field may appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never `null`: a plain `T`.
+    Required,
+    /// May be absent, never `null`: an `Option<T>`.
+    Optional,
+    /// May be absent or `null`: a `Nullable<T>`.
+    Nullable,
+}
+
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustValue {
+    /// `String`.
+    String,
+    /// `DateTime`: RFC 3339 text with typed access to the instant.
+    DateTime,
+    /// `i64`, read under the JSON Schema definition of an integer.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// `serde_json::Value`: any JSON value.
+    Json,
+    /// A generated struct, by name.
+    Struct(String),
+    /// `Vec` of a value.
+    List(Box<RustValue>),
+}
+
+/// The schema limits a field carries into its derived JSON Schema.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// `maxLength` of a string.
+    pub max_length: Option<u64>,
+    /// The vendor limit on the compact JSON text of a value of any type.
+    pub max_json_text_length: Option<u64>,
+    /// `minimum` of an integer.
+    pub minimum: Option<i64>,
+    /// `maximum` of an integer.
+    pub maximum: Option<i64>,
+}
+
+impl RustItems {
+    /// Lowers a model.
+    ///
+    /// # Errors
+    ///
+    /// Every schema construct that has no Rust form here (nullable array items, integer items,
+    /// two keys with one Rust name), each with its JSON pointer.
+    pub fn lower(model: &Model) -> Result<RustItems, SchemaErrors> {
+        let mut errors = Vec::new();
+        for object in &model.objects {
+            if RESERVED_TYPE_NAMES.contains(&object.name.as_str()) {
+                errors.push(SchemaError::new(
+                    &object.pointer,
+                    format!("the type name `{}` is taken by the runtime of the generated crate", object.name),
+                ));
+            }
+        }
+        let structs = model.objects.iter().map(|object| lower_object(model, object, &mut errors)).collect();
+        if errors.is_empty() { Ok(RustItems { structs }) } else { Err(SchemaErrors(errors)) }
+    }
+}
+
+fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError>) -> RustStruct {
+    let mut fields: Vec<RustField> = Vec::new();
+    for property in &object.properties {
+        let rust_name = naming::field_name(&property.name);
+        let pointer = &property.schema.pointer;
+        if rust_name == UNKNOWN_FIELDS {
+            errors.push(SchemaError::new(pointer, format!("the key `{}` would take the Rust name `{UNKNOWN_FIELDS}`, which holds the undeclared keys", property.name)));
+        } else if let Some(twin) = fields.iter().find(|field| field.rust_name == rust_name) {
+            errors.push(SchemaError::new(
+                pointer,
+                format!(
+                    "the keys `{}` and `{}` would both become the Rust field `{rust_name}`",
+                    twin.json_name, property.name
+                ),
+            ));
+        }
+        let presence = match (property.required, property.schema.nullable) {
+            (true, _) => Presence::Required,
+            (false, true) => Presence::Nullable,
+            (false, false) => Presence::Optional,
+        };
+        let schema = &property.schema;
+        fields.push(RustField {
+            json_name: property.name.clone(),
+            rust_name,
+            docs: docs(schema.title.as_deref(), schema.description.as_deref()),
+            presence,
+            value: lower_value(model, schema, errors),
+            limits: limits(&schema.kind),
+        });
+    }
+    RustStruct {
+        name: object.name.clone(),
+        docs: docs(object.title.as_deref(), object.description.as_deref()),
+        fields,
+    }
+}
+
+fn lower_value(model: &Model, schema: &ValueSchema, errors: &mut Vec<SchemaError>) -> RustValue {
+    match &schema.kind {
+        Kind::String { date_time: true, .. } => RustValue::DateTime,
+        Kind::String { date_time: false, .. } => RustValue::String,
+        Kind::Integer { .. } => RustValue::Integer,
+        Kind::Number => RustValue::Number,
+        Kind::Boolean => RustValue::Boolean,
+        Kind::Any { .. } => RustValue::Json,
+        Kind::Object(index) => RustValue::Struct(model.objects[*index].name.clone()),
+        Kind::Array(items) => {
+            if items.nullable && !matches!(items.kind, Kind::Any { .. }) {
+                errors
+                    .push(SchemaError::new(&items.pointer, "array items that allow null are not supported"));
+            }
+            if matches!(items.kind, Kind::Integer { .. }) {
+                errors.push(SchemaError::new(
+                    &items.pointer,
+                    "integer array items are not supported: use \"number\", or add support to the generator",
+                ));
+            }
+            RustValue::List(Box::new(lower_value(model, items, errors)))
+        }
+    }
+}
+
+fn limits(kind: &Kind) -> Limits {
+    match kind {
+        Kind::String { max_length, .. } => Limits { max_length: *max_length, ..Limits::default() },
+        Kind::Integer { minimum, maximum } => {
+            Limits { minimum: *minimum, maximum: *maximum, ..Limits::default() }
+        }
+        Kind::Any { max_json_text_length } => {
+            Limits { max_json_text_length: *max_json_text_length, ..Limits::default() }
+        }
+        Kind::Number | Kind::Boolean | Kind::Object(_) | Kind::Array(_) => Limits::default(),
+    }
+}
+
+/// The documentation of an item: its title as a sentence, then its description.
+fn docs(title: Option<&str>, description: Option<&str>) -> Vec<String> {
+    let title = title.map(|title| if title.ends_with('.') { title.to_owned() } else { format!("{title}.") });
+    title.into_iter().chain(description.map(str::to_owned)).collect()
+}

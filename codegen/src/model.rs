@@ -1,0 +1,530 @@
+//! Reads a schema document into a [`Model`], checking every keyword and collecting every error.
+//!
+//! The model is the centre of the generator: the schema, read once, with each supported keyword
+//! in a typed place. What the model cannot hold is an error, never silently dropped.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::error::{SchemaError, SchemaErrors, pointer_join};
+use crate::naming;
+
+/// The draft the generator understands.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The vendor keyword that carries the `tag` limit: the length of a value's compact JSON text,
+/// in characters, which plain JSON Schema cannot state.
+pub const MAX_JSON_TEXT_LENGTH: &str = "x-fingerprint-maxJsonTextLength";
+
+/// The one `format` the generator supports.
+pub const DATE_TIME: &str = "date-time";
+
+/// A schema, read: every object type it declares, in the order the schema first mentions them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The root value (always an object).
+    pub root: ValueSchema,
+    /// Every object type; `Kind::Object(i)` refers to `objects[i]`; the root object is first.
+    pub objects: Vec<ObjectType>,
+}
+
+/// An object shape with a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectType {
+    /// The type name, in `PascalCase`.
+    pub name: String,
+    /// Where the object is declared in the schema.
+    pub pointer: String,
+    /// The `title` of the declaration.
+    pub title: Option<String>,
+    /// The `description` of the declaration.
+    pub description: Option<String>,
+    /// The properties, in schema order.
+    pub properties: Vec<Property>,
+}
+
+/// One property of an object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    /// The key in the JSON object.
+    pub name: String,
+    /// Whether the object's `required` lists it.
+    pub required: bool,
+    /// Its schema.
+    pub schema: ValueSchema,
+}
+
+/// The schema of one value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueSchema {
+    /// Where it is declared in the schema (for a `$ref`, where the reference stands).
+    pub pointer: String,
+    /// Its `title`.
+    pub title: Option<String>,
+    /// Its `description`.
+    pub description: Option<String>,
+    /// Whether `null` is allowed: `"null"` is among its types, or it has no `type` at all.
+    pub nullable: bool,
+    /// What the value is when it is not `null`.
+    pub kind: Kind,
+}
+
+/// What a value is, with the constraints that apply to that kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A string.
+    String {
+        /// `maxLength`, in Unicode code points.
+        max_length: Option<u64>,
+        /// `format: date-time`.
+        date_time: bool,
+    },
+    /// An integer (any number with a zero fractional part).
+    Integer {
+        /// `minimum`.
+        minimum: Option<i64>,
+        /// `maximum`.
+        maximum: Option<i64>,
+    },
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An object of the type `objects[index]`.
+    Object(usize),
+    /// An array whose items all follow one schema.
+    Array(Box<ValueSchema>),
+    /// Any JSON value (no `type`).
+    Any {
+        /// The vendor keyword [`MAX_JSON_TEXT_LENGTH`].
+        max_json_text_length: Option<u64>,
+    },
+}
+
+impl Kind {
+    /// The JSON Schema type name of the kind (`any` for [`Kind::Any`]).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::String { .. } => "string",
+            Kind::Integer { .. } => "integer",
+            Kind::Number => "number",
+            Kind::Boolean => "boolean",
+            Kind::Object(_) => "object",
+            Kind::Array(_) => "array",
+            Kind::Any { .. } => "any",
+        }
+    }
+}
+
+/// Keywords allowed on every schema.
+const ANNOTATIONS: &[&str] = &["title", "description", "$comment"];
+/// Keywords allowed only on the document's root.
+const ROOT_ONLY: &[&str] = &["$schema", "$id", "$defs"];
+/// Keywords allowed beside the annotations, each checked against the schema's type below.
+const VALUE_KEYWORDS: &[&str] = &[
+    "type",
+    "$ref",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "maxLength",
+    "format",
+    "minimum",
+    "maximum",
+    MAX_JSON_TEXT_LENGTH,
+];
+
+impl Model {
+    /// Reads schema text; `root_type_name` names the root object's type.
+    ///
+    /// # Errors
+    ///
+    /// Every unsupported or inconsistent construct, each with its JSON pointer, in document order.
+    pub fn read(schema_text: &str, root_type_name: &str) -> Result<Model, SchemaErrors> {
+        let document: Value = serde_json::from_str(schema_text).map_err(|error| {
+            SchemaErrors(vec![SchemaError::new("", format!("the schema is not valid JSON: {error}"))])
+        })?;
+        let mut reader = Reader::new(&document);
+        let root = reader.read_root(&document, root_type_name);
+        match root {
+            Some(root) if reader.errors.is_empty() => Ok(Model { root, objects: reader.objects }),
+            _ => Err(SchemaErrors(reader.errors)),
+        }
+    }
+
+    /// The object type the root value is.
+    pub fn root_object(&self) -> &ObjectType {
+        &self.objects[0]
+    }
+}
+
+/// The state of one read: what was found so far.
+struct Reader<'a> {
+    definitions: Option<&'a Map<String, Value>>,
+    /// Definitions already read (`Some`), or being read (`None`: a reference cycle).
+    resolved: BTreeMap<String, Option<ValueSchema>>,
+    objects: Vec<ObjectType>,
+    errors: Vec<SchemaError>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(document: &'a Value) -> Self {
+        let definitions = document.get("$defs").and_then(Value::as_object);
+        Reader { definitions, resolved: BTreeMap::new(), objects: Vec::new(), errors: Vec::new() }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(SchemaError::new(pointer, message));
+    }
+
+    fn read_root(&mut self, document: &'a Value, root_type_name: &str) -> Option<ValueSchema> {
+        if let Some(object) = document.as_object() {
+            match object.get("$schema") {
+                Some(Value::String(draft)) if draft == DRAFT_2020_12 => {}
+                Some(_) => self.error(
+                    "/$schema",
+                    format!("the generator reads draft 2020-12 only: `$schema` must be {DRAFT_2020_12:?}"),
+                ),
+                None => self.error(
+                    "",
+                    format!(
+                        "`$schema` is missing: the generator reads draft 2020-12 only ({DRAFT_2020_12:?})"
+                    ),
+                ),
+            }
+            if object.get("$id").is_some_and(|id| !id.is_string()) {
+                self.error("/$id", "`$id` must be a string");
+            }
+            if object.get("$defs").is_some_and(|defs| !defs.is_object()) {
+                self.error("/$defs", "`$defs` must be an object of named schemas");
+            }
+        }
+        let root = self.read_value(document, "", root_type_name, true)?;
+        if !matches!(root.kind, Kind::Object(_)) || root.nullable {
+            self.error("", "the root schema must be `\"type\": \"object\"`: the payload is a JSON object");
+        }
+        // Definitions nobody references are still read, so that their errors are reported.
+        if let Some(definitions) = self.definitions {
+            for name in definitions.keys() {
+                self.resolve_definition(name, &pointer_join("/$defs", name));
+            }
+        }
+        Some(root)
+    }
+
+    /// Reads the schema at `pointer`; `type_name` names the object type, should it be one.
+    fn read_value(
+        &mut self,
+        schema: &'a Value,
+        pointer: &str,
+        type_name: &str,
+        is_root: bool,
+    ) -> Option<ValueSchema> {
+        let Some(object) = schema.as_object() else {
+            self.error(pointer, "a schema must be a JSON object here (boolean schemas are not supported)");
+            return None;
+        };
+        for keyword in object.keys() {
+            let known = ANNOTATIONS.contains(&keyword.as_str())
+                || VALUE_KEYWORDS.contains(&keyword.as_str())
+                || (is_root && ROOT_ONLY.contains(&keyword.as_str()));
+            if !known {
+                let place = if ROOT_ONLY.contains(&keyword.as_str()) { " except at the root" } else { "" };
+                self.error(
+                    &pointer_join(pointer, keyword),
+                    format!("the keyword `{keyword}` is not supported{place}"),
+                );
+            }
+        }
+        let title = self.read_text(object, pointer, "title");
+        let description = self.read_text(object, pointer, "description");
+        if let Some(reference) = object.get("$ref") {
+            return self.read_reference(object, reference, pointer, title, description);
+        }
+        let (kind_name, nullable) = self.read_type(object, pointer)?;
+        let kind = match kind_name {
+            Some("string") => Kind::String {
+                max_length: self.read_count(object, pointer, "maxLength"),
+                date_time: self.read_format(object, pointer),
+            },
+            Some("integer") => Kind::Integer {
+                minimum: self.read_integer(object, pointer, "minimum"),
+                maximum: self.read_integer(object, pointer, "maximum"),
+            },
+            Some("number") => Kind::Number,
+            Some("boolean") => Kind::Boolean,
+            Some("object") => Kind::Object(self.read_object(
+                object,
+                pointer,
+                type_name,
+                title.clone(),
+                description.clone(),
+            )?),
+            Some("array") => Kind::Array(Box::new(self.read_items(object, pointer, type_name)?)),
+            _ => Kind::Any { max_json_text_length: self.read_count(object, pointer, MAX_JSON_TEXT_LENGTH) },
+        };
+        self.check_keywords_fit(object, pointer, &kind);
+        Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, kind })
+    }
+
+    /// Reads `type`: the one non-null type name (`None` without `type`) and whether null is allowed.
+    fn read_type(
+        &mut self,
+        object: &Map<String, Value>,
+        pointer: &str,
+    ) -> Option<(Option<&'static str>, bool)> {
+        const TYPES: &[&str] = &["string", "integer", "number", "boolean", "object", "array"];
+        let at = pointer_join(pointer, "type");
+        let names: Vec<&Value> = match object.get("type") {
+            None => return Some((None, true)),
+            Some(Value::Array(names)) => names.iter().collect(),
+            Some(name) => vec![name],
+        };
+        let mut non_null = Vec::new();
+        let mut nullable = false;
+        for name in names {
+            match name.as_str() {
+                Some("null") if !nullable => nullable = true,
+                Some(name) if !non_null.contains(&name) => match TYPES.iter().find(|known| **known == name) {
+                    Some(known) => non_null.push(*known),
+                    None => {
+                        self.error(&at, format!("`{name}` is not a JSON Schema type"));
+                        return None;
+                    }
+                },
+                _ => {
+                    self.error(&at, "`type` must be a type name or an array of distinct type names");
+                    return None;
+                }
+            }
+        }
+        match non_null.as_slice() {
+            [one] => Some((Some(*one), nullable)),
+            _ => {
+                self.error(&at, "`type` must name exactly one type besides an optional \"null\" (unions are not supported)");
+                None
+            }
+        }
+    }
+
+    fn read_reference(
+        &mut self,
+        object: &Map<String, Value>,
+        reference: &Value,
+        pointer: &str,
+        title: Option<String>,
+        description: Option<String>,
+    ) -> Option<ValueSchema> {
+        for keyword in object.keys() {
+            if keyword != "$ref" && !ANNOTATIONS.contains(&keyword.as_str()) {
+                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only title, description and $comment are)"));
+            }
+        }
+        let at = pointer_join(pointer, "$ref");
+        let name = match reference.as_str().and_then(|target| target.strip_prefix("#/$defs/")) {
+            Some(name) if !name.contains('/') => name.replace("~1", "/").replace("~0", "~"),
+            _ => {
+                self.error(&at, "only references of the form \"#/$defs/Name\" are supported");
+                return None;
+            }
+        };
+        let mut resolved = self.resolve_definition(&name, &at)?;
+        pointer.clone_into(&mut resolved.pointer);
+        resolved.title = title.or(resolved.title);
+        resolved.description = description.or(resolved.description);
+        Some(resolved)
+    }
+
+    fn resolve_definition(&mut self, name: &str, at: &str) -> Option<ValueSchema> {
+        match self.resolved.get(name) {
+            Some(Some(done)) => return Some(done.clone()),
+            Some(None) => {
+                self.error(at, format!("the reference to `{name}` is recursive, which is not supported"));
+                return None;
+            }
+            None => {}
+        }
+        let Some(schema) = self.definitions.and_then(|definitions| definitions.get(name)) else {
+            self.error(at, format!("`$defs` has no schema named `{name}`"));
+            return None;
+        };
+        self.resolved.insert(name.to_owned(), None);
+        let read = self.read_value(schema, &pointer_join("/$defs", name), &naming::type_name(name), false);
+        self.resolved.insert(name.to_owned(), read.clone());
+        read
+    }
+
+    fn read_object(
+        &mut self,
+        object: &'a Map<String, Value>,
+        pointer: &str,
+        type_name: &str,
+        title: Option<String>,
+        description: Option<String>,
+    ) -> Option<usize> {
+        if let Some(clash) = self.objects.iter().find(|known| known.name == type_name) {
+            let message = format!(
+                "the object type name `{type_name}` is already taken by the object at #{}",
+                clash.pointer
+            );
+            self.error(pointer, message);
+            return None;
+        }
+        let index = self.objects.len();
+        self.objects.push(ObjectType {
+            name: type_name.to_owned(),
+            pointer: pointer.to_owned(),
+            title,
+            description,
+            properties: Vec::new(),
+        });
+
+        let required = self.read_required(object, pointer);
+        let mut properties = Vec::new();
+        let mut declared_names: Vec<&str> = Vec::new();
+        match object.get("properties") {
+            None => {}
+            Some(Value::Object(declared)) => {
+                declared_names.extend(declared.keys().map(String::as_str));
+                let properties_pointer = pointer_join(pointer, "properties");
+                for (name, schema) in declared {
+                    let at = pointer_join(&properties_pointer, name);
+                    if let Some(schema) = self.read_value(schema, &at, &naming::type_name(name), false) {
+                        properties.push(Property {
+                            name: name.clone(),
+                            required: required.contains(name),
+                            schema,
+                        });
+                    }
+                }
+            }
+            Some(_) => {
+                self.error(&pointer_join(pointer, "properties"), "`properties` must be an object of schemas")
+            }
+        }
+        for name in &required {
+            if !declared_names.contains(&name.as_str()) {
+                self.error(
+                    &pointer_join(pointer, "required"),
+                    format!("`{name}` is required but has no schema in `properties`"),
+                );
+            }
+        }
+        for property in &properties {
+            if property.required && property.schema.nullable {
+                let message = "a required property may not allow null: the contract makes `nullable: true` fields optional";
+                self.error(&property.schema.pointer, message);
+            }
+        }
+        match object.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => {}
+            Some(_) => self.error(
+                &pointer_join(pointer, "additionalProperties"),
+                "only `\"additionalProperties\": true` is supported: the types keep unknown fields, and the strict schema is derived from this one",
+            ),
+        }
+        self.objects[index].properties = properties;
+        Some(index)
+    }
+
+    fn read_required(&mut self, object: &Map<String, Value>, pointer: &str) -> Vec<String> {
+        let Some(required) = object.get("required") else { return Vec::new() };
+        let names: Option<Vec<String>> = required
+            .as_array()
+            .and_then(|names| names.iter().map(|name| name.as_str().map(str::to_owned)).collect());
+        match names {
+            Some(names) => names,
+            None => {
+                self.error(
+                    &pointer_join(pointer, "required"),
+                    "`required` must be an array of property names",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn read_items(
+        &mut self,
+        object: &'a Map<String, Value>,
+        pointer: &str,
+        type_name: &str,
+    ) -> Option<ValueSchema> {
+        let Some(items) = object.get("items") else {
+            self.error(pointer, "an array schema must have `items`");
+            return None;
+        };
+        self.read_value(items, &pointer_join(pointer, "items"), &format!("{type_name}Item"), false)
+    }
+
+    fn read_text(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<String> {
+        match object.get(keyword) {
+            None => None,
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(_) => {
+                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` must be a string"));
+                None
+            }
+        }
+    }
+
+    fn read_count(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<u64> {
+        let value = object.get(keyword)?;
+        let count = value.as_u64();
+        if count.is_none() {
+            self.error(
+                &pointer_join(pointer, keyword),
+                format!("`{keyword}` must be a non-negative integer"),
+            );
+        }
+        count
+    }
+
+    fn read_integer(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<i64> {
+        let value = object.get(keyword)?;
+        let bound = value.as_i64();
+        if bound.is_none() {
+            self.error(
+                &pointer_join(pointer, keyword),
+                format!("`{keyword}` must be an integer that fits an i64"),
+            );
+        }
+        bound
+    }
+
+    fn read_format(&mut self, object: &Map<String, Value>, pointer: &str) -> bool {
+        match object.get("format") {
+            None => false,
+            Some(Value::String(format)) if format == DATE_TIME => true,
+            Some(_) => {
+                self.error(&pointer_join(pointer, "format"), "the only supported `format` is \"date-time\"");
+                false
+            }
+        }
+    }
+
+    /// Reports keywords that do not apply to the schema's type (`maxLength` on a number, ...).
+    fn check_keywords_fit(&mut self, object: &Map<String, Value>, pointer: &str, kind: &Kind) {
+        let fits: &[&str] = match kind {
+            Kind::String { .. } => &["maxLength", "format"],
+            Kind::Integer { .. } => &["minimum", "maximum"],
+            Kind::Number | Kind::Boolean => &[],
+            Kind::Object(_) => &["properties", "required", "additionalProperties"],
+            Kind::Array(_) => &["items"],
+            Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
+        };
+        for keyword in object.keys() {
+            let keyword = keyword.as_str();
+            if VALUE_KEYWORDS.contains(&keyword)
+                && keyword != "type"
+                && keyword != "$ref"
+                && !fits.contains(&keyword)
+            {
+                let message = format!("`{keyword}` does not apply to a schema of type {}", kind.type_name());
+                self.error(&pointer_join(pointer, keyword), message);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Typed payloads of the Fingerprint identification webhook, generated from its canonical JSON Schema.
+//!
+//! [`IdentificationWebhook`] and its nested types are written by `cargo xtask generate` from
+//! `schema/identification-webhook.schema.json`; the small runtime they rely on ([`Nullable`],
+//! [`DateTime`] and the serde helpers) is written by hand in `runtime/`.
+//!
+//! The types follow the documented contract:
+//! - a field documented `nullable: false` is a plain value; a field documented `nullable: true`
+//!   is a [`Nullable`], which keeps *absent* and `null` apart through a round trip;
+//! - date-times keep their exact text and give typed access to the instant;
+//! - `tag` is any JSON value;
+//! - fields the documentation does not list are kept in `unknown_fields` at every level.
+//!
+//! ```
+//! let payload: fingerprint_webhook::IdentificationWebhook = serde_json::from_str(
+//!     r#"{"requestId": "Px6VxbRC6WBkA39yeNH3", "visitorId": "3HNey93AkBW6CRbxV6xP",
+//!         "timestamp": 1554910997788, "time": "2019-10-12T07:20:50.52Z", "incognito": false,
+//!         "url": "https://banking.example.com/signup", "ip": "216.3.128.12",
+//!         "ipLocation": {}, "browserDetails": {}, "firstSeenAt": {"global": null},
+//!         "lastSeenAt": {}, "linkedId": null}"#,
+//! )?;
+//! assert_eq!(payload.visitor_id, "3HNey93AkBW6CRbxV6xP");
+//! assert!(payload.linked_id.is_null());
+//! assert!(payload.tag.is_absent());
+//! assert_eq!(payload.time.instant().year(), 2019);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+#[rustfmt::skip]
+mod generated;
+mod runtime;
+
+pub use generated::types::*;
+pub use runtime::date_time::{DateTime, DateTimeError};
+pub use runtime::nullable::Nullable;
+
+/// Support for the generated code; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::runtime::serde_support::{deserialize_present, integer};
+}

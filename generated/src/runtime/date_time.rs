@@ -1,0 +1,129 @@
+//! [`DateTime`]: an RFC 3339 date-time that keeps its exact text and gives typed access to the instant.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// An RFC 3339 date-time, such as `2019-10-12T07:20:50.52Z`.
+///
+/// The original text is kept byte for byte (offset, fraction digits and letter case included), so
+/// re-serializing a payload writes exactly what was received; [`DateTime::instant`] gives the
+/// moment it denotes. Two values are equal when their texts are equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DateTime {
+    text: String,
+    instant: OffsetDateTime,
+}
+
+/// Why a text is not an RFC 3339 date-time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateTimeError {
+    text: String,
+    reason: String,
+}
+
+impl fmt::Display for DateTimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not an RFC 3339 date-time: {}", self.text, self.reason)
+    }
+}
+
+impl std::error::Error for DateTimeError {}
+
+impl DateTime {
+    /// Parses an RFC 3339 date-time, keeping `text` as it is.
+    ///
+    /// # Errors
+    ///
+    /// When `text` is not an RFC 3339 date-time (a missing offset, an impossible calendar date,
+    /// a time out of range, anything else out of the grammar).
+    pub fn parse(text: &str) -> Result<Self, DateTimeError> {
+        match OffsetDateTime::parse(text, &Rfc3339) {
+            Ok(instant) => Ok(DateTime { text: text.to_owned(), instant }),
+            Err(error) => Err(DateTimeError { text: text.to_owned(), reason: error.to_string() }),
+        }
+    }
+
+    /// The text exactly as it appeared in the payload.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The moment the text denotes, with its UTC offset. A leap second (`:60`) is read as the
+    /// last representable instant of the second before it.
+    pub fn instant(&self) -> OffsetDateTime {
+        self.instant
+    }
+}
+
+impl FromStr for DateTime {
+    type Err = DateTimeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        DateTime::parse(text)
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Cow::<'de, str>::deserialize(deserializer)?;
+        DateTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for DateTime {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "DateTime".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date-time" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_exact_text_and_reads_the_instant() {
+        let parsed = DateTime::parse("2019-10-12T09:20:50.520+02:00").unwrap();
+        assert_eq!(parsed.as_str(), "2019-10-12T09:20:50.520+02:00");
+        assert_eq!(parsed.instant().unix_timestamp(), 1_570_864_850);
+        assert_eq!(parsed.instant().millisecond(), 520);
+    }
+
+    #[test]
+    fn rejects_an_impossible_calendar_date_and_a_missing_offset() {
+        assert!(DateTime::parse("2019-02-29T00:00:00Z").is_err());
+        assert!(DateTime::parse("2019-10-12T07:20:50").is_err());
+        assert!(DateTime::parse("").is_err());
+    }
+
+    #[test]
+    fn accepts_a_leap_second() {
+        let parsed = DateTime::parse("2016-12-31T23:59:60Z").unwrap();
+        assert_eq!(parsed.instant().second(), 59);
+    }
+}

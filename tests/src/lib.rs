@@ -1,0 +1,1 @@
+//! Helpers of the cross-crate tests.
