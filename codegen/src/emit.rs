@@ -80,7 +80,7 @@ fn value_type(value: &RustValue) -> TokenStream {
         RustValue::String => quote!(String),
         RustValue::DateTime => quote!(crate::DateTime),
         RustValue::Integer => quote!(i64),
-        RustValue::Number => quote!(f64),
+        RustValue::Number => quote!(::serde_json::Number),
         RustValue::Boolean => quote!(bool),
         RustValue::Json => quote!(::serde_json::Value),
         RustValue::Struct(name) => {
@@ -113,7 +113,7 @@ fn serde_attribute(field: &RustField) -> TokenStream {
     let integer = field.value == RustValue::Integer;
     match field.presence {
         Presence::Required if integer => {
-            parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize"))
+            parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize"));
         }
         Presence::Required => {}
         Presence::Optional => {

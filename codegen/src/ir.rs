@@ -1,8 +1,9 @@
 //! Lowers the [`Model`] to the Rust items it needs: structs, fields, their types and presence.
 //!
 //! This is where the contract becomes Rust: a required field is a plain value, a nullable one a
-//! `Nullable`, an optional non-nullable one an `Option`; integers are `i64`, date-times keep
-//! their text, a value of any type is a `serde_json::Value`.
+//! `Nullable`, an optional non-nullable one an `Option`; integers are `i64`, other numbers a
+//! `serde_json::Number` (which keeps `1` and `1.0` apart), date-times keep their text, a value
+//! of any type is a `serde_json::Value`.
 
 use crate::error::{SchemaError, SchemaErrors};
 use crate::model::{Kind, Model, ObjectType, ValueSchema};
@@ -69,7 +70,7 @@ pub enum RustValue {
     DateTime,
     /// `i64`, read under the JSON Schema definition of an integer.
     Integer,
-    /// `f64`.
+    /// `serde_json::Number`: keeps `1` and `1.0` apart through a round trip; `as_f64` reads it.
     Number,
     /// `bool`.
     Boolean,

@@ -401,7 +401,7 @@ impl<'a> Reader<'a> {
                 }
             }
             Some(_) => {
-                self.error(&pointer_join(pointer, "properties"), "`properties` must be an object of schemas")
+                self.error(&pointer_join(pointer, "properties"), "`properties` must be an object of schemas");
             }
         }
         for name in &required {

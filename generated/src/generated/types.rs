@@ -176,12 +176,12 @@ pub struct IpLocation {
     ///
     /// The latitude of the address, in degrees. Documented as `nullable: true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub latitude: crate::Nullable<f64>,
+    pub latitude: crate::Nullable<::serde_json::Number>,
     /// Longitude.
     ///
     /// The longitude of the address, in degrees. Documented as `nullable: true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub longitude: crate::Nullable<f64>,
+    pub longitude: crate::Nullable<::serde_json::Number>,
     /// Postal code.
     ///
     /// The postal code of the address. Documented as `nullable: true`, `maxLength: 40`.
@@ -425,8 +425,8 @@ pub struct Confidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "f64")]
-    pub score: Option<f64>,
+    #[schemars(with = "::serde_json::Number")]
+    pub score: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,

@@ -1,0 +1,101 @@
+//! Drift check 1: the canonical schema against the documentation's annotations, row by row.
+
+use fingerprint_webhook_codegen::constraints;
+use fingerprint_webhook_codegen::model::Model;
+use serde_json::{Value, json};
+use webhook_tests::{
+    CANONICAL_SCHEMA, DOCUMENTED_LIMITS, DocumentedField, documentation_drift, parse_documented_limits,
+    read_repository_file,
+};
+
+fn documented_fields() -> Vec<DocumentedField> {
+    parse_documented_limits(&read_repository_file(DOCUMENTED_LIMITS)).unwrap()
+}
+
+fn canonical_schema() -> Value {
+    serde_json::from_str(&read_repository_file(CANONICAL_SCHEMA)).unwrap()
+}
+
+fn drift_of(schema: &Value, documented: &[DocumentedField]) -> Vec<String> {
+    let model = Model::read(&schema.to_string(), "IdentificationWebhook").unwrap();
+    documentation_drift(documented, &constraints::rows(&model))
+}
+
+#[test]
+fn the_schema_states_exactly_the_documented_limits() {
+    let documented = documented_fields();
+    assert_eq!(documented.len(), 44, "the documentation annotates 44 fields");
+    assert_eq!(drift_of(&canonical_schema(), &documented), Vec::<String>::new());
+}
+
+#[test]
+fn a_max_length_changed_in_the_schema_only_names_the_field() {
+    let mut schema = canonical_schema();
+    schema["properties"]["ipLocation"]["properties"]["country"]["properties"]["name"]["maxLength"] =
+        json!(251);
+    assert_eq!(
+        drift_of(&schema, &documented_fields()),
+        ["/ipLocation/country/name: maxLength is 250 in the documentation, 251 in the schema"]
+    );
+}
+
+#[test]
+fn a_max_length_changed_in_the_table_only_names_the_field() {
+    let table = read_repository_file(DOCUMENTED_LIMITS).replace("/ip,string,false,40", "/ip,string,false,39");
+    let documented = parse_documented_limits(&table).unwrap();
+    assert_eq!(
+        drift_of(&canonical_schema(), &documented),
+        ["/ip: maxLength is 39 in the documentation, 40 in the schema"]
+    );
+}
+
+#[test]
+fn a_nullability_changed_on_one_side_names_the_field() {
+    let mut schema = canonical_schema();
+    let required = schema["required"].as_array_mut().unwrap();
+    required.retain(|name| name != "visitorId");
+    schema["properties"]["visitorId"]["type"] = json!(["string", "null"]);
+    assert_eq!(
+        drift_of(&schema, &documented_fields()),
+        [
+            "/visitorId: nullable is false in the documentation, but the schema says true (required: false, null allowed: true)"
+        ]
+    );
+
+    let table = read_repository_file(DOCUMENTED_LIMITS).replace(
+        "/ipLocation/subdivisions/*/name,string,true,250",
+        "/ipLocation/subdivisions/*/name,string,false,250",
+    );
+    let documented = parse_documented_limits(&table).unwrap();
+    assert_eq!(
+        drift_of(&canonical_schema(), &documented),
+        [
+            "/ipLocation/subdivisions/*/name: nullable is false in the documentation, but the schema says true (required: false, null allowed: true)"
+        ]
+    );
+}
+
+#[test]
+fn a_field_on_one_side_only_is_named() {
+    let mut schema = canonical_schema();
+    schema["properties"]["browserDetails"]["properties"]["engine"] =
+        json!({"type": ["string", "null"], "maxLength": 250});
+    schema["properties"].as_object_mut().unwrap().shift_remove("clientReferrer");
+    assert_eq!(
+        drift_of(&schema, &documented_fields()),
+        [
+            "/clientReferrer: documented, but the schema has no such field",
+            "/browserDetails/engine: in the schema, but not in the documented limits"
+        ]
+    );
+}
+
+#[test]
+fn a_malformed_table_row_names_its_line() {
+    let table =
+        read_repository_file(DOCUMENTED_LIMITS).replace("/url,string,false,4096", "/url,string,maybe,4096");
+    assert_eq!(
+        parse_documented_limits(&table).unwrap_err(),
+        "line 10: nullable is `true`, `false` or `unannotated`, not `maybe`"
+    );
+}

@@ -1,0 +1,8 @@
+//! The contract, checked across crates: the schema against the documentation and against the
+//! Rust types, payloads through a round trip, and a reviewable table of every constraint.
+
+mod documentation_drift;
+mod payloads;
+mod round_trip;
+mod schema_snapshot;
+mod types_drift;

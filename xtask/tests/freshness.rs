@@ -1,0 +1,114 @@
+//! The freshness check: the checked-in machine-written files match the schema, and the check
+//! catches every way they can stop matching.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use xtask::{COMMAND, Error, GENERATED_DIR, SCHEMA_PATH, check, write};
+
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+/// A temporary copy of what generation reads and writes: the schema and the generated folder.
+fn copy_of_repository() -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    let root = repository_root();
+    fs::create_dir_all(copy.path().join("schema")).unwrap();
+    fs::copy(root.join(SCHEMA_PATH), copy.path().join(SCHEMA_PATH)).unwrap();
+    fs::create_dir_all(copy.path().join(GENERATED_DIR)).unwrap();
+    for entry in fs::read_dir(root.join(GENERATED_DIR)).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), copy.path().join(GENERATED_DIR).join(entry.file_name())).unwrap();
+    }
+    copy
+}
+
+fn stale_paths(error: &Error) -> Vec<&str> {
+    match error {
+        Error::Stale(files) => files.iter().map(|file| file.path.as_str()).collect(),
+        other => panic!("expected stale files, got: {other}"),
+    }
+}
+
+#[test]
+fn checked_in_generated_files_match_the_schema() {
+    if let Err(error) = check(&repository_root()) {
+        panic!("{error}");
+    }
+}
+
+#[test]
+fn check_fails_after_a_hand_edit_of_a_generated_file() {
+    let copy = copy_of_repository();
+    let types = copy.path().join(GENERATED_DIR).join("types.rs");
+    let edited =
+        fs::read_to_string(&types).unwrap().replace("pub request_id: String", "pub request_id: Box<str>");
+    fs::write(&types, edited).unwrap();
+
+    let error = check(copy.path()).unwrap_err();
+    assert_eq!(stale_paths(&error), [format!("{GENERATED_DIR}/types.rs")]);
+    let message = error.to_string();
+    assert!(message.contains("-    pub request_id: Box<str>"), "the diff shows the hand edit:\n{message}");
+    assert!(message.contains("+    pub request_id: String"), "the diff shows the generated line:\n{message}");
+    assert!(message.contains(&format!("run `{COMMAND}`")), "the message names the command:\n{message}");
+}
+
+#[test]
+fn check_fails_after_a_schema_edit_without_regeneration() {
+    let copy = copy_of_repository();
+    let schema_path = copy.path().join(SCHEMA_PATH);
+    let schema = fs::read_to_string(&schema_path).unwrap();
+    let edited = schema.replacen("\"maxLength\": 20", "\"maxLength\": 21", 1);
+    assert_ne!(schema, edited);
+    fs::write(&schema_path, edited).unwrap();
+
+    let error = check(copy.path()).unwrap_err();
+    assert_eq!(stale_paths(&error), [format!("{GENERATED_DIR}/types.rs")]);
+    assert!(error.to_string().contains("+    #[schemars(length(max = 21))]"), "{error}");
+
+    // Regenerating makes the copy fresh again, and a second run writes nothing.
+    assert_eq!(write(copy.path()).unwrap(), [format!("{GENERATED_DIR}/types.rs")]);
+    check(copy.path()).unwrap();
+    assert!(write(copy.path()).unwrap().is_empty());
+}
+
+#[test]
+fn check_reports_missing_and_leftover_files() {
+    let copy = copy_of_repository();
+    fs::remove_file(copy.path().join(GENERATED_DIR).join("mod.rs")).unwrap();
+    fs::write(copy.path().join(GENERATED_DIR).join("old.rs"), "// a file the generator no longer writes\n")
+        .unwrap();
+
+    let error = check(copy.path()).unwrap_err();
+    assert_eq!(stale_paths(&error), [format!("{GENERATED_DIR}/mod.rs"), format!("{GENERATED_DIR}/old.rs")]);
+    let message = error.to_string();
+    assert!(message.contains("the file is missing"), "{message}");
+    assert!(message.contains("no longer produces this file"), "{message}");
+
+    write(copy.path()).unwrap();
+    check(copy.path()).unwrap();
+}
+
+#[test]
+fn an_unsupported_schema_fails_with_its_pointer_and_writes_nothing() {
+    let copy = copy_of_repository();
+    let schema_path = copy.path().join(SCHEMA_PATH);
+    let schema = fs::read_to_string(&schema_path).unwrap();
+    let edited = schema.replacen(
+        "\"description\": \"The IP address",
+        "\"pattern\": \"^[0-9.]+$\", \"description\": \"The IP address",
+        1,
+    );
+    assert_ne!(schema, edited);
+    fs::write(&schema_path, edited).unwrap();
+    let before = fs::read_to_string(copy.path().join(GENERATED_DIR).join("types.rs")).unwrap();
+
+    let error = write(copy.path()).unwrap_err();
+    assert!(matches!(error, Error::Schema(_)));
+    assert!(
+        error.to_string().contains("at #/properties/ip/pattern: the keyword `pattern` is not supported"),
+        "{error}"
+    );
+    assert_eq!(fs::read_to_string(copy.path().join(GENERATED_DIR).join("types.rs")).unwrap(), before);
+}
