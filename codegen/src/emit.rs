@@ -34,7 +34,7 @@ pub fn types_module(items: &RustItems, schema_path: &str) -> Result<String, Sche
 /// Formats tokens as a Rust file with prettyplease.
 fn format_tokens(tokens: TokenStream) -> Result<String, SchemaErrors> {
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => Ok(prettyplease::unparse(&file)),
+        Ok(file) => Ok(separate_items(&prettyplease::unparse(&file))),
         Err(error) => {
             let message = format!(
                 "internal error: the generated code does not parse ({error}); please report it with the schema"
@@ -162,6 +162,20 @@ fn schemars_attribute(field: &RustField) -> TokenStream {
         parts.push(quote!(extend(#MAX_JSON_TEXT_LENGTH = #max)));
     }
     if parts.is_empty() { quote!() } else { quote!(#[schemars(#(#parts),*)]) }
+}
+
+/// Puts a blank line after each top-level item (prettyplease puts none between items).
+fn separate_items(source: &str) -> String {
+    let mut separated = String::with_capacity(source.len() + source.len() / 20);
+    let mut lines = source.lines().peekable();
+    while let Some(line) = lines.next() {
+        separated.push_str(line);
+        separated.push('\n');
+        if line == "}" && lines.peek().is_some_and(|next| !next.is_empty()) {
+            separated.push('\n');
+        }
+    }
+    separated
 }
 
 /// An `i64` literal with digit separators (clippy's `unreadable_literal`) and a suffix (schemars

@@ -104,11 +104,21 @@ impl RustItems {
     /// two keys with one Rust name), each with its JSON pointer.
     pub fn lower(model: &Model) -> Result<RustItems, SchemaErrors> {
         let mut errors = Vec::new();
-        for object in &model.objects {
+        for (index, object) in model.objects.iter().enumerate() {
             if RESERVED_TYPE_NAMES.contains(&object.name.as_str()) {
                 errors.push(SchemaError::new(
                     &object.pointer,
                     format!("the type name `{}` is taken by the runtime of the generated crate", object.name),
+                ));
+            } else if let Some(first) =
+                model.objects[..index].iter().find(|earlier| earlier.name == object.name)
+            {
+                errors.push(SchemaError::new(
+                    &object.pointer,
+                    format!(
+                        "the type name `{}` is already taken by the object at #{}",
+                        object.name, first.pointer
+                    ),
                 ));
             }
         }

@@ -32,7 +32,7 @@ pub struct Model {
 /// An object shape with a name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectType {
-    /// The type name, in `PascalCase`.
+    /// The type name, in `PascalCase` (unique names are the lowering's concern).
     pub name: String,
     /// Where the object is declared in the schema.
     pub pointer: String,
@@ -364,14 +364,6 @@ impl<'a> Reader<'a> {
         title: Option<String>,
         description: Option<String>,
     ) -> Option<usize> {
-        if let Some(clash) = self.objects.iter().find(|known| known.name == type_name) {
-            let message = format!(
-                "the object type name `{type_name}` is already taken by the object at #{}",
-                clash.pointer
-            );
-            self.error(pointer, message);
-            return None;
-        }
         let index = self.objects.len();
         self.objects.push(ObjectType {
             name: type_name.to_owned(),

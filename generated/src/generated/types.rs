@@ -133,6 +133,7 @@ pub struct IdentificationWebhook {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// IP location.
 ///
 /// Where the IP address is located, as far as it is known. Documented as `nullable: false`.
@@ -209,6 +210,7 @@ pub struct IpLocation {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// City.
 ///
 /// The city of the address. Documented as `nullable: true`.
@@ -231,6 +233,7 @@ pub struct City {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// Continent.
 ///
 /// The continent of the address. Documented as `nullable: true`.
@@ -260,6 +263,7 @@ pub struct Continent {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// Country.
 ///
 /// The country of the address. Documented as `nullable: true`.
@@ -289,6 +293,7 @@ pub struct Country {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// Subdivision.
 ///
 /// One administrative subdivision of an address. An item of the list is an object, never null
@@ -323,6 +328,7 @@ pub struct Subdivision {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// Browser details.
 ///
 /// What the user agent says about the browser and its platform. Documented as
@@ -403,6 +409,7 @@ pub struct BrowserDetails {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// Confidence.
 ///
 /// How sure the identification is. Documented as `nullable: true`.
@@ -431,6 +438,7 @@ pub struct Confidence {
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
 }
+
 /// Seen at.
 ///
 /// A pair of moments: across all of Fingerprint's customers, and within this subscription.
