@@ -255,13 +255,9 @@ impl<'a> Reader<'a> {
             },
             Some("number") => Kind::Number,
             Some("boolean") => Kind::Boolean,
-            Some("object") => Kind::Object(self.read_object(
-                object,
-                pointer,
-                type_name,
-                title.clone(),
-                description.clone(),
-            )?),
+            Some("object") => {
+                Kind::Object(self.read_object(object, pointer, type_name, title.clone(), description.clone()))
+            }
             Some("array") => Kind::Array(Box::new(self.read_items(object, pointer, type_name)?)),
             _ => Kind::Any { max_json_text_length: self.read_count(object, pointer, MAX_JSON_TEXT_LENGTH) },
         };
@@ -363,7 +359,7 @@ impl<'a> Reader<'a> {
         type_name: &str,
         title: Option<String>,
         description: Option<String>,
-    ) -> Option<usize> {
+    ) -> usize {
         let index = self.objects.len();
         self.objects.push(ObjectType {
             name: type_name.to_owned(),
@@ -418,7 +414,7 @@ impl<'a> Reader<'a> {
             ),
         }
         self.objects[index].properties = properties;
-        Some(index)
+        index
     }
 
     fn read_required(&mut self, object: &Map<String, Value>, pointer: &str) -> Vec<String> {
