@@ -9,6 +9,11 @@ use std::path::{Path, PathBuf};
 use fingerprint_webhook_codegen::constraints::ConstraintRow;
 use serde_json::Value;
 
+/// The README's Rust examples, compiled as doctests so that they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;
+
 /// The repository root.
 ///
 /// # Panics
