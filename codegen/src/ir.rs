@@ -152,7 +152,11 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
         fields.push(RustField {
             json_name: property.name.clone(),
             rust_name,
-            docs: docs(schema.title.as_deref(), schema.description.as_deref()),
+            docs: docs(
+                schema.title.as_deref(),
+                schema.description.as_deref(),
+                &format!("The `{}` field (the schema does not describe it).", property.name),
+            ),
             presence,
             value: lower_value(model, schema, errors),
             limits: limits(&schema.kind),
@@ -160,7 +164,11 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
     }
     RustStruct {
         name: object.name.clone(),
-        docs: docs(object.title.as_deref(), object.description.as_deref()),
+        docs: docs(
+            object.title.as_deref(),
+            object.description.as_deref(),
+            &format!("The object at `#{}` (the schema does not describe it).", object.pointer),
+        ),
         fields,
     }
 }
@@ -203,8 +211,10 @@ fn limits(kind: &Kind) -> Limits {
     }
 }
 
-/// The documentation of an item: its title as a sentence, then its description.
-fn docs(title: Option<&str>, description: Option<&str>) -> Vec<String> {
+/// The documentation of an item: its title as a sentence, then its description; `fallback` when
+/// the schema gives neither, so that generated code never trips the `missing_docs` lint.
+fn docs(title: Option<&str>, description: Option<&str>, fallback: &str) -> Vec<String> {
     let title = title.map(|title| if title.ends_with('.') { title.to_owned() } else { format!("{title}.") });
-    title.into_iter().chain(description.map(str::to_owned)).collect()
+    let docs: Vec<String> = title.into_iter().chain(description.map(str::to_owned)).collect();
+    if docs.is_empty() { vec![fallback.to_owned()] } else { docs }
 }
