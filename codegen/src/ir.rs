@@ -15,6 +15,9 @@ pub const UNKNOWN_FIELDS: &str = "unknown_fields";
 /// Type names the runtime of the generated crate takes: a schema type may not use them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeError"];
 
+/// The most properties one object may declare: the validators mark them in one `u64`.
+pub const MAX_FIELDS: usize = 64;
+
 /// Every item of the generated module, in emission order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RustItems {
@@ -129,6 +132,10 @@ impl RustItems {
 
 fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError>) -> RustStruct {
     let mut fields: Vec<RustField> = Vec::new();
+    if object.properties.len() > MAX_FIELDS {
+        let message = format!("an object may declare at most {MAX_FIELDS} properties (the validators track them in a u64)");
+        errors.push(SchemaError::new(&object.pointer, message));
+    }
     for property in &object.properties {
         let rust_name = naming::field_name(&property.name);
         let pointer = &property.schema.pointer;
@@ -177,7 +184,13 @@ fn lower_value(model: &Model, schema: &ValueSchema, errors: &mut Vec<SchemaError
     match &schema.kind {
         Kind::String { date_time: true, .. } => RustValue::DateTime,
         Kind::String { date_time: false, .. } => RustValue::String,
-        Kind::Integer { .. } => RustValue::Integer,
+        Kind::Integer { minimum, maximum } => {
+            if minimum.is_none() || maximum.is_none() {
+                let message = "an integer needs both `minimum` and `maximum` (within the i64 range), so that every value the schema accepts fits the typed field";
+                errors.push(SchemaError::new(&schema.pointer, message));
+            }
+            RustValue::Integer
+        }
         Kind::Number => RustValue::Number,
         Kind::Boolean => RustValue::Boolean,
         Kind::Any { .. } => RustValue::Json,

@@ -6,8 +6,8 @@
 //!    collecting every unsupported construct as a [`SchemaError`] with its JSON pointer;
 //! 2. [`ir`] lowers the model to the Rust items it needs ([`ir::RustItems`]), naming types and
 //!    fields through [`naming`];
-//! 3. [`emit`] turns those items into tokens and formats them with prettyplease, behind a banner
-//!    that names `cargo xtask generate`.
+//! 3. [`emit`] turns those items into tokens (the types, and the validators) and formats them
+//!    with prettyplease, behind a banner that names `cargo xtask generate`.
 //!
 //! [`constraints`] reads the same model into the table of per-field constraints that the
 //! snapshot and the drift checks compare. Everything is deterministic: fields keep schema order,
@@ -31,13 +31,25 @@ pub struct Config<'a> {
     pub schema_path: &'a str,
 }
 
-/// Generates the Rust types of a schema: the full source text of one module.
+/// The generated modules of one schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The Rust types.
+    pub types: String,
+    /// The validators.
+    pub validators: String,
+}
+
+/// Generates the Rust modules of a schema: its types and its validators.
 ///
 /// # Errors
 ///
 /// Every construct of the schema that the generator does not support, each with its pointer.
-pub fn generate_types(schema_text: &str, config: &Config<'_>) -> Result<String, SchemaErrors> {
+pub fn generate(schema_text: &str, config: &Config<'_>) -> Result<Generated, SchemaErrors> {
     let model = model::Model::read(schema_text, config.root_type_name)?;
     let items = ir::RustItems::lower(&model)?;
-    emit::types_module(&items, config.schema_path)
+    Ok(Generated {
+        types: emit::types_module(&items, config.schema_path)?,
+        validators: emit::validators_module(&items, config.schema_path)?,
+    })
 }

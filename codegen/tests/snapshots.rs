@@ -1,18 +1,20 @@
-//! The generator's output for small focused schemas in `fixtures/`, one snapshot each: generated
-//! source for a supported schema, every error with its pointer for an unsupported one.
+//! The generator's output for small focused schemas in `fixtures/`: the generated types and
+//! validators of a supported schema, every error with its pointer for an unsupported one.
 
-use fingerprint_webhook_codegen::{Config, generate_types};
+use fingerprint_webhook_codegen::{Config, generate};
 
 #[test]
 fn generator_output_for_each_fixture() {
     insta::glob!("fixtures/*.schema.json", |path| {
         let schema = std::fs::read_to_string(path).unwrap();
         let config = Config { root_type_name: "Payload", schema_path: "fixture.schema.json" };
-        let output = match generate_types(&schema, &config) {
-            Ok(source) => source,
-            Err(errors) => format!("error: {errors}"),
-        };
-        insta::assert_snapshot!(output);
+        match generate(&schema, &config) {
+            Ok(generated) => {
+                insta::assert_snapshot!("types", generated.types);
+                insta::assert_snapshot!("validators", generated.validators);
+            }
+            Err(errors) => insta::assert_snapshot!("errors", format!("error: {errors}")),
+        }
     });
 }
 
@@ -24,9 +26,9 @@ fn the_output_is_deterministic() {
     ))
     .unwrap();
     let config = Config { root_type_name: "Payload", schema_path: "fixture.schema.json" };
-    let first = generate_types(&schema, &config).unwrap();
+    let first = generate(&schema, &config).unwrap();
     for _ in 0..5 {
-        assert_eq!(generate_types(&schema, &config).unwrap(), first);
+        assert_eq!(generate(&schema, &config).unwrap(), first);
     }
 }
 
@@ -34,7 +36,7 @@ fn the_output_is_deterministic() {
 fn invalid_json_is_an_error_not_a_panic() {
     let config = Config { root_type_name: "Payload", schema_path: "fixture.schema.json" };
     for text in ["", "{", "[]", "null", "{\"type\": \"object\"}", "{\"$schema\": 3}"] {
-        let errors = generate_types(text, &config).unwrap_err();
+        let errors = generate(text, &config).unwrap_err();
         assert!(!errors.0.is_empty(), "{text:?}");
     }
 }

@@ -6,8 +6,20 @@ use std::str::FromStr;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+use super::validate::rfc3339::{self, Parts};
+
+/// The instant of valid parts. A leap second becomes the last nanosecond of the second before
+/// it, as `time` has no leap seconds; the grammar has already checked every range.
+fn instant(parts: Parts) -> OffsetDateTime {
+    let month = Month::try_from(parts.month).unwrap_or(Month::January);
+    let date = Date::from_calendar_date(i32::from(parts.year), month, parts.day).unwrap_or(Date::MIN);
+    let (second, nanosecond) = if parts.second == 60 { (59, 999_999_999) } else { (parts.second, parts.nanosecond) };
+    let time = Time::from_hms_nano(parts.hour, parts.minute, second, nanosecond).unwrap_or(Time::MIDNIGHT);
+    let offset = UtcOffset::from_whole_seconds(i32::from(parts.offset_minutes) * 60).unwrap_or(UtcOffset::UTC);
+    PrimitiveDateTime::new(date, time).assume_offset(offset)
+}
 
 /// An RFC 3339 date-time, such as `2019-10-12T07:20:50.52Z`.
 ///
@@ -36,17 +48,23 @@ impl fmt::Display for DateTimeError {
 impl std::error::Error for DateTimeError {}
 
 impl DateTime {
-    /// Parses an RFC 3339 date-time, keeping `text` as it is.
+    /// Parses an RFC 3339 date-time, keeping `text` as it is. It accepts exactly what the
+    /// validators accept as `format: date-time`.
     ///
     /// # Errors
     ///
     /// When `text` is not an RFC 3339 date-time (a missing offset, an impossible calendar date,
     /// a time out of range, anything else out of the grammar).
     pub fn parse(text: &str) -> Result<Self, DateTimeError> {
-        match OffsetDateTime::parse(text, &Rfc3339) {
-            Ok(instant) => Ok(DateTime { text: text.to_owned(), instant }),
-            Err(error) => Err(DateTimeError { text: text.to_owned(), reason: error.to_string() }),
+        match rfc3339::parse(text) {
+            Ok(parts) => Ok(DateTime::from_parts(text.to_owned(), parts)),
+            Err(reason) => Err(DateTimeError { text: text.to_owned(), reason: reason.to_owned() }),
         }
+    }
+
+    /// The value for `text`, already parsed into `parts`.
+    pub(crate) fn from_parts(text: String, parts: Parts) -> Self {
+        DateTime { text, instant: instant(parts) }
     }
 
     /// The text exactly as it appeared in the payload.
@@ -125,5 +143,13 @@ mod tests {
     fn accepts_a_leap_second() {
         let parsed = DateTime::parse("2016-12-31T23:59:60Z").unwrap();
         assert_eq!(parsed.instant().second(), 59);
+        assert_eq!(parsed.instant().nanosecond(), 999_999_999);
+    }
+
+    #[test]
+    fn keeps_more_fraction_digits_than_nanoseconds_in_the_text() {
+        let parsed = DateTime::parse("2019-10-12T07:20:50.1234567891z").unwrap();
+        assert_eq!(parsed.instant().nanosecond(), 123_456_789);
+        assert_eq!(parsed.as_str(), "2019-10-12T07:20:50.1234567891z");
     }
 }

@@ -3,3 +3,4 @@
 pub(crate) mod date_time;
 pub(crate) mod nullable;
 pub(crate) mod serde_support;
+pub(crate) mod validate;

@@ -1,0 +1,239 @@
+//! The validators: one reader per object type, and the public entry points of the root.
+//!
+//! A reader walks its object once, key by key: a documented key goes to the runtime reader of
+//! its kind with the field's constraints as arguments, any other key to the unknown-field
+//! reader. Missing required fields are reported when the object closes; the value is built
+//! only when `BUILD` and the object had no violation.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{banner, doc_attributes, format_tokens, readable_i64};
+use crate::error::SchemaErrors;
+use crate::ir::{Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS};
+use crate::naming;
+
+/// The full text of the generated validators module.
+///
+/// # Errors
+///
+/// Only when the emitted tokens do not parse as Rust, which would be a bug in this module.
+pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String, SchemaErrors> {
+    let readers = items.structs.iter().map(reader);
+    let entry_points = items.structs.first().map(entry_points);
+    let tokens = quote! {
+        use crate::runtime::validate::context::{Abort, Context, was_seen};
+        use crate::runtime::validate::key_set::KeySet;
+        use crate::runtime::validate::path::Path;
+        use crate::runtime::validate::{Options, run, run_and_build};
+        use crate::runtime::validate::violation::Violations;
+
+        #entry_points
+        #(#readers)*
+    };
+    let summary = "Validators of the identification webhook: one reader per object of the schema.";
+    Ok(banner(summary, schema_path) + &format_tokens(tokens)?)
+}
+
+/// The name of the reader of a struct: `read_ip_location`.
+fn reader_name(struct_name: &str) -> proc_macro2::Ident {
+    format_ident!("read_{}", naming::field_name(struct_name))
+}
+
+/// `validate` and `parse`, for the root type.
+fn entry_points(root: &RustStruct) -> TokenStream {
+    let root_type = format_ident!("{}", root.name);
+    let read_root = reader_name(&root.name);
+    let validate_doc = doc_attributes(&[format!(
+        "Validates a payload without building a value: `Ok` when the bytes are a `{}` that breaks no documented constraint, or every violation, in document order.",
+        root.name
+    )]);
+    let parse_doc = doc_attributes(&[format!(
+        "Validates a payload and builds the `{}` in the same pass, or returns every violation, in document order.",
+        root.name
+    )]);
+    quote! {
+        #validate_doc
+        ///
+        /// # Errors
+        ///
+        /// Every violation of the contract, invalid JSON included, up to the cap.
+        pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
+            run(bytes, options, #read_root::<false>).map(drop)
+        }
+
+        #parse_doc
+        ///
+        /// # Errors
+        ///
+        /// Every violation of the contract, invalid JSON included, up to the cap.
+        pub fn parse(bytes: &[u8], options: Options) -> Result<crate::#root_type, Violations> {
+            run_and_build(bytes, options, #read_root::<true>)
+        }
+    }
+}
+
+/// The reader of one object type.
+fn reader(item: &RustStruct) -> TokenStream {
+    let name = format_ident!("{}", item.name);
+    let read = reader_name(&item.name);
+    let doc = format!(" Reads the object of type `{}` from its `{{`, checking every documented constraint.", item.name);
+    let locals = item.fields.iter().map(|field| {
+        let local = format_ident!("{}", field.rust_name);
+        match field.presence {
+            Presence::Required | Presence::Optional => quote!(let mut #local = None;),
+            Presence::Nullable => quote!(let mut #local = crate::Nullable::Absent;),
+        }
+    });
+    let arms = item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field));
+    let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
+    let required: Vec<(usize, &RustField)> =
+        item.fields.iter().enumerate().filter(|(_, field)| field.presence == Presence::Required).collect();
+    let start = if required.is_empty() { quote!(cx.begin_object()?;) } else { quote!(let start = cx.begin_object()?;) };
+    let seen = if item.fields.is_empty() { quote!() } else { quote!(let mut seen = 0_u64;) };
+    let missing = required.iter().map(|(index, field)| {
+        let index = field_index(*index);
+        let json_name = &field.json_name;
+        quote! {
+            if !was_seen(seen, #index) {
+                cx.missing(&Path::Key(path, #json_name), start)?;
+            }
+        }
+    });
+    let unwrap_required = match required.as_slice() {
+        [] => quote!(),
+        fields => {
+            let names: Vec<_> = fields.iter().map(|(_, field)| format_ident!("{}", field.rust_name)).collect();
+            quote! {
+                let (#(Some(#names)),*) = (#(#names),*) else {
+                    return Ok(None);
+                };
+            }
+        }
+    };
+    let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
+    let unknown_arm = quote! {
+        let path = Path::Key(path, &key);
+        if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
+            #unknown_fields.insert(key.into_owned(), value);
+        }
+    };
+    let dispatch = if item.fields.is_empty() {
+        unknown_arm
+    } else {
+        quote! {
+            match key.as_ref() {
+                #(#arms)*
+                _ => { #unknown_arm }
+            }
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+        pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<crate::#name>, Abort> {
+            #start
+            let before = cx.violation_count();
+            #seen
+            let mut keys = KeySet::default();
+            let mut #unknown_fields = ::serde_json::Map::new();
+            #(#locals)*
+            let mut first = true;
+            while let Some((token, offset)) = cx.next_key(first)? {
+                first = false;
+                let key = token.decode();
+                #dispatch
+            }
+            #(#missing)*
+            if !BUILD || cx.violation_count() != before {
+                return Ok(None);
+            }
+            #unwrap_required
+            Ok(Some(crate::#name { #(#field_names,)* #unknown_fields }))
+        }
+    }
+}
+
+/// The index of a field, as `seen` counts them.
+fn field_index(index: usize) -> Literal {
+    Literal::usize_unsuffixed(index)
+}
+
+/// The match arm of one documented field.
+fn member_arm(index: usize, field: &RustField) -> TokenStream {
+    let json_name = &field.json_name;
+    let local = format_ident!("{}", field.rust_name);
+    let index = field_index(index);
+    let nullable = field.presence == Presence::Nullable;
+    let read = value_reader(&field.value, field, nullable, &quote!(&path));
+    let bounds = integer_bounds(field);
+    let store = match field.presence {
+        Presence::Required | Presence::Optional => quote! {
+            if let Some(value) = #read?.value() {
+                #local = Some(value);
+            }
+        },
+        Presence::Nullable => quote! {
+            if let Some(value) = #read?.nullable() {
+                #local = value;
+            }
+        },
+    };
+    quote! {
+        #json_name => {
+            let path = Path::Key(path, #json_name);
+            cx.seen(&mut seen, #index, &path, offset)?;
+            #bounds
+            #store
+        }
+    }
+}
+
+/// `let bounds = minimum..=maximum;` for an integer field, which its reader call names.
+fn integer_bounds(field: &RustField) -> TokenStream {
+    if field.value != RustValue::Integer {
+        return quote!();
+    }
+    // The lowering guarantees both bounds on every integer.
+    let minimum = readable_i64(field.limits.minimum.unwrap_or(i64::MIN), false);
+    let maximum = readable_i64(field.limits.maximum.unwrap_or(i64::MAX), false);
+    quote!(let bounds = #minimum..=#maximum;)
+}
+
+/// The call that reads a value of the field's kind at `path`: a `Result<Slot<T>, Abort>`.
+fn value_reader(value: &RustValue, field: &RustField, nullable: bool, path: &TokenStream) -> TokenStream {
+    let limits = &field.limits;
+    let max_length = match limits.max_length {
+        Some(max) => {
+            let max = Literal::u64_unsuffixed(max);
+            quote!(Some(#max))
+        }
+        None => quote!(None),
+    };
+    match value {
+        RustValue::String => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
+        RustValue::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
+        // `bounds` is bound by the member's arm (see `integer_bounds`).
+        RustValue::Integer => quote!(cx.integer::<BUILD>(#path, #nullable, bounds)),
+        RustValue::Number => quote!(cx.number::<BUILD>(#path, #nullable)),
+        RustValue::Boolean => quote!(cx.boolean::<BUILD>(#path, #nullable)),
+        RustValue::Json => {
+            let max = match limits.max_json_text_length {
+                Some(max) => {
+                    let max = Literal::u64_unsuffixed(max);
+                    quote!(Some(#max))
+                }
+                None => quote!(None),
+            };
+            quote!(cx.any::<BUILD>(#path, #max))
+        }
+        RustValue::Struct(name) => {
+            let read = reader_name(name);
+            quote!(cx.object(#path, #nullable, #read::<BUILD>))
+        }
+        RustValue::List(items) => {
+            let item = value_reader(items, field, false, &quote!(path));
+            quote!(cx.array::<BUILD, _>(#path, #nullable, |cx, path| #item))
+        }
+    }
+}

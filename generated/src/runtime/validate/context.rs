@@ -1,0 +1,565 @@
+//! [`Context`]: the state of one validation and the typed readers that the generated
+//! validators call, one per kind of value.
+//!
+//! Every reader takes `const BUILD: bool`: with `false` it only checks (validate-only, no
+//! allocation on the valid path), with `true` it also builds the typed value (validate-and-parse).
+//! A reader returns a [`Slot`]; a syntax error or the violation cap returns [`Abort`], which
+//! unwinds the whole validation.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
+use serde_json::{Map, Number, Value};
+
+use super::key_set::KeySet;
+use super::path::Path;
+use super::reader::{Next, Reader, StringToken, SyntaxError};
+use super::rfc3339;
+use super::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations};
+use crate::{DateTime, Nullable};
+
+/// Validation stopped: a syntax error, or too many violations. The reason is in the context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Abort;
+
+/// What a reader found.
+#[derive(Debug)]
+pub(crate) enum Slot<T> {
+    /// `null`, where the field allows it.
+    Null,
+    /// A valid value: `Some` when building, `None` when only checking.
+    Value(Option<T>),
+    /// A violation was recorded; there is no value.
+    Invalid,
+}
+
+impl<T> Slot<T> {
+    /// The value, for a required or optional field.
+    pub(crate) fn value(self) -> Option<T> {
+        match self {
+            Slot::Value(value) => value,
+            Slot::Null | Slot::Invalid => None,
+        }
+    }
+
+    /// The field, for a nullable field: `null` or the value.
+    pub(crate) fn nullable(self) -> Option<Nullable<T>> {
+        match self {
+            Slot::Null => Some(Nullable::Null),
+            Slot::Value(value) => value.map(Nullable::Value),
+            Slot::Invalid => None,
+        }
+    }
+}
+
+/// The outcome of checking the type of the next value.
+enum Check {
+    /// `null`, allowed and consumed.
+    Null,
+    /// The expected type; nothing consumed.
+    Matches,
+    /// Another type: a violation was recorded and the value skipped.
+    Mismatch,
+}
+
+/// Counts the characters written through `fmt::Write`, without storing them.
+struct CharCount(usize);
+
+impl Write for CharCount {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0 += text.chars().count();
+        Ok(())
+    }
+}
+
+/// A value quoted for a message, cut short when long.
+fn quoted(text: &str) -> String {
+    const SHOWN: usize = 40;
+    if text.chars().count() <= SHOWN {
+        format!("{text:?}")
+    } else {
+        let start: String = text.chars().take(SHOWN).collect();
+        format!("{start:?}…")
+    }
+}
+
+/// Whether documented field `index` was marked in `seen` by [`Context::seen`].
+pub(crate) fn was_seen(seen: u64, index: u32) -> bool {
+    seen & (1 << index) != 0
+}
+
+/// The state of one validation.
+#[derive(Debug)]
+pub(crate) struct Context<'a> {
+    reader: Reader<'a>,
+    violations: Vec<Violation>,
+    truncated: bool,
+    strict: bool,
+}
+
+impl<'a> Context<'a> {
+    /// A validation of `bytes`; `strict` rejects undocumented fields.
+    pub(crate) fn new(bytes: &'a [u8], strict: bool) -> Self {
+        Context { reader: Reader::new(bytes), violations: Vec::new(), truncated: false, strict }
+    }
+
+    /// The scanner, for the entry point.
+    pub(crate) fn reader(&mut self) -> &mut Reader<'a> {
+        &mut self.reader
+    }
+
+    /// How many violations were recorded so far.
+    pub(crate) fn violation_count(&self) -> usize {
+        self.violations.len()
+    }
+
+    /// Everything found, in document order.
+    pub(crate) fn into_violations(mut self) -> Violations {
+        self.violations.sort_by_key(|violation| violation.offset);
+        Violations { list: self.violations, truncated: self.truncated, hint: None }
+    }
+
+    /// Records a violation at `path`.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] once [`MAX_VIOLATIONS`] are recorded.
+    pub(crate) fn violation(&mut self, path: &Path<'_>, keyword: Keyword, offset: usize, message: String) -> Result<(), Abort> {
+        if self.violations.len() >= MAX_VIOLATIONS {
+            self.truncated = true;
+            return Err(Abort);
+        }
+        self.violations.push(Violation { pointer: path.pointer(), keyword, message, offset });
+        Ok(())
+    }
+
+    /// Records a syntax error: it replaces every other violation (the input is not JSON, so
+    /// nothing else about it is meaningful), and stops the validation.
+    pub(crate) fn syntax(&mut self, error: SyntaxError) -> Abort {
+        let SyntaxError { offset, message } = error;
+        self.violations.clear();
+        self.truncated = false;
+        self.violations.push(Violation {
+            pointer: String::new(),
+            keyword: Keyword::InvalidJson,
+            message: format!("not valid JSON: {message}"),
+            offset,
+        });
+        Abort
+    }
+
+    fn scan<T>(&mut self, result: Result<T, SyntaxError>) -> Result<T, Abort> {
+        result.map_err(|error| self.syntax(error))
+    }
+
+    fn peek(&mut self) -> Result<Next, Abort> {
+        let next = self.reader.peek();
+        self.scan(next)
+    }
+
+    /// Checks that the next value is `want` (or `null`, when `nullable`).
+    fn expect(&mut self, path: &Path<'_>, nullable: bool, want: Next) -> Result<Check, Abort> {
+        let found = self.peek()?;
+        if found == want {
+            return Ok(Check::Matches);
+        }
+        let offset = self.reader.offset();
+        if found == Next::Null && nullable {
+            let null = self.reader.null();
+            self.scan(null)?;
+            return Ok(Check::Null);
+        }
+        let or_null = if nullable { " or null" } else { "" };
+        let message = format!("expected {}{or_null}, found {}", want.described(), found.described());
+        self.violation(path, Keyword::Type, offset, message)?;
+        self.value::<false>(path)?;
+        Ok(Check::Mismatch)
+    }
+
+    /// Reads a string, checking `maxLength` in code points.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn string<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        max_length: Option<usize>,
+    ) -> Result<Slot<String>, Abort> {
+        let Some(token) = self.string_token(path, nullable, max_length)? else {
+            return Ok(Slot::Null);
+        };
+        match token {
+            Ok(token) => Ok(Slot::Value(BUILD.then(|| token.decode().into_owned()))),
+            Err(()) => Ok(Slot::Invalid),
+        }
+    }
+
+    /// The string token of a string field: `None` for an allowed `null`, `Err` after a
+    /// violation.
+    #[allow(clippy::type_complexity, reason = "private helper of the string readers")]
+    fn string_token(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        max_length: Option<usize>,
+    ) -> Result<Option<Result<StringToken<'a>, ()>>, Abort> {
+        match self.expect(path, nullable, Next::String)? {
+            Check::Null => return Ok(None),
+            Check::Mismatch => return Ok(Some(Err(()))),
+            Check::Matches => {}
+        }
+        let offset = self.reader.offset();
+        let token = self.reader.string();
+        let token = self.scan(token)?;
+        if let Some(max) = max_length.filter(|max| token.chars > *max) {
+            let message = format!("{} characters; the documented maximum is {max}", token.chars);
+            self.violation(path, Keyword::MaxLength, offset, message)?;
+            return Ok(Some(Err(())));
+        }
+        Ok(Some(Ok(token)))
+    }
+
+    /// Reads an RFC 3339 date-time.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn date_time<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        max_length: Option<usize>,
+    ) -> Result<Slot<DateTime>, Abort> {
+        self.reader.skip_whitespace();
+        let offset = self.reader.offset();
+        let token = match self.string_token(path, nullable, max_length)? {
+            None => return Ok(Slot::Null),
+            Some(Err(())) => return Ok(Slot::Invalid),
+            Some(Ok(token)) => token,
+        };
+        let text = token.decode();
+        match rfc3339::parse(&text) {
+            Ok(parts) => Ok(Slot::Value(BUILD.then(|| DateTime::from_parts(text.into_owned(), parts)))),
+            Err(reason) => {
+                let message = format!("{} is not an RFC 3339 date-time: {reason}", quoted(&text));
+                self.violation(path, Keyword::Format, offset, message)?;
+                Ok(Slot::Invalid)
+            }
+        }
+    }
+
+    /// Reads a number token and its value as `serde_json` reads it.
+    fn number_value(&mut self) -> Result<(Number, &'a str), Abort> {
+        let offset = self.reader.offset();
+        let token = self.reader.number();
+        let token = self.scan(token)?;
+        match Number::from_str(token) {
+            Ok(number) => Ok((number, token)),
+            Err(_) => Err(self.syntax(SyntaxError {
+                offset,
+                message: format!("the number {} is out of the range of a 64-bit float", quoted(token)),
+            })),
+        }
+    }
+
+    /// Reads an integer: any number with a zero fraction, within the schema's bounds.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn integer<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        bounds: RangeInclusive<i64>,
+    ) -> Result<Slot<i64>, Abort> {
+        let (minimum, maximum) = bounds.into_inner();
+        match self.expect(path, nullable, Next::Number)? {
+            Check::Null => return Ok(Slot::Null),
+            Check::Mismatch => return Ok(Slot::Invalid),
+            Check::Matches => {}
+        }
+        let offset = self.reader.offset();
+        let (number, token) = self.number_value()?;
+        // Exact for every integer JSON text can hold without a fraction; an `f64` otherwise.
+        let value: Option<i128> = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from));
+        #[allow(clippy::cast_precision_loss, reason = "the bounds are within ±2^53, exact as f64")]
+        let (below, above, integral) = match (value, number.as_f64()) {
+            (Some(value), _) => (value < i128::from(minimum), value > i128::from(maximum), true),
+            (None, Some(float)) => (float < minimum as f64, float > maximum as f64, float.fract() == 0.0),
+            (None, None) => (false, false, false),
+        };
+        if !integral {
+            let message = format!("expected an integer, found {token}, which has a fraction");
+            self.violation(path, Keyword::Type, offset, message)?;
+            return Ok(Slot::Invalid);
+        }
+        if below || above {
+            let (keyword, bound, side) =
+                if below { (Keyword::Minimum, minimum, "below the minimum") } else { (Keyword::Maximum, maximum, "above the maximum") };
+            let message = format!("{token} is {side} {bound}, the largest magnitude JSON implementations hold exactly");
+            self.violation(path, keyword, offset, message)?;
+            return Ok(Slot::Invalid);
+        }
+        #[allow(clippy::cast_possible_truncation, reason = "integral and within the i64 bounds checked above")]
+        let integer = match value {
+            Some(value) => i64::try_from(value).ok(),
+            None => number.as_f64().map(|float| float as i64),
+        };
+        Ok(Slot::Value(if BUILD { integer } else { None }))
+    }
+
+    /// Reads a number.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn number<const BUILD: bool>(&mut self, path: &Path<'_>, nullable: bool) -> Result<Slot<Number>, Abort> {
+        match self.expect(path, nullable, Next::Number)? {
+            Check::Null => Ok(Slot::Null),
+            Check::Mismatch => Ok(Slot::Invalid),
+            Check::Matches => {
+                let (number, _) = self.number_value()?;
+                Ok(Slot::Value(BUILD.then_some(number)))
+            }
+        }
+    }
+
+    /// Reads `true` or `false`.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn boolean<const BUILD: bool>(&mut self, path: &Path<'_>, nullable: bool) -> Result<Slot<bool>, Abort> {
+        match self.expect(path, nullable, Next::Boolean)? {
+            Check::Null => Ok(Slot::Null),
+            Check::Mismatch => Ok(Slot::Invalid),
+            Check::Matches => {
+                let value = self.reader.boolean();
+                let value = self.scan(value)?;
+                Ok(Slot::Value(BUILD.then_some(value)))
+            }
+        }
+    }
+
+    /// Reads any JSON value (`null` included), checking the length of its compact JSON text.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn any<const BUILD: bool>(&mut self, path: &Path<'_>, max_json_text_length: Option<usize>) -> Result<Slot<Value>, Abort> {
+        let offset = match self.peek()? {
+            Next::Null => {
+                let null = self.reader.null();
+                self.scan(null)?;
+                return Ok(Slot::Null);
+            }
+            _ => self.reader.offset(),
+        };
+        let (value, length) = self.value::<BUILD>(path)?;
+        if let Some(max) = max_json_text_length.filter(|max| length > *max) {
+            let message = format!("its compact JSON text is {length} characters; the documented maximum is {max}");
+            self.violation(path, Keyword::MaxJsonTextLength, offset, message)?;
+            return Ok(Slot::Invalid);
+        }
+        Ok(Slot::Value(value))
+    }
+
+    /// Reads any value: builds it when `BUILD`, reports duplicate keys at every depth, and
+    /// measures its compact JSON text in characters.
+    fn value<const BUILD: bool>(&mut self, path: &Path<'_>) -> Result<(Option<Value>, usize), Abort> {
+        match self.peek()? {
+            Next::Null => {
+                let null = self.reader.null();
+                self.scan(null)?;
+                Ok((BUILD.then_some(Value::Null), 4))
+            }
+            Next::Boolean => {
+                let value = self.reader.boolean();
+                let value = self.scan(value)?;
+                Ok((BUILD.then_some(Value::Bool(value)), if value { 4 } else { 5 }))
+            }
+            Next::Number => {
+                let (number, _) = self.number_value()?;
+                let mut length = CharCount(0);
+                let _ = write!(length, "{number}");
+                Ok((BUILD.then(|| Value::Number(number)), length.0))
+            }
+            Next::String => {
+                let token = self.reader.string();
+                let token = self.scan(token)?;
+                Ok((BUILD.then(|| Value::String(token.decode().into_owned())), token.compact_len))
+            }
+            Next::Array => {
+                let begin = self.reader.begin_array();
+                self.scan(begin)?;
+                let mut items = Vec::new();
+                let mut length = 2;
+                let mut index = 0;
+                while self.next_item(index == 0)? {
+                    let (item, item_length) = self.value::<BUILD>(&Path::Index(path, index))?;
+                    length += item_length + usize::from(index > 0);
+                    items.extend(item);
+                    index += 1;
+                }
+                Ok((BUILD.then_some(Value::Array(items)), length))
+            }
+            Next::Object => {
+                let begin = self.reader.begin_object();
+                self.scan(begin)?;
+                let mut members = Map::new();
+                let mut keys = KeySet::default();
+                let mut length = 2;
+                let mut first = true;
+                while let Some((key, key_offset)) = self.next_key(first)? {
+                    let key_length = key.compact_len;
+                    let key = key.decode();
+                    let member_path = Path::Key(path, &key);
+                    if !keys.insert(key.clone()) {
+                        self.duplicate(&member_path, key_offset)?;
+                    }
+                    let (member, member_length) = self.value::<BUILD>(&member_path)?;
+                    length += key_length + 1 + member_length + usize::from(!first);
+                    if let Some(member) = member {
+                        members.insert(key.into_owned(), member);
+                    }
+                    first = false;
+                }
+                Ok((BUILD.then_some(Value::Object(members)), length))
+            }
+        }
+    }
+
+    /// Reads an object of a generated type; `read` consumes it from its `{`.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn object<T>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        read: impl FnOnce(&mut Self, &Path<'_>) -> Result<Option<T>, Abort>,
+    ) -> Result<Slot<T>, Abort> {
+        match self.expect(path, nullable, Next::Object)? {
+            Check::Null => Ok(Slot::Null),
+            Check::Mismatch => Ok(Slot::Invalid),
+            Check::Matches => Ok(Slot::Value(read(self, path)?)),
+        }
+    }
+
+    /// Reads an array whose items `read_item` reads; the array is built only when every item
+    /// was built.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn array<const BUILD: bool, T>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        mut read_item: impl FnMut(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
+    ) -> Result<Slot<Vec<T>>, Abort> {
+        match self.expect(path, nullable, Next::Array)? {
+            Check::Null => return Ok(Slot::Null),
+            Check::Mismatch => return Ok(Slot::Invalid),
+            Check::Matches => {}
+        }
+        let begin = self.reader.begin_array();
+        self.scan(begin)?;
+        let mut items = Vec::new();
+        let mut complete = true;
+        let mut index = 0;
+        while self.next_item(index == 0)? {
+            match read_item(self, &Path::Index(path, index))?.value() {
+                Some(item) => items.push(item),
+                None => complete = false,
+            }
+            index += 1;
+        }
+        Ok(Slot::Value((BUILD && complete).then_some(items)))
+    }
+
+    /// Consumes the `{` of a generated object (its caller checked the type); returns its offset.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] when the nesting is too deep.
+    pub(crate) fn begin_object(&mut self) -> Result<usize, Abort> {
+        let offset = self.reader.offset();
+        let begin = self.reader.begin_object();
+        self.scan(begin)?;
+        Ok(offset)
+    }
+
+    /// The next key of the current object and its offset, or `None` at its end.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error.
+    pub(crate) fn next_key(&mut self, first: bool) -> Result<Option<(StringToken<'a>, usize)>, Abort> {
+        let key = self.reader.next_key(first);
+        self.scan(key)
+    }
+
+    fn next_item(&mut self, first: bool) -> Result<bool, Abort> {
+        let next = self.reader.next_item(first);
+        self.scan(next)
+    }
+
+    fn duplicate(&mut self, path: &Path<'_>, offset: usize) -> Result<(), Abort> {
+        let message = "this key appears more than once in its object; parsers disagree on which copy wins".to_owned();
+        self.violation(path, Keyword::DuplicateKey, offset, message)
+    }
+
+    /// Marks documented field `index` as seen in `seen`, reporting a repeat as a duplicate.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] at the violation cap.
+    pub(crate) fn seen(&mut self, seen: &mut u64, index: u32, path: &Path<'_>, offset: usize) -> Result<(), Abort> {
+        if was_seen(*seen, index) {
+            self.duplicate(path, offset)?;
+        }
+        *seen |= 1 << index;
+        Ok(())
+    }
+
+    /// Reads an undocumented field: allowed, unless strict; a repeat is a duplicate. Returns
+    /// its value when building.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn unknown_field<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        key: Cow<'a, str>,
+        offset: usize,
+        keys: &mut KeySet<'a>,
+    ) -> Result<Option<Value>, Abort> {
+        let shown = if self.strict { quoted(&key) } else { String::new() };
+        if !keys.insert(key) {
+            self.duplicate(path, offset)?;
+        }
+        if self.strict {
+            let message = format!("{shown} is not a documented field, and strict mode rejects undocumented fields");
+            self.violation(path, Keyword::AdditionalProperties, offset, message)?;
+        }
+        Ok(self.value::<BUILD>(path)?.0)
+    }
+
+    /// Reports a required field as missing; `offset` is where its object starts.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] at the violation cap.
+    pub(crate) fn missing(&mut self, path: &Path<'_>, offset: usize) -> Result<(), Abort> {
+        let message = "missing: the field is documented `nullable: false`, so it is required".to_owned();
+        self.violation(path, Keyword::Required, offset, message)
+    }
+}

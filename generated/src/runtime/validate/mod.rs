@@ -1,0 +1,147 @@
+//! The runtime of the generated validators: a JSON scanner, the typed readers the generated code
+//! calls, and the entry point that runs a validation over a whole input.
+
+pub(crate) mod context;
+pub(crate) mod key_set;
+pub(crate) mod path;
+pub(crate) mod reader;
+pub(crate) mod rfc3339;
+pub(crate) mod violation;
+
+use context::{Abort, Context};
+use path::Path;
+use reader::{Next, Reader};
+use violation::{Keyword, Violations};
+
+/// How to validate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Reject fields the documentation does not list, at every level (the strict schema).
+    pub strict: bool,
+}
+
+impl Options {
+    /// The default: undocumented fields are allowed, as real deliveries carry many.
+    pub const DEFAULT: Options = Options { strict: false };
+    /// Undocumented fields are violations (`additionalProperties`).
+    pub const STRICT: Options = Options { strict: true };
+}
+
+/// A reader of the root object, as the generator writes one per object type.
+pub(crate) type ReadRoot<T> = for<'a, 'p> fn(&mut Context<'a>, &Path<'p>) -> Result<Option<T>, Abort>;
+
+/// The hint given ahead of the violations of a payload in Fingerprint's newer event format.
+pub const EVENT_FORMAT_HINT: &str = "this looks like Fingerprint's newer event format (snake_case `event_id` and \
+`identification`), not the identification webhook this validator checks; the violations below compare it with the \
+identification webhook";
+
+/// Validates a whole input with `read_root`: a UTF-8 JSON object and nothing after it.
+pub(crate) fn run<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -> Result<Option<T>, Violations> {
+    let mut cx = Context::new(bytes, options.strict);
+    let root = read_payload(&mut cx, bytes, read_root);
+    let failed = cx.violation_count() > 0;
+    match root {
+        Ok(root) if !failed => Ok(root),
+        _ => {
+            let mut violations = cx.into_violations();
+            if looks_like_event_format(bytes) {
+                violations.hint = Some(EVENT_FORMAT_HINT);
+            }
+            Err(violations)
+        }
+    }
+}
+
+/// Validates a whole input and builds its value with `read_root`.
+pub(crate) fn run_and_build<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -> Result<T, Violations> {
+    match run(bytes, options, read_root)? {
+        Some(value) => Ok(value),
+        None => Err(Violations {
+            list: vec![violation::Violation {
+                pointer: String::new(),
+                keyword: Keyword::Internal,
+                message: "the payload passed validation but its value could not be built; please report this bug".to_owned(),
+                offset: 0,
+            }],
+            truncated: false,
+            hint: None,
+        }),
+    }
+}
+
+fn read_payload<T>(cx: &mut Context<'_>, bytes: &[u8], read_root: ReadRoot<T>) -> Result<Option<T>, Abort> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(cx.syntax(reader::SyntaxError {
+            offset: 0,
+            message: "the input starts with a UTF-8 byte-order mark, which JSON text must not have".to_owned(),
+        }));
+    }
+    if cx.reader().skip_whitespace().is_none() {
+        return Err(cx.syntax(reader::SyntaxError { offset: bytes.len(), message: "the input is empty".to_owned() }));
+    }
+    let offset = cx.reader().offset();
+    let root = match cx.reader().peek() {
+        Ok(Next::Object) => cx.object(&Path::Root, false, read_root)?.value(),
+        Ok(found) => {
+            // Read the whole value first: a syntax error outranks the wrong type.
+            cx.any::<false>(&Path::Root, None)?;
+            let message = format!("the payload must be a JSON object, found {}", found.described());
+            cx.violation(&Path::Root, Keyword::Type, offset, message)?;
+            None
+        }
+        Err(error) => return Err(cx.syntax(error)),
+    };
+    if cx.reader().skip_whitespace().is_some() {
+        let offset = cx.reader().offset();
+        return Err(cx.syntax(reader::SyntaxError { offset, message: "unexpected text after the payload".to_owned() }));
+    }
+    Ok(root)
+}
+
+/// Whether the input's top-level object has a key of the event format: `event_id` or
+/// `identification`. Only called on failure, so it may take a second look at the input.
+fn looks_like_event_format(bytes: &[u8]) -> bool {
+    let mut reader = Reader::new(bytes);
+    if reader.peek() != Ok(Next::Object) || reader.begin_object().is_err() {
+        return false;
+    }
+    let mut first = true;
+    while let Ok(Some((key, _))) = reader.next_key(first) {
+        first = false;
+        if matches!(key.decode().as_ref(), "event_id" | "identification") {
+            return true;
+        }
+        if skip(&mut reader).is_err() {
+            return false;
+        }
+    }
+    false
+}
+
+/// Skips one value, syntax only.
+fn skip(reader: &mut Reader<'_>) -> Result<(), reader::SyntaxError> {
+    match reader.peek()? {
+        Next::Null => reader.null(),
+        Next::Boolean => reader.boolean().map(drop),
+        Next::Number => reader.number().map(drop),
+        Next::String => reader.string().map(drop),
+        Next::Array => {
+            reader.begin_array()?;
+            let mut first = true;
+            while reader.next_item(first)? {
+                first = false;
+                skip(reader)?;
+            }
+            Ok(())
+        }
+        Next::Object => {
+            reader.begin_object()?;
+            let mut first = true;
+            while reader.next_key(first)?.is_some() {
+                first = false;
+                skip(reader)?;
+            }
+            Ok(())
+        }
+    }
+}
