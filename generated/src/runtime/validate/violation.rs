@@ -176,6 +176,6 @@ mod tests {
         assert_eq!(line_column(input, x), (3, 4));
         let one = input.iter().position(|&byte| byte == b'1').unwrap();
         assert_eq!(line_column(input, one), (2, 8));
-        assert_eq!(line_column(input, 10_000), (3, 11));
+        assert_eq!(line_column(input, 10_000), (3, 10));
     }
 }
