@@ -64,11 +64,13 @@ fn check_fails_after_a_schema_edit_without_regeneration() {
     fs::write(&schema_path, edited).unwrap();
 
     let error = check(copy.path()).unwrap_err();
-    assert_eq!(stale_paths(&error), [format!("{GENERATED_DIR}/types.rs")]);
+    let both = [format!("{GENERATED_DIR}/types.rs"), format!("{GENERATED_DIR}/validators.rs")];
+    assert_eq!(stale_paths(&error), both);
     assert!(error.to_string().contains("+    #[schemars(length(max = 21))]"), "{error}");
+    assert!(error.to_string().contains("cx.string::<BUILD>(&path, false, Some(21))"), "{error}");
 
     // Regenerating makes the copy fresh again, and a second run writes nothing.
-    assert_eq!(write(copy.path()).unwrap(), [format!("{GENERATED_DIR}/types.rs")]);
+    assert_eq!(write(copy.path()).unwrap(), both);
     check(copy.path()).unwrap();
     assert!(write(copy.path()).unwrap().is_empty());
 }

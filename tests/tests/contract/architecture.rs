@@ -14,7 +14,7 @@ fn the_generated_crate_depends_on_no_code_generation_crate() {
         .filter_map(|line| line.split(['.', '=', ' ']).next())
         .filter(|name| !name.is_empty())
         .collect();
-    assert_eq!(dependencies, ["schemars", "serde", "serde_json", "time"]);
+    assert_eq!(dependencies, ["schemars", "serde", "serde_json", "smallvec", "time"]);
 }
 
 #[test]
@@ -33,5 +33,5 @@ fn every_machine_written_file_opens_with_the_banner() {
         );
         count += 1;
     }
-    assert_eq!(count, 2);
+    assert_eq!(count, 3);
 }
