@@ -7,3 +7,4 @@ mod payloads;
 mod round_trip;
 mod schema_snapshot;
 mod types_drift;
+mod validation;

@@ -1,13 +1,18 @@
-//! Round trips through the generated types: nothing lost, null and absent kept apart, unknown
-//! fields kept at every level, date-times kept as written.
+//! Round trips through the generated types, read by validate-and-parse (and checked against
+//! plain serde): nothing lost, null and absent kept apart, unknown fields kept at every level,
+//! date-times kept as written.
 
-use fingerprint_webhook::{IdentificationWebhook, Nullable};
+use fingerprint_webhook::{IdentificationWebhook, Nullable, Options};
 use serde_json::{Value, json};
 
 use crate::payloads::payloads;
 
+/// Parses through validate-and-parse, and checks that plain serde reads the same value.
 fn parse(text: &str) -> IdentificationWebhook {
-    serde_json::from_str(text).unwrap_or_else(|error| panic!("{error}\n{text}"))
+    let parsed = fingerprint_webhook::parse(text.as_bytes(), Options::DEFAULT).unwrap_or_else(|error| panic!("{error}\n{text}"));
+    let deserialized: IdentificationWebhook = serde_json::from_str(text).unwrap();
+    assert_eq!(parsed, deserialized, "validate-and-parse and serde read the same value");
+    parsed
 }
 
 #[test]

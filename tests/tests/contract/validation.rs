@@ -1,0 +1,195 @@
+//! The generated validators on payloads with known violations: pointer, keyword, message,
+//! offset and order of each; strict mode; duplicates; the `tag` limit; the cap; the format hint.
+
+use fingerprint_webhook::{Keyword, MAX_VIOLATIONS, Options, Violations, parse, validate};
+use serde_json::{Value, json};
+
+use crate::payloads::payloads;
+
+fn example() -> Value {
+    serde_json::from_str(&payloads("valid").into_iter().find(|(name, _)| name == "documented-example.json").unwrap().1).unwrap()
+}
+
+fn violations_of(text: &str, options: Options) -> Violations {
+    let violations = validate(text.as_bytes(), options).unwrap_err();
+    assert_eq!(parse(text.as_bytes(), options).unwrap_err(), violations, "validate and parse agree");
+    violations
+}
+
+fn summary(violations: &Violations) -> Vec<(String, &'static str)> {
+    violations.iter().map(|violation| (violation.pointer.clone(), violation.keyword.as_str())).collect()
+}
+
+#[test]
+fn valid_payloads_pass_and_strict_mode_names_each_undocumented_field() {
+    for (name, text) in payloads("valid") {
+        assert_eq!(validate(text.as_bytes(), Options::DEFAULT), Ok(()), "{name}");
+    }
+    let example_text = serde_json::to_string(&example()).unwrap();
+    assert_eq!(validate(example_text.as_bytes(), Options::STRICT), Ok(()));
+
+    let mut payload = example();
+    payload["bot"] = json!({"result": "notDetected"});
+    payload["ipLocation"]["organization"] = json!("Example");
+    payload["ipLocation"]["subdivisions"][0]["population"] = json!(1);
+    payload["confidence"]["revision"] = json!("v1.1");
+    let text = serde_json::to_string_pretty(&payload).unwrap();
+    assert_eq!(validate(text.as_bytes(), Options::DEFAULT), Ok(()));
+    let violations = violations_of(&text, Options::STRICT);
+    assert_eq!(
+        summary(&violations),
+        [
+            ("/ipLocation/subdivisions/0/population".to_owned(), "additionalProperties"),
+            ("/ipLocation/organization".to_owned(), "additionalProperties"),
+            ("/confidence/revision".to_owned(), "additionalProperties"),
+            ("/bot".to_owned(), "additionalProperties"),
+        ]
+    );
+    assert_eq!(
+        violations.iter().next().unwrap().message,
+        "\"population\" is not a documented field, and strict mode rejects undocumented fields"
+    );
+}
+
+#[test]
+fn each_violation_names_its_pointer_keyword_limit_and_offset_in_document_order() {
+    let mut payload = example();
+    payload.as_object_mut().unwrap().shift_remove("requestId");
+    payload["visitorId"] = json!("🦀".repeat(21));
+    payload["linkedId"] = json!(5);
+    payload["timestamp"] = json!(1.5);
+    payload["time"] = json!("2019-02-29T07:20:50Z");
+    payload["ipLocation"]["accuracyRadius"] = json!(9_007_199_254_740_992_u64);
+    payload["ipLocation"]["city"]["name"] = json!("é".repeat(4097));
+    payload["ipLocation"]["subdivisions"][0]["isoCode"] = Value::Null;
+    payload["ipLocation"]["subdivisions"][0]["name"] = json!(["Illinois"]);
+    payload["browserDetails"] = Value::Null;
+    payload["confidence"]["score"] = Value::Null;
+    let text = serde_json::to_string_pretty(&payload).unwrap();
+
+    let violations = violations_of(&text, Options::DEFAULT);
+    assert_eq!(
+        summary(&violations),
+        [
+            ("/requestId".to_owned(), "required"),
+            ("/linkedId".to_owned(), "type"),
+            ("/visitorId".to_owned(), "maxLength"),
+            ("/timestamp".to_owned(), "type"),
+            ("/time".to_owned(), "format"),
+            ("/ipLocation/accuracyRadius".to_owned(), "maximum"),
+            ("/ipLocation/city/name".to_owned(), "maxLength"),
+            ("/ipLocation/subdivisions/0/name".to_owned(), "type"),
+            ("/browserDetails".to_owned(), "type"),
+            ("/confidence/score".to_owned(), "type"),
+        ]
+    );
+    let messages: Vec<&str> = violations.iter().map(|violation| violation.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "missing: the field is documented `nullable: false`, so it is required",
+            "expected a string or null, found a number",
+            "21 characters; the documented maximum is 20",
+            "expected an integer, found 1.5, which has a fraction",
+            "\"2019-02-29T07:20:50Z\" is not an RFC 3339 date-time: the day does not exist in that month",
+            "9007199254740992 is above the maximum 9007199254740991, the largest magnitude JSON implementations hold exactly",
+            "4097 characters; the documented maximum is 4096",
+            "expected a string or null, found an array",
+            "expected an object, found null",
+            "expected a number, found null",
+        ]
+    );
+    // A missing field points at its object; every other violation at its value.
+    let at = |index: usize| &text[violations.iter().nth(index).unwrap().offset..];
+    assert!(at(0).starts_with("{\n  \"tag\""));
+    assert!(at(1).starts_with('5'));
+    assert!(at(2).starts_with("\"🦀"));
+    assert!(at(4).starts_with("\"2019-02-29"));
+    assert!(at(8).starts_with("null,\n  \"confidence\""));
+}
+
+#[test]
+fn a_missing_nested_field_points_where_the_field_would_be() {
+    let mut payload = example();
+    payload.as_object_mut().unwrap().shift_remove("ipLocation");
+    payload.as_object_mut().unwrap().shift_remove("lastSeenAt");
+    let violations = violations_of(&payload.to_string(), Options::DEFAULT);
+    assert_eq!(summary(&violations), [("/ipLocation".to_owned(), "required"), ("/lastSeenAt".to_owned(), "required")]);
+}
+
+#[test]
+fn duplicate_keys_are_violations_at_every_level() {
+    let text = r#"{"requestId": "a", "request\u0049d": "b", "tag": {"x": 1, "x": {"y": [{"z": 1, "z": 2}]}},
+        "visitorId": "v", "timestamp": 1, "time": "2019-10-12T07:20:50.52Z", "incognito": false, "url": "u",
+        "ip": "i", "ipLocation": {"city": {"name": "a", "name": "b"}}, "browserDetails": {},
+        "firstSeenAt": {}, "lastSeenAt": {}, "bot": 1, "bot": 2}"#;
+    let violations = violations_of(text, Options::DEFAULT);
+    assert_eq!(
+        summary(&violations),
+        [
+            ("/requestId".to_owned(), "duplicateKey"),
+            ("/tag/x".to_owned(), "duplicateKey"),
+            ("/tag/x/y/0/z".to_owned(), "duplicateKey"),
+            ("/ipLocation/city/name".to_owned(), "duplicateKey"),
+            ("/bot".to_owned(), "duplicateKey"),
+        ]
+    );
+    assert!(text[violations.iter().next().unwrap().offset..].starts_with(r#""request\u0049d""#));
+}
+
+/// The documented example with `tag` set to the given JSON text.
+fn with_tag(tag: &str) -> String {
+    let text = serde_json::to_string(&example()).unwrap();
+    let start = text.find("\"tag\":").unwrap() + 6;
+    let end = text.find(",\"linkedId\"").unwrap();
+    format!("{}{tag}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn the_tag_limit_counts_characters_of_compact_json_text() {
+    // A string of n characters takes n + 2 in compact JSON text.
+    for (inner, valid) in [("x".repeat(4094), true), ("x".repeat(4095), false), ("🦀".repeat(4094), true)] {
+        let tag = format!("\"{inner}\"");
+        assert_eq!(validate(with_tag(&tag).as_bytes(), Options::DEFAULT).is_ok(), valid, "{} chars", inner.chars().count());
+    }
+    // Whitespace does not count; an escape counts as compact JSON writes it.
+    let spaced = format!("{{ \"k\" :   \"{}\" }}", "x".repeat(4096 - 8));
+    assert!(validate(with_tag(&spaced).as_bytes(), Options::DEFAULT).is_ok());
+    let escaped = format!("\"{}\\n\"", "x".repeat(4093));
+    let violations = violations_of(&with_tag(&escaped), Options::DEFAULT);
+    assert_eq!(summary(&violations), [("/tag".to_owned(), "x-fingerprint-maxJsonTextLength")]);
+    assert_eq!(
+        violations.iter().next().unwrap().message,
+        "its compact JSON text is 4097 characters; the documented maximum is 4096"
+    );
+    let unicode_escape = format!("\"{}\\u00e9\"", "x".repeat(4093));
+    assert!(validate(with_tag(&unicode_escape).as_bytes(), Options::DEFAULT).is_ok());
+    assert!(validate(with_tag("null").as_bytes(), Options::DEFAULT).is_ok());
+}
+
+#[test]
+fn the_violation_list_is_capped_and_says_so() {
+    let mut payload = example();
+    for index in 0..500 {
+        payload[format!("signal{index}")] = json!(index);
+    }
+    let violations = violations_of(&payload.to_string(), Options::STRICT);
+    assert_eq!(violations.len(), MAX_VIOLATIONS);
+    assert!(violations.is_truncated());
+    assert!(violations.to_string().ends_with("validation stopped after 100 violations; the payload has more"));
+}
+
+#[test]
+fn the_event_format_gets_a_hint_ahead_of_its_violations() {
+    let (_, text) = payloads("invalid").into_iter().find(|(name, _)| name == "event-format.json").unwrap();
+    let violations = violations_of(&text, Options::DEFAULT);
+    assert_eq!(violations.hint(), Some(fingerprint_webhook::EVENT_FORMAT_HINT));
+    assert_eq!(violations.len(), 8);
+    assert!(violations.iter().all(|violation| violation.keyword == Keyword::Required));
+    let shown = violations.to_string();
+    assert!(shown.starts_with("hint: this looks like Fingerprint's newer event format"), "{shown}");
+    assert!(shown.contains("\n  /requestId: missing: the field is documented `nullable: false`, so it is required [required] at byte 0"), "{shown}");
+
+    let (_, text) = payloads("invalid").into_iter().find(|(name, _)| name == "empty-time-and-missing-seen-at.json").unwrap();
+    assert_eq!(violations_of(&text, Options::DEFAULT).hint(), None);
+}
