@@ -3,6 +3,7 @@
 
 mod architecture;
 mod documentation_drift;
+mod hostile;
 mod payloads;
 mod round_trip;
 mod schema_snapshot;
