@@ -133,7 +133,9 @@ impl RustItems {
 fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError>) -> RustStruct {
     let mut fields: Vec<RustField> = Vec::new();
     if object.properties.len() > MAX_FIELDS {
-        let message = format!("an object may declare at most {MAX_FIELDS} properties (the validators track them in a u64)");
+        let message = format!(
+            "an object may declare at most {MAX_FIELDS} properties (the validators track them in a u64)"
+        );
         errors.push(SchemaError::new(&object.pointer, message));
     }
     for property in &object.properties {

@@ -9,6 +9,7 @@
 //! 3. [`emit`] turns those items into tokens (the types, and the validators) and formats them
 //!    with prettyplease, behind a banner that names `cargo xtask generate`.
 //!
+//! [`strict::strict_schema`] derives the strict variant of the schema (unknown fields rejected).
 //! [`constraints`] reads the same model into the table of per-field constraints that the
 //! snapshot and the drift checks compare. Everything is deterministic: fields keep schema order,
 //! and types appear in the order the schema first mentions them.
@@ -19,6 +20,7 @@ mod error;
 pub mod ir;
 pub mod model;
 pub mod naming;
+pub mod strict;
 
 pub use error::{SchemaError, SchemaErrors};
 

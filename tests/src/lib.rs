@@ -2,6 +2,8 @@
 //! reader of per-field facts that works on any JSON Schema (the canonical one, or the one
 //! schemars derives from the Rust types).
 
+pub mod agreement;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};

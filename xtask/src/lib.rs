@@ -9,10 +9,13 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use fingerprint_webhook_codegen::strict::strict_schema;
 use fingerprint_webhook_codegen::{Config, SchemaErrors, generate};
 
 /// The canonical schema, relative to the repository root.
 pub const SCHEMA_PATH: &str = "schema/identification-webhook.schema.json";
+/// The strict variant of the schema, generated from the canonical one.
+pub const STRICT_SCHEMA_PATH: &str = "schema/identification-webhook.strict.schema.json";
 /// The folder of the generated crate that holds only machine-written files.
 pub const GENERATED_DIR: &str = "generated/src/generated";
 /// The command that regenerates everything, as messages name it.
@@ -95,6 +98,10 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
         Output { path: format!("{GENERATED_DIR}/mod.rs"), contents: module },
         Output { path: format!("{GENERATED_DIR}/types.rs"), contents: generated.types },
         Output { path: format!("{GENERATED_DIR}/validators.rs"), contents: generated.validators },
+        Output {
+            path: STRICT_SCHEMA_PATH.to_owned(),
+            contents: strict_schema(&schema).map_err(Error::Schema)?,
+        },
     ])
 }
 

@@ -48,7 +48,8 @@ fn separate_items(source: &str) -> String {
     while let Some(line) = lines.next() {
         separated.push_str(line);
         separated.push('\n');
-        let ends_item = line == "}" || (line.starts_with("use ") && lines.peek().is_some_and(|next| !next.starts_with("use ")));
+        let ends_item = line == "}"
+            || (line.starts_with("use ") && lines.peek().is_some_and(|next| !next.starts_with("use ")));
         if ends_item && lines.peek().is_some_and(|next| !next.is_empty()) {
             separated.push('\n');
         }
@@ -125,7 +126,10 @@ mod tests {
 
     #[test]
     fn integer_literals_get_separators_and_a_suffix() {
-        assert_eq!(super::readable_i64(-9_007_199_254_740_991, true).to_string(), "-9_007_199_254_740_991_i64");
+        assert_eq!(
+            super::readable_i64(-9_007_199_254_740_991, true).to_string(),
+            "-9_007_199_254_740_991_i64"
+        );
         assert_eq!(super::readable_i64(100, true).to_string(), "100_i64");
         assert_eq!(super::readable_i64(1000, false).to_string(), "1_000");
     }

@@ -77,7 +77,10 @@ fn entry_points(root: &RustStruct) -> TokenStream {
 fn reader(item: &RustStruct) -> TokenStream {
     let name = format_ident!("{}", item.name);
     let read = reader_name(&item.name);
-    let doc = format!(" Reads the object of type `{}` from its `{{`, checking every documented constraint.", item.name);
+    let doc = format!(
+        " Reads the object of type `{}` from its `{{`, checking every documented constraint.",
+        item.name
+    );
     let locals = item.fields.iter().map(|field| {
         let local = format_ident!("{}", field.rust_name);
         match field.presence {
@@ -89,7 +92,11 @@ fn reader(item: &RustStruct) -> TokenStream {
     let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
     let required: Vec<(usize, &RustField)> =
         item.fields.iter().enumerate().filter(|(_, field)| field.presence == Presence::Required).collect();
-    let start = if required.is_empty() { quote!(cx.begin_object()?;) } else { quote!(let start = cx.begin_object()?;) };
+    let start = if required.is_empty() {
+        quote!(cx.begin_object()?;)
+    } else {
+        quote!(let start = cx.begin_object()?;)
+    };
     let seen = if item.fields.is_empty() { quote!() } else { quote!(let mut seen = 0_u64;) };
     let missing = required.iter().map(|(index, field)| {
         let index = field_index(*index);
@@ -103,7 +110,8 @@ fn reader(item: &RustStruct) -> TokenStream {
     let unwrap_required = match required.as_slice() {
         [] => quote!(),
         fields => {
-            let names: Vec<_> = fields.iter().map(|(_, field)| format_ident!("{}", field.rust_name)).collect();
+            let names: Vec<_> =
+                fields.iter().map(|(_, field)| format_ident!("{}", field.rust_name)).collect();
             quote! {
                 let (#(Some(#names)),*) = (#(#names),*) else {
                     return Ok(None);

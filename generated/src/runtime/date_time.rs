@@ -15,9 +15,11 @@ use super::validate::rfc3339::{self, Parts};
 fn instant(parts: Parts) -> OffsetDateTime {
     let month = Month::try_from(parts.month).unwrap_or(Month::January);
     let date = Date::from_calendar_date(i32::from(parts.year), month, parts.day).unwrap_or(Date::MIN);
-    let (second, nanosecond) = if parts.second == 60 { (59, 999_999_999) } else { (parts.second, parts.nanosecond) };
+    let (second, nanosecond) =
+        if parts.second == 60 { (59, 999_999_999) } else { (parts.second, parts.nanosecond) };
     let time = Time::from_hms_nano(parts.hour, parts.minute, second, nanosecond).unwrap_or(Time::MIDNIGHT);
-    let offset = UtcOffset::from_whole_seconds(i32::from(parts.offset_minutes) * 60).unwrap_or(UtcOffset::UTC);
+    let offset =
+        UtcOffset::from_whole_seconds(i32::from(parts.offset_minutes) * 60).unwrap_or(UtcOffset::UTC);
     PrimitiveDateTime::new(date, time).assume_offset(offset)
 }
 

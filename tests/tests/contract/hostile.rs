@@ -53,18 +53,33 @@ fn invalid_utf8_and_a_byte_order_mark() {
     let at = inside_string.iter().position(|&byte| byte == 0xC3).unwrap();
     inside_string[at + 1] = 0x28;
     assert_eq!(invalid_json(&inside_string), "not valid JSON: invalid UTF-8 inside a string");
-    assert_eq!(invalid_json(b"{\xff}"), "not valid JSON: expected a key in double quotes, found the byte 0xFF");
+    assert_eq!(
+        invalid_json(b"{\xff}"),
+        "not valid JSON: expected a key in double quotes, found the byte 0xFF"
+    );
     let with_bom = [b"\xEF\xBB\xBF".as_slice(), payload_with_tag("1").as_bytes()].concat();
-    assert_eq!(invalid_json(&with_bom), "not valid JSON: the input starts with a UTF-8 byte-order mark, which JSON text must not have");
+    assert_eq!(
+        invalid_json(&with_bom),
+        "not valid JSON: the input starts with a UTF-8 byte-order mark, which JSON text must not have"
+    );
 }
 
 #[test]
 fn nan_infinity_and_numbers_beyond_a_float() {
     for tag in ["NaN", "Infinity"] {
-        assert!(invalid_json(payload_with_tag(tag).as_bytes()).contains("expected a JSON value, found `"), "{tag}");
+        assert!(
+            invalid_json(payload_with_tag(tag).as_bytes()).contains("expected a JSON value, found `"),
+            "{tag}"
+        );
     }
-    assert_eq!(invalid_json(payload_with_tag("-Infinity").as_bytes()), "not valid JSON: expected a digit, found `I`");
-    assert_eq!(invalid_json(payload_with_tag("1e400").as_bytes()), "not valid JSON: the number \"1e400\" is out of the range of a 64-bit float");
+    assert_eq!(
+        invalid_json(payload_with_tag("-Infinity").as_bytes()),
+        "not valid JSON: expected a digit, found `I`"
+    );
+    assert_eq!(
+        invalid_json(payload_with_tag("1e400").as_bytes()),
+        "not valid JSON: the number \"1e400\" is out of the range of a 64-bit float"
+    );
     let timestamp = payload_with_tag("1").replace("\"timestamp\": 1", "\"timestamp\": -1e400");
     assert!(invalid_json(timestamp.as_bytes()).contains("out of the range of a 64-bit float"));
     // A huge integer that a float holds is a number, just beyond the schema's bound.
@@ -110,7 +125,13 @@ fn many_keys_and_duplicates_in_a_large_object() {
 
 #[test]
 fn a_payload_that_is_not_an_object_gets_one_type_violation() {
-    for (input, found) in [("[1, 2]", "an array"), ("\"payload\"", "a string"), ("null", "null"), ("42", "a number"), ("true", "a boolean")] {
+    for (input, found) in [
+        ("[1, 2]", "an array"),
+        ("\"payload\"", "a string"),
+        ("null", "null"),
+        ("42", "a number"),
+        ("true", "a boolean"),
+    ] {
         let (keyword, message, offset) = single_violation(input.as_bytes());
         assert_eq!(keyword, Keyword::Type);
         assert_eq!(message, format!("the payload must be a JSON object, found {found}"));
@@ -122,8 +143,17 @@ fn a_payload_that_is_not_an_object_gets_one_type_violation() {
 
 #[test]
 fn control_characters_and_bad_escapes_in_strings() {
-    assert_eq!(invalid_json(payload_with_tag("\"a\u{1}b\"").as_bytes()), "not valid JSON: a control character must be escaped inside a string");
-    assert_eq!(invalid_json(payload_with_tag(r#""\q""#).as_bytes()), "not valid JSON: invalid escape in a string");
+    assert_eq!(
+        invalid_json(payload_with_tag("\"a\u{1}b\"").as_bytes()),
+        "not valid JSON: a control character must be escaped inside a string"
+    );
+    assert_eq!(
+        invalid_json(payload_with_tag(r#""\q""#).as_bytes()),
+        "not valid JSON: invalid escape in a string"
+    );
     assert!(invalid_json(payload_with_tag(r#""\ud800""#).as_bytes()).contains("surrogate"));
-    assert_eq!(invalid_json(payload_with_tag("01").as_bytes()), "not valid JSON: a number may not have a leading zero");
+    assert_eq!(
+        invalid_json(payload_with_tag("01").as_bytes()),
+        "not valid JSON: a number may not have a leading zero"
+    );
 }

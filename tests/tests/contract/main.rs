@@ -1,6 +1,7 @@
 //! The contract, checked across crates: the schema against the documentation and against the
 //! Rust types, payloads through a round trip, and a reviewable table of every constraint.
 
+mod agreement;
 mod architecture;
 mod documentation_drift;
 mod hostile;

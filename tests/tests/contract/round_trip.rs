@@ -9,7 +9,8 @@ use crate::payloads::payloads;
 
 /// Parses through validate-and-parse, and checks that plain serde reads the same value.
 fn parse(text: &str) -> IdentificationWebhook {
-    let parsed = fingerprint_webhook::parse(text.as_bytes(), Options::DEFAULT).unwrap_or_else(|error| panic!("{error}\n{text}"));
+    let parsed = fingerprint_webhook::parse(text.as_bytes(), Options::DEFAULT)
+        .unwrap_or_else(|error| panic!("{error}\n{text}"));
     let deserialized: IdentificationWebhook = serde_json::from_str(text).unwrap();
     assert_eq!(parsed, deserialized, "validate-and-parse and serde read the same value");
     parsed

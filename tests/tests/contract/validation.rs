@@ -7,7 +7,10 @@ use serde_json::{Value, json};
 use crate::payloads::payloads;
 
 fn example() -> Value {
-    serde_json::from_str(&payloads("valid").into_iter().find(|(name, _)| name == "documented-example.json").unwrap().1).unwrap()
+    serde_json::from_str(
+        &payloads("valid").into_iter().find(|(name, _)| name == "documented-example.json").unwrap().1,
+    )
+    .unwrap()
 }
 
 fn violations_of(text: &str, options: Options) -> Violations {
@@ -114,7 +117,10 @@ fn a_missing_nested_field_points_where_the_field_would_be() {
     payload.as_object_mut().unwrap().shift_remove("ipLocation");
     payload.as_object_mut().unwrap().shift_remove("lastSeenAt");
     let violations = violations_of(&payload.to_string(), Options::DEFAULT);
-    assert_eq!(summary(&violations), [("/ipLocation".to_owned(), "required"), ("/lastSeenAt".to_owned(), "required")]);
+    assert_eq!(
+        summary(&violations),
+        [("/ipLocation".to_owned(), "required"), ("/lastSeenAt".to_owned(), "required")]
+    );
 }
 
 #[test]
@@ -150,7 +156,12 @@ fn the_tag_limit_counts_characters_of_compact_json_text() {
     // A string of n characters takes n + 2 in compact JSON text.
     for (inner, valid) in [("x".repeat(4094), true), ("x".repeat(4095), false), ("🦀".repeat(4094), true)] {
         let tag = format!("\"{inner}\"");
-        assert_eq!(validate(with_tag(&tag).as_bytes(), Options::DEFAULT).is_ok(), valid, "{} chars", inner.chars().count());
+        assert_eq!(
+            validate(with_tag(&tag).as_bytes(), Options::DEFAULT).is_ok(),
+            valid,
+            "{} chars",
+            inner.chars().count()
+        );
     }
     // Whitespace does not count; an escape counts as compact JSON writes it.
     let spaced = format!("{{ \"k\" :   \"{}\" }}", "x".repeat(4096 - 8));
@@ -176,7 +187,9 @@ fn the_violation_list_is_capped_and_says_so() {
     let violations = violations_of(&payload.to_string(), Options::STRICT);
     assert_eq!(violations.len(), MAX_VIOLATIONS);
     assert!(violations.is_truncated());
-    assert!(violations.to_string().ends_with("validation stopped after 100 violations; the payload has more"));
+    assert!(
+        violations.to_string().ends_with("validation stopped after 100 violations; the payload has more")
+    );
 }
 
 #[test]
@@ -190,6 +203,9 @@ fn the_event_format_gets_a_hint_ahead_of_its_violations() {
     assert!(shown.starts_with("hint: this looks like Fingerprint's newer event format"), "{shown}");
     assert!(shown.contains("\n  /requestId: missing: the field is documented `nullable: false`, so it is required [required] at byte 0"), "{shown}");
 
-    let (_, text) = payloads("invalid").into_iter().find(|(name, _)| name == "empty-time-and-missing-seen-at.json").unwrap();
+    let (_, text) = payloads("invalid")
+        .into_iter()
+        .find(|(name, _)| name == "empty-time-and-missing-seen-at.json")
+        .unwrap();
     assert_eq!(violations_of(&text, Options::DEFAULT).hint(), None);
 }

@@ -126,7 +126,13 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] once [`MAX_VIOLATIONS`] are recorded.
-    pub(crate) fn violation(&mut self, path: &Path<'_>, keyword: Keyword, offset: usize, message: String) -> Result<(), Abort> {
+    pub(crate) fn violation(
+        &mut self,
+        path: &Path<'_>,
+        keyword: Keyword,
+        offset: usize,
+        message: String,
+    ) -> Result<(), Abort> {
         if self.violations.len() >= MAX_VIOLATIONS {
             self.truncated = true;
             return Err(Abort);
@@ -299,13 +305,20 @@ impl<'a> Context<'a> {
             return Ok(Slot::Invalid);
         }
         if below || above {
-            let (keyword, bound, side) =
-                if below { (Keyword::Minimum, minimum, "below the minimum") } else { (Keyword::Maximum, maximum, "above the maximum") };
-            let message = format!("{token} is {side} {bound}, the largest magnitude JSON implementations hold exactly");
+            let (keyword, bound, side) = if below {
+                (Keyword::Minimum, minimum, "below the minimum")
+            } else {
+                (Keyword::Maximum, maximum, "above the maximum")
+            };
+            let message =
+                format!("{token} is {side} {bound}, the largest magnitude JSON implementations hold exactly");
             self.violation(path, keyword, offset, message)?;
             return Ok(Slot::Invalid);
         }
-        #[allow(clippy::cast_possible_truncation, reason = "integral and within the i64 bounds checked above")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "integral and within the i64 bounds checked above"
+        )]
         let integer = match value {
             Some(value) => i64::try_from(value).ok(),
             None => number.as_f64().map(|float| float as i64),
@@ -318,7 +331,11 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
-    pub(crate) fn number<const BUILD: bool>(&mut self, path: &Path<'_>, nullable: bool) -> Result<Slot<Number>, Abort> {
+    pub(crate) fn number<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+    ) -> Result<Slot<Number>, Abort> {
         match self.expect(path, nullable, Next::Number)? {
             Check::Null => Ok(Slot::Null),
             Check::Mismatch => Ok(Slot::Invalid),
@@ -334,7 +351,11 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
-    pub(crate) fn boolean<const BUILD: bool>(&mut self, path: &Path<'_>, nullable: bool) -> Result<Slot<bool>, Abort> {
+    pub(crate) fn boolean<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+    ) -> Result<Slot<bool>, Abort> {
         match self.expect(path, nullable, Next::Boolean)? {
             Check::Null => Ok(Slot::Null),
             Check::Mismatch => Ok(Slot::Invalid),
@@ -351,7 +372,11 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
-    pub(crate) fn any<const BUILD: bool>(&mut self, path: &Path<'_>, max_json_text_length: Option<usize>) -> Result<Slot<Value>, Abort> {
+    pub(crate) fn any<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        max_json_text_length: Option<usize>,
+    ) -> Result<Slot<Value>, Abort> {
         let offset = match self.peek()? {
             Next::Null => {
                 let null = self.reader.null();
@@ -362,7 +387,8 @@ impl<'a> Context<'a> {
         };
         let (value, length) = self.value::<BUILD>(path)?;
         if let Some(max) = max_json_text_length.filter(|max| length > *max) {
-            let message = format!("its compact JSON text is {length} characters; the documented maximum is {max}");
+            let message =
+                format!("its compact JSON text is {length} characters; the documented maximum is {max}");
             self.violation(path, Keyword::MaxJsonTextLength, offset, message)?;
             return Ok(Slot::Invalid);
         }
@@ -512,7 +538,8 @@ impl<'a> Context<'a> {
     }
 
     fn duplicate(&mut self, path: &Path<'_>, offset: usize) -> Result<(), Abort> {
-        let message = "this key appears more than once in its object; parsers disagree on which copy wins".to_owned();
+        let message =
+            "this key appears more than once in its object; parsers disagree on which copy wins".to_owned();
         self.violation(path, Keyword::DuplicateKey, offset, message)
     }
 
@@ -521,7 +548,13 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] at the violation cap.
-    pub(crate) fn seen(&mut self, seen: &mut u64, index: u32, path: &Path<'_>, offset: usize) -> Result<(), Abort> {
+    pub(crate) fn seen(
+        &mut self,
+        seen: &mut u64,
+        index: u32,
+        path: &Path<'_>,
+        offset: usize,
+    ) -> Result<(), Abort> {
         if was_seen(*seen, index) {
             self.duplicate(path, offset)?;
         }
@@ -547,7 +580,8 @@ impl<'a> Context<'a> {
             self.duplicate(path, offset)?;
         }
         if self.strict {
-            let message = format!("{shown} is not a documented field, and strict mode rejects undocumented fields");
+            let message =
+                format!("{shown} is not a documented field, and strict mode rejects undocumented fields");
             self.violation(path, Keyword::AdditionalProperties, offset, message)?;
         }
         Ok(self.value::<BUILD>(path)?.0)

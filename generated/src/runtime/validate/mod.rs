@@ -36,7 +36,11 @@ pub const EVENT_FORMAT_HINT: &str = "this looks like Fingerprint's newer event f
 identification webhook";
 
 /// Validates a whole input with `read_root`: a UTF-8 JSON object and nothing after it.
-pub(crate) fn run<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -> Result<Option<T>, Violations> {
+pub(crate) fn run<T>(
+    bytes: &[u8],
+    options: Options,
+    read_root: ReadRoot<T>,
+) -> Result<Option<T>, Violations> {
     let mut cx = Context::new(bytes, options.strict);
     let root = read_payload(&mut cx, bytes, read_root);
     let failed = cx.violation_count() > 0;
@@ -53,14 +57,20 @@ pub(crate) fn run<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -> 
 }
 
 /// Validates a whole input and builds its value with `read_root`.
-pub(crate) fn run_and_build<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -> Result<T, Violations> {
+pub(crate) fn run_and_build<T>(
+    bytes: &[u8],
+    options: Options,
+    read_root: ReadRoot<T>,
+) -> Result<T, Violations> {
     match run(bytes, options, read_root)? {
         Some(value) => Ok(value),
         None => Err(Violations {
             list: vec![violation::Violation {
                 pointer: String::new(),
                 keyword: Keyword::Internal,
-                message: "the payload passed validation but its value could not be built; please report this bug".to_owned(),
+                message:
+                    "the payload passed validation but its value could not be built; please report this bug"
+                        .to_owned(),
                 offset: 0,
             }],
             truncated: false,
@@ -73,11 +83,14 @@ fn read_payload<T>(cx: &mut Context<'_>, bytes: &[u8], read_root: ReadRoot<T>) -
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(cx.syntax(reader::SyntaxError {
             offset: 0,
-            message: "the input starts with a UTF-8 byte-order mark, which JSON text must not have".to_owned(),
+            message: "the input starts with a UTF-8 byte-order mark, which JSON text must not have"
+                .to_owned(),
         }));
     }
     if cx.reader().skip_whitespace().is_none() {
-        return Err(cx.syntax(reader::SyntaxError { offset: bytes.len(), message: "the input is empty".to_owned() }));
+        return Err(
+            cx.syntax(reader::SyntaxError { offset: bytes.len(), message: "the input is empty".to_owned() })
+        );
     }
     let offset = cx.reader().offset();
     let root = match cx.reader().peek() {
@@ -93,7 +106,10 @@ fn read_payload<T>(cx: &mut Context<'_>, bytes: &[u8], read_root: ReadRoot<T>) -
     };
     if cx.reader().skip_whitespace().is_some() {
         let offset = cx.reader().offset();
-        return Err(cx.syntax(reader::SyntaxError { offset, message: "unexpected text after the payload".to_owned() }));
+        return Err(cx.syntax(reader::SyntaxError {
+            offset,
+            message: "unexpected text after the payload".to_owned(),
+        }));
     }
     Ok(root)
 }

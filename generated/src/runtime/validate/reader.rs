@@ -139,7 +139,6 @@ impl<'a> Reader<'a> {
         self.at
     }
 
-
     fn unexpected<T>(&self, expected: &str) -> Result<T, SyntaxError> {
         match self.bytes.get(self.at) {
             None => error(self.at, format!("the input ends where {expected} should follow")),
@@ -316,11 +315,17 @@ impl<'a> Reader<'a> {
                 return match high {
                     0xD800..=0xDBFF => {
                         if self.bytes.get(at + 6..at + 8) != Some(b"\\u") {
-                            return error(at, "a high surrogate escape must be followed by a low surrogate escape");
+                            return error(
+                                at,
+                                "a high surrogate escape must be followed by a low surrogate escape",
+                            );
                         }
                         let low = self.hex_escape(at + 6)?;
                         if !(0xDC00..=0xDFFF).contains(&low) {
-                            return error(at + 6, "a high surrogate escape must be followed by a low surrogate escape");
+                            return error(
+                                at + 6,
+                                "a high surrogate escape must be followed by a low surrogate escape",
+                            );
                         }
                         Ok((12, 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)))
                     }
@@ -448,7 +453,10 @@ mod tests {
     fn strings_count_code_points_and_compact_length() {
         assert_eq!(scan_string(r#""abc""#).unwrap(), ("abc".to_owned(), 3, 5));
         assert_eq!(scan_string("\"🦀é\"").unwrap(), ("🦀é".to_owned(), 2, 4));
-        assert_eq!(scan_string(r#""\ud83e\udd80\u00e9\n\u0001\/""#).unwrap(), ("🦀é\n\u{1}/".to_owned(), 5, 2 + 5 + 1 + 5));
+        assert_eq!(
+            scan_string(r#""\ud83e\udd80\u00e9\n\u0001\/""#).unwrap(),
+            ("🦀é\n\u{1}/".to_owned(), 5, 2 + 5 + 1 + 5)
+        );
         for (text, expected) in [("\"a\\\"b\"", "a\"b"), (r#""\\""#, "\\")] {
             let (decoded, chars, compact) = scan_string(text).unwrap();
             assert_eq!(decoded, expected);
@@ -459,7 +467,15 @@ mod tests {
 
     #[test]
     fn malformed_strings_are_syntax_errors() {
-        for text in ["\"abc", "\"a\u{1}b\"", r#""\x""#, r#""\ud800""#, r#""\udc00""#, r#""\ud800\u0041""#, r#""\u12""#] {
+        for text in [
+            "\"abc",
+            "\"a\u{1}b\"",
+            r#""\x""#,
+            r#""\ud800""#,
+            r#""\udc00""#,
+            r#""\ud800\u0041""#,
+            r#""\u12""#,
+        ] {
             assert!(scan_string(text).is_err(), "{text}");
         }
         let mut reader = Reader::new(b"\"\xC3\x28\"");

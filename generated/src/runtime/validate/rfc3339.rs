@@ -28,7 +28,9 @@ pub(crate) struct Parts {
 
 fn digits(bytes: &[u8], at: usize, count: usize) -> Option<u32> {
     let slice = bytes.get(at..at + count)?;
-    slice.iter().try_fold(0_u32, |value, &byte| byte.is_ascii_digit().then(|| value * 10 + u32::from(byte - b'0')))
+    slice
+        .iter()
+        .try_fold(0_u32, |value, &byte| byte.is_ascii_digit().then(|| value * 10 + u32::from(byte - b'0')))
 }
 
 fn two_digits(bytes: &[u8], at: usize) -> Option<u8> {
@@ -51,7 +53,8 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 /// A short reason when `text` is not a date-time.
 pub(crate) fn parse(text: &str) -> Result<Parts, &'static str> {
     let bytes = text.as_bytes();
-    let year = digits(bytes, 0, 4).and_then(|year| u16::try_from(year).ok()).ok_or("the year must be 4 digits")?;
+    let year =
+        digits(bytes, 0, 4).and_then(|year| u16::try_from(year).ok()).ok_or("the year must be 4 digits")?;
     if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return Err("the date must be YYYY-MM-DD");
     }
@@ -108,7 +111,8 @@ pub(crate) fn parse(text: &str) -> Result<Parts, &'static str> {
         Some(_) => return Err("the UTC offset must be Z or ±HH:MM, and end the text"),
     };
     if second == 60 {
-        let utc_minutes = (i32::from(hour) * 60 + i32::from(minute) - i32::from(offset_minutes)).rem_euclid(24 * 60);
+        let utc_minutes =
+            (i32::from(hour) * 60 + i32::from(minute) - i32::from(offset_minutes)).rem_euclid(24 * 60);
         if utc_minutes != 23 * 60 + 59 {
             return Err("a leap second must fall at 23:59:60 UTC");
         }

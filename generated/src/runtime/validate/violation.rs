@@ -139,7 +139,11 @@ impl fmt::Display for Violations {
             writeln!(f, "hint: {hint}")?;
         }
         let count = self.list.len();
-        write!(f, "{count} violation{} of the identification webhook contract", if count == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "{count} violation{} of the identification webhook contract",
+            if count == 1 { "" } else { "s" }
+        )?;
         for violation in &self.list {
             write!(f, "\n  {violation}")?;
         }
@@ -157,7 +161,10 @@ impl std::error::Error for Violations {}
 pub fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
     let before = &input[..offset.min(input.len())];
     let line_start = before.iter().rposition(|&byte| byte == b'\n').map_or(0, |newline| newline + 1);
-    #[allow(clippy::naive_bytecount, reason = "called once per reported violation, not per byte of valid input")]
+    #[allow(
+        clippy::naive_bytecount,
+        reason = "called once per reported violation, not per byte of valid input"
+    )]
     let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
     let column = before[line_start..].iter().filter(|&&byte| byte & 0xC0 != 0x80).count() + 1;
     (line, column)
