@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xtask::{COMMAND, Error, GENERATED_DIR, SCHEMA_PATH, check, write};
+use xtask::{COMMAND, Error, GENERATED_DIR, SCHEMA_PATH, STRICT_SCHEMA_PATH, check, write};
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
@@ -16,6 +16,7 @@ fn copy_of_repository() -> tempfile::TempDir {
     let root = repository_root();
     fs::create_dir_all(copy.path().join("schema")).unwrap();
     fs::copy(root.join(SCHEMA_PATH), copy.path().join(SCHEMA_PATH)).unwrap();
+    fs::copy(root.join(STRICT_SCHEMA_PATH), copy.path().join(STRICT_SCHEMA_PATH)).unwrap();
     fs::create_dir_all(copy.path().join(GENERATED_DIR)).unwrap();
     for entry in fs::read_dir(root.join(GENERATED_DIR)).unwrap() {
         let entry = entry.unwrap();
@@ -64,13 +65,17 @@ fn check_fails_after_a_schema_edit_without_regeneration() {
     fs::write(&schema_path, edited).unwrap();
 
     let error = check(copy.path()).unwrap_err();
-    let both = [format!("{GENERATED_DIR}/types.rs"), format!("{GENERATED_DIR}/validators.rs")];
-    assert_eq!(stale_paths(&error), both);
+    let stale = [
+        format!("{GENERATED_DIR}/types.rs"),
+        format!("{GENERATED_DIR}/validators.rs"),
+        STRICT_SCHEMA_PATH.to_owned(),
+    ];
+    assert_eq!(stale_paths(&error), stale);
     assert!(error.to_string().contains("+    #[schemars(length(max = 21))]"), "{error}");
     assert!(error.to_string().contains("cx.string::<BUILD>(&path, false, Some(21))"), "{error}");
 
     // Regenerating makes the copy fresh again, and a second run writes nothing.
-    assert_eq!(write(copy.path()).unwrap(), both);
+    assert_eq!(write(copy.path()).unwrap(), stale);
     check(copy.path()).unwrap();
     assert!(write(copy.path()).unwrap().is_empty());
 }
