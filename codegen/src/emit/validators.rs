@@ -121,6 +121,7 @@ fn reader(item: &RustStruct) -> TokenStream {
     };
     let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
     let unknown_arm = quote! {
+        let key = token.decode();
         let path = Path::Key(path, &key);
         if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
             #unknown_fields.insert(key.into_owned(), value);
@@ -130,7 +131,7 @@ fn reader(item: &RustStruct) -> TokenStream {
         unknown_arm
     } else {
         quote! {
-            match key.as_ref() {
+            match token.key_bytes().as_ref() {
                 #(#arms)*
                 _ => { #unknown_arm }
             }
@@ -149,7 +150,6 @@ fn reader(item: &RustStruct) -> TokenStream {
             let mut first = true;
             while let Some((token, offset)) = cx.next_key(first)? {
                 first = false;
-                let key = token.decode();
                 #dispatch
             }
             #(#missing)*
@@ -187,8 +187,9 @@ fn member_arm(index: usize, field: &RustField) -> TokenStream {
             }
         },
     };
+    let json_bytes = syn::LitByteStr::new(json_name.as_bytes(), proc_macro2::Span::call_site());
     quote! {
-        #json_name => {
+        #json_bytes => {
             let path = Path::Key(path, #json_name);
             cx.seen(&mut seen, #index, &path, offset)?;
             #bounds

@@ -63,9 +63,8 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "requestId" => {
+        match token.key_bytes().as_ref() {
+            b"requestId" => {
                 let path = Path::Key(path, "requestId");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, false, Some(20))?.value()
@@ -73,14 +72,14 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     request_id = Some(value);
                 }
             }
-            "tag" => {
+            b"tag" => {
                 let path = Path::Key(path, "tag");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx.any::<BUILD>(&path, Some(4096))?.nullable() {
                     tag = value;
                 }
             }
-            "linkedId" => {
+            b"linkedId" => {
                 let path = Path::Key(path, "linkedId");
                 cx.seen(&mut seen, 2, &path, offset)?;
                 if let Some(value) = cx
@@ -90,7 +89,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     linked_id = value;
                 }
             }
-            "visitorId" => {
+            b"visitorId" => {
                 let path = Path::Key(path, "visitorId");
                 cx.seen(&mut seen, 3, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, false, Some(20))?.value()
@@ -98,14 +97,14 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     visitor_id = Some(value);
                 }
             }
-            "visitorFound" => {
+            b"visitorFound" => {
                 let path = Path::Key(path, "visitorFound");
                 cx.seen(&mut seen, 4, &path, offset)?;
                 if let Some(value) = cx.boolean::<BUILD>(&path, true)?.nullable() {
                     visitor_found = value;
                 }
             }
-            "timestamp" => {
+            b"timestamp" => {
                 let path = Path::Key(path, "timestamp");
                 cx.seen(&mut seen, 5, &path, offset)?;
                 let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
@@ -113,21 +112,21 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     timestamp = Some(value);
                 }
             }
-            "time" => {
+            b"time" => {
                 let path = Path::Key(path, "time");
                 cx.seen(&mut seen, 6, &path, offset)?;
                 if let Some(value) = cx.date_time::<BUILD>(&path, false, None)?.value() {
                     time = Some(value);
                 }
             }
-            "incognito" => {
+            b"incognito" => {
                 let path = Path::Key(path, "incognito");
                 cx.seen(&mut seen, 7, &path, offset)?;
                 if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
                     incognito = Some(value);
                 }
             }
-            "url" => {
+            b"url" => {
                 let path = Path::Key(path, "url");
                 cx.seen(&mut seen, 8, &path, offset)?;
                 if let Some(value) = cx
@@ -137,7 +136,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     url = Some(value);
                 }
             }
-            "clientReferrer" => {
+            b"clientReferrer" => {
                 let path = Path::Key(path, "clientReferrer");
                 cx.seen(&mut seen, 9, &path, offset)?;
                 if let Some(value) = cx
@@ -147,7 +146,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     client_referrer = value;
                 }
             }
-            "ip" => {
+            b"ip" => {
                 let path = Path::Key(path, "ip");
                 cx.seen(&mut seen, 10, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, false, Some(40))?.value()
@@ -155,7 +154,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     ip = Some(value);
                 }
             }
-            "ipLocation" => {
+            b"ipLocation" => {
                 let path = Path::Key(path, "ipLocation");
                 cx.seen(&mut seen, 11, &path, offset)?;
                 if let Some(value) = cx
@@ -165,7 +164,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     ip_location = Some(value);
                 }
             }
-            "browserDetails" => {
+            b"browserDetails" => {
                 let path = Path::Key(path, "browserDetails");
                 cx.seen(&mut seen, 12, &path, offset)?;
                 if let Some(value) = cx
@@ -175,7 +174,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     browser_details = Some(value);
                 }
             }
-            "confidence" => {
+            b"confidence" => {
                 let path = Path::Key(path, "confidence");
                 cx.seen(&mut seen, 13, &path, offset)?;
                 if let Some(value) = cx
@@ -185,7 +184,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     confidence = value;
                 }
             }
-            "firstSeenAt" => {
+            b"firstSeenAt" => {
                 let path = Path::Key(path, "firstSeenAt");
                 cx.seen(&mut seen, 14, &path, offset)?;
                 if let Some(value) = cx
@@ -195,7 +194,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     first_seen_at = Some(value);
                 }
             }
-            "lastSeenAt" => {
+            b"lastSeenAt" => {
                 let path = Path::Key(path, "lastSeenAt");
                 cx.seen(&mut seen, 15, &path, offset)?;
                 if let Some(value) = cx
@@ -206,6 +205,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -324,9 +324,8 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "accuracyRadius" => {
+        match token.key_bytes().as_ref() {
+            b"accuracyRadius" => {
                 let path = Path::Key(path, "accuracyRadius");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
@@ -335,7 +334,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     accuracy_radius = value;
                 }
             }
-            "city" => {
+            b"city" => {
                 let path = Path::Key(path, "city");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx
@@ -345,7 +344,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     city = value;
                 }
             }
-            "continent" => {
+            b"continent" => {
                 let path = Path::Key(path, "continent");
                 cx.seen(&mut seen, 2, &path, offset)?;
                 if let Some(value) = cx
@@ -355,7 +354,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     continent = value;
                 }
             }
-            "country" => {
+            b"country" => {
                 let path = Path::Key(path, "country");
                 cx.seen(&mut seen, 3, &path, offset)?;
                 if let Some(value) = cx
@@ -365,21 +364,21 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     country = value;
                 }
             }
-            "latitude" => {
+            b"latitude" => {
                 let path = Path::Key(path, "latitude");
                 cx.seen(&mut seen, 4, &path, offset)?;
                 if let Some(value) = cx.number::<BUILD>(&path, true)?.nullable() {
                     latitude = value;
                 }
             }
-            "longitude" => {
+            b"longitude" => {
                 let path = Path::Key(path, "longitude");
                 cx.seen(&mut seen, 5, &path, offset)?;
                 if let Some(value) = cx.number::<BUILD>(&path, true)?.nullable() {
                     longitude = value;
                 }
             }
-            "postalCode" => {
+            b"postalCode" => {
                 let path = Path::Key(path, "postalCode");
                 cx.seen(&mut seen, 6, &path, offset)?;
                 if let Some(value) = cx
@@ -389,7 +388,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     postal_code = value;
                 }
             }
-            "subdivisions" => {
+            b"subdivisions" => {
                 let path = Path::Key(path, "subdivisions");
                 cx.seen(&mut seen, 7, &path, offset)?;
                 if let Some(value) = cx
@@ -406,7 +405,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     subdivisions = value;
                 }
             }
-            "timezone" => {
+            b"timezone" => {
                 let path = Path::Key(path, "timezone");
                 cx.seen(&mut seen, 8, &path, offset)?;
                 if let Some(value) = cx
@@ -417,6 +416,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -460,9 +460,8 @@ pub(crate) fn read_city<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "name" => {
+        match token.key_bytes().as_ref() {
+            b"name" => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx
@@ -473,6 +472,7 @@ pub(crate) fn read_city<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -509,9 +509,8 @@ pub(crate) fn read_continent<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "code" => {
+        match token.key_bytes().as_ref() {
+            b"code" => {
                 let path = Path::Key(path, "code");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, true, Some(2))?.nullable()
@@ -519,7 +518,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
                     code = value;
                 }
             }
-            "name" => {
+            b"name" => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx
@@ -530,6 +529,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -567,9 +567,8 @@ pub(crate) fn read_country<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "code" => {
+        match token.key_bytes().as_ref() {
+            b"code" => {
                 let path = Path::Key(path, "code");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, true, Some(2))?.nullable()
@@ -577,7 +576,7 @@ pub(crate) fn read_country<const BUILD: bool>(
                     code = value;
                 }
             }
-            "name" => {
+            b"name" => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx
@@ -588,6 +587,7 @@ pub(crate) fn read_country<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -625,9 +625,8 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "isoCode" => {
+        match token.key_bytes().as_ref() {
+            b"isoCode" => {
                 let path = Path::Key(path, "isoCode");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx
@@ -637,7 +636,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                     iso_code = value;
                 }
             }
-            "name" => {
+            b"name" => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx
@@ -648,6 +647,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -690,9 +690,8 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "browserName" => {
+        match token.key_bytes().as_ref() {
+            b"browserName" => {
                 let path = Path::Key(path, "browserName");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx
@@ -702,7 +701,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     browser_name = value;
                 }
             }
-            "browserFullVersion" => {
+            b"browserFullVersion" => {
                 let path = Path::Key(path, "browserFullVersion");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx
@@ -712,7 +711,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     browser_full_version = value;
                 }
             }
-            "browserMajorVersion" => {
+            b"browserMajorVersion" => {
                 let path = Path::Key(path, "browserMajorVersion");
                 cx.seen(&mut seen, 2, &path, offset)?;
                 if let Some(value) = cx
@@ -722,7 +721,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     browser_major_version = value;
                 }
             }
-            "os" => {
+            b"os" => {
                 let path = Path::Key(path, "os");
                 cx.seen(&mut seen, 3, &path, offset)?;
                 if let Some(value) = cx
@@ -732,7 +731,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     os = value;
                 }
             }
-            "osVersion" => {
+            b"osVersion" => {
                 let path = Path::Key(path, "osVersion");
                 cx.seen(&mut seen, 4, &path, offset)?;
                 if let Some(value) = cx
@@ -742,7 +741,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     os_version = value;
                 }
             }
-            "device" => {
+            b"device" => {
                 let path = Path::Key(path, "device");
                 cx.seen(&mut seen, 5, &path, offset)?;
                 if let Some(value) = cx
@@ -752,7 +751,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     device = value;
                 }
             }
-            "userAgent" => {
+            b"userAgent" => {
                 let path = Path::Key(path, "userAgent");
                 cx.seen(&mut seen, 6, &path, offset)?;
                 if let Some(value) = cx
@@ -763,6 +762,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -804,9 +804,8 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "score" => {
+        match token.key_bytes().as_ref() {
+            b"score" => {
                 let path = Path::Key(path, "score");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
@@ -814,6 +813,7 @@ pub(crate) fn read_confidence<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -850,9 +850,8 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
     let mut first = true;
     while let Some((token, offset)) = cx.next_key(first)? {
         first = false;
-        let key = token.decode();
-        match key.as_ref() {
-            "global" => {
+        match token.key_bytes().as_ref() {
+            b"global" => {
                 let path = Path::Key(path, "global");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.date_time::<BUILD>(&path, true, None)?.nullable()
@@ -860,7 +859,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
                     global = value;
                 }
             }
-            "subscription" => {
+            b"subscription" => {
                 let path = Path::Key(path, "subscription");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx.date_time::<BUILD>(&path, true, None)?.nullable()
@@ -869,6 +868,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
                 }
             }
             _ => {
+                let key = token.decode();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?

@@ -57,8 +57,9 @@ impl Next {
 /// A scanned string: its text between the quotes (escapes still in it), and its measures.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StringToken<'a> {
-    /// The raw text between the quotes, valid UTF-8, escapes not decoded.
-    pub(crate) raw: &'a str,
+    /// The raw bytes between the quotes, escapes not decoded. The scanner checked that they
+    /// are UTF-8, and ASCII strings skip a second check until their text is needed.
+    pub(crate) raw: &'a [u8],
     /// Whether `raw` contains escapes.
     pub(crate) escaped: bool,
     /// The number of Unicode code points of the decoded string.
@@ -70,11 +71,13 @@ pub(crate) struct StringToken<'a> {
 impl<'a> StringToken<'a> {
     /// The decoded string: borrowed when it has no escapes.
     pub(crate) fn decode(&self) -> Cow<'a, str> {
+        // The scanner validated the bytes, so this never fails.
+        let raw = std::str::from_utf8(self.raw).unwrap_or_default();
         if !self.escaped {
-            return Cow::Borrowed(self.raw);
+            return Cow::Borrowed(raw);
         }
-        let mut out = String::with_capacity(self.raw.len());
-        let mut chars = self.raw.chars();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
         while let Some(ch) = chars.next() {
             if ch != '\\' {
                 out.push(ch);
@@ -105,10 +108,33 @@ impl<'a> StringToken<'a> {
         }
         Cow::Owned(out)
     }
+
+    /// The decoded bytes of a key, for matching against the documented names without a UTF-8
+    /// check: borrowed when it has no escapes.
+    pub(crate) fn key_bytes(&self) -> Cow<'a, [u8]> {
+        if self.escaped {
+            Cow::Owned(self.decode().into_owned().into_bytes())
+        } else {
+            Cow::Borrowed(self.raw)
+        }
+    }
 }
 
 fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
     (0..4).fold(0, |value, _| value * 16 + chars.next().and_then(|ch| ch.to_digit(16)).unwrap_or(0))
+}
+
+/// How far the short-string path of [`Reader::string`] looks for the closing quote.
+const SHORT_STRING: usize = 64;
+
+/// The code points of raw string bytes (the bytes that do not continue a UTF-8 sequence), and
+/// whether any byte is a control character, which JSON forbids raw inside strings. Strings of
+/// thousands of characters are common at the documented limits, so both run many bytes at a
+/// time: `bytecount` picks SIMD at run time, and the control check is a loop without early exit
+/// that the compiler vectorizes.
+fn measure(raw: &[u8]) -> (usize, bool) {
+    let control = raw.iter().fold(0_u8, |any, &byte| any | u8::from(byte < 0x20));
+    (bytecount::num_chars(raw), control != 0)
 }
 
 /// How many characters `ch` takes inside a compact JSON string (as `serde_json` writes it).
@@ -150,6 +176,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips whitespace; returns the next byte, if any.
+    #[inline]
     pub(crate) fn skip_whitespace(&mut self) -> Option<u8> {
         while let Some(&byte) = self.bytes.get(self.at) {
             if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
@@ -165,6 +192,7 @@ impl<'a> Reader<'a> {
     /// # Errors
     ///
     /// When no value starts here.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Result<Next, SyntaxError> {
         match self.skip_whitespace() {
             Some(b'{') => Ok(Next::Object),
@@ -211,6 +239,7 @@ impl<'a> Reader<'a> {
     /// # Errors
     ///
     /// On anything but a well-formed member or the end of the object.
+    #[inline]
     pub(crate) fn next_key(&mut self, first: bool) -> Result<Option<(StringToken<'a>, usize)>, SyntaxError> {
         match self.skip_whitespace() {
             Some(b'}') => {
@@ -265,37 +294,57 @@ impl<'a> Reader<'a> {
     ///
     /// On an unterminated string, a raw control character, a bad escape, a lone surrogate or
     /// invalid UTF-8.
+    #[inline]
     pub(crate) fn string(&mut self) -> Result<StringToken<'a>, SyntaxError> {
         let start = self.at + 1;
+        // Most strings are short and ASCII: one scalar pass decides them without the setup
+        // cost of the many-bytes-at-a-time path below.
+        let short = &self.bytes[start..self.bytes.len().min(start + SHORT_STRING)];
+        if let Some(end) =
+            short.iter().position(|&byte| byte == b'"' || byte == b'\\' || !(0x20..0x80).contains(&byte))
+            && short[end] == b'"'
+        {
+            self.at = start + end + 1;
+            return Ok(StringToken { raw: &short[..end], escaped: false, chars: end, compact_len: end + 2 });
+        }
+        self.long_string(start)
+    }
+
+    /// The general path of [`Reader::string`], from the first byte after the quote.
+    fn long_string(&mut self, start: usize) -> Result<StringToken<'a>, SyntaxError> {
         let mut at = start;
         let mut escaped = false;
         // Characters that escapes remove from the raw count, and extra characters that compact
         // output spends on escaping what they decode to.
         let mut escape_shrink = 0_usize;
         let mut escape_extra = 0_usize;
+        // Jump from one quote or backslash to the next (memchr scans many bytes at a time).
         loop {
-            let Some(&byte) = self.bytes.get(at) else {
+            let Some(found) = memchr::memchr2(b'"', b'\\', &self.bytes[at..]) else {
                 return error(self.bytes.len(), "the input ends inside a string");
             };
-            match byte {
-                b'"' => break,
-                b'\\' => {
-                    escaped = true;
-                    let (consumed, decoded) = self.escape(at)?;
-                    escape_shrink += consumed - 1;
-                    escape_extra += compact_char_len(decoded) - 1;
-                    at += consumed;
-                }
-                0x00..=0x1F => return error(at, "a control character must be escaped inside a string"),
-                _ => at += 1,
+            at += found;
+            if self.bytes[at] == b'"' {
+                break;
             }
+            escaped = true;
+            let (consumed, decoded) = self.escape(at)?;
+            escape_shrink += consumed - 1;
+            escape_extra += compact_char_len(decoded) - 1;
+            at += consumed;
         }
-        let raw = match std::str::from_utf8(&self.bytes[start..at]) {
-            Ok(raw) => raw,
-            Err(invalid) => return error(start + invalid.valid_up_to(), "invalid UTF-8 inside a string"),
-        };
+        let raw = &self.bytes[start..at];
+        let (code_points, control) = measure(raw);
+        if control {
+            let offset = raw.iter().position(|&byte| byte < 0x20).unwrap_or(0);
+            return error(start + offset, "a control character must be escaped inside a string");
+        }
+        if simdutf8::basic::from_utf8(raw).is_err() {
+            let valid_up_to = std::str::from_utf8(raw).map_or_else(|invalid| invalid.valid_up_to(), str::len);
+            return error(start + valid_up_to, "invalid UTF-8 inside a string");
+        }
         self.at = at + 1;
-        let chars = raw.bytes().filter(|&byte| byte & 0xC0 != 0x80).count() - escape_shrink;
+        let chars = code_points - escape_shrink;
         Ok(StringToken { raw, escaped, chars, compact_len: chars + escape_extra + 2 })
     }
 
