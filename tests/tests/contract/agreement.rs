@@ -208,6 +208,43 @@ fn both_validators_agree_on_every_payload_file() {
     }
 }
 
+/// Inputs of the kinds a fuzzer finds first, through the same check the fuzz target makes.
+#[test]
+fn both_validators_agree_on_malformed_and_hostile_input() {
+    let example = read_repository_file("tests/payloads/valid/documented-example.json");
+    let mut inputs: Vec<Vec<u8>> = [
+        "",
+        " ",
+        "{",
+        "}",
+        "[]",
+        "null",
+        "\"x\"",
+        "{\"a\":1,\"a\":2}",
+        "1e400",
+        "-0",
+        "01",
+        "{\"requestId\":\"\\ud800\"}",
+        "{\"tag\": NaN}",
+        "\u{feff}{}",
+        "{} {}",
+    ]
+    .iter()
+    .map(|text| text.as_bytes().to_vec())
+    .collect();
+    inputs.push(b"{\"requestId\": \"\xff\"}".to_vec());
+    inputs.push(format!("{}{}", "[".repeat(200), "]".repeat(200)).into_bytes());
+    for cut in (0..example.len()).step_by(97) {
+        inputs.push(example.as_bytes()[..cut].to_vec());
+    }
+    inputs.push(example.replace("\"tag\": {", "\"tag\": {\"k\": 1, \"k\": 2,").into_bytes());
+    for input in inputs {
+        if let Err(disagreement) = check_agreement(&REFERENCE, &input) {
+            panic!("{disagreement}\ninput: {:?}", String::from_utf8_lossy(&input));
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
 
