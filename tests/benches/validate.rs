@@ -16,7 +16,7 @@ use webhook_tests::agreement::Reference;
 use webhook_tests::{CANONICAL_SCHEMA, read_repository_file};
 
 fn documented_example() -> String {
-    read_repository_file("tests/payloads/valid/documented-example.json")
+    read_repository_file("schema/documented-example.json")
 }
 
 /// The documented example with every documented string at its `maxLength` in multi-byte

@@ -211,7 +211,7 @@ fn both_validators_agree_on_every_payload_file() {
 /// Inputs of the kinds a fuzzer finds first, through the same check the fuzz target makes.
 #[test]
 fn both_validators_agree_on_malformed_and_hostile_input() {
-    let example = read_repository_file("tests/payloads/valid/documented-example.json");
+    let example = read_repository_file("schema/documented-example.json");
     let mut inputs: Vec<Vec<u8>> = [
         "",
         " ",

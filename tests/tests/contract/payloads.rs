@@ -10,7 +10,8 @@ fn validator() -> jsonschema::Validator {
     jsonschema::draft202012::options().should_validate_formats(true).build(&schema).unwrap()
 }
 
-/// Every payload of `tests/payloads/<kind>/`, by file name.
+/// Every payload of `tests/payloads/<kind>/` (and for `valid`, the documented example), by file
+/// name.
 pub(crate) fn payloads(kind: &str) -> Vec<(String, String)> {
     let directory = repository_root().join("tests/payloads").join(kind);
     let mut payloads: Vec<(String, String)> = std::fs::read_dir(&directory)
@@ -23,6 +24,10 @@ pub(crate) fn payloads(kind: &str) -> Vec<(String, String)> {
             )
         })
         .collect();
+    if kind == "valid" {
+        // The documentation's own example lives with the schema, which the fixtures derive from.
+        payloads.push(("documented-example.json".to_owned(), read_repository_file("schema/documented-example.json")));
+    }
     payloads.sort();
     assert!(!payloads.is_empty(), "{} holds payloads", directory.display());
     payloads
