@@ -22,6 +22,8 @@ pub struct ConstraintRow {
     pub max_length: Option<u64>,
     /// `date-time` when the format applies.
     pub format: Option<&'static str>,
+    /// The `minimum` and `maximum` of an integer.
+    pub bounds: Option<(i64, i64)>,
 }
 
 /// Every property's constraints, in schema order.
@@ -35,6 +37,10 @@ fn push_object(model: &Model, object: &ObjectType, prefix: &str, rows: &mut Vec<
     for property in &object.properties {
         let pointer = format!("{prefix}/{}", property.name.replace('~', "~0").replace('/', "~1"));
         let schema = &property.schema;
+        let bounds = match schema.kind {
+            Kind::Integer { minimum: Some(minimum), maximum: Some(maximum) } => Some((minimum, maximum)),
+            _ => None,
+        };
         let (max_length, format) = match schema.kind {
             Kind::String { max_length, date_time } => {
                 (max_length, date_time.then_some(crate::model::DATE_TIME))
@@ -49,6 +55,7 @@ fn push_object(model: &Model, object: &ObjectType, prefix: &str, rows: &mut Vec<
             nullable: schema.nullable,
             max_length,
             format,
+            bounds,
         });
         push_nested(model, schema, &pointer, rows);
     }
@@ -72,13 +79,14 @@ pub fn markdown_table(rows: &[ConstraintRow]) -> String {
         let max_length = row.max_length.map(|max| max.to_string()).unwrap_or_default();
         let _ = writeln!(
             table,
-            "| `{}` | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
             row.pointer,
             row.json_type,
             yes_no(row.required),
             yes_no(row.nullable),
             max_length,
             row.format.unwrap_or(""),
+            row.bounds.map(|(minimum, maximum)| format!("{minimum}..={maximum}")).unwrap_or_default(),
         );
     }
     table

@@ -9,7 +9,8 @@
 //! 3. [`emit`] turns those items into tokens (the types, and the validators) and formats them
 //!    with prettyplease, behind a banner that names `cargo xtask generate`.
 //!
-//! [`strict::strict_schema`] derives the strict variant of the schema (unknown fields rejected).
+//! [`fixtures::suite`] derives the conformance suite from the constraint table and the
+//! documented example. [`strict::strict_schema`] derives the strict variant of the schema (unknown fields rejected).
 //! [`constraints`] reads the same model into the table of per-field constraints that the
 //! snapshot and the drift checks compare. Everything is deterministic: fields keep schema order,
 //! and types appear in the order the schema first mentions them.
@@ -17,6 +18,7 @@
 pub mod constraints;
 pub mod emit;
 mod error;
+pub mod fixtures;
 pub mod ir;
 pub mod model;
 pub mod naming;

@@ -4,23 +4,24 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xtask::{COMMAND, Error, GENERATED_DIR, SCHEMA_PATH, STRICT_SCHEMA_PATH, check, write};
+use xtask::{COMMAND, Error, FIXTURES_DIR, GENERATED_DIR, SCHEMA_PATH, STRICT_SCHEMA_PATH, check, write};
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
-/// A temporary copy of what generation reads and writes: the schema and the generated folder.
+/// A temporary copy of what generation reads and writes: `schema/` and the generated folder.
 fn copy_of_repository() -> tempfile::TempDir {
     let copy = tempfile::tempdir().unwrap();
     let root = repository_root();
-    fs::create_dir_all(copy.path().join("schema")).unwrap();
-    fs::copy(root.join(SCHEMA_PATH), copy.path().join(SCHEMA_PATH)).unwrap();
-    fs::copy(root.join(STRICT_SCHEMA_PATH), copy.path().join(STRICT_SCHEMA_PATH)).unwrap();
-    fs::create_dir_all(copy.path().join(GENERATED_DIR)).unwrap();
-    for entry in fs::read_dir(root.join(GENERATED_DIR)).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), copy.path().join(GENERATED_DIR).join(entry.file_name())).unwrap();
+    for folder in ["schema", FIXTURES_DIR, GENERATED_DIR] {
+        fs::create_dir_all(copy.path().join(folder)).unwrap();
+        for entry in fs::read_dir(root.join(folder)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                fs::copy(entry.path(), copy.path().join(folder).join(entry.file_name())).unwrap();
+            }
+        }
     }
     copy
 }
@@ -69,6 +70,9 @@ fn check_fails_after_a_schema_edit_without_regeneration() {
         format!("{GENERATED_DIR}/types.rs"),
         format!("{GENERATED_DIR}/validators.rs"),
         STRICT_SCHEMA_PATH.to_owned(),
+        // The maximal payload and the maxLength boundaries follow the limit.
+        format!("{FIXTURES_DIR}/documented-example.json"),
+        format!("{FIXTURES_DIR}/max-length.json"),
     ];
     assert_eq!(stale_paths(&error), stale);
     assert!(error.to_string().contains("+    #[schemars(length(max = 21))]"), "{error}");

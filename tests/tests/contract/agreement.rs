@@ -13,7 +13,7 @@ use webhook_tests::{CANONICAL_SCHEMA, read_repository_file};
 
 use crate::payloads::payloads;
 
-static REFERENCE: LazyLock<Reference> = LazyLock::new(Reference::default);
+pub(crate) static REFERENCE: LazyLock<Reference> = LazyLock::new(Reference::default);
 
 /// The documented `maxLength` of each string field, by pointer (`*` for any array item).
 static MAX_LENGTHS: LazyLock<Vec<(String, usize)>> = LazyLock::new(|| {

@@ -3,6 +3,7 @@
 
 mod agreement;
 mod architecture;
+mod conformance;
 mod documentation_drift;
 mod hostile;
 mod payloads;

@@ -26,7 +26,10 @@ pub(crate) fn payloads(kind: &str) -> Vec<(String, String)> {
         .collect();
     if kind == "valid" {
         // The documentation's own example lives with the schema, which the fixtures derive from.
-        payloads.push(("documented-example.json".to_owned(), read_repository_file("schema/documented-example.json")));
+        payloads.push((
+            "documented-example.json".to_owned(),
+            read_repository_file("schema/documented-example.json"),
+        ));
     }
     payloads.sort();
     assert!(!payloads.is_empty(), "{} holds payloads", directory.display());

@@ -52,6 +52,9 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 ///
 /// A short reason when `text` is not a date-time.
 pub(crate) fn parse(text: &str) -> Result<Parts, &'static str> {
+    if text.is_empty() {
+        return Err("the text is empty");
+    }
     let bytes = text.as_bytes();
     let year =
         digits(bytes, 0, 4).and_then(|year| u16::try_from(year).ok()).ok_or("the year must be 4 digits")?;

@@ -1,0 +1,627 @@
+//! The conformance suite: fixtures derived from the schema by rules, in the format of the
+//! official JSON-Schema-Test-Suite (groups of tests, each with `data` and `valid`).
+//!
+//! Every rule walks the constraint table in schema order and changes one thing in the
+//! documented example, so each test says which field and which limit it exercises, and an
+//! invalid test lists the violations that change must cause. Names and order are stable: a
+//! diff of the suite is a diff of the contract.
+
+use serde_json::{Map, Value, json};
+
+use crate::constraints::ConstraintRow;
+
+/// The file of the canonical schema, as fixture groups name it.
+pub const CANONICAL: &str = "identification-webhook.schema.json";
+/// The file of the strict schema, as fixture groups name it.
+pub const STRICT: &str = "identification-webhook.strict.schema.json";
+
+/// What the project's own validators need to judge a test that plain JSON Schema cannot.
+pub mod requires {
+    /// The `tag` limit (the vendor keyword).
+    pub const TAG_LIMIT: &str = "x-fingerprint-maxJsonTextLength";
+    /// Rejecting duplicate object keys.
+    pub const DUPLICATE_KEYS: &str = "duplicateKey";
+    /// Reading JSON text rather than a parsed value.
+    pub const JSON_TEXT: &str = "invalidJson";
+}
+
+/// One expected violation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// Its instance pointer.
+    pub pointer: String,
+    /// Its keyword.
+    pub keyword: &'static str,
+}
+
+fn expected(pointer: &str, keyword: &'static str) -> Expected {
+    Expected { pointer: pointer.to_owned(), keyword }
+}
+
+/// One test: a payload (as a value or as text) and its verdict.
+#[derive(Debug, Clone)]
+struct Test {
+    description: String,
+    input: Input,
+    errors: Vec<Expected>,
+    requires: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+enum Input {
+    Data(Value),
+    Text(String),
+}
+
+impl Test {
+    fn valid(description: impl Into<String>, data: Value) -> Self {
+        Test {
+            description: description.into(),
+            input: Input::Data(data),
+            errors: Vec::new(),
+            requires: Vec::new(),
+        }
+    }
+
+    fn invalid(description: impl Into<String>, data: Value, errors: Vec<Expected>) -> Self {
+        Test { description: description.into(), input: Input::Data(data), errors, requires: Vec::new() }
+    }
+
+    fn requiring(mut self, requirement: &'static str) -> Self {
+        self.requires.push(requirement);
+        self
+    }
+
+    fn to_json(&self) -> Value {
+        let mut test = Map::new();
+        test.insert("description".to_owned(), json!(self.description));
+        match &self.input {
+            Input::Data(data) => test.insert("data".to_owned(), data.clone()),
+            Input::Text(raw) => test.insert("text".to_owned(), json!(raw)),
+        };
+        test.insert("valid".to_owned(), json!(self.errors.is_empty()));
+        if !self.errors.is_empty() {
+            let errors: Vec<Value> = self
+                .errors
+                .iter()
+                .map(|error| json!({"pointer": error.pointer, "keyword": error.keyword}))
+                .collect();
+            test.insert("errors".to_owned(), Value::Array(errors));
+        }
+        if !self.requires.is_empty() {
+            test.insert("requires".to_owned(), json!(self.requires));
+        }
+        Value::Object(test)
+    }
+}
+
+/// A group of tests against one schema.
+struct Group {
+    description: String,
+    schema: &'static str,
+    tests: Vec<Test>,
+}
+
+impl Group {
+    fn new(description: impl Into<String>, tests: Vec<Test>) -> Self {
+        Group { description: description.into(), schema: CANONICAL, tests }
+    }
+
+    fn strict(description: impl Into<String>, tests: Vec<Test>) -> Self {
+        Group { description: description.into(), schema: STRICT, tests }
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "description": self.description,
+            "schema": self.schema,
+            "tests": self.tests.iter().map(Test::to_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The pointer of a row in the documented example (`*` becomes the first item).
+fn concrete(pointer: &str) -> String {
+    pointer.replace('*', "0")
+}
+
+fn set(payload: &mut Value, pointer: &str, value: Value) {
+    if let Some(slot) = payload.pointer_mut(&concrete(pointer)) {
+        *slot = value;
+    }
+}
+
+fn remove(payload: &mut Value, pointer: &str) {
+    let pointer = concrete(pointer);
+    let Some((parent, key)) = pointer.rsplit_once('/') else { return };
+    if let Some(Value::Object(members)) = payload.pointer_mut(parent) {
+        members.shift_remove(&key.replace("~1", "/").replace("~0", "~"));
+    }
+}
+
+fn with(example: &Value, pointer: &str, value: Value) -> Value {
+    let mut payload = example.clone();
+    set(&mut payload, pointer, value);
+    payload
+}
+
+fn without(example: &Value, pointer: &str) -> Value {
+    let mut payload = example.clone();
+    remove(&mut payload, pointer);
+    payload
+}
+
+/// The suite: `(file name, file text)` in a stable order. `example` is the documentation's
+/// example payload; `rows` the schema's constraint table.
+pub fn suite(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, String)> {
+    let files = [
+        (
+            "documented-example.json",
+            vec![documented_example(example), minimal(example, rows), maximal(example, rows)],
+        ),
+        ("max-length.json", max_length(example, rows)),
+        ("nullability.json", nullability(example, rows)),
+        ("types.json", types(example, rows)),
+        ("integers.json", integers(example, rows)),
+        ("date-times.json", date_times(example, rows)),
+        ("unknown-fields.json", unknown_fields(example, rows)),
+        ("project-rules.json", project_rules(example)),
+        ("real-world.json", real_world(example)),
+    ];
+    files
+        .into_iter()
+        .map(|(name, groups)| {
+            let value = Value::Array(groups.iter().map(Group::to_json).collect());
+            let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            text.push('\n');
+            (name.to_owned(), text)
+        })
+        .collect()
+}
+
+fn documented_example(example: &Value) -> Group {
+    Group::new(
+        "the documentation's example",
+        vec![Test::valid("the example payload, as documented", example.clone())],
+    )
+}
+
+fn minimal(example: &Value, rows: &[ConstraintRow]) -> Group {
+    let mut payload = example.clone();
+    for row in rows.iter().rev().filter(|row| !row.required) {
+        remove(&mut payload, &row.pointer);
+    }
+    Group::new("a minimal payload", vec![Test::valid("required fields only", payload)])
+}
+
+fn maximal(example: &Value, rows: &[ConstraintRow]) -> Group {
+    let mut payload = example.clone();
+    for row in rows {
+        match (row.json_type, row.max_length) {
+            ("string", Some(limit)) => {
+                set(&mut payload, &row.pointer, json!("🦀".repeat(limit_chars(limit))));
+            }
+            // A string of n characters takes n + 2 in compact JSON text.
+            ("any", Some(limit)) => {
+                set(&mut payload, &row.pointer, json!("🦀".repeat(limit_chars(limit) - 2)));
+            }
+            _ => {}
+        }
+    }
+    Group::new(
+        "a maximal payload",
+        vec![Test::valid("every field present, every string at its limit in 4-byte characters", payload)],
+    )
+}
+
+fn limit_chars(limit: u64) -> usize {
+    usize::try_from(limit).unwrap_or(usize::MAX)
+}
+
+fn max_length(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .filter(|row| row.json_type == "string")
+        .filter_map(|row| Some((row, limit_chars(row.max_length?))))
+        .map(|(row, limit)| {
+            let pointer = concrete(&row.pointer);
+            let mut tests = Vec::new();
+            for (name, character) in [("ASCII", "a"), ("4-byte", "🦀")] {
+                tests.push(Test::valid(
+                    format!("{limit} {name} characters (at the limit)"),
+                    with(example, &row.pointer, json!(character.repeat(limit))),
+                ));
+                tests.push(Test::invalid(
+                    format!("{} {name} characters (one over)", limit + 1),
+                    with(example, &row.pointer, json!(character.repeat(limit + 1))),
+                    vec![expected(&pointer, "maxLength")],
+                ));
+            }
+            Group::new(format!("{}: maxLength {limit}", row.pointer), tests)
+        })
+        .collect()
+}
+
+fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .map(|row| {
+            let pointer = concrete(&row.pointer);
+            let null = with(example, &row.pointer, Value::Null);
+            let absent = without(example, &row.pointer);
+            let tests = match (row.required, row.nullable) {
+                (true, _) => vec![
+                    Test::invalid(
+                        "null (documented `nullable: false`)",
+                        null,
+                        vec![expected(&pointer, "type")],
+                    ),
+                    Test::invalid(
+                        "absent (documented `nullable: false`)",
+                        absent,
+                        vec![expected(&pointer, "required")],
+                    ),
+                ],
+                (false, true) => vec![
+                    Test::valid("null (documented `nullable: true`)", null),
+                    Test::valid("absent (documented `nullable: true`)", absent),
+                ],
+                (false, false) => vec![
+                    Test::invalid("null (nullability not annotated)", null, vec![expected(&pointer, "type")]),
+                    Test::valid("absent (nullability not annotated)", absent),
+                ],
+            };
+            Group::new(format!("{}: null and absent", row.pointer), tests)
+        })
+        .collect()
+}
+
+/// A value of each JSON type, by name.
+fn values_of_each_type() -> [(&'static str, Value); 6] {
+    [
+        ("a string", json!("text")),
+        ("an integer", json!(7)),
+        ("a number with a fraction", json!(1.5)),
+        ("a boolean", json!(true)),
+        ("an array", json!([])),
+        ("an object", json!({})),
+    ]
+}
+
+fn accepts(json_type: &str, value: &Value) -> bool {
+    match json_type {
+        "string" => value.is_string(),
+        "integer" => value.as_f64().is_some_and(|number| number.fract() == 0.0),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
+fn types(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .filter(|row| row.json_type != "any")
+        .map(|row| {
+            let pointer = concrete(&row.pointer);
+            let tests = values_of_each_type()
+                .into_iter()
+                .filter(|(_, value)| !accepts(row.json_type, value))
+                .map(|(name, value)| {
+                    Test::invalid(
+                        format!("{name} instead of {}", row.json_type),
+                        with(example, &row.pointer, value),
+                        vec![expected(&pointer, "type")],
+                    )
+                })
+                .collect();
+            Group::new(format!("{}: wrong JSON types", row.pointer), tests)
+        })
+        .collect()
+}
+
+fn integers(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .filter_map(|row| Some((row, row.bounds?)))
+        .map(|(row, (minimum, maximum))| {
+            let pointer = concrete(&row.pointer);
+            let at = |value: Value| with(example, &row.pointer, value);
+            let tests = vec![
+                Test::valid("an integer-valued float (1554910997788.0)", at(json!(1_554_910_997_788.0))),
+                Test::valid("zero written as 0.0", at(json!(0.0))),
+                Test::invalid(
+                    "a fraction (1554910997788.5)",
+                    at(json!(1_554_910_997_788.5)),
+                    vec![expected(&pointer, "type")],
+                ),
+                Test::valid(format!("the maximum ({maximum})"), at(json!(maximum))),
+                Test::valid(format!("the minimum ({minimum})"), at(json!(minimum))),
+                Test::invalid(
+                    format!("one above the maximum ({})", maximum + 1),
+                    at(json!(maximum + 1)),
+                    vec![expected(&pointer, "maximum")],
+                ),
+                Test::invalid(
+                    format!("one below the minimum ({})", minimum - 1),
+                    at(json!(minimum - 1)),
+                    vec![expected(&pointer, "minimum")],
+                ),
+                Test::invalid(
+                    "1e300, an integer beyond the maximum",
+                    at(json!(1e300)),
+                    vec![expected(&pointer, "maximum")],
+                ),
+            ];
+            Group::new(format!("{}: integers", row.pointer), tests)
+        })
+        .collect()
+}
+
+/// Date-time texts and whether RFC 3339, as JSON Schema reads it, accepts them.
+const DATE_TIMES: &[(&str, &str, bool)] = &[
+    ("2019-10-12T07:20:50.52Z", "the documented form", true),
+    ("2019-10-12t07:20:50z", "lowercase t and z", true),
+    ("2019-10-12T09:20:50.520+02:00", "a positive offset", true),
+    ("2019-10-12T01:50:50-05:30", "a negative offset with minutes", true),
+    ("2019-10-12T07:20:50.123456789012Z", "twelve fraction digits", true),
+    ("2016-12-31T23:59:60Z", "a leap second at 23:59:60 UTC", true),
+    ("2016-12-31T15:59:60-08:00", "a leap second at 23:59:60 UTC, written in another offset", true),
+    ("2024-02-29T00:00:00Z", "29 February of a leap year", true),
+    ("", "the empty string", false),
+    ("2019-10-12", "a date without a time", false),
+    ("2019-10-12T07:20:50", "no offset", false),
+    ("2019-10-12 07:20:50Z", "a space instead of T", false),
+    ("2019-10-12T07:20:50.Z", "a fraction point without digits", false),
+    ("2019-10-12T07:20:50+0200", "an offset without a colon", false),
+    ("2019-10-12T07:20:50+24:00", "an offset of 24 hours", false),
+    ("2019-13-12T07:20:50Z", "month 13", false),
+    ("2023-02-29T00:00:00Z", "29 February of a common year", false),
+    ("2019-04-31T00:00:00Z", "31 April", false),
+    ("2019-10-12T24:00:00Z", "hour 24", false),
+    ("2016-12-31T22:59:60Z", "a leap second at another time", false),
+    ("1554910997788", "milliseconds since the epoch as a string", false),
+];
+
+fn date_times(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .filter(|row| row.format == Some("date-time"))
+        .enumerate()
+        .map(|(index, row)| {
+            let pointer = concrete(&row.pointer);
+            // Every edge case on the first date-time field; a valid and an invalid one on the others.
+            let cases: Vec<&(&str, &str, bool)> =
+                if index == 0 { DATE_TIMES.iter().collect() } else { vec![&DATE_TIMES[0], &DATE_TIMES[16]] };
+            let tests = cases
+                .into_iter()
+                .map(|&(text, description, valid)| {
+                    let data = with(example, &row.pointer, json!(text));
+                    let description = format!("{description}: {text:?}");
+                    if valid {
+                        Test::valid(description, data)
+                    } else {
+                        Test::invalid(description, data, vec![expected(&pointer, "format")])
+                    }
+                })
+                .collect();
+            Group::new(format!("{}: RFC 3339 date-time", row.pointer), tests)
+        })
+        .collect()
+}
+
+/// Every object in the documented example that the schema describes, by pointer.
+fn object_pointers(rows: &[ConstraintRow]) -> Vec<String> {
+    std::iter::once(String::new())
+        .chain(rows.iter().filter(|row| row.json_type == "object").map(|row| concrete(&row.pointer)))
+        .chain(
+            rows.iter()
+                .filter(|row| row.json_type == "array")
+                .map(|row| format!("{}/0", concrete(&row.pointer))),
+        )
+        .collect()
+}
+
+fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    let cases: Vec<(String, Value)> = object_pointers(rows)
+        .into_iter()
+        .map(|object| {
+            let mut payload = example.clone();
+            if let Some(Value::Object(members)) = payload.pointer_mut(&object) {
+                members.insert("undocumentedField".to_owned(), json!({"result": true}));
+            }
+            (object, payload)
+        })
+        .collect();
+    let describe =
+        |object: &str| if object.is_empty() { "the payload".to_owned() } else { object.to_owned() };
+    vec![
+        Group::new(
+            "unknown fields are allowed at every level",
+            cases
+                .iter()
+                .map(|(object, payload)| {
+                    Test::valid(format!("an undocumented field in {}", describe(object)), payload.clone())
+                })
+                .collect(),
+        ),
+        Group::strict(
+            "the strict schema rejects unknown fields at every level",
+            cases
+                .iter()
+                .map(|(object, payload)| {
+                    Test::invalid(
+                        format!("an undocumented field in {}", describe(object)),
+                        payload.clone(),
+                        vec![expected(&format!("{object}/undocumentedField"), "additionalProperties")],
+                    )
+                })
+                .collect(),
+        ),
+    ]
+}
+
+fn text_test(description: &str, text: String, errors: Vec<Expected>, requirement: &'static str) -> Test {
+    Test {
+        description: description.to_owned(),
+        input: Input::Text(text),
+        errors,
+        requires: vec![requirement],
+    }
+}
+
+fn project_rules(example: &Value) -> Vec<Group> {
+    let compact = serde_json::to_string(example).unwrap_or_default();
+    let tag = |text: String| with(example, "/tag", json!(text));
+    vec![
+        Group::new(
+            "tag: at most 4096 characters of compact JSON text",
+            vec![
+                Test::valid(
+                    "a string of 4094 ASCII characters (4096 with its quotes)",
+                    tag("t".repeat(4094)),
+                )
+                .requiring(requires::TAG_LIMIT),
+                Test::invalid(
+                    "a string of 4095 ASCII characters (4097 with its quotes)",
+                    tag("t".repeat(4095)),
+                    vec![expected("/tag", requires::TAG_LIMIT)],
+                )
+                .requiring(requires::TAG_LIMIT),
+                Test::valid("a string of 4094 4-byte characters", tag("🦀".repeat(4094)))
+                    .requiring(requires::TAG_LIMIT),
+                Test::invalid(
+                    "an object whose compact text is 4097 characters",
+                    with(example, "/tag", json!({"k": "t".repeat(4097 - 8)})),
+                    vec![expected("/tag", requires::TAG_LIMIT)],
+                )
+                .requiring(requires::TAG_LIMIT),
+            ],
+        ),
+        Group::new(
+            "duplicate keys are an error",
+            vec![
+                text_test(
+                    "a repeated top-level key",
+                    compact.replacen('{', "{\"visitorId\":\"XXXXXXXXXXXXXXXXXXXX\",", 1),
+                    vec![expected("/visitorId", requires::DUPLICATE_KEYS)],
+                    requires::DUPLICATE_KEYS,
+                ),
+                text_test(
+                    "a repeated key inside tag",
+                    compact.replacen("\"requestType\"", "\"requestType\":\"login\",\"requestType\"", 1),
+                    vec![expected("/tag/requestType", requires::DUPLICATE_KEYS)],
+                    requires::DUPLICATE_KEYS,
+                ),
+            ],
+        ),
+        Group::new(
+            "the payload must be one JSON object",
+            vec![
+                text_test(
+                    "empty input",
+                    String::new(),
+                    vec![expected("", requires::JSON_TEXT)],
+                    requires::JSON_TEXT,
+                ),
+                text_test(
+                    "truncated JSON",
+                    compact[..compact.len() / 2].to_owned(),
+                    vec![expected("", requires::JSON_TEXT)],
+                    requires::JSON_TEXT,
+                ),
+                text_test(
+                    "trailing text",
+                    format!("{compact} x"),
+                    vec![expected("", requires::JSON_TEXT)],
+                    requires::JSON_TEXT,
+                ),
+                text_test(
+                    "NaN",
+                    compact.replacen("0.97", "NaN", 1),
+                    vec![expected("", requires::JSON_TEXT)],
+                    requires::JSON_TEXT,
+                ),
+                Test::invalid("a top-level array", json!([example]), vec![expected("", "type")]),
+                Test::invalid("a top-level string", json!("payload"), vec![expected("", "type")]),
+                Test::invalid("a top-level null", Value::Null, vec![expected("", "type")]),
+            ],
+        ),
+    ]
+}
+
+fn real_world(example: &Value) -> Vec<Group> {
+    let mut signals = example.clone();
+    if let Value::Object(members) = &mut signals {
+        for name in [
+            "bot",
+            "ipBlocklist",
+            "tor",
+            "vpn",
+            "proxy",
+            "tampering",
+            "emulator",
+            "rootApps",
+            "clonedApp",
+            "frida",
+            "jailbroken",
+            "privacySettings",
+            "virtualMachine",
+            "highActivity",
+            "locationSpoofing",
+            "remoteControl",
+            "developerTools",
+            "mitmAttack",
+            "replayed",
+            "suspectScore",
+        ] {
+            members.insert(name.to_owned(), json!({"data": {"result": false}}));
+        }
+        members.insert(
+            "velocity".to_owned(),
+            json!({"distinctIp": {"intervals": {"5m": 1, "1h": 1, "24h": 1}}}),
+        );
+    }
+    let mut captured = with(example, "/time", json!(""));
+    remove(&mut captured, "/firstSeenAt");
+    remove(&mut captured, "/lastSeenAt");
+    let event = json!({
+        "event_id": "1760000000000.EvEnT4",
+        "timestamp": 1_760_000_000_000_u64,
+        "url": "https://www.example.com/login",
+        "ip_address": "192.0.2.44",
+        "tags": {},
+        "identification": {"visitor_id": "Ev4ntF0rm4tV1s1t0r123", "confidence": {"score": 0.97}},
+        "incognito": false
+    });
+    vec![Group::new(
+        "what real deliveries do",
+        vec![
+            Test::valid("dozens of undocumented signals at the top level", signals),
+            Test::invalid(
+                "an early capture: an empty time, no firstSeenAt or lastSeenAt",
+                captured,
+                vec![
+                    expected("/firstSeenAt", "required"),
+                    expected("/lastSeenAt", "required"),
+                    expected("/time", "format"),
+                ],
+            ),
+            Test::valid("a scalar tag wrapped in an object", with(example, "/tag", json!({"tag": "my_tag"}))),
+            Test::invalid(
+                "the newer event format (snake_case, no identification-webhook fields)",
+                event,
+                [
+                    "/browserDetails",
+                    "/firstSeenAt",
+                    "/ip",
+                    "/ipLocation",
+                    "/lastSeenAt",
+                    "/requestId",
+                    "/time",
+                    "/visitorId",
+                ]
+                .into_iter()
+                .map(|pointer| expected(pointer, "required"))
+                .collect(),
+            ),
+        ],
+    )]
+}
