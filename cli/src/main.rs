@@ -1,0 +1,210 @@
+//! `fpwebhook`: validates Fingerprint identification webhook payloads, for CI pipelines and for
+//! people debugging a delivery; also prints the published schema, the documented example and
+//! the conformance suite.
+
+mod input;
+mod published;
+mod report;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fingerprint_webhook::{Options, validate};
+use rayon::prelude::*;
+
+use crate::input::{InputError, Payload, read_inputs};
+use crate::report::{Github, Human, Json, Junit, Outcome, Reporter, Summary};
+
+/// Exit status: every payload valid.
+const VALID: u8 = 0;
+/// Exit status: at least one payload invalid (malformed JSON included).
+const INVALID: u8 = 1;
+/// Exit status: a usage or input/output error.
+const TOOL_ERROR: u8 = 2;
+
+/// How many payloads, or bytes, are validated together on all cores before their results are
+/// printed: the bound on memory, whatever the size of the input.
+const BATCH_PAYLOADS: usize = 4096;
+const BATCH_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Parser)]
+#[command(
+    name = "fpwebhook",
+    version,
+    about = "Validates Fingerprint identification webhook payloads against the documented contract."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate payloads: files, directories (searched for .json, .ndjson and .jsonl), or `-`.
+    #[command(after_help = "\
+Exit status: 0 every payload valid; 1 at least one invalid (malformed JSON included);
+2 a usage or input/output error (a missing file, an unreadable directory), which names the path.
+
+A .json file holds one payload; a .ndjson or .jsonl file one payload per non-empty line, named
+PATH:LINE. With no PATH, or with `-`, the payload is read from standard input.
+
+Examples:
+  fpwebhook validate delivery.json
+  fpwebhook validate --strict recorded/
+  fpwebhook validate --format github payloads/      # annotations on a pull request
+  fpwebhook validate --format junit payloads/ > report.xml
+  kafka-dump | fpwebhook validate --ndjson --format json")]
+    Validate {
+        /// Reject fields the documentation does not list (the strict schema).
+        #[arg(long)]
+        strict: bool,
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Read standard input as NDJSON: one payload per line.
+        #[arg(long)]
+        ndjson: bool,
+        /// Files, directories, or `-` for standard input (the default).
+        paths: Vec<String>,
+    },
+    /// Print the published JSON Schema of the payload.
+    #[command(
+        after_help = "Examples:\n  fpwebhook schema > identification-webhook.schema.json\n  fpwebhook schema --strict"
+    )]
+    Schema {
+        /// Print the strict variant, which rejects undocumented fields.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the documentation's example payload.
+    #[command(
+        after_help = "Example, the documentation's curl test:\n  fpwebhook example | curl <your-webhook-url> -X POST -H 'Content-Type: application/json' --data-binary @-"
+    )]
+    Example,
+    /// Write the conformance suite (and the schemas it names) for other-language harnesses.
+    #[command(after_help = "Example:\n  fpwebhook fixtures --out vendor/fingerprint-webhook")]
+    Fixtures {
+        /// The folder to write into (created if missing): the schemas, and `fixtures/*.json`.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// For people: grouped by source, with line:column and a summary.
+    Human,
+    /// One JSON object per payload per line.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+    /// JUnit XML, for GitLab and Jenkins test reports.
+    Junit,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate { strict, format, ndjson, paths } => run_validate(strict, format, ndjson, &paths),
+        Command::Schema { strict } => {
+            print(if strict { published::STRICT_SCHEMA } else { published::SCHEMA }).map(|()| VALID)
+        }
+        Command::Example => print(published::EXAMPLE).map(|()| VALID),
+        Command::Fixtures { out } => write_fixtures(&out),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        // `fpwebhook ... | head`: the reader left; that is not an error.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(VALID),
+        Err(error) => {
+            eprintln!("fpwebhook: {error}");
+            ExitCode::from(TOOL_ERROR)
+        }
+    }
+}
+
+fn print(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+fn write_fixtures(out: &std::path::Path) -> io::Result<u8> {
+    let fixtures = out.join("fixtures");
+    let located = |error: io::Error, path: &std::path::Path| {
+        io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+    };
+    std::fs::create_dir_all(&fixtures).map_err(|error| located(error, &fixtures))?;
+    let schemas = [
+        ("identification-webhook.schema.json", published::SCHEMA),
+        ("identification-webhook.strict.schema.json", published::STRICT_SCHEMA),
+    ];
+    for (name, text) in schemas {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|error| located(error, &path))?;
+    }
+    for (name, text) in published::FIXTURES {
+        let path = fixtures.join(name);
+        std::fs::write(&path, text).map_err(|error| located(error, &path))?;
+    }
+    eprintln!("wrote {} fixture files and 2 schemas into {}", published::FIXTURES.len(), out.display());
+    Ok(VALID)
+}
+
+fn run_validate(strict: bool, format: Format, ndjson: bool, paths: &[String]) -> io::Result<u8> {
+    let options = if strict { Options::STRICT } else { Options::DEFAULT };
+    let stdout = io::stdout().lock();
+    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let out = io::BufWriter::new(stdout);
+    let mut reporter: Box<dyn Reporter> = match format {
+        Format::Human => Box::new(Human { out, colour }),
+        Format::Json => Box::new(Json { out }),
+        Format::Github => Box::new(Github { out }),
+        Format::Junit => Box::new(Junit::new(out)?),
+    };
+    let mut summary = Summary::default();
+    let mut tool_errors = 0_usize;
+    let mut batch: Vec<Payload> = Vec::new();
+    let mut batch_bytes = 0;
+    let flush = |batch: &mut Vec<Payload>,
+                 reporter: &mut dyn Reporter,
+                 summary: &mut Summary|
+     -> io::Result<()> {
+        let outcomes: Vec<Outcome> =
+            batch.par_iter().map(|payload| Outcome::of(payload, validate(&payload.bytes, options))).collect();
+        batch.clear();
+        for outcome in &outcomes {
+            summary.count(outcome);
+            reporter.report(outcome)?;
+        }
+        Ok(())
+    };
+    read_inputs(
+        paths,
+        ndjson,
+        &mut |payload| {
+            batch_bytes += payload.bytes.len();
+            batch.push(payload);
+            if batch.len() >= BATCH_PAYLOADS || batch_bytes >= BATCH_BYTES {
+                batch_bytes = 0;
+                flush(&mut batch, reporter.as_mut(), &mut summary)?;
+            }
+            Ok(())
+        },
+        &mut |InputError { path, error }| {
+            tool_errors += 1;
+            eprintln!("fpwebhook: {path}: {error}");
+        },
+    )?;
+    flush(&mut batch, reporter.as_mut(), &mut summary)?;
+    reporter.finish(summary)?;
+    Ok(if tool_errors > 0 {
+        TOOL_ERROR
+    } else if summary.invalid > 0 {
+        INVALID
+    } else {
+        VALID
+    })
+}
