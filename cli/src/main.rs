@@ -24,6 +24,47 @@ const INVALID: u8 = 1;
 /// Exit status: a usage or input/output error.
 const TOOL_ERROR: u8 = 2;
 
+/// How much input makes the run large enough for a progress bar (on a terminal only).
+const PROGRESS_AFTER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A progress bar on standard error, shown once the input is large and only when standard
+/// error is a terminal, so that pipelines and CI logs never see it.
+struct Progress {
+    terminal: bool,
+    bytes: u64,
+    payloads: u64,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Progress { terminal: io::stderr().is_terminal(), bytes: 0, payloads: 0, bar: None }
+    }
+
+    fn advance(&mut self, payloads: usize, bytes: usize) {
+        self.payloads += payloads as u64;
+        self.bytes += bytes as u64;
+        if self.bar.is_none() && self.terminal && self.bytes >= PROGRESS_AFTER_BYTES {
+            let bar = indicatif::ProgressBar::new_spinner();
+            let style =
+                indicatif::ProgressStyle::with_template("{spinner} {msg} ({bytes_per_sec}, {elapsed})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+            bar.set_style(style);
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.bytes);
+            bar.set_message(format!("{} payloads, {}", self.payloads, indicatif::HumanBytes(self.bytes)));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// How many payloads, or bytes, are validated together on all cores before their results are
 /// printed: the bound on memory, whatever the size of the input.
 const BATCH_PAYLOADS: usize = 4096;
@@ -168,10 +209,12 @@ fn run_validate(strict: bool, format: Format, ndjson: bool, paths: &[String]) ->
     let mut tool_errors = 0_usize;
     let mut batch: Vec<Payload> = Vec::new();
     let mut batch_bytes = 0;
-    let flush = |batch: &mut Vec<Payload>,
-                 reporter: &mut dyn Reporter,
-                 summary: &mut Summary|
+    let mut progress = Progress::new();
+    let mut flush = |batch: &mut Vec<Payload>,
+                     reporter: &mut dyn Reporter,
+                     summary: &mut Summary|
      -> io::Result<()> {
+        progress.advance(batch.len(), batch.iter().map(|payload| payload.bytes.len()).sum());
         let outcomes: Vec<Outcome> =
             batch.par_iter().map(|payload| Outcome::of(payload, validate(&payload.bytes, options))).collect();
         batch.clear();
@@ -199,6 +242,7 @@ fn run_validate(strict: bool, format: Format, ndjson: bool, paths: &[String]) ->
         },
     )?;
     flush(&mut batch, reporter.as_mut(), &mut summary)?;
+    progress.finish();
     reporter.finish(summary)?;
     Ok(if tool_errors > 0 {
         TOOL_ERROR
