@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Measures fpwebhook next to jsonschema-cli (crates.io), check-jsonschema (PyPI) and ajv-cli
+# (npm) on the same machine in the same run, and prints the README's table.
+#
+#   bash cli/bench/compare.sh            # installs the tools into target/cli-bench/tools
+#
+# 1. A directory of 1,000 payload files, validated by each tool against the canonical schema.
+# 2. A large NDJSON stream through fpwebhook: throughput and peak memory (the other tools do not
+#    read NDJSON).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=target/cli-bench
+tools=$work/tools
+mkdir -p "$tools"
+
+cargo build --release --locked -p fpwebhook
+fpwebhook=target/release/fpwebhook
+
+[ -x "$tools/bin/jsonschema-cli" ] || cargo install --locked --root "$tools" jsonschema-cli@0.60.2 >&2
+[ -d "$tools/python/check_jsonschema" ] || python3 -m pip install --quiet --target "$tools/python" check-jsonschema==0.39.0 >&2
+[ -d "$tools/node/node_modules/ajv-cli" ] || npm install --silent --no-audit --no-fund --prefix "$tools/node" ajv-cli@5.0.0 ajv-formats@3.0.1 >&2
+
+python3 - "$work" <<'PY'
+import json, pathlib, sys
+work = pathlib.Path(sys.argv[1])
+example = json.loads(pathlib.Path("schema/documented-example.json").read_text())
+files = work / "payloads"
+files.mkdir(exist_ok=True)
+for index in range(1000):
+    payload = dict(example, requestId=f"{1700000000000 + index}.bench"[:20], linkedId=f"customer-{index}")
+    (files / f"payload-{index:04}.json").write_text(json.dumps(payload, indent=2))
+line = json.dumps(example, separators=(",", ":")) + "\n"
+with open(work / "large.ndjson", "w") as out:
+    for _ in range(1024 * 1024 * 1024 // len(line)):
+        out.write(line)
+PY
+
+schema=schema/identification-webhook.schema.json
+files=("$work"/payloads/*.json)
+measure() {  # name, command...: prints "name seconds peak-kB"
+  local name=$1; shift
+  local stats
+  stats=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -n 1 ) || true
+  echo "$name $stats"
+}
+{
+  measure fpwebhook "$fpwebhook" validate "$work/payloads"
+  measure jsonschema-cli "$tools/bin/jsonschema-cli" validate "$schema" --assert-format "${files[@]/#/--instance=}"
+  measure check-jsonschema env PYTHONPATH="$tools/python" python3 -m check_jsonschema --schemafile "$schema" "${files[@]}"
+  measure ajv-cli node "$tools/node/node_modules/ajv-cli/dist/index.js" validate --spec=draft2020 -c ajv-formats \
+    --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json"
+} > "$work/directory.txt"
+measure fpwebhook-ndjson "$fpwebhook" validate "$work/large.ndjson" > "$work/ndjson.txt"
+
+python3 - "$work" <<'PY'
+import pathlib, sys
+work = pathlib.Path(sys.argv[1])
+rows = [line.split() for line in (work / "directory.txt").read_text().splitlines()]
+ours = float(rows[0][1])
+print("| 1,000 payload files | time | peak memory | relative to fpwebhook |")
+print("|---|---|---|---|")
+for name, seconds, kb in rows:
+    print(f"| {name} | {float(seconds):.2f} s | {int(kb) / 1024:.0f} MB | {float(seconds) / ours:.1f}× |")
+name, seconds, kb = (work / "ndjson.txt").read_text().split()
+size = (work / "large.ndjson").stat().st_size / 1e6
+print()
+print(f"| NDJSON stream | size | time | throughput | peak memory |")
+print("|---|---|---|---|---|")
+print(f"| fpwebhook | {size / 1000:.2f} GB | {float(seconds):.2f} s | {size / float(seconds):.0f} MB/s | {int(kb) / 1024:.0f} MB |")
+PY
