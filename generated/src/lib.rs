@@ -1,8 +1,13 @@
-//! Typed payloads of the Fingerprint identification webhook, generated from its canonical JSON Schema.
+//! Typed payloads and validators of the Fingerprint identification webhook, generated from its canonical JSON Schema.
 //!
-//! [`IdentificationWebhook`] and its nested types are written by `cargo xtask generate` from
-//! `schema/identification-webhook.schema.json`; the small runtime they rely on ([`Nullable`],
-//! [`DateTime`] and the serde helpers) is written by hand in `runtime/`.
+//! [`IdentificationWebhook`], its nested types, and the validators behind [`validate`] and
+//! [`parse`] are written by `cargo xtask generate` from
+//! `schema/identification-webhook.schema.json`; the runtime they rely on ([`Nullable`],
+//! [`DateTime`], the serde helpers and the JSON scanner) is written by hand in `runtime/`.
+//!
+//! [`validate`] checks the raw bytes of a delivery against every documented constraint without
+//! building anything; [`parse`] does the same and builds the typed payload in the same pass.
+//! Both return every [`Violation`], in document order, as [`Violations`].
 //!
 //! The types follow the documented contract:
 //! - a field documented `nullable: false` is a plain value; a field documented `nullable: true`
