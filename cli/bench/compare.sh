@@ -37,15 +37,27 @@ PY
 
 schema=schema/identification-webhook.schema.json
 files=("$work"/payloads/*.json)
-measure() {  # name, command...: prints "name seconds peak-kB"
+# name, command...: prints "name median-seconds peak-kB exit-status" (the median of five timed
+# runs; the peak memory of one more run, read by /usr/bin/time).
+measure() {
   local name=$1; shift
-  local stats
-  stats=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -n 1 ) || true
-  echo "$name $stats"
+  local status=0
+  /usr/bin/time -f "%M" -o "$work/time.txt" "$@" > /dev/null 2> "$work/$name.stderr" || status=$?
+  local seconds
+  seconds=$(python3 -c '
+import statistics, subprocess, sys, time
+runs = []
+for _ in range(5):
+    start = time.perf_counter()
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs.append(time.perf_counter() - start)
+print(f"{statistics.median(runs):.4f}")
+' "$@")
+  echo "$name $seconds $(tail -n 1 "$work/time.txt") $status"
 }
 {
   measure fpwebhook "$fpwebhook" validate "$work/payloads"
-  measure jsonschema-cli "$tools/bin/jsonschema-cli" validate "$schema" --assert-format "${files[@]/#/--instance=}"
+  measure jsonschema-cli "$tools/bin/jsonschema-cli" validate "$schema" --assert-format --offline --errors-only "${files[@]/#/--instance=}"
   measure check-jsonschema env PYTHONPATH="$tools/python" python3 -m check_jsonschema --schemafile "$schema" "${files[@]}"
   measure ajv-cli node "$tools/node/node_modules/ajv-cli/dist/index.js" validate --spec=draft2020 -c ajv-formats \
     --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json"
@@ -57,11 +69,11 @@ import pathlib, sys
 work = pathlib.Path(sys.argv[1])
 rows = [line.split() for line in (work / "directory.txt").read_text().splitlines()]
 ours = float(rows[0][1])
-print("| 1,000 payload files | time | peak memory | relative to fpwebhook |")
-print("|---|---|---|---|")
-for name, seconds, kb in rows:
-    print(f"| {name} | {float(seconds):.2f} s | {int(kb) / 1024:.0f} MB | {float(seconds) / ours:.1f}× |")
-name, seconds, kb = (work / "ndjson.txt").read_text().split()
+print("| 1,000 payload files | time | peak memory | time relative to fpwebhook | exit status |")
+print("|---|---|---|---|---|")
+for name, seconds, kb, status in rows:
+    print(f"| {name} | {float(seconds) * 1000:.0f} ms | {int(kb) / 1024:.0f} MB | {float(seconds) / ours:.1f}× | {status} |")
+name, seconds, kb, status = (work / "ndjson.txt").read_text().split()
 size = (work / "large.ndjson").stat().st_size / 1e6
 print()
 print(f"| NDJSON stream | size | time | throughput | peak memory |")
