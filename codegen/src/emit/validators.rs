@@ -59,7 +59,8 @@ fn entry_points(root: &RustStruct) -> TokenStream {
         ///
         /// Every violation of the contract, invalid JSON included, up to the cap.
         pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
-            run(bytes, options, #read_root::<false>).map(drop)
+            // Nothing is built: carry `()` out instead of an empty `Option` of the large root type.
+            run(bytes, options, |cx, path| #read_root::<false>(cx, path).map(|_| None::<()>)).map(drop)
         }
 
         #parse_doc
@@ -121,7 +122,7 @@ fn reader(item: &RustStruct) -> TokenStream {
     };
     let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
     let unknown_arm = quote! {
-        let key = token.decode();
+        let key = cx.key_text();
         let path = Path::Key(path, &key);
         if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
             #unknown_fields.insert(key.into_owned(), value);
@@ -131,7 +132,7 @@ fn reader(item: &RustStruct) -> TokenStream {
         unknown_arm
     } else {
         quote! {
-            match token.key_bytes().as_ref() {
+            match cx.key_bytes().as_ref() {
                 #(#arms)*
                 _ => { #unknown_arm }
             }
@@ -148,8 +149,9 @@ fn reader(item: &RustStruct) -> TokenStream {
             let mut #unknown_fields = ::serde_json::Map::new();
             #(#locals)*
             let mut first = true;
-            while let Some((token, offset)) = cx.next_key(first)? {
+            while cx.next_key(first)? {
                 first = false;
+                let offset = cx.key_offset();
                 #dispatch
             }
             #(#missing)*

@@ -17,7 +17,12 @@ use crate::runtime::validate::violation::Violations;
 ///
 /// Every violation of the contract, invalid JSON included, up to the cap.
 pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
-    run(bytes, options, read_identification_webhook::<false>).map(drop)
+    run(
+            bytes,
+            options,
+            |cx, path| read_identification_webhook::<false>(cx, path).map(|_| None::<()>),
+        )
+        .map(drop)
 }
 
 /// Validates a payload and builds the `IdentificationWebhook` in the same pass, or returns
@@ -61,9 +66,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
     let mut first_seen_at = None;
     let mut last_seen_at = None;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"requestId" => {
                 let path = Path::Key(path, "requestId");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -205,7 +211,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -322,9 +328,10 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
     let mut subdivisions = crate::Nullable::Absent;
     let mut timezone = crate::Nullable::Absent;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"accuracyRadius" => {
                 let path = Path::Key(path, "accuracyRadius");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -416,7 +423,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -458,9 +465,10 @@ pub(crate) fn read_city<const BUILD: bool>(
     let mut unknown_fields = ::serde_json::Map::new();
     let mut name = crate::Nullable::Absent;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"name" => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -472,7 +480,7 @@ pub(crate) fn read_city<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -507,9 +515,10 @@ pub(crate) fn read_continent<const BUILD: bool>(
     let mut code = crate::Nullable::Absent;
     let mut name = crate::Nullable::Absent;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"code" => {
                 let path = Path::Key(path, "code");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -529,7 +538,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -565,9 +574,10 @@ pub(crate) fn read_country<const BUILD: bool>(
     let mut code = crate::Nullable::Absent;
     let mut name = crate::Nullable::Absent;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"code" => {
                 let path = Path::Key(path, "code");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -587,7 +597,7 @@ pub(crate) fn read_country<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -623,9 +633,10 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
     let mut iso_code = crate::Nullable::Absent;
     let mut name = crate::Nullable::Absent;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"isoCode" => {
                 let path = Path::Key(path, "isoCode");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -647,7 +658,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -688,9 +699,10 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let mut device = crate::Nullable::Absent;
     let mut user_agent = crate::Nullable::Absent;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"browserName" => {
                 let path = Path::Key(path, "browserName");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -762,7 +774,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -802,9 +814,10 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     let mut unknown_fields = ::serde_json::Map::new();
     let mut score = None;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"score" => {
                 let path = Path::Key(path, "score");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -813,7 +826,7 @@ pub(crate) fn read_confidence<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
@@ -848,9 +861,10 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
     let mut global = crate::Nullable::Absent;
     let mut subscription = crate::Nullable::Absent;
     let mut first = true;
-    while let Some((token, offset)) = cx.next_key(first)? {
+    while cx.next_key(first)? {
         first = false;
-        match token.key_bytes().as_ref() {
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
             b"global" => {
                 let path = Path::Key(path, "global");
                 cx.seen(&mut seen, 0, &path, offset)?;
@@ -868,7 +882,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = token.decode();
+                let key = cx.key_text();
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?

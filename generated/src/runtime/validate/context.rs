@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 
 use super::key_set::KeySet;
 use super::path::Path;
-use super::reader::{Next, Reader, StringToken, SyntaxError};
+use super::reader::{Next, Reader, SyntaxError};
 use super::rfc3339;
 use super::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations};
 use crate::{DateTime, Nullable};
@@ -37,6 +37,7 @@ pub(crate) enum Slot<T> {
 
 impl<T> Slot<T> {
     /// The value, for a required or optional field.
+    #[inline]
     pub(crate) fn value(self) -> Option<T> {
         match self {
             Slot::Value(value) => value,
@@ -45,6 +46,7 @@ impl<T> Slot<T> {
     }
 
     /// The field, for a nullable field: `null` or the value.
+    #[inline]
     pub(crate) fn nullable(self) -> Option<Nullable<T>> {
         match self {
             Slot::Null => Some(Nullable::Null),
@@ -195,38 +197,36 @@ impl<'a> Context<'a> {
         nullable: bool,
         max_length: Option<usize>,
     ) -> Result<Slot<String>, Abort> {
-        let Some(token) = self.string_token(path, nullable, max_length)? else {
-            return Ok(Slot::Null);
-        };
-        match token {
-            Ok(token) => Ok(Slot::Value(BUILD.then(|| token.decode().into_owned()))),
-            Err(()) => Ok(Slot::Invalid),
+        match self.string_token(path, nullable, max_length)? {
+            None => Ok(Slot::Null),
+            Some(true) => Ok(Slot::Value(BUILD.then(|| self.reader.last().decode().into_owned()))),
+            Some(false) => Ok(Slot::Invalid),
         }
     }
 
-    /// The string token of a string field: `None` for an allowed `null`, `Err` after a
-    /// violation.
-    #[allow(clippy::type_complexity, reason = "private helper of the string readers")]
+    /// Checks a string field's value: `None` for an allowed `null`, `Some(false)` after a
+    /// violation, `Some(true)` for a valid string, which the reader holds as its last string.
     fn string_token(
         &mut self,
         path: &Path<'_>,
         nullable: bool,
         max_length: Option<usize>,
-    ) -> Result<Option<Result<StringToken<'a>, ()>>, Abort> {
+    ) -> Result<Option<bool>, Abort> {
         match self.expect(path, nullable, Next::String)? {
             Check::Null => return Ok(None),
-            Check::Mismatch => return Ok(Some(Err(()))),
+            Check::Mismatch => return Ok(Some(false)),
             Check::Matches => {}
         }
         let offset = self.reader.offset();
-        let token = self.reader.string();
-        let token = self.scan(token)?;
-        if let Some(max) = max_length.filter(|max| token.chars > *max) {
-            let message = format!("{} characters; the documented maximum is {max}", token.chars);
+        let scanned = self.reader.string();
+        self.scan(scanned)?;
+        let chars = self.reader.last().chars;
+        if let Some(max) = max_length.filter(|max| chars > *max) {
+            let message = format!("{chars} characters; the documented maximum is {max}");
             self.violation(path, Keyword::MaxLength, offset, message)?;
-            return Ok(Some(Err(())));
+            return Ok(Some(false));
         }
-        Ok(Some(Ok(token)))
+        Ok(Some(true))
     }
 
     /// Reads an RFC 3339 date-time.
@@ -242,12 +242,12 @@ impl<'a> Context<'a> {
     ) -> Result<Slot<DateTime>, Abort> {
         self.reader.skip_whitespace();
         let offset = self.reader.offset();
-        let token = match self.string_token(path, nullable, max_length)? {
+        match self.string_token(path, nullable, max_length)? {
             None => return Ok(Slot::Null),
-            Some(Err(())) => return Ok(Slot::Invalid),
-            Some(Ok(token)) => token,
-        };
-        let text = token.decode();
+            Some(false) => return Ok(Slot::Invalid),
+            Some(true) => {}
+        }
+        let text = self.reader.last().decode();
         match rfc3339::parse(&text) {
             Ok(parts) => Ok(Slot::Value(BUILD.then(|| DateTime::from_parts(text.into_owned(), parts)))),
             Err(reason) => {
@@ -416,8 +416,9 @@ impl<'a> Context<'a> {
                 Ok((BUILD.then(|| Value::Number(number)), length.0))
             }
             Next::String => {
-                let token = self.reader.string();
-                let token = self.scan(token)?;
+                let scanned = self.reader.string();
+                self.scan(scanned)?;
+                let token = self.reader.last();
                 Ok((BUILD.then(|| Value::String(token.decode().into_owned())), token.compact_len))
             }
             Next::Array => {
@@ -441,9 +442,10 @@ impl<'a> Context<'a> {
                 let mut keys = KeySet::default();
                 let mut length = 2;
                 let mut first = true;
-                while let Some((key, key_offset)) = self.next_key(first)? {
-                    let key_length = key.compact_len;
-                    let key = key.decode();
+                while self.next_key(first)? {
+                    let key_length = self.reader.last().compact_len;
+                    let key_offset = self.key_offset();
+                    let key = self.key_text();
                     let member_path = Path::Key(path, &key);
                     if !keys.insert(key.clone()) {
                         self.duplicate(&member_path, key_offset)?;
@@ -465,6 +467,7 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
+    #[inline]
     pub(crate) fn object<T>(
         &mut self,
         path: &Path<'_>,
@@ -484,6 +487,7 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
+    #[inline]
     pub(crate) fn array<const BUILD: bool, T>(
         &mut self,
         path: &Path<'_>,
@@ -522,14 +526,29 @@ impl<'a> Context<'a> {
         Ok(offset)
     }
 
-    /// The next key of the current object and its offset, or `None` at its end.
+    /// Moves to the next key of the current object: `false` at its end.
     ///
     /// # Errors
     ///
     /// [`Abort`] on a syntax error.
-    pub(crate) fn next_key(&mut self, first: bool) -> Result<Option<(StringToken<'a>, usize)>, Abort> {
-        let key = self.reader.next_key(first);
-        self.scan(key)
+    pub(crate) fn next_key(&mut self, first: bool) -> Result<bool, Abort> {
+        let next = self.reader.next_key(first);
+        self.scan(next)
+    }
+
+    /// The byte offset of the current key.
+    pub(crate) fn key_offset(&self) -> usize {
+        self.reader.key_offset()
+    }
+
+    /// The current key's bytes, decoded, for matching against the documented names.
+    pub(crate) fn key_bytes(&self) -> Cow<'a, [u8]> {
+        self.reader.last().key_bytes()
+    }
+
+    /// The current key's text, decoded.
+    pub(crate) fn key_text(&self) -> Cow<'a, str> {
+        self.reader.last().decode()
     }
 
     fn next_item(&mut self, first: bool) -> Result<bool, Abort> {

@@ -122,9 +122,9 @@ fn looks_like_event_format(bytes: &[u8]) -> bool {
         return false;
     }
     let mut first = true;
-    while let Ok(Some((key, _))) = reader.next_key(first) {
+    while let Ok(true) = reader.next_key(first) {
         first = false;
-        if matches!(key.decode().as_ref(), "event_id" | "identification") {
+        if matches!(reader.last().decode().as_ref(), "event_id" | "identification") {
             return true;
         }
         if skip(&mut reader).is_err() {
@@ -140,7 +140,7 @@ fn skip(reader: &mut Reader<'_>) -> Result<(), reader::SyntaxError> {
         Next::Null => reader.null(),
         Next::Boolean => reader.boolean().map(drop),
         Next::Number => reader.number().map(drop),
-        Next::String => reader.string().map(drop),
+        Next::String => reader.string(),
         Next::Array => {
             reader.begin_array()?;
             let mut first = true;
@@ -153,7 +153,7 @@ fn skip(reader: &mut Reader<'_>) -> Result<(), reader::SyntaxError> {
         Next::Object => {
             reader.begin_object()?;
             let mut first = true;
-            while reader.next_key(first)?.is_some() {
+            while reader.next_key(first)? {
                 first = false;
                 skip(reader)?;
             }

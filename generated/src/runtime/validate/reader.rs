@@ -55,7 +55,7 @@ impl Next {
 }
 
 /// A scanned string: its text between the quotes (escapes still in it), and its measures.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct StringToken<'a> {
     /// The raw bytes between the quotes, escapes not decoded. The scanner checked that they
     /// are UTF-8, and ASCII strings skip a second check until their text is needed.
@@ -124,6 +124,18 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
     (0..4).fold(0, |value, _| value * 16 + chars.next().and_then(|ch| ch.to_digit(16)).unwrap_or(0))
 }
 
+/// The bytes that end the short-string path's scan: the quote, the backslash, control
+/// characters and every non-ASCII byte. One table load per byte is cheaper than the tests.
+static ENDS_SHORT_ASCII: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte == b'"' as usize || byte == b'\\' as usize || byte < 0x20 || byte >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
 /// How far the short-string path of [`Reader::string`] looks for the closing quote.
 const SHORT_STRING: usize = 64;
 
@@ -152,12 +164,18 @@ pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     depth: usize,
+    /// The string that [`Reader::string`] (or [`Reader::next_key`]) read last. Kept here rather
+    /// than returned, so that the scanning functions pass small results: on small payloads,
+    /// moving large results between layers cost more than the scanning.
+    last: StringToken<'a>,
+    /// Where the key that [`Reader::next_key`] read last starts.
+    key_offset: usize,
 }
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `bytes`.
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, at: 0, depth: 0 }
+        Reader { bytes, at: 0, depth: 0, last: StringToken::default(), key_offset: 0 }
     }
 
     /// The current byte offset.
@@ -232,20 +250,20 @@ impl<'a> Reader<'a> {
         self.enter()
     }
 
-    /// Moves to the next member of an object: returns its key and the key's offset, with the
-    /// `:` consumed, or `None` at the closing `}` (consumed). `first` is true for the first call
-    /// on an object.
+    /// Moves to the next member of an object: `true` with its key read (see [`Reader::key`]) and
+    /// the `:` consumed, or `false` at the closing `}` (consumed). `first` is true for the first
+    /// call on an object.
     ///
     /// # Errors
     ///
     /// On anything but a well-formed member or the end of the object.
     #[inline]
-    pub(crate) fn next_key(&mut self, first: bool) -> Result<Option<(StringToken<'a>, usize)>, SyntaxError> {
+    pub(crate) fn next_key(&mut self, first: bool) -> Result<bool, SyntaxError> {
         match self.skip_whitespace() {
             Some(b'}') => {
                 self.at += 1;
                 self.depth -= 1;
-                return Ok(None);
+                return Ok(false);
             }
             Some(b',') if !first => {
                 self.at += 1;
@@ -257,13 +275,23 @@ impl<'a> Reader<'a> {
         if self.bytes.get(self.at) != Some(&b'"') {
             return self.unexpected("a key in double quotes");
         }
-        let offset = self.at;
-        let key = self.string()?;
+        self.key_offset = self.at;
+        self.string()?;
         if self.skip_whitespace() != Some(b':') {
             return self.unexpected("`:` after an object key");
         }
         self.at += 1;
-        Ok(Some((key, offset)))
+        Ok(true)
+    }
+
+    /// The string, or key, read last.
+    pub(crate) fn last(&self) -> &StringToken<'a> {
+        &self.last
+    }
+
+    /// The byte offset of the key that [`Reader::next_key`] read last.
+    pub(crate) fn key_offset(&self) -> usize {
+        self.key_offset
     }
 
     /// Moves to the next item of an array: returns `true` when an item follows, `false` at the
@@ -295,19 +323,20 @@ impl<'a> Reader<'a> {
     /// On an unterminated string, a raw control character, a bad escape, a lone surrogate or
     /// invalid UTF-8.
     #[inline]
-    pub(crate) fn string(&mut self) -> Result<StringToken<'a>, SyntaxError> {
+    pub(crate) fn string(&mut self) -> Result<(), SyntaxError> {
         let start = self.at + 1;
         // Most strings are short and ASCII: one scalar pass decides them without the setup
         // cost of the many-bytes-at-a-time path below.
         let short = &self.bytes[start..self.bytes.len().min(start + SHORT_STRING)];
-        if let Some(end) =
-            short.iter().position(|&byte| byte == b'"' || byte == b'\\' || !(0x20..0x80).contains(&byte))
+        if let Some(end) = short.iter().position(|&byte| ENDS_SHORT_ASCII[usize::from(byte)])
             && short[end] == b'"'
         {
             self.at = start + end + 1;
-            return Ok(StringToken { raw: &short[..end], escaped: false, chars: end, compact_len: end + 2 });
+            self.last = StringToken { raw: &short[..end], escaped: false, chars: end, compact_len: end + 2 };
+            return Ok(());
         }
-        self.long_string(start)
+        self.last = self.long_string(start)?;
+        Ok(())
     }
 
     /// The general path of [`Reader::string`], from the first byte after the quote.
@@ -494,7 +523,8 @@ mod tests {
     fn scan_string(text: &str) -> Result<(String, usize, usize), SyntaxError> {
         let mut reader = Reader::new(text.as_bytes());
         reader.peek()?;
-        let token = reader.string()?;
+        reader.string()?;
+        let token = reader.last();
         Ok((token.decode().into_owned(), token.chars, token.compact_len))
     }
 
