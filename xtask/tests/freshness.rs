@@ -4,24 +4,33 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xtask::{COMMAND, Error, FIXTURES_DIR, GENERATED_DIR, SCHEMA_PATH, STRICT_SCHEMA_PATH, check, write};
+use xtask::{
+    CODEGEN_FIXTURES_DIR, COMMAND, Error, FIXTURES_DIR, GENERATED_DIR, SCHEMA_PATH, STRICT_SCHEMA_PATH,
+    check, write,
+};
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
-/// A temporary copy of what generation reads and writes: `schema/` and the generated folder.
+/// A temporary copy of what generation reads and writes: `schema/`, the codegen fixtures and
+/// the generated folder, at every depth.
 fn copy_of_repository() -> tempfile::TempDir {
-    let copy = tempfile::tempdir().unwrap();
-    let root = repository_root();
-    for folder in ["schema", FIXTURES_DIR, GENERATED_DIR] {
-        fs::create_dir_all(copy.path().join(folder)).unwrap();
-        for entry in fs::read_dir(root.join(folder)).unwrap() {
+    fn copy_folder(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                fs::copy(entry.path(), copy.path().join(folder).join(entry.file_name())).unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                copy_folder(&entry.path(), &to.join(entry.file_name()));
+            } else {
+                fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
             }
         }
+    }
+    let copy = tempfile::tempdir().unwrap();
+    let root = repository_root();
+    for folder in ["schema", CODEGEN_FIXTURES_DIR, GENERATED_DIR] {
+        copy_folder(&root.join(folder), &copy.path().join(folder));
     }
     copy
 }

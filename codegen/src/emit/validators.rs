@@ -21,8 +21,11 @@ use crate::naming;
 pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String, SchemaErrors> {
     let readers = items.structs.iter().map(reader);
     let entry_points = items.structs.first().map(entry_points);
+    let any_required =
+        items.structs.iter().any(|item| item.fields.iter().any(|field| field.presence == Presence::Required));
+    let context_items = if any_required { quote!(Abort, Context, was_seen) } else { quote!(Abort, Context) };
     let tokens = quote! {
-        use crate::runtime::validate::context::{Abort, Context, was_seen};
+        use crate::runtime::validate::context::{#context_items};
         use crate::runtime::validate::key_set::KeySet;
         use crate::runtime::validate::path::Path;
         use crate::runtime::validate::{Options, run, run_and_build};
@@ -33,6 +36,13 @@ pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String,
     };
     let summary = "Validators of the identification webhook: one reader per object of the schema.";
     Ok(banner(summary, schema_path) + &format_tokens(tokens)?)
+}
+
+/// The local that holds a field while its object is read: `request_id_field`. The suffix keeps
+/// field locals apart from the reader's own (`seen`, `keys`, `first`, `offset`, `path`, ...),
+/// whatever the schema names its properties.
+fn field_local(field: &RustField) -> proc_macro2::Ident {
+    format_ident!("{}_field", field.rust_name.trim_end_matches('_'))
 }
 
 /// The name of the reader of a struct: `read_ip_location`.
@@ -68,7 +78,7 @@ fn entry_points(root: &RustStruct) -> TokenStream {
         /// # Errors
         ///
         /// Every violation of the contract, invalid JSON included, up to the cap.
-        pub fn parse(bytes: &[u8], options: Options) -> Result<crate::#root_type, Violations> {
+        pub fn parse(bytes: &[u8], options: Options) -> Result<super::types::#root_type, Violations> {
             run_and_build(bytes, options, #read_root::<true>)
         }
     }
@@ -83,7 +93,7 @@ fn reader(item: &RustStruct) -> TokenStream {
         item.name
     );
     let locals = item.fields.iter().map(|field| {
-        let local = format_ident!("{}", field.rust_name);
+        let local = field_local(field);
         match field.presence {
             Presence::Required | Presence::Optional => quote!(let mut #local = None;),
             Presence::Nullable => quote!(let mut #local = crate::Nullable::Absent;),
@@ -110,9 +120,16 @@ fn reader(item: &RustStruct) -> TokenStream {
     });
     let unwrap_required = match required.as_slice() {
         [] => quote!(),
+        [(_, field)] => {
+            let name = field_local(field);
+            quote! {
+                let Some(#name) = #name else {
+                    return Ok(None);
+                };
+            }
+        }
         fields => {
-            let names: Vec<_> =
-                fields.iter().map(|(_, field)| format_ident!("{}", field.rust_name)).collect();
+            let names: Vec<_> = fields.iter().map(|(_, field)| field_local(field)).collect();
             quote! {
                 let (#(Some(#names)),*) = (#(#names),*) else {
                     return Ok(None);
@@ -121,6 +138,7 @@ fn reader(item: &RustStruct) -> TokenStream {
         }
     };
     let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
+    let field_locals = item.fields.iter().map(field_local);
     let unknown_arm = quote! {
         let key = cx.key_text();
         let path = Path::Key(path, &key);
@@ -141,7 +159,7 @@ fn reader(item: &RustStruct) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
-        pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<crate::#name>, Abort> {
+        pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<super::types::#name>, Abort> {
             #start
             let before = cx.violation_count();
             #seen
@@ -159,7 +177,7 @@ fn reader(item: &RustStruct) -> TokenStream {
                 return Ok(None);
             }
             #unwrap_required
-            Ok(Some(crate::#name { #(#field_names,)* #unknown_fields }))
+            Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #unknown_fields }))
         }
     }
 }
@@ -172,7 +190,7 @@ fn field_index(index: usize) -> Literal {
 /// The match arm of one documented field.
 fn member_arm(index: usize, field: &RustField) -> TokenStream {
     let json_name = &field.json_name;
-    let local = format_ident!("{}", field.rust_name);
+    let local = field_local(field);
     let index = field_index(index);
     let nullable = field.presence == Presence::Nullable;
     let read = value_reader(&field.value, field, nullable, &quote!(&path));

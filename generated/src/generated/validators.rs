@@ -34,7 +34,7 @@ pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
 pub fn parse(
     bytes: &[u8],
     options: Options,
-) -> Result<crate::IdentificationWebhook, Violations> {
+) -> Result<super::types::IdentificationWebhook, Violations> {
     run_and_build(bytes, options, read_identification_webhook::<true>)
 }
 
@@ -43,28 +43,28 @@ pub fn parse(
 pub(crate) fn read_identification_webhook<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::IdentificationWebhook>, Abort> {
+) -> Result<Option<super::types::IdentificationWebhook>, Abort> {
     let start = cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut request_id = None;
-    let mut tag = crate::Nullable::Absent;
-    let mut linked_id = crate::Nullable::Absent;
-    let mut visitor_id = None;
-    let mut visitor_found = crate::Nullable::Absent;
-    let mut timestamp = None;
-    let mut time = None;
-    let mut incognito = None;
-    let mut url = None;
-    let mut client_referrer = crate::Nullable::Absent;
-    let mut ip = None;
-    let mut ip_location = None;
-    let mut browser_details = None;
-    let mut confidence = crate::Nullable::Absent;
-    let mut first_seen_at = None;
-    let mut last_seen_at = None;
+    let mut request_id_field = None;
+    let mut tag_field = crate::Nullable::Absent;
+    let mut linked_id_field = crate::Nullable::Absent;
+    let mut visitor_id_field = None;
+    let mut visitor_found_field = crate::Nullable::Absent;
+    let mut timestamp_field = None;
+    let mut time_field = None;
+    let mut incognito_field = None;
+    let mut url_field = None;
+    let mut client_referrer_field = crate::Nullable::Absent;
+    let mut ip_field = None;
+    let mut ip_location_field = None;
+    let mut browser_details_field = None;
+    let mut confidence_field = crate::Nullable::Absent;
+    let mut first_seen_at_field = None;
+    let mut last_seen_at_field = None;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -75,14 +75,14 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, false, Some(20))?.value()
                 {
-                    request_id = Some(value);
+                    request_id_field = Some(value);
                 }
             }
             b"tag" => {
                 let path = Path::Key(path, "tag");
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx.any::<BUILD>(&path, Some(4096))?.nullable() {
-                    tag = value;
+                    tag_field = value;
                 }
             }
             b"linkedId" => {
@@ -92,7 +92,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
                 {
-                    linked_id = value;
+                    linked_id_field = value;
                 }
             }
             b"visitorId" => {
@@ -100,14 +100,14 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 cx.seen(&mut seen, 3, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, false, Some(20))?.value()
                 {
-                    visitor_id = Some(value);
+                    visitor_id_field = Some(value);
                 }
             }
             b"visitorFound" => {
                 let path = Path::Key(path, "visitorFound");
                 cx.seen(&mut seen, 4, &path, offset)?;
                 if let Some(value) = cx.boolean::<BUILD>(&path, true)?.nullable() {
-                    visitor_found = value;
+                    visitor_found_field = value;
                 }
             }
             b"timestamp" => {
@@ -115,21 +115,21 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 cx.seen(&mut seen, 5, &path, offset)?;
                 let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
                 if let Some(value) = cx.integer::<BUILD>(&path, false, bounds)?.value() {
-                    timestamp = Some(value);
+                    timestamp_field = Some(value);
                 }
             }
             b"time" => {
                 let path = Path::Key(path, "time");
                 cx.seen(&mut seen, 6, &path, offset)?;
                 if let Some(value) = cx.date_time::<BUILD>(&path, false, None)?.value() {
-                    time = Some(value);
+                    time_field = Some(value);
                 }
             }
             b"incognito" => {
                 let path = Path::Key(path, "incognito");
                 cx.seen(&mut seen, 7, &path, offset)?;
                 if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
-                    incognito = Some(value);
+                    incognito_field = Some(value);
                 }
             }
             b"url" => {
@@ -139,7 +139,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .string::<BUILD>(&path, false, Some(4096))?
                     .value()
                 {
-                    url = Some(value);
+                    url_field = Some(value);
                 }
             }
             b"clientReferrer" => {
@@ -149,7 +149,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
                 {
-                    client_referrer = value;
+                    client_referrer_field = value;
                 }
             }
             b"ip" => {
@@ -157,7 +157,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 cx.seen(&mut seen, 10, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, false, Some(40))?.value()
                 {
-                    ip = Some(value);
+                    ip_field = Some(value);
                 }
             }
             b"ipLocation" => {
@@ -167,7 +167,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .object(&path, false, read_ip_location::<BUILD>)?
                     .value()
                 {
-                    ip_location = Some(value);
+                    ip_location_field = Some(value);
                 }
             }
             b"browserDetails" => {
@@ -177,7 +177,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .object(&path, false, read_browser_details::<BUILD>)?
                     .value()
                 {
-                    browser_details = Some(value);
+                    browser_details_field = Some(value);
                 }
             }
             b"confidence" => {
@@ -187,7 +187,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .object(&path, true, read_confidence::<BUILD>)?
                     .nullable()
                 {
-                    confidence = value;
+                    confidence_field = value;
                 }
             }
             b"firstSeenAt" => {
@@ -197,7 +197,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .object(&path, false, read_seen_at::<BUILD>)?
                     .value()
                 {
-                    first_seen_at = Some(value);
+                    first_seen_at_field = Some(value);
                 }
             }
             b"lastSeenAt" => {
@@ -207,7 +207,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     .object(&path, false, read_seen_at::<BUILD>)?
                     .value()
                 {
-                    last_seen_at = Some(value);
+                    last_seen_at_field = Some(value);
                 }
             }
             _ => {
@@ -258,50 +258,50 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
         return Ok(None);
     }
     let (
-        Some(request_id),
-        Some(visitor_id),
-        Some(timestamp),
-        Some(time),
-        Some(incognito),
-        Some(url),
-        Some(ip),
-        Some(ip_location),
-        Some(browser_details),
-        Some(first_seen_at),
-        Some(last_seen_at),
+        Some(request_id_field),
+        Some(visitor_id_field),
+        Some(timestamp_field),
+        Some(time_field),
+        Some(incognito_field),
+        Some(url_field),
+        Some(ip_field),
+        Some(ip_location_field),
+        Some(browser_details_field),
+        Some(first_seen_at_field),
+        Some(last_seen_at_field),
     ) = (
-        request_id,
-        visitor_id,
-        timestamp,
-        time,
-        incognito,
-        url,
-        ip,
-        ip_location,
-        browser_details,
-        first_seen_at,
-        last_seen_at,
+        request_id_field,
+        visitor_id_field,
+        timestamp_field,
+        time_field,
+        incognito_field,
+        url_field,
+        ip_field,
+        ip_location_field,
+        browser_details_field,
+        first_seen_at_field,
+        last_seen_at_field,
     ) else {
         return Ok(None);
     };
     Ok(
-        Some(crate::IdentificationWebhook {
-            request_id,
-            tag,
-            linked_id,
-            visitor_id,
-            visitor_found,
-            timestamp,
-            time,
-            incognito,
-            url,
-            client_referrer,
-            ip,
-            ip_location,
-            browser_details,
-            confidence,
-            first_seen_at,
-            last_seen_at,
+        Some(super::types::IdentificationWebhook {
+            request_id: request_id_field,
+            tag: tag_field,
+            linked_id: linked_id_field,
+            visitor_id: visitor_id_field,
+            visitor_found: visitor_found_field,
+            timestamp: timestamp_field,
+            time: time_field,
+            incognito: incognito_field,
+            url: url_field,
+            client_referrer: client_referrer_field,
+            ip: ip_field,
+            ip_location: ip_location_field,
+            browser_details: browser_details_field,
+            confidence: confidence_field,
+            first_seen_at: first_seen_at_field,
+            last_seen_at: last_seen_at_field,
             unknown_fields,
         }),
     )
@@ -312,21 +312,21 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
 pub(crate) fn read_ip_location<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::IpLocation>, Abort> {
+) -> Result<Option<super::types::IpLocation>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut accuracy_radius = crate::Nullable::Absent;
-    let mut city = crate::Nullable::Absent;
-    let mut continent = crate::Nullable::Absent;
-    let mut country = crate::Nullable::Absent;
-    let mut latitude = crate::Nullable::Absent;
-    let mut longitude = crate::Nullable::Absent;
-    let mut postal_code = crate::Nullable::Absent;
-    let mut subdivisions = crate::Nullable::Absent;
-    let mut timezone = crate::Nullable::Absent;
+    let mut accuracy_radius_field = crate::Nullable::Absent;
+    let mut city_field = crate::Nullable::Absent;
+    let mut continent_field = crate::Nullable::Absent;
+    let mut country_field = crate::Nullable::Absent;
+    let mut latitude_field = crate::Nullable::Absent;
+    let mut longitude_field = crate::Nullable::Absent;
+    let mut postal_code_field = crate::Nullable::Absent;
+    let mut subdivisions_field = crate::Nullable::Absent;
+    let mut timezone_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -338,7 +338,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
                 if let Some(value) = cx.integer::<BUILD>(&path, true, bounds)?.nullable()
                 {
-                    accuracy_radius = value;
+                    accuracy_radius_field = value;
                 }
             }
             b"city" => {
@@ -348,7 +348,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     .object(&path, true, read_city::<BUILD>)?
                     .nullable()
                 {
-                    city = value;
+                    city_field = value;
                 }
             }
             b"continent" => {
@@ -358,7 +358,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     .object(&path, true, read_continent::<BUILD>)?
                     .nullable()
                 {
-                    continent = value;
+                    continent_field = value;
                 }
             }
             b"country" => {
@@ -368,21 +368,21 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     .object(&path, true, read_country::<BUILD>)?
                     .nullable()
                 {
-                    country = value;
+                    country_field = value;
                 }
             }
             b"latitude" => {
                 let path = Path::Key(path, "latitude");
                 cx.seen(&mut seen, 4, &path, offset)?;
                 if let Some(value) = cx.number::<BUILD>(&path, true)?.nullable() {
-                    latitude = value;
+                    latitude_field = value;
                 }
             }
             b"longitude" => {
                 let path = Path::Key(path, "longitude");
                 cx.seen(&mut seen, 5, &path, offset)?;
                 if let Some(value) = cx.number::<BUILD>(&path, true)?.nullable() {
-                    longitude = value;
+                    longitude_field = value;
                 }
             }
             b"postalCode" => {
@@ -392,7 +392,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(40))?
                     .nullable()
                 {
-                    postal_code = value;
+                    postal_code_field = value;
                 }
             }
             b"subdivisions" => {
@@ -409,7 +409,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     )?
                     .nullable()
                 {
-                    subdivisions = value;
+                    subdivisions_field = value;
                 }
             }
             b"timezone" => {
@@ -419,7 +419,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    timezone = value;
+                    timezone_field = value;
                 }
             }
             _ => {
@@ -437,16 +437,16 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::IpLocation {
-            accuracy_radius,
-            city,
-            continent,
-            country,
-            latitude,
-            longitude,
-            postal_code,
-            subdivisions,
-            timezone,
+        Some(super::types::IpLocation {
+            accuracy_radius: accuracy_radius_field,
+            city: city_field,
+            continent: continent_field,
+            country: country_field,
+            latitude: latitude_field,
+            longitude: longitude_field,
+            postal_code: postal_code_field,
+            subdivisions: subdivisions_field,
+            timezone: timezone_field,
             unknown_fields,
         }),
     )
@@ -457,13 +457,13 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
 pub(crate) fn read_city<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::City>, Abort> {
+) -> Result<Option<super::types::City>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut name = crate::Nullable::Absent;
+    let mut name_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -476,7 +476,7 @@ pub(crate) fn read_city<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
                 {
-                    name = value;
+                    name_field = value;
                 }
             }
             _ => {
@@ -494,8 +494,8 @@ pub(crate) fn read_city<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::City {
-            name,
+        Some(super::types::City {
+            name: name_field,
             unknown_fields,
         }),
     )
@@ -506,14 +506,14 @@ pub(crate) fn read_city<const BUILD: bool>(
 pub(crate) fn read_continent<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::Continent>, Abort> {
+) -> Result<Option<super::types::Continent>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut code = crate::Nullable::Absent;
-    let mut name = crate::Nullable::Absent;
+    let mut code_field = crate::Nullable::Absent;
+    let mut name_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -524,7 +524,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, true, Some(2))?.nullable()
                 {
-                    code = value;
+                    code_field = value;
                 }
             }
             b"name" => {
@@ -534,7 +534,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(40))?
                     .nullable()
                 {
-                    name = value;
+                    name_field = value;
                 }
             }
             _ => {
@@ -552,9 +552,9 @@ pub(crate) fn read_continent<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::Continent {
-            code,
-            name,
+        Some(super::types::Continent {
+            code: code_field,
+            name: name_field,
             unknown_fields,
         }),
     )
@@ -565,14 +565,14 @@ pub(crate) fn read_continent<const BUILD: bool>(
 pub(crate) fn read_country<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::Country>, Abort> {
+) -> Result<Option<super::types::Country>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut code = crate::Nullable::Absent;
-    let mut name = crate::Nullable::Absent;
+    let mut code_field = crate::Nullable::Absent;
+    let mut name_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -583,7 +583,7 @@ pub(crate) fn read_country<const BUILD: bool>(
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.string::<BUILD>(&path, true, Some(2))?.nullable()
                 {
-                    code = value;
+                    code_field = value;
                 }
             }
             b"name" => {
@@ -593,7 +593,7 @@ pub(crate) fn read_country<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    name = value;
+                    name_field = value;
                 }
             }
             _ => {
@@ -611,9 +611,9 @@ pub(crate) fn read_country<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::Country {
-            code,
-            name,
+        Some(super::types::Country {
+            code: code_field,
+            name: name_field,
             unknown_fields,
         }),
     )
@@ -624,14 +624,14 @@ pub(crate) fn read_country<const BUILD: bool>(
 pub(crate) fn read_subdivision<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::Subdivision>, Abort> {
+) -> Result<Option<super::types::Subdivision>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut iso_code = crate::Nullable::Absent;
-    let mut name = crate::Nullable::Absent;
+    let mut iso_code_field = crate::Nullable::Absent;
+    let mut name_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -644,7 +644,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    iso_code = value;
+                    iso_code_field = value;
                 }
             }
             b"name" => {
@@ -654,7 +654,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    name = value;
+                    name_field = value;
                 }
             }
             _ => {
@@ -672,9 +672,9 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::Subdivision {
-            iso_code,
-            name,
+        Some(super::types::Subdivision {
+            iso_code: iso_code_field,
+            name: name_field,
             unknown_fields,
         }),
     )
@@ -685,19 +685,19 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
 pub(crate) fn read_browser_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::BrowserDetails>, Abort> {
+) -> Result<Option<super::types::BrowserDetails>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut browser_name = crate::Nullable::Absent;
-    let mut browser_full_version = crate::Nullable::Absent;
-    let mut browser_major_version = crate::Nullable::Absent;
-    let mut os = crate::Nullable::Absent;
-    let mut os_version = crate::Nullable::Absent;
-    let mut device = crate::Nullable::Absent;
-    let mut user_agent = crate::Nullable::Absent;
+    let mut browser_name_field = crate::Nullable::Absent;
+    let mut browser_full_version_field = crate::Nullable::Absent;
+    let mut browser_major_version_field = crate::Nullable::Absent;
+    let mut os_field = crate::Nullable::Absent;
+    let mut os_version_field = crate::Nullable::Absent;
+    let mut device_field = crate::Nullable::Absent;
+    let mut user_agent_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -710,7 +710,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    browser_name = value;
+                    browser_name_field = value;
                 }
             }
             b"browserFullVersion" => {
@@ -720,7 +720,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    browser_full_version = value;
+                    browser_full_version_field = value;
                 }
             }
             b"browserMajorVersion" => {
@@ -730,7 +730,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    browser_major_version = value;
+                    browser_major_version_field = value;
                 }
             }
             b"os" => {
@@ -740,7 +740,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    os = value;
+                    os_field = value;
                 }
             }
             b"osVersion" => {
@@ -750,7 +750,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    os_version = value;
+                    os_version_field = value;
                 }
             }
             b"device" => {
@@ -760,7 +760,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
                 {
-                    device = value;
+                    device_field = value;
                 }
             }
             b"userAgent" => {
@@ -770,7 +770,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
                 {
-                    user_agent = value;
+                    user_agent_field = value;
                 }
             }
             _ => {
@@ -788,14 +788,14 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::BrowserDetails {
-            browser_name,
-            browser_full_version,
-            browser_major_version,
-            os,
-            os_version,
-            device,
-            user_agent,
+        Some(super::types::BrowserDetails {
+            browser_name: browser_name_field,
+            browser_full_version: browser_full_version_field,
+            browser_major_version: browser_major_version_field,
+            os: os_field,
+            os_version: os_version_field,
+            device: device_field,
+            user_agent: user_agent_field,
             unknown_fields,
         }),
     )
@@ -806,13 +806,13 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
 pub(crate) fn read_confidence<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::Confidence>, Abort> {
+) -> Result<Option<super::types::Confidence>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut score = None;
+    let mut score_field = None;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -822,7 +822,7 @@ pub(crate) fn read_confidence<const BUILD: bool>(
                 let path = Path::Key(path, "score");
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
-                    score = Some(value);
+                    score_field = Some(value);
                 }
             }
             _ => {
@@ -840,8 +840,8 @@ pub(crate) fn read_confidence<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::Confidence {
-            score,
+        Some(super::types::Confidence {
+            score: score_field,
             unknown_fields,
         }),
     )
@@ -852,14 +852,14 @@ pub(crate) fn read_confidence<const BUILD: bool>(
 pub(crate) fn read_seen_at<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<crate::SeenAt>, Abort> {
+) -> Result<Option<super::types::SeenAt>, Abort> {
     cx.begin_object()?;
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
-    let mut global = crate::Nullable::Absent;
-    let mut subscription = crate::Nullable::Absent;
+    let mut global_field = crate::Nullable::Absent;
+    let mut subscription_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -870,7 +870,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.date_time::<BUILD>(&path, true, None)?.nullable()
                 {
-                    global = value;
+                    global_field = value;
                 }
             }
             b"subscription" => {
@@ -878,7 +878,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
                 cx.seen(&mut seen, 1, &path, offset)?;
                 if let Some(value) = cx.date_time::<BUILD>(&path, true, None)?.nullable()
                 {
-                    subscription = value;
+                    subscription_field = value;
                 }
             }
             _ => {
@@ -896,9 +896,9 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
         return Ok(None);
     }
     Ok(
-        Some(crate::SeenAt {
-            global,
-            subscription,
+        Some(super::types::SeenAt {
+            global: global_field,
+            subscription: subscription_field,
             unknown_fields,
         }),
     )
