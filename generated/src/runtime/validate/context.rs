@@ -37,7 +37,6 @@ pub(crate) enum Slot<T> {
 
 impl<T> Slot<T> {
     /// The value, for a required or optional field.
-    #[inline]
     pub(crate) fn value(self) -> Option<T> {
         match self {
             Slot::Value(value) => value,
@@ -46,7 +45,6 @@ impl<T> Slot<T> {
     }
 
     /// The field, for a nullable field: `null` or the value.
-    #[inline]
     pub(crate) fn nullable(self) -> Option<Nullable<T>> {
         match self {
             Slot::Null => Some(Nullable::Null),
@@ -467,7 +465,6 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
-    #[inline]
     pub(crate) fn object<T>(
         &mut self,
         path: &Path<'_>,
@@ -487,7 +484,6 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
-    #[inline]
     pub(crate) fn array<const BUILD: bool, T>(
         &mut self,
         path: &Path<'_>,

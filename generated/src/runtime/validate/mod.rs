@@ -10,7 +10,7 @@ pub(crate) mod violation;
 
 use context::{Abort, Context};
 use path::Path;
-use reader::{Next, Reader};
+use reader::Next;
 use violation::{Keyword, Violations};
 
 /// How to validate.
@@ -115,49 +115,22 @@ fn read_payload<T>(cx: &mut Context<'_>, bytes: &[u8], read_root: ReadRoot<T>) -
 }
 
 /// Whether the input's top-level object has a key of the event format: `event_id` or
-/// `identification`. Only called on failure, so it may take a second look at the input.
+/// `identification`. Only called on failure, so it may take a second look at the input, with a
+/// throwaway context whose findings are dropped.
 fn looks_like_event_format(bytes: &[u8]) -> bool {
-    let mut reader = Reader::new(bytes);
-    if reader.peek() != Ok(Next::Object) || reader.begin_object().is_err() {
+    let mut cx = Context::new(bytes, false);
+    if cx.reader().peek() != Ok(Next::Object) || cx.begin_object().is_err() {
         return false;
     }
     let mut first = true;
-    while let Ok(true) = reader.next_key(first) {
+    while let Ok(true) = cx.next_key(first) {
         first = false;
-        if matches!(reader.last().decode().as_ref(), "event_id" | "identification") {
+        if matches!(cx.key_text().as_ref(), "event_id" | "identification") {
             return true;
         }
-        if skip(&mut reader).is_err() {
+        if cx.any::<false>(&Path::Root, None).is_err() {
             return false;
         }
     }
     false
-}
-
-/// Skips one value, syntax only.
-fn skip(reader: &mut Reader<'_>) -> Result<(), reader::SyntaxError> {
-    match reader.peek()? {
-        Next::Null => reader.null(),
-        Next::Boolean => reader.boolean().map(drop),
-        Next::Number => reader.number().map(drop),
-        Next::String => reader.string(),
-        Next::Array => {
-            reader.begin_array()?;
-            let mut first = true;
-            while reader.next_item(first)? {
-                first = false;
-                skip(reader)?;
-            }
-            Ok(())
-        }
-        Next::Object => {
-            reader.begin_object()?;
-            let mut first = true;
-            while reader.next_key(first)? {
-                first = false;
-                skip(reader)?;
-            }
-            Ok(())
-        }
-    }
 }
