@@ -467,12 +467,28 @@ fn text_test(description: &str, text: String, errors: Vec<Expected>, requirement
     }
 }
 
-fn project_rules(example: &Value) -> Vec<Group> {
-    let compact = serde_json::to_string(example).unwrap_or_default();
+/// A `tag` test given as text, so that the spelling of `tag` reaches the validator as written:
+/// the example with `tag_text` as its `tag`.
+fn tag_text_test(example: &Value, description: &str, tag_text: &str, valid: bool) -> Test {
+    const PLACEHOLDER: &str = "\"the tag's text goes here\"";
+    let payload = with(example, "/tag", json!(PLACEHOLDER.trim_matches('"')));
+    let text = serde_json::to_string(&payload).unwrap_or_default().replacen(PLACEHOLDER, tag_text, 1);
+    let errors = if valid { Vec::new() } else { vec![expected("/tag", requires::TAG_LIMIT)] };
+    Test {
+        description: description.to_owned(),
+        input: Input::Text(text),
+        errors,
+        requires: vec![requires::TAG_LIMIT],
+    }
+}
+
+/// The `tag` limit: code points of the canonical JSON text (RFC 8785), near 4096, in every
+/// kind of character and number spelling.
+fn tag_limit_rules(example: &Value) -> Vec<Group> {
     let tag = |text: String| with(example, "/tag", json!(text));
     vec![
         Group::new(
-            "tag: at most 4096 characters of compact JSON text",
+            "tag: at most 4096 characters of canonical JSON text (RFC 8785)",
             vec![
                 Test::valid(
                     "a string of 4094 ASCII characters (4096 with its quotes)",
@@ -488,13 +504,86 @@ fn project_rules(example: &Value) -> Vec<Group> {
                 Test::valid("a string of 4094 4-byte characters", tag("🦀".repeat(4094)))
                     .requiring(requires::TAG_LIMIT),
                 Test::invalid(
-                    "an object whose compact text is 4097 characters",
+                    "a string of 4095 4-byte characters",
+                    tag("🦀".repeat(4095)),
+                    vec![expected("/tag", requires::TAG_LIMIT)],
+                )
+                .requiring(requires::TAG_LIMIT),
+                Test::invalid(
+                    "an object whose canonical text is 4097 characters",
                     with(example, "/tag", json!({"k": "t".repeat(4097 - 8)})),
+                    vec![expected("/tag", requires::TAG_LIMIT)],
+                )
+                .requiring(requires::TAG_LIMIT),
+                Test::valid(
+                    "2047 newlines, each written as two characters (4096 with the quotes)",
+                    tag("\n".repeat(2047)),
+                )
+                .requiring(requires::TAG_LIMIT),
+                Test::invalid(
+                    "2047 newlines and one more character (4097)",
+                    tag(format!("{}t", "\n".repeat(2047))),
+                    vec![expected("/tag", requires::TAG_LIMIT)],
+                )
+                .requiring(requires::TAG_LIMIT),
+                Test::valid(
+                    "682 control characters, each written as six (\\u0001), and 2 more (4096)",
+                    tag(format!("{}tt", "\u{1}".repeat(682))),
+                )
+                .requiring(requires::TAG_LIMIT),
+                Test::invalid(
+                    "682 control characters, each written as six, and 3 more (4097)",
+                    tag(format!("{}ttt", "\u{1}".repeat(682))),
                     vec![expected("/tag", requires::TAG_LIMIT)],
                 )
                 .requiring(requires::TAG_LIMIT),
             ],
         ),
+        Group::new(
+            "tag: the limit does not depend on how the sender spelled a value",
+            [
+                (
+                    "4094 characters escaped as \\u0041 count as written canonically: 4096",
+                    format!("\"{}\"", "\\u0041".repeat(4094)),
+                    true,
+                ),
+                (
+                    "4094 4-byte characters escaped as surrogate pairs: 4096",
+                    format!("\"{}\"", "\\ud83e\\udd80".repeat(4094)),
+                    true,
+                ),
+                ("1.0E2 is written 100: 4096", format!("[\"{}\",1.0E2]", "t".repeat(4088)), true),
+                ("-0.0 is written 0: 4096", format!("[\"{}\",-0.0]", "t".repeat(4090)), true),
+                ("-0.0 is written 0: 4097", format!("[\"{}\",-0.0]", "t".repeat(4091)), false),
+                (
+                    "a 30-digit integer is written as its nearest double, 1.2345678901234568e+29: 4096",
+                    format!("[\"{}\",123456789012345678901234567890]", "t".repeat(4069)),
+                    true,
+                ),
+                (
+                    "a 30-digit integer is written as its nearest double, 1.2345678901234568e+29: 4097",
+                    format!("[\"{}\",123456789012345678901234567890]", "t".repeat(4070)),
+                    false,
+                ),
+                (
+                    "2^64 is written 18446744073709552000: 4096",
+                    format!("[\"{}\",18446744073709551616]", "t".repeat(4071)),
+                    true,
+                ),
+                ("1e21 is written 1e+21: 4097", format!("[\"{}\",1e21]", "t".repeat(4087)), false),
+                ("whitespace does not count: 4096", format!("[ \"{}\" ,\n 1 ]", "t".repeat(4090)), true),
+            ]
+            .into_iter()
+            .map(|(description, tag_text, valid)| tag_text_test(example, description, &tag_text, valid))
+            .collect(),
+        ),
+    ]
+}
+
+fn project_rules(example: &Value) -> Vec<Group> {
+    let compact = serde_json::to_string(example).unwrap_or_default();
+    let mut groups = tag_limit_rules(example);
+    groups.extend([
         Group::new(
             "duplicate keys are an error",
             vec![
@@ -544,7 +633,8 @@ fn project_rules(example: &Value) -> Vec<Group> {
                 Test::invalid("a top-level null", Value::Null, vec![expected("", "type")]),
             ],
         ),
-    ]
+    ]);
+    groups
 }
 
 fn real_world(example: &Value) -> Vec<Group> {

@@ -13,8 +13,8 @@ use crate::naming;
 /// The draft the generator understands.
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// The vendor keyword that carries the `tag` limit: the length of a value's compact JSON text,
-/// in characters, which plain JSON Schema cannot state.
+/// The vendor keyword that carries the `tag` limit: the length of a value's canonical JSON text
+/// (RFC 8785), in code points, which plain JSON Schema cannot state.
 pub const MAX_JSON_TEXT_LENGTH: &str = "x-fingerprint-maxJsonTextLength";
 
 /// The one `format` the generator supports.

@@ -39,7 +39,9 @@ pub use generated::types::*;
 pub use generated::validators::{parse, validate};
 pub use runtime::date_time::{DateTime, DateTimeError};
 pub use runtime::nullable::Nullable;
-pub use runtime::validate::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations, line_column};
+pub use runtime::validate::violation::{
+    Keyword, MAX_VIOLATIONS, Positions, Violation, Violations, line_column,
+};
 pub use runtime::validate::{EVENT_FORMAT_HINT, Options};
 
 /// Support for the generated code; not part of the public API.

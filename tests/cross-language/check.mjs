@@ -1,5 +1,6 @@
 // Runs the conformance suite through ajv (draft 2020-12) with ajv-formats, formats asserted.
-// Every test without "requires" must get the fixture's verdict and errors (pointer and keyword).
+// Every test that plain JSON Schema with the `tag` vendor keyword can judge (no "requires" but that
+// keyword) must get the fixture's verdict and errors (pointer and keyword); a "text" test is parsed first.
 // Usage: node check.mjs [SCHEMA_DIR]  (default: ../../schema). It also shows how to use the
 // published schema from JavaScript, including the `tag` vendor keyword.
 import { readdirSync, readFileSync } from "node:fs";
@@ -13,9 +14,11 @@ const schemaDir = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)
 // Union types such as ["string", "null"] are how the schema says "nullable".
 const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
 addFormats(ajv);
-// The `tag` limit: characters (code points, not UTF-16 units) of the compact JSON text.
+// The `tag` limit: characters (code points, not UTF-16 units) of the canonical JSON text (RFC 8785).
+// JSON.stringify writes numbers and strings as RFC 8785 does; key order does not change the length.
+const TAG_KEYWORD = "x-fingerprint-maxJsonTextLength";
 ajv.addKeyword({
-  keyword: "x-fingerprint-maxJsonTextLength",
+  keyword: TAG_KEYWORD,
   schemaType: "number",
   validate: (limit, data) => [...JSON.stringify(data)].length <= limit,
 });
@@ -57,9 +60,10 @@ for (const file of readdirSync(join(schemaDir, "fixtures")).filter((name) => nam
     }
     const validate = validators.get(group.schema);
     for (const test of group.tests) {
-      if (test.requires || !("data" in test)) continue;
+      if ((test.requires ?? []).some((requirement) => requirement !== TAG_KEYWORD)) continue;
+      const data = "text" in test ? JSON.parse(test.text) : test.data;
       const expected = (test.errors ?? []).map((error) => JSON.stringify([error.pointer, error.keyword])).sort();
-      validate(test.data);
+      validate(data);
       const found = findings(validate.errors);
       checked += 1;
       const name = `${file} / ${group.description} / ${test.description}`;

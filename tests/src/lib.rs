@@ -3,6 +3,8 @@
 //! schemars derives from the Rust types).
 
 pub mod agreement;
+pub mod canonical;
+pub mod duplicates;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

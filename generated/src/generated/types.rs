@@ -31,9 +31,11 @@ pub struct IdentificationWebhook {
     ///
     /// Data the customer attached to the identification request for their own use; any JSON value
     /// (the documentation shows an object, its curl example a number). Documented as
-    /// `nullable: true`, `maxLength: 4096`; the limit applies to the compact JSON text of the
-    /// value, counted in characters, which the vendor keyword `x-fingerprint-maxJsonTextLength`
-    /// states because plain JSON Schema cannot.
+    /// `nullable: true`, `maxLength: 4096`; the limit applies to the canonical JSON text of the
+    /// value as RFC 8785 (JSON Canonicalization Scheme) defines it (no whitespace; numbers and
+    /// strings written as ECMAScript's `JSON.stringify` writes them, so `1E2` counts as `100` and
+    /// `-0` as `0`), counted in Unicode code points, which the vendor keyword
+    /// `x-fingerprint-maxJsonTextLength` states because plain JSON Schema cannot.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     #[schemars(extend("x-fingerprint-maxJsonTextLength" = 4096))]
     pub tag: crate::Nullable<::serde_json::Value>,

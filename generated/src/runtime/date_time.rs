@@ -76,6 +76,10 @@ impl DateTime {
 
     /// The moment the text denotes, with its UTC offset. A leap second (`:60`) is read as the
     /// last representable instant of the second before it.
+    ///
+    /// Every accepted text converts to any offset: `9999-12-31T23:59:59-23:59` is in year 10000
+    /// in UTC, and `0000-01-01T00:00:00+23:59` in year -1, which is why this crate turns on the
+    /// `time` crate's `large-dates` feature.
     pub fn instant(&self) -> OffsetDateTime {
         self.instant
     }
@@ -146,6 +150,26 @@ mod tests {
         let parsed = DateTime::parse("2016-12-31T23:59:60Z").unwrap();
         assert_eq!(parsed.instant().second(), 59);
         assert_eq!(parsed.instant().nanosecond(), 999_999_999);
+    }
+
+    #[test]
+    fn the_extreme_instants_convert_to_utc() {
+        use time::UtcOffset;
+
+        let latest = DateTime::parse("9999-12-31T23:59:59.999999999-23:59").unwrap();
+        let utc = latest.instant().to_offset(UtcOffset::UTC);
+        assert_eq!(
+            (utc.year(), utc.month(), utc.day(), utc.hour(), utc.minute()),
+            (10_000, Month::January, 1, 23, 58)
+        );
+        let earliest = DateTime::parse("0000-01-01T00:00:00+23:59").unwrap();
+        let utc = earliest.instant().to_offset(UtcOffset::UTC);
+        assert_eq!(
+            (utc.year(), utc.month(), utc.day(), utc.hour(), utc.minute()),
+            (-1, Month::December, 31, 0, 1)
+        );
+        let east = UtcOffset::from_hms(23, 59, 59).unwrap();
+        assert_eq!(latest.instant().to_offset(east).year(), 10_000);
     }
 
     #[test]

@@ -10,7 +10,7 @@ fn single_violation(input: &[u8]) -> (Keyword, String, usize) {
     assert_eq!(parse(input, Options::DEFAULT).unwrap_err(), violations);
     assert_eq!(violations.len(), 1, "{violations}");
     let violation = violations.iter().next().unwrap();
-    (violation.keyword, violation.message.clone(), violation.offset)
+    (violation.keyword(), violation.message().to_owned(), violation.offset())
 }
 
 fn invalid_json(input: &[u8]) -> String {
@@ -117,10 +117,10 @@ fn many_keys_and_duplicates_in_a_large_object() {
     let members: Vec<String> = (0..100_000).map(|index| format!("\"k{index}\": {index}")).collect();
     let tag = format!("{{{}, \"k99999\": 0}}", members.join(", "));
     let violations = validate(payload_with_tag(&tag).as_bytes(), Options::DEFAULT).unwrap_err();
-    let keywords: Vec<&str> = violations.iter().map(|violation| violation.keyword.as_str()).collect();
+    let keywords: Vec<&str> = violations.iter().map(|violation| violation.keyword().as_str()).collect();
     // In document order: the tag's length is reported where the tag starts.
     assert_eq!(keywords, ["x-fingerprint-maxJsonTextLength", "duplicateKey"]);
-    assert_eq!(violations.iter().nth(1).unwrap().pointer, "/tag/k99999");
+    assert_eq!(violations.iter().nth(1).unwrap().pointer(), "/tag/k99999");
 }
 
 #[test]

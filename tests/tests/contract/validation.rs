@@ -20,7 +20,10 @@ fn violations_of(text: &str, options: Options) -> Violations {
 }
 
 fn summary(violations: &Violations) -> Vec<(String, &'static str)> {
-    violations.iter().map(|violation| (violation.pointer.clone(), violation.keyword.as_str())).collect()
+    violations
+        .iter()
+        .map(|violation| (violation.pointer().to_owned(), violation.keyword().as_str()))
+        .collect()
 }
 
 #[test]
@@ -49,7 +52,7 @@ fn valid_payloads_pass_and_strict_mode_names_each_undocumented_field() {
         ]
     );
     assert_eq!(
-        violations.iter().next().unwrap().message,
+        violations.iter().next().unwrap().message(),
         "\"population\" is not a documented field, and strict mode rejects undocumented fields"
     );
 }
@@ -86,7 +89,7 @@ fn each_violation_names_its_pointer_keyword_limit_and_offset_in_document_order()
             ("/confidence/score".to_owned(), "type"),
         ]
     );
-    let messages: Vec<&str> = violations.iter().map(|violation| violation.message.as_str()).collect();
+    let messages: Vec<&str> = violations.iter().map(fingerprint_webhook::Violation::message).collect();
     assert_eq!(
         messages,
         [
@@ -103,7 +106,7 @@ fn each_violation_names_its_pointer_keyword_limit_and_offset_in_document_order()
         ]
     );
     // A missing field points at its object; every other violation at its value.
-    let at = |index: usize| &text[violations.iter().nth(index).unwrap().offset..];
+    let at = |index: usize| &text[violations.iter().nth(index).unwrap().offset()..];
     assert!(at(0).starts_with("{\n  \"tag\""));
     assert!(at(1).starts_with('5'));
     assert!(at(2).starts_with("\"🦀"));
@@ -140,7 +143,7 @@ fn duplicate_keys_are_violations_at_every_level() {
             ("/bot".to_owned(), "duplicateKey"),
         ]
     );
-    assert!(text[violations.iter().next().unwrap().offset..].starts_with(r#""request\u0049d""#));
+    assert!(text[violations.iter().next().unwrap().offset()..].starts_with(r#""request\u0049d""#));
 }
 
 /// The documented example with `tag` set to the given JSON text.
@@ -152,8 +155,8 @@ fn with_tag(tag: &str) -> String {
 }
 
 #[test]
-fn the_tag_limit_counts_characters_of_compact_json_text() {
-    // A string of n characters takes n + 2 in compact JSON text.
+fn the_tag_limit_counts_characters_of_canonical_json_text() {
+    // A string of n characters takes n + 2 in canonical JSON text.
     for (inner, valid) in [("x".repeat(4094), true), ("x".repeat(4095), false), ("🦀".repeat(4094), true)] {
         let tag = format!("\"{inner}\"");
         assert_eq!(
@@ -163,19 +166,47 @@ fn the_tag_limit_counts_characters_of_compact_json_text() {
             inner.chars().count()
         );
     }
-    // Whitespace does not count; an escape counts as compact JSON writes it.
+    // Whitespace does not count; an escape counts as canonical JSON writes it.
     let spaced = format!("{{ \"k\" :   \"{}\" }}", "x".repeat(4096 - 8));
     assert!(validate(with_tag(&spaced).as_bytes(), Options::DEFAULT).is_ok());
     let escaped = format!("\"{}\\n\"", "x".repeat(4093));
     let violations = violations_of(&with_tag(&escaped), Options::DEFAULT);
     assert_eq!(summary(&violations), [("/tag".to_owned(), "x-fingerprint-maxJsonTextLength")]);
     assert_eq!(
-        violations.iter().next().unwrap().message,
-        "its compact JSON text is 4097 characters; the documented maximum is 4096"
+        violations.iter().next().unwrap().message(),
+        "its canonical JSON text (RFC 8785) is 4097 characters; the documented maximum is 4096"
     );
     let unicode_escape = format!("\"{}\\u00e9\"", "x".repeat(4093));
     assert!(validate(with_tag(&unicode_escape).as_bytes(), Options::DEFAULT).is_ok());
     assert!(validate(with_tag("null").as_bytes(), Options::DEFAULT).is_ok());
+}
+
+#[test]
+fn the_tag_limit_does_not_depend_on_how_a_number_is_spelled() {
+    // `[` + a string of n characters (n + 2) + `,` + the number + `]`: n + 5 + the number's
+    // canonical length. Each spelling is measured as ECMAScript writes the number.
+    let cases = [
+        ("-0", "0"),
+        ("-0.0e5", "0"),
+        ("1E2", "100"),
+        ("100.00000", "100"),
+        ("18446744073709551616", "18446744073709552000"),
+        ("123456789012345678901234567890", "1.2345678901234568e+29"),
+        ("1e21", "1e+21"),
+        ("0.0000001", "1e-7"),
+        ("25e-1", "2.5"),
+    ];
+    for (spelled, canonical) in cases {
+        let at_limit = 4096 - 5 - canonical.len();
+        for (n, valid) in [(at_limit, true), (at_limit + 1, false)] {
+            let tag = format!("[\"{}\",{spelled}]", "x".repeat(n));
+            assert_eq!(
+                validate(with_tag(&tag).as_bytes(), Options::DEFAULT).is_ok(),
+                valid,
+                "{spelled} counts as {canonical}, with {n} characters beside it"
+            );
+        }
+    }
 }
 
 #[test]
@@ -193,12 +224,54 @@ fn the_violation_list_is_capped_and_says_so() {
 }
 
 #[test]
+fn invalid_json_after_the_violation_cap_replaces_every_other_violation() {
+    let example_value = example;
+    let example = example_value().to_string();
+    let body = example.strip_suffix('}').unwrap();
+    let duplicates = r#","visitorId":"3HNey93AkBW6CRbxV6xP""#.repeat(102);
+    let unknown = (0..150).map(|index| format!(r#","signal{index}":{index}"#)).collect::<Vec<_>>().concat();
+    let mut wrong_types = example_value();
+    wrong_types["ipLocation"]["subdivisions"] = json!(vec![1; 150]);
+    let wrong_types = wrong_types.to_string();
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    // Each way to reach the cap, then each way for the text not to be JSON.
+    let capped = [
+        (format!("{body}{duplicates}"), Options::DEFAULT),
+        (format!("{body}{unknown}"), Options::STRICT),
+        (wrong_types.strip_suffix('}').unwrap().to_owned(), Options::DEFAULT),
+    ];
+    let endings = [
+        ",}".to_owned(),
+        String::new(),
+        "} x".to_owned(),
+        r#","lone":"\ud800"}"#.to_owned(),
+        r#","big":1e400}"#.to_owned(),
+        format!(r#","deep":{deep}}}"#),
+        "}".to_owned() + "\u{0}",
+    ];
+    for (start, options) in &capped {
+        let capped_alone = violations_of(&format!("{start}}}"), *options);
+        assert!(capped_alone.is_truncated(), "the start alone reaches the cap");
+        for ending in &endings {
+            let text = format!("{start}{ending}");
+            let violations = violations_of(&text, *options);
+            assert_eq!(summary(&violations), [(String::new(), "invalidJson")], "{ending:?}");
+            assert!(!violations.is_truncated());
+        }
+        let mut invalid_utf8 = format!("{start},\"k\":\"").into_bytes();
+        invalid_utf8.extend_from_slice(b"\xff\"}");
+        let Err(violations) = validate(&invalid_utf8, *options) else { panic!("invalid UTF-8 passed") };
+        assert_eq!(summary(&violations), [(String::new(), "invalidJson")]);
+    }
+}
+
+#[test]
 fn the_event_format_gets_a_hint_ahead_of_its_violations() {
     let (_, text) = payloads("invalid").into_iter().find(|(name, _)| name == "event-format.json").unwrap();
     let violations = violations_of(&text, Options::DEFAULT);
     assert_eq!(violations.hint(), Some(fingerprint_webhook::EVENT_FORMAT_HINT));
     assert_eq!(violations.len(), 8);
-    assert!(violations.iter().all(|violation| violation.keyword == Keyword::Required));
+    assert!(violations.iter().all(|violation| violation.keyword() == Keyword::Required));
     let shown = violations.to_string();
     assert!(shown.starts_with("hint: this looks like Fingerprint's newer event format"), "{shown}");
     assert!(shown.contains("\n  /requestId: missing: the field is documented `nullable: false`, so it is required [required] at byte 0"), "{shown}");

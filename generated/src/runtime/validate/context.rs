@@ -7,12 +7,12 @@
 //! unwinds the whole validation.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use serde_json::{Map, Number, Value};
 
+use super::canonical;
 use super::key_set::KeySet;
 use super::path::Path;
 use super::reader::{Next, Reader, SyntaxError};
@@ -64,16 +64,6 @@ enum Check {
     Mismatch,
 }
 
-/// Counts the characters written through `fmt::Write`, without storing them.
-struct CharCount(usize);
-
-impl Write for CharCount {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        self.0 += text.chars().count();
-        Ok(())
-    }
-}
-
 /// A value quoted for a message, cut short when long.
 fn quoted(text: &str) -> String {
     const SHOWN: usize = 40;
@@ -97,12 +87,31 @@ pub(crate) struct Context<'a> {
     violations: Vec<Violation>,
     truncated: bool,
     strict: bool,
+    /// Only syntax errors count: every other violation is dropped. For the second look at an
+    /// input whose validation stopped at the violation cap.
+    syntax_only: bool,
 }
 
 impl<'a> Context<'a> {
     /// A validation of `bytes`; `strict` rejects undocumented fields.
     pub(crate) fn new(bytes: &'a [u8], strict: bool) -> Self {
-        Context { reader: Reader::new(bytes), violations: Vec::new(), truncated: false, strict }
+        Context {
+            reader: Reader::new(bytes),
+            violations: Vec::new(),
+            truncated: false,
+            strict,
+            syntax_only: false,
+        }
+    }
+
+    /// A reading of `bytes` that records syntax errors only.
+    pub(crate) fn syntax_only(bytes: &'a [u8]) -> Self {
+        Context { syntax_only: true, ..Context::new(bytes, false) }
+    }
+
+    /// Whether the validation stopped at [`MAX_VIOLATIONS`].
+    pub(crate) fn is_truncated(&self) -> bool {
+        self.truncated
     }
 
     /// The scanner, for the entry point.
@@ -133,6 +142,9 @@ impl<'a> Context<'a> {
         offset: usize,
         message: String,
     ) -> Result<(), Abort> {
+        if self.syntax_only {
+            return Ok(());
+        }
         if self.violations.len() >= MAX_VIOLATIONS {
             self.truncated = true;
             return Err(Abort);
@@ -385,16 +397,26 @@ impl<'a> Context<'a> {
         };
         let (value, length) = self.value::<BUILD>(path)?;
         if let Some(max) = max_json_text_length.filter(|max| length > *max) {
-            let message =
-                format!("its compact JSON text is {length} characters; the documented maximum is {max}");
+            let message = format!(
+                "its canonical JSON text (RFC 8785) is {length} characters; the documented maximum is {max}"
+            );
             self.violation(path, Keyword::MaxJsonTextLength, offset, message)?;
             return Ok(Slot::Invalid);
         }
         Ok(Slot::Value(value))
     }
 
+    /// Skips the next value, whatever it is, checking its syntax.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn skip(&mut self, path: &Path<'_>) -> Result<(), Abort> {
+        self.value::<false>(path).map(drop)
+    }
+
     /// Reads any value: builds it when `BUILD`, reports duplicate keys at every depth, and
-    /// measures its compact JSON text in characters.
+    /// measures its canonical JSON text (RFC 8785) in characters.
     fn value<const BUILD: bool>(&mut self, path: &Path<'_>) -> Result<(Option<Value>, usize), Abort> {
         match self.peek()? {
             Next::Null => {
@@ -408,10 +430,8 @@ impl<'a> Context<'a> {
                 Ok((BUILD.then_some(Value::Bool(value)), if value { 4 } else { 5 }))
             }
             Next::Number => {
-                let (number, _) = self.number_value()?;
-                let mut length = CharCount(0);
-                let _ = write!(length, "{number}");
-                Ok((BUILD.then(|| Value::Number(number)), length.0))
+                let (number, token) = self.number_value()?;
+                Ok((BUILD.then(|| Value::Number(number)), canonical::number_len(token)))
             }
             Next::String => {
                 let scanned = self.reader.string();

@@ -1,6 +1,7 @@
 //! The runtime of the generated validators: a JSON scanner, the typed readers the generated code
 //! calls, and the entry point that runs a validation over a whole input.
 
+pub(crate) mod canonical;
 pub(crate) mod context;
 pub(crate) mod key_set;
 pub(crate) mod path;
@@ -13,18 +14,32 @@ use path::Path;
 use reader::Next;
 use violation::{Keyword, Violations};
 
-/// How to validate.
+/// How to validate: [`Options::DEFAULT`], [`Options::STRICT`], or built with its methods.
+///
+/// Options may gain settings in later versions, each off by default; the fields stay private so
+/// that adding one breaks nobody.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Options {
-    /// Reject fields the documentation does not list, at every level (the strict schema).
-    pub strict: bool,
+    strict: bool,
 }
 
 impl Options {
     /// The default: undocumented fields are allowed, as real deliveries carry many.
     pub const DEFAULT: Options = Options { strict: false };
-    /// Undocumented fields are violations (`additionalProperties`).
+    /// Undocumented fields are violations (`additionalProperties`), as under the strict schema.
     pub const STRICT: Options = Options { strict: true };
+
+    /// These options, with undocumented fields rejected (`true`) or allowed (`false`).
+    #[must_use]
+    pub const fn with_strict(self, strict: bool) -> Options {
+        Options { strict }
+    }
+
+    /// Whether undocumented fields are rejected.
+    pub const fn is_strict(self) -> bool {
+        self.strict
+    }
 }
 
 /// A reader of the root object, as the generator writes one per object type.
@@ -47,6 +62,11 @@ pub(crate) fn run<T>(
     match root {
         Ok(root) if !failed => Ok(root),
         _ => {
+            if cx.is_truncated()
+                && let Some(syntax_error) = syntax_error(bytes)
+            {
+                return Err(syntax_error);
+            }
             let mut violations = cx.into_violations();
             if looks_like_event_format(bytes) {
                 violations.hint = Some(EVENT_FORMAT_HINT);
@@ -77,6 +97,15 @@ pub(crate) fn run_and_build<T>(
             hint: None,
         }),
     }
+}
+
+/// The syntax error of an input whose validation stopped at the violation cap, if it has one:
+/// invalid JSON replaces every other violation, wherever it is.
+fn syntax_error(bytes: &[u8]) -> Option<Violations> {
+    let mut cx = Context::syntax_only(bytes);
+    let skip_root: ReadRoot<()> = |cx, path| cx.skip(path).map(|()| None);
+    read_payload(&mut cx, bytes, skip_root).err()?;
+    Some(cx.into_violations())
 }
 
 fn read_payload<T>(cx: &mut Context<'_>, bytes: &[u8], read_root: ReadRoot<T>) -> Result<Option<T>, Abort> {

@@ -22,7 +22,7 @@ pub enum Keyword {
     Maximum,
     /// `additionalProperties`: an undocumented field, in strict mode.
     AdditionalProperties,
-    /// `x-fingerprint-maxJsonTextLength`: the compact JSON text of `tag` is too long.
+    /// `x-fingerprint-maxJsonTextLength`: the canonical JSON text (RFC 8785) of `tag` is too long.
     MaxJsonTextLength,
     /// `invalidJson`: the input is not JSON text (syntax, UTF-8, nesting, number range).
     InvalidJson,
@@ -58,18 +58,43 @@ impl fmt::Display for Keyword {
 }
 
 /// One way a payload breaks the documented contract.
+///
+/// Read it through its accessors; more may be added without breaking users, which is why it
+/// has no public fields and cannot be built outside this crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
+    pub(crate) pointer: String,
+    pub(crate) keyword: Keyword,
+    pub(crate) message: String,
+    pub(crate) offset: usize,
+}
+
+impl Violation {
     /// The JSON pointer of the offending value; for a missing field, the pointer the field
-    /// would have; `""` for the payload itself.
-    pub pointer: String,
+    /// would have; `""` for the payload itself. Keys appear in it as received (control
+    /// characters included): escape it before printing it to a terminal.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
     /// The rule it breaks.
-    pub keyword: Keyword,
-    /// What the contract says and what was found, as a sentence.
-    pub message: String,
-    /// The byte offset of the offending value (of the key, for a duplicate or unknown key; of
-    /// the enclosing object, for a missing field).
-    pub offset: usize,
+    pub fn keyword(&self) -> Keyword {
+        self.keyword
+    }
+
+    /// What the contract says and what was found, as a sentence. Values from the payload are
+    /// quoted with their control characters escaped.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The byte offset of the offending value in the input (of the key, for a duplicate or
+    /// unknown key; of the enclosing object, for a missing field). [`Positions`] turns it into
+    /// a line and column.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
 }
 
 impl fmt::Display for Violation {
@@ -86,6 +111,7 @@ pub const MAX_VIOLATIONS: usize = 100;
 
 /// Every violation of one payload, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violations {
     pub(crate) list: Vec<Violation>,
     pub(crate) truncated: bool,
@@ -156,23 +182,52 @@ impl fmt::Display for Violations {
 
 impl std::error::Error for Violations {}
 
-/// The 1-based line and column (in characters) of a byte offset in `input`, for messages that
-/// point into a file. Offsets past the end, or inside a multi-byte character, are clamped.
+/// Turns byte offsets of one input into 1-based lines and columns (in characters), in one pass
+/// over the input however many offsets are asked for, as long as they come in increasing order
+/// (as [`Violations`] lists them); an earlier offset starts again from the beginning.
+///
+/// Offsets past the end are clamped to the end.
+#[derive(Debug, Clone)]
+pub struct Positions<'a> {
+    input: &'a [u8],
+    /// Where the last answer was computed, and what it was.
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Positions<'a> {
+    /// Positions in `input`.
+    pub fn new(input: &'a [u8]) -> Self {
+        Positions { input, offset: 0, line: 1, line_start: 0 }
+    }
+
+    /// The 1-based line and column of `offset`.
+    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.input.len());
+        if offset < self.offset {
+            *self = Positions::new(self.input);
+        }
+        let skipped = &self.input[self.offset..offset];
+        if let Some(last_newline) = memchr::memrchr(b'\n', skipped) {
+            self.line += bytecount::count(skipped, b'\n');
+            self.line_start = self.offset + last_newline + 1;
+        }
+        self.offset = offset;
+        let column = bytecount::num_chars(&self.input[self.line_start..offset]) + 1;
+        (self.line, column)
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset in `input`. Offsets past the
+/// end are clamped. To locate several offsets of one input, [`Positions`] reads it once.
 pub fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
-    let before = &input[..offset.min(input.len())];
-    let line_start = before.iter().rposition(|&byte| byte == b'\n').map_or(0, |newline| newline + 1);
-    #[allow(
-        clippy::naive_bytecount,
-        reason = "called once per reported violation, not per byte of valid input"
-    )]
-    let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
-    let column = before[line_start..].iter().filter(|&&byte| byte & 0xC0 != 0x80).count() + 1;
-    (line, column)
+    Positions::new(input).locate(offset)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::line_column;
+    use super::{Positions, line_column};
 
     #[test]
     fn line_and_column_count_lines_and_characters() {
@@ -184,5 +239,24 @@ mod tests {
         let one = input.iter().position(|&byte| byte == b'1').unwrap();
         assert_eq!(line_column(input, one), (2, 8));
         assert_eq!(line_column(input, 10_000), (3, 10));
+    }
+
+    #[test]
+    fn positions_agree_with_line_column_in_any_order() {
+        let input = "{\n  \"é\": 1,\n\n  \"x\": [2,\n 3]}\n".as_bytes();
+        let mut positions = Positions::new(input);
+        let mut offsets: Vec<usize> = (0..=input.len() + 2).collect();
+        offsets.extend([7, 3, 20, 0, 12]);
+        for offset in offsets {
+            assert_eq!(positions.locate(offset), line_column_by_counting(input, offset), "offset {offset}");
+        }
+    }
+
+    /// The definition, counted naively.
+    fn line_column_by_counting(input: &[u8], offset: usize) -> (usize, usize) {
+        let text = String::from_utf8_lossy(&input[..offset.min(input.len())]).into_owned();
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+        (line, column)
     }
 }
