@@ -1,11 +1,14 @@
-//! Where payloads come from: files, directories (searched recursively), NDJSON streams and
-//! standard input, read lazily, one payload at a time, so that memory does not grow with input.
+//! Where payloads come from: files, directories (searched recursively, links followed), NDJSON
+//! streams and standard input, read lazily, one payload at a time and never more than the size
+//! limit of one, so that memory does not grow with the input.
 
+use std::ffi::OsStr;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// One payload to validate.
+/// One payload to judge.
 #[derive(Debug)]
 pub(crate) struct Payload {
     /// Where it came from, as reports name it: a path, `path:line`, or `-`.
@@ -14,8 +17,41 @@ pub(crate) struct Payload {
     pub(crate) file: Option<String>,
     /// The 1-based line of the file where the payload starts.
     pub(crate) first_line: usize,
-    /// Its bytes.
-    pub(crate) bytes: Vec<u8>,
+    /// How it was read: a whole input, or one line of NDJSON.
+    pub(crate) framing: Framing,
+    /// Its bytes, or that it was larger than the limit (and so not kept).
+    pub(crate) content: Content,
+}
+
+/// How an input is cut into payloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// The whole input is one payload.
+    Whole,
+    /// One payload per non-blank line.
+    Ndjson,
+}
+
+/// What was read of a payload.
+#[derive(Debug)]
+pub(crate) enum Content {
+    /// The payload's bytes.
+    Bytes(Vec<u8>),
+    /// The payload has more bytes than the limit; none of them are kept.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+}
+
+impl Content {
+    /// How many bytes are held.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Content::Bytes(bytes) => bytes.len(),
+            Content::TooLarge { .. } => 0,
+        }
+    }
 }
 
 /// A problem with the tool's input rather than with a payload: it names the path.
@@ -25,67 +61,131 @@ pub(crate) struct InputError {
     pub(crate) error: io::Error,
 }
 
-/// How to read one command-line input.
-#[derive(Clone, Copy)]
-enum Kind {
-    Json,
-    Ndjson,
+/// How to read the inputs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reading {
+    /// Read standard input and the files named on the command line as NDJSON.
+    pub(crate) ndjson: bool,
+    /// The most bytes one payload may have.
+    pub(crate) max_payload_bytes: u64,
 }
 
-fn kind_of(path: &Path) -> Option<Kind> {
-    match path.extension().and_then(|extension| extension.to_str()) {
-        Some("json") => Some(Kind::Json),
-        Some("ndjson" | "jsonl") => Some(Kind::Ndjson),
-        _ => None,
+/// The standard-input argument.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// A path as reports show it: its text, with any byte that is not UTF-8 written `\xNN`, so that
+/// two different names never look the same and nothing is lost.
+pub(crate) fn display_path(path: &Path) -> String {
+    display_os_str(path.as_os_str())
+}
+
+fn display_os_str(text: &OsStr) -> String {
+    let mut shown = String::new();
+    for chunk in text.as_encoded_bytes().utf8_chunks() {
+        shown.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            let _ = write!(shown, "\\x{byte:02X}");
+        }
+    }
+    shown
+}
+
+/// The framing a file's name asks for, whatever the letter case of its extension.
+fn framing_of(path: &Path) -> Option<Framing> {
+    let extension = path.extension()?;
+    if extension.eq_ignore_ascii_case("json") {
+        Some(Framing::Whole)
+    } else if extension.eq_ignore_ascii_case("ndjson") || extension.eq_ignore_ascii_case("jsonl") {
+        Some(Framing::Ndjson)
+    } else {
+        None
     }
 }
 
-/// Reads every input in order and hands each payload to `sink`; problems with the inputs go to
-/// `on_error`, and reading goes on with the next input. `sink` may stop everything by returning
-/// an error (a closed output).
-pub(crate) fn read_inputs(
-    paths: &[String],
-    stdin_is_ndjson: bool,
-    sink: &mut dyn FnMut(Payload) -> io::Result<()>,
-    on_error: &mut dyn FnMut(InputError),
-) -> io::Result<()> {
-    let default = ["-".to_owned()];
+/// Where payloads and problems go while reading.
+pub(crate) struct Sinks<'s> {
+    /// Takes each payload; may stop everything by returning an error (a closed output).
+    pub(crate) payload: &'s mut dyn FnMut(Payload) -> io::Result<()>,
+    /// Takes each problem with an input; reading goes on with the next.
+    pub(crate) error: &'s mut dyn FnMut(InputError),
+}
+
+impl Sinks<'_> {
+    fn error(&mut self, path: String, error: io::Error) {
+        (self.error)(InputError { path, error });
+    }
+}
+
+/// Reads every input in order and hands each payload to the sinks. An input that yields no
+/// payload at all (an empty directory, an NDJSON file of blank lines) is an error: a misspelled
+/// path must not pass.
+pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sinks: &mut Sinks<'_>) -> io::Result<()> {
+    let default = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     for path in paths {
-        if path == "-" {
-            let stdin = io::stdin().lock();
-            if stdin_is_ndjson {
-                read_ndjson(stdin, "-", None, sink, on_error)?;
-            } else {
-                read_whole(stdin, "-", None, sink, on_error)?;
+        let mut found = 0_usize;
+        let mut counting = |payload: Payload| {
+            found += 1;
+            (sinks.payload)(payload)
+        };
+        let mut counted = Sinks { payload: &mut counting, error: &mut *sinks.error };
+        let name = display_path(path);
+        let what = if is_stdin(path) {
+            let framing = if reading.ndjson { Framing::Ndjson } else { Framing::Whole };
+            read_stream(io::stdin().lock(), "-", None, framing, reading, &mut counted)?;
+            "standard input"
+        } else {
+            match std::fs::metadata(path) {
+                Err(error) => {
+                    counted.error(name, error);
+                    continue;
+                }
+                Ok(metadata) if metadata.is_dir() => {
+                    read_directory(path, reading, &mut counted)?;
+                    "the directory (searched for .json, .ndjson and .jsonl files, links followed)"
+                }
+                // A file named on the command line is read whatever its extension: JSON, unless
+                // its name or --ndjson says NDJSON.
+                Ok(_) => {
+                    let framing = if reading.ndjson {
+                        Framing::Ndjson
+                    } else {
+                        framing_of(path).unwrap_or(Framing::Whole)
+                    };
+                    read_file(path, framing, reading, &mut counted)?;
+                    "the file (every line is blank)"
+                }
             }
-            continue;
-        }
-        let path_buf = PathBuf::from(path);
-        match std::fs::metadata(&path_buf) {
-            Err(error) => on_error(InputError { path: path.clone(), error }),
-            Ok(metadata) if metadata.is_dir() => read_directory(&path_buf, sink, on_error)?,
-            // A file named on the command line is read whatever its extension: JSON, unless it says NDJSON.
-            Ok(_) => read_file(&path_buf, kind_of(&path_buf).unwrap_or(Kind::Json), sink, on_error)?,
+        };
+        if found == 0 {
+            let message = format!("no payload found in {what}");
+            sinks.error(name, io::Error::new(io::ErrorKind::NotFound, message));
         }
     }
     Ok(())
 }
 
-fn read_directory(
-    directory: &Path,
-    sink: &mut dyn FnMut(Payload) -> io::Result<()>,
-    on_error: &mut dyn FnMut(InputError),
-) -> io::Result<()> {
-    for entry in walkdir::WalkDir::new(directory).sort_by_file_name() {
+fn read_directory(directory: &Path, reading: Reading, sinks: &mut Sinks<'_>) -> io::Result<()> {
+    // Links are followed, to files and to directories; walkdir reports a link that loops back
+    // to one of its ancestors as an error instead of following it.
+    for entry in walkdir::WalkDir::new(directory).follow_links(true).sort_by_file_name() {
         match entry {
             Err(error) => {
-                let path = error.path().unwrap_or(directory).display().to_string();
-                on_error(InputError { path, error: error.into() });
+                let path = display_path(error.path().unwrap_or(directory));
+                let reason = if error.loop_ancestor().is_some() {
+                    io::Error::other("a link that loops back to a folder that contains it; not followed")
+                } else if let Some(cause) = error.io_error() {
+                    io::Error::new(cause.kind(), cause.to_string())
+                } else {
+                    io::Error::other(error.to_string())
+                };
+                sinks.error(path, reason);
             }
-            Ok(entry) if entry.file_type().is_file() => {
-                if let Some(kind) = kind_of(entry.path()) {
-                    read_file(entry.path(), kind, sink, on_error)?;
+            Ok(entry) if !entry.file_type().is_dir() => {
+                if let Some(framing) = framing_of(entry.path()) {
+                    read_file(entry.path(), framing, reading, sinks)?;
                 }
             }
             Ok(_) => {}
@@ -94,75 +194,192 @@ fn read_directory(
     Ok(())
 }
 
-fn read_file(
-    path: &Path,
-    kind: Kind,
-    sink: &mut dyn FnMut(Payload) -> io::Result<()>,
-    on_error: &mut dyn FnMut(InputError),
-) -> io::Result<()> {
-    let name = path.display().to_string();
+fn read_file(path: &Path, framing: Framing, reading: Reading, sinks: &mut Sinks<'_>) -> io::Result<()> {
+    let name = display_path(path);
     match File::open(path) {
         Err(error) => {
-            on_error(InputError { path: name, error });
+            sinks.error(name, error);
             Ok(())
         }
-        Ok(file) => match kind {
-            Kind::Json => read_whole(file, &name, Some(&name), sink, on_error),
-            Kind::Ndjson => read_ndjson(BufReader::new(file), &name, Some(&name), sink, on_error),
-        },
+        Ok(file) => read_stream(BufReader::new(file), &name, Some(&name), framing, reading, sinks),
+    }
+}
+
+fn read_stream(
+    reader: impl BufRead,
+    name: &str,
+    file: Option<&str>,
+    framing: Framing,
+    reading: Reading,
+    sinks: &mut Sinks<'_>,
+) -> io::Result<()> {
+    match framing {
+        Framing::Whole => read_whole(reader, name, file, reading.max_payload_bytes, sinks),
+        Framing::Ndjson => read_ndjson(reader, name, file, reading.max_payload_bytes, sinks),
     }
 }
 
 fn read_whole(
-    mut reader: impl Read,
+    reader: impl Read,
     name: &str,
     file: Option<&str>,
-    sink: &mut dyn FnMut(Payload) -> io::Result<()>,
-    on_error: &mut dyn FnMut(InputError),
+    limit: u64,
+    sinks: &mut Sinks<'_>,
 ) -> io::Result<()> {
+    // One byte more than the limit tells a payload at the limit from a larger one, without
+    // reading the rest of a larger one (which may never end: a link to /dev/urandom).
     let mut bytes = Vec::new();
-    match reader.read_to_end(&mut bytes) {
+    match reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
         Ok(_) => {
-            sink(Payload { source: name.to_owned(), file: file.map(str::to_owned), first_line: 1, bytes })
+            let content =
+                if bytes.len() as u64 > limit { Content::TooLarge { limit } } else { Content::Bytes(bytes) };
+            (sinks.payload)(Payload {
+                source: name.to_owned(),
+                file: file.map(str::to_owned),
+                first_line: 1,
+                framing: Framing::Whole,
+                content,
+            })
         }
         Err(error) => {
-            on_error(InputError { path: name.to_owned(), error });
+            sinks.error(name.to_owned(), error);
             Ok(())
         }
     }
 }
 
-/// Streams NDJSON: one payload per non-empty line, named `name:line`.
+/// What [`read_line`] found.
+enum Line {
+    /// The end of the input: no more lines.
+    End,
+    /// A line, in the buffer, without its `\n`.
+    Read,
+    /// A line longer than the limit, consumed but not kept.
+    TooLong,
+}
+
+/// Reads one line into `line` (cleared first), keeping at most `limit` bytes of it: a longer
+/// line is consumed to its end without being kept.
+fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> io::Result<Line> {
+    line.clear();
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if buffer.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, ends_line) = match memchr::memchr(b'\n', buffer) {
+            Some(newline) => (&buffer[..newline], true),
+            None => (buffer, false),
+        };
+        if !too_long {
+            if line.len() + chunk.len() > limit {
+                too_long = true;
+                line.clear();
+            } else {
+                line.extend_from_slice(chunk);
+            }
+        }
+        let used = chunk.len() + usize::from(ends_line);
+        reader.consume(used);
+        if ends_line {
+            break;
+        }
+    }
+    Ok(match (any, too_long) {
+        (false, _) => Line::End,
+        (true, false) => Line::Read,
+        (true, true) => Line::TooLong,
+    })
+}
+
+/// Streams NDJSON: one payload per line, named `name:line`; lines holding only JSON whitespace
+/// (space, tab, carriage return) are skipped.
 fn read_ndjson(
     mut reader: impl BufRead,
     name: &str,
     file: Option<&str>,
-    sink: &mut dyn FnMut(Payload) -> io::Result<()>,
-    on_error: &mut dyn FnMut(InputError),
+    limit: u64,
+    sinks: &mut Sinks<'_>,
 ) -> io::Result<()> {
-    let mut line = 0;
+    let mut number = 0;
+    let mut line = Vec::new();
     loop {
-        let mut bytes = Vec::new();
-        match reader.read_until(b'\n', &mut bytes) {
-            Ok(0) => return Ok(()),
-            Ok(_) => {}
+        let read = match read_line(&mut reader, &mut line, limit) {
+            Ok(read) => read,
             Err(error) => {
-                on_error(InputError { path: format!("{name}:{}", line + 1), error });
+                sinks.error(format!("{name}:{}", number + 1), error);
                 return Ok(());
             }
-        }
-        line += 1;
-        while bytes.last().is_some_and(|byte| matches!(byte, b'\n' | b'\r')) {
-            bytes.pop();
-        }
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        sink(Payload {
-            source: format!("{name}:{line}"),
+        };
+        number += 1;
+        let content = match read {
+            Line::End => return Ok(()),
+            Line::TooLong => Content::TooLarge { limit },
+            Line::Read => {
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                if line.iter().all(|byte| matches!(byte, b' ' | b'\t' | b'\r')) {
+                    continue;
+                }
+                Content::Bytes(std::mem::take(&mut line))
+            }
+        };
+        (sinks.payload)(Payload {
+            source: format!("{name}:{number}"),
             file: file.map(str::to_owned),
-            first_line: line,
-            bytes,
+            first_line: number,
+            framing: Framing::Ndjson,
+            content,
         })?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], limit: u64) -> Vec<Result<Vec<u8>, ()>> {
+        let mut reader = BufReader::with_capacity(4, input);
+        let mut line = Vec::new();
+        let mut found = Vec::new();
+        loop {
+            match read_line(&mut reader, &mut line, limit).unwrap() {
+                Line::End => return found,
+                Line::Read => found.push(Ok(line.clone())),
+                Line::TooLong => found.push(Err(())),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_over_the_limit_are_skipped_whole_and_reading_goes_on() {
+        let found = lines(b"short\nmuch too long a line\n\nlast", 10);
+        assert_eq!(found, [Ok(b"short".to_vec()), Err(()), Ok(Vec::new()), Ok(b"last".to_vec())]);
+        assert_eq!(lines(b"0123456789\n01234567890\n", 10), [Ok(b"0123456789".to_vec()), Err(())]);
+        assert_eq!(lines(b"", 10), []);
+    }
+
+    #[test]
+    fn paths_that_are_not_utf8_are_shown_without_loss() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(OsStr::from_bytes(b"caf\xE9/\xFF.json"));
+        assert_eq!(display_path(path), "caf\\xE9/\\xFF.json");
+    }
+
+    #[test]
+    fn extensions_are_matched_whatever_their_case() {
+        assert_eq!(framing_of(Path::new("a.JSON")), Some(Framing::Whole));
+        assert_eq!(framing_of(Path::new("a.NdJson")), Some(Framing::Ndjson));
+        assert_eq!(framing_of(Path::new("a.JSONL")), Some(Framing::Ndjson));
+        assert_eq!(framing_of(Path::new("a.txt")), None);
     }
 }

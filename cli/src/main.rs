@@ -14,8 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use fingerprint_webhook::{Options, validate};
 use rayon::prelude::*;
 
-use crate::input::{InputError, Payload, read_inputs};
-use crate::report::{Github, Human, Json, Junit, Outcome, Reporter, Summary};
+use crate::input::{Payload, Reading, Sinks, read_inputs};
+use crate::report::{Outcome, Report, Style, Summary};
 
 /// Exit status: every payload valid.
 const VALID: u8 = 0;
@@ -85,11 +85,15 @@ struct Cli {
 enum Command {
     /// Validate payloads: files, directories (searched for .json, .ndjson and .jsonl), or `-`.
     #[command(after_help = "\
-Exit status: 0 every payload valid; 1 at least one invalid (malformed JSON included);
-2 a usage or input/output error (a missing file, an unreadable directory), which names the path.
+Exit status: 0 every payload valid; 1 at least one invalid (malformed JSON and payloads over
+--max-payload-bytes included); 2 a usage or input/output error (a missing file, an unreadable
+directory, a path with no payload in it), which names the path. A closed output (`| head`) ends
+the run with the status of what was judged so far.
 
-A .json file holds one payload; a .ndjson or .jsonl file one payload per non-empty line, named
-PATH:LINE. With no PATH, or with `-`, the payload is read from standard input.
+A .json file holds one payload; a .ndjson or .jsonl file one payload per line, named PATH:LINE
+(lines of spaces and tabs are skipped); extensions in any letter case. Directories are searched
+recursively, following links. With no PATH, or with `-` (once), the payload is read from
+standard input.
 
 Examples:
   fpwebhook validate delivery.json
@@ -104,11 +108,16 @@ Examples:
         /// The output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Read standard input as NDJSON: one payload per line.
+        /// Read standard input, and the files named on the command line, as NDJSON: one payload
+        /// per line. Files found in directories go by their extension.
         #[arg(long)]
         ndjson: bool,
+        /// The largest payload read: a larger one is reported invalid (`payloadTooLarge`)
+        /// without being read whole, and the run goes on. Units such as 64KiB or 2MB are read.
+        #[arg(long, value_name = "SIZE", default_value = "16MiB")]
+        max_payload_bytes: bytesize::ByteSize,
         /// Files, directories, or `-` for standard input (the default).
-        paths: Vec<String>,
+        paths: Vec<PathBuf>,
     },
     /// Print the published JSON Schema of the payload.
     #[command(
@@ -148,7 +157,14 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Validate { strict, format, ndjson, paths } => run_validate(strict, format, ndjson, &paths),
+        Command::Validate { strict, format, ndjson, max_payload_bytes, paths } => {
+            run_validate(ValidateArgs {
+                strict,
+                format,
+                reading: Reading { ndjson, max_payload_bytes: max_payload_bytes.as_u64() },
+                paths,
+            })
+        }
         Command::Schema { strict } => {
             print(if strict { published::STRICT_SCHEMA } else { published::SCHEMA }).map(|()| VALID)
         }
@@ -194,57 +210,100 @@ fn write_fixtures(out: &std::path::Path) -> io::Result<u8> {
     Ok(VALID)
 }
 
-fn run_validate(strict: bool, format: Format, ndjson: bool, paths: &[String]) -> io::Result<u8> {
-    let options = if strict { Options::STRICT } else { Options::DEFAULT };
+/// What `validate` was asked to do.
+struct ValidateArgs {
+    strict: bool,
+    format: Format,
+    reading: Reading,
+    paths: Vec<PathBuf>,
+}
+
+fn run_validate(args: ValidateArgs) -> io::Result<u8> {
+    let ValidateArgs { strict, format, reading, paths } = args;
+    let stdin_reads =
+        if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::is_stdin(path)).count() };
+    if stdin_reads > 1 {
+        eprintln!("fpwebhook: standard input (`-`) can be read only once; name it once");
+        return Ok(TOOL_ERROR);
+    }
+    if stdin_reads == 1 && io::stdin().is_terminal() {
+        eprintln!(
+            "fpwebhook: reading a payload from standard input (end it with Ctrl-D); `fpwebhook validate --help` shows how to name files"
+        );
+    }
+    let options = Options::DEFAULT.with_strict(strict);
     let stdout = io::stdout().lock();
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let out = io::BufWriter::new(stdout);
-    let mut reporter: Box<dyn Reporter> = match format {
-        Format::Human => Box::new(Human { out, colour }),
-        Format::Json => Box::new(Json { out }),
-        Format::Github => Box::new(Github { out }),
-        Format::Junit => Box::new(Junit::new(out)?),
+    let style = match format {
+        Format::Human => Style::Human { colour },
+        Format::Json => Style::Json,
+        Format::Github => Style::Github,
+        Format::Junit => Style::Junit,
     };
+    let mut report = Report::new(style, io::BufWriter::new(stdout))?;
     let mut summary = Summary::default();
-    let mut tool_errors = 0_usize;
     let mut batch: Vec<Payload> = Vec::new();
     let mut batch_bytes = 0;
     let mut progress = Progress::new();
-    let mut flush = |batch: &mut Vec<Payload>,
-                     reporter: &mut dyn Reporter,
-                     summary: &mut Summary|
-     -> io::Result<()> {
-        progress.advance(batch.len(), batch.iter().map(|payload| payload.bytes.len()).sum());
-        let outcomes: Vec<Outcome> =
-            batch.par_iter().map(|payload| Outcome::of(payload, validate(&payload.bytes, options))).collect();
-        batch.clear();
-        for outcome in &outcomes {
-            summary.count(outcome);
-            reporter.report(outcome)?;
-        }
-        Ok(())
-    };
-    read_inputs(
-        paths,
-        ndjson,
-        &mut |payload| {
-            batch_bytes += payload.bytes.len();
-            batch.push(payload);
-            if batch.len() >= BATCH_PAYLOADS || batch_bytes >= BATCH_BYTES {
-                batch_bytes = 0;
-                flush(&mut batch, reporter.as_mut(), &mut summary)?;
+    // Judges and renders a batch on all cores, then counts and writes the results in input
+    // order. Everything judged is counted before anything is written, so that a closed output
+    // still exits with what was found.
+    let mut flush =
+        |batch: &mut Vec<Payload>, report: &mut Report<_>, summary: &mut Summary| -> io::Result<()> {
+            progress.advance(batch.len(), batch.iter().map(|payload| payload.content.len()).sum());
+            let judged: Vec<(bool, Vec<u8>)> = std::mem::take(batch)
+                .into_par_iter()
+                .map(|payload| {
+                    let outcome = Outcome::of(payload, |bytes| validate(bytes, options));
+                    let mut rendered = Vec::new();
+                    style.render(&outcome, &mut rendered);
+                    (outcome.valid, rendered)
+                })
+                .collect();
+            for (valid, _) in &judged {
+                summary.count(*valid);
             }
-            Ok(())
+            judged.iter().try_for_each(|(_, rendered)| report.write(rendered))
+        };
+    let mut input_errors = Vec::new();
+    let read = read_inputs(
+        &paths,
+        reading,
+        &mut Sinks {
+            payload: &mut |payload| {
+                batch_bytes += payload.content.len();
+                batch.push(payload);
+                if batch.len() >= BATCH_PAYLOADS || batch_bytes >= BATCH_BYTES {
+                    batch_bytes = 0;
+                    flush(&mut batch, &mut report, &mut summary)?;
+                }
+                Ok(())
+            },
+            error: &mut |error| {
+                eprintln!(
+                    "fpwebhook: {}: {}",
+                    report::printable(&error.path),
+                    report::printable(&error.error.to_string())
+                );
+                input_errors.push(error);
+            },
         },
-        &mut |InputError { path, error }| {
-            tool_errors += 1;
-            eprintln!("fpwebhook: {path}: {error}");
-        },
-    )?;
-    flush(&mut batch, reporter.as_mut(), &mut summary)?;
+    )
+    .and_then(|()| flush(&mut batch, &mut report, &mut summary));
     progress.finish();
-    reporter.finish(summary)?;
-    Ok(if tool_errors > 0 {
+    summary.input_errors = input_errors.len();
+    let written = read.and_then(|()| {
+        input_errors.iter().try_for_each(|error| report.input_error(error))?;
+        report.finish(summary)
+    });
+    match written {
+        Ok(()) => {}
+        // `fpwebhook ... | head`: the reader left. Not an error, but what was found so far
+        // still decides the exit status.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(error) => return Err(error),
+    }
+    Ok(if summary.input_errors > 0 || summary.valid + summary.invalid == 0 {
         TOOL_ERROR
     } else if summary.invalid > 0 {
         INVALID

@@ -1,12 +1,20 @@
-//! The output formats: `human`, `json`, `github` and `junit`, each fed one outcome per payload,
-//! in input order.
+//! The output formats: `human`, `json`, `github` and `junit`. Each payload's outcome is rendered
+//! to bytes where it was judged (on any core); the bytes are then written in input order.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 
-use fingerprint_webhook::{Violations, line_column};
+use fingerprint_webhook::{Keyword, Positions, Violations};
 
-use crate::input::Payload;
+use crate::input::{Content, Framing, InputError, Payload};
+
+/// The keyword of a payload over the size limit: the project's own name, as for invalid JSON.
+pub(crate) const PAYLOAD_TOO_LARGE: &str = "payloadTooLarge";
+
+/// The hint for JSON text that holds several payloads one per line, read as one payload.
+pub(crate) const NDJSON_HINT: &str = "this looks like several payloads, one per line (NDJSON): pass --ndjson, or name the file .ndjson or .jsonl";
 
 /// One violation, located in the input.
 #[derive(Debug, Clone)]
@@ -30,52 +38,78 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    /// The outcome of validating `payload`.
-    pub(crate) fn of(payload: &Payload, result: Result<(), Violations>) -> Outcome {
-        let Err(violations) = result else {
-            return Outcome {
-                source: payload.source.clone(),
-                file: payload.file.clone(),
-                findings: Vec::new(),
-                hint: None,
-                truncated: false,
-                valid: true,
-            };
+    /// The outcome of judging `payload` with `judge`.
+    pub(crate) fn of(payload: Payload, judge: impl FnOnce(&[u8]) -> Result<(), Violations>) -> Outcome {
+        let Payload { source, file, first_line, framing, content } = payload;
+        let mut outcome =
+            Outcome { source, file, findings: Vec::new(), hint: None, truncated: false, valid: true };
+        let bytes = match content {
+            Content::Bytes(bytes) => bytes,
+            Content::TooLarge { limit } => {
+                outcome.valid = false;
+                outcome.findings.push(Finding {
+                    pointer: String::new(),
+                    keyword: PAYLOAD_TOO_LARGE,
+                    message: format!(
+                        "the payload is larger than {limit} bytes, the limit of --max-payload-bytes; it was not read"
+                    ),
+                    line: first_line,
+                    column: 1,
+                });
+                return outcome;
+            }
         };
-        let findings = violations
+        let Err(violations) = judge(&bytes) else { return outcome };
+        outcome.valid = false;
+        outcome.truncated = violations.is_truncated();
+        outcome.hint = violations.hint();
+        if framing == Framing::Whole && looks_like_ndjson(&bytes, &violations) {
+            outcome.hint = Some(NDJSON_HINT);
+        }
+        // Violations come in document order, so one pass over the bytes locates them all.
+        let mut positions = Positions::new(&bytes);
+        outcome.findings = violations
             .iter()
             .map(|violation| {
-                let (line, column) = line_column(&payload.bytes, violation.offset);
+                let (line, column) = positions.locate(violation.offset());
                 Finding {
-                    pointer: violation.pointer.clone(),
-                    keyword: violation.keyword.as_str(),
-                    message: violation.message.clone(),
-                    line: payload.first_line + line - 1,
+                    pointer: violation.pointer().to_owned(),
+                    keyword: violation.keyword().as_str(),
+                    message: violation.message().to_owned(),
+                    line: first_line + line - 1,
                     column,
                 }
             })
             .collect();
-        Outcome {
-            source: payload.source.clone(),
-            file: payload.file.clone(),
-            findings,
-            hint: violations.hint(),
-            truncated: violations.is_truncated(),
-            valid: false,
-        }
+        outcome
     }
 }
 
-/// How many payloads were valid and invalid.
+/// Whether invalid JSON text is a second value after a first one, on a later line: NDJSON read
+/// as one payload.
+fn looks_like_ndjson(bytes: &[u8], violations: &Violations) -> bool {
+    let [violation] = violations.iter().as_slice() else { return false };
+    if violation.keyword() != Keyword::InvalidJson {
+        return false;
+    }
+    let (before, after) = bytes.split_at(violation.offset().min(bytes.len()));
+    let gap = before.len() - before.trim_ascii_end().len();
+    matches!(after.first(), Some(b'{' | b'['))
+        && before[before.len() - gap..].contains(&b'\n')
+        && before.trim_ascii_end().ends_with(b"}")
+}
+
+/// How many payloads were valid and invalid, and how many inputs could not be read.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Summary {
     pub(crate) valid: usize,
     pub(crate) invalid: usize,
+    pub(crate) input_errors: usize,
 }
 
 impl Summary {
-    pub(crate) fn count(&mut self, outcome: &Outcome) {
-        if outcome.valid {
+    pub(crate) fn count(&mut self, valid: bool) {
+        if valid {
             self.valid += 1;
         } else {
             self.invalid += 1;
@@ -84,121 +118,152 @@ impl Summary {
 
     fn line(self) -> String {
         let total = self.valid + self.invalid;
-        format!(
+        let mut line = format!(
             "{total} payload{}: {} valid, {} invalid",
             if total == 1 { "" } else { "s" },
             self.valid,
             self.invalid
-        )
+        );
+        if self.input_errors > 0 {
+            let _ = write!(
+                line,
+                "; {} input{} could not be read",
+                self.input_errors,
+                if self.input_errors == 1 { "" } else { "s" }
+            );
+        }
+        line
     }
 }
 
-/// An output format.
-pub(crate) trait Reporter {
-    /// Reports one payload.
-    fn report(&mut self, outcome: &Outcome) -> io::Result<()>;
-    /// Closes the report.
-    fn finish(&mut self, summary: Summary) -> io::Result<()>;
+/// Text from the input made safe for a terminal or a log: every control character (C0, DEL,
+/// C1), line or paragraph separator and bidirectional override is written as `\u{…}`, so that
+/// a key or a file name can neither forge a line of output nor send escape sequences.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    fn unsafe_char(ch: char) -> bool {
+        ch.is_control()
+            || matches!(ch, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+            || ('\u{202A}'..='\u{202E}').contains(&ch)
+            || ('\u{2066}'..='\u{2069}').contains(&ch)
+    }
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        if unsafe_char(ch) {
+            let _ = write!(shown, "\\u{{{:x}}}", u32::from(ch));
+        } else {
+            shown.push(ch);
+        }
+    }
+    Cow::Owned(shown)
 }
 
-/// For people: grouped by source, with line:column, and a closing summary.
-pub(crate) struct Human<W: Write> {
-    pub(crate) out: W,
-    pub(crate) colour: bool,
+fn shown_pointer(pointer: &str) -> Cow<'_, str> {
+    if pointer.is_empty() { Cow::Borrowed("(payload)") } else { printable(pointer) }
 }
 
-impl<W: Write> Human<W> {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+/// An output format, and how it renders one outcome.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Style {
+    /// For people: grouped by source, with line:column, and a closing summary.
+    Human {
+        /// ANSI colours (on a terminal, without `NO_COLOR`).
+        colour: bool,
+    },
+    /// For machines: one JSON object per payload per line.
+    Json,
+    /// GitHub Actions workflow commands: each violation an annotation on its file and line.
+    Github,
+    /// JUnit XML for GitLab and Jenkins: one testcase per payload, a failure per invalid one.
+    Junit,
+}
+
+impl Style {
+    /// Appends the rendering of `outcome` to `out`.
+    pub(crate) fn render(self, outcome: &Outcome, out: &mut Vec<u8>) {
+        let mut text = String::new();
+        match self {
+            Style::Human { colour } => human(outcome, colour, &mut text),
+            Style::Json => json(outcome, &mut text),
+            Style::Github => github(outcome, &mut text),
+            Style::Junit => junit(outcome, &mut text),
+        }
+        out.extend_from_slice(text.as_bytes());
     }
 }
 
-impl<W: Write> Reporter for Human<W> {
-    fn report(&mut self, outcome: &Outcome) -> io::Result<()> {
-        if outcome.valid {
-            let verdict = self.paint("32", "valid");
-            return writeln!(self.out, "{}: {verdict}", outcome.source);
-        }
-        let count = outcome.findings.len();
-        let verdict = self.paint("1;31", "invalid");
-        writeln!(
-            self.out,
-            "{}: {verdict} ({count} violation{})",
-            outcome.source,
-            if count == 1 { "" } else { "s" }
-        )?;
-        if let Some(hint) = outcome.hint {
-            writeln!(self.out, "  {} {hint}", self.paint("33", "hint:"))?;
-        }
-        for finding in &outcome.findings {
-            let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
-            let keyword = self.paint("2", &format!("[{}]", finding.keyword));
-            writeln!(
-                self.out,
-                "  {}:{}  {}  {}  {keyword}",
-                finding.line,
-                finding.column,
-                self.paint("1", pointer),
-                finding.message
-            )?;
-        }
-        if outcome.truncated {
-            writeln!(self.out, "  … stopped after {count} violations; the payload has more")?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, summary: Summary) -> io::Result<()> {
-        writeln!(self.out, "{}", summary.line())?;
-        self.out.flush()
+fn paint(colour: bool, code: &str, text: &str, out: &mut String) {
+    if colour {
+        let _ = write!(out, "\x1b[{code}m{text}\x1b[0m");
+    } else {
+        out.push_str(text);
     }
 }
 
-/// For machines: one JSON object per payload per line.
-pub(crate) struct Json<W: Write> {
-    pub(crate) out: W,
-}
-
-impl<W: Write> Reporter for Json<W> {
-    fn report(&mut self, outcome: &Outcome) -> io::Result<()> {
-        let errors: Vec<serde_json::Value> = outcome
-            .findings
-            .iter()
-            .map(|finding| {
-                serde_json::json!({
-                    "pointer": finding.pointer,
-                    "keyword": finding.keyword,
-                    "message": finding.message,
-                    "line": finding.line,
-                    "column": finding.column,
-                })
-            })
-            .collect();
-        let mut object =
-            serde_json::json!({"source": outcome.source, "valid": outcome.valid, "errors": errors});
-        if let Some(hint) = outcome.hint {
-            object["hint"] = serde_json::json!(hint);
-        }
-        if outcome.truncated {
-            object["truncated"] = serde_json::json!(true);
-        }
-        serde_json::to_writer(&mut self.out, &object)?;
-        writeln!(self.out)
+fn human(outcome: &Outcome, colour: bool, out: &mut String) {
+    out.push_str(&printable(&outcome.source));
+    out.push_str(": ");
+    if outcome.valid {
+        paint(colour, "32", "valid", out);
+        out.push('\n');
+        return;
     }
-
-    fn finish(&mut self, _: Summary) -> io::Result<()> {
-        self.out.flush()
+    let count = outcome.findings.len();
+    paint(colour, "1;31", "invalid", out);
+    let _ = writeln!(out, " ({count} violation{})", if count == 1 { "" } else { "s" });
+    if let Some(hint) = outcome.hint {
+        out.push_str("  ");
+        paint(colour, "33", "hint:", out);
+        let _ = writeln!(out, " {hint}");
+    }
+    for finding in &outcome.findings {
+        let _ = write!(out, "  {}:{}  ", finding.line, finding.column);
+        paint(colour, "1", &shown_pointer(&finding.pointer), out);
+        let _ = write!(out, "  {}  ", printable(&finding.message));
+        paint(colour, "2", &format!("[{}]", finding.keyword), out);
+        out.push('\n');
+    }
+    if outcome.truncated {
+        let _ = writeln!(out, "  … stopped after {count} violations; the payload has more");
     }
 }
 
-/// GitHub Actions workflow commands: each violation becomes an annotation on its file and line.
-pub(crate) struct Github<W: Write> {
-    pub(crate) out: W,
+/// Appends `text` as a JSON string.
+fn json_string(text: &str, out: &mut String) {
+    // serde_json's escaping; writing into a String cannot fail.
+    out.push_str(&serde_json::to_string(text).unwrap_or_default());
 }
 
-/// Escapes a workflow command's message.
+fn json(outcome: &Outcome, out: &mut String) {
+    out.push_str("{\"source\":");
+    json_string(&outcome.source, out);
+    let _ = write!(out, ",\"valid\":{},\"errors\":[", outcome.valid);
+    for (index, finding) in outcome.findings.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"pointer\":");
+        json_string(&finding.pointer, out);
+        let _ = write!(out, ",\"keyword\":\"{}\",\"message\":", finding.keyword);
+        json_string(&finding.message, out);
+        let _ = write!(out, ",\"line\":{},\"column\":{}}}", finding.line, finding.column);
+    }
+    out.push(']');
+    if let Some(hint) = outcome.hint {
+        out.push_str(",\"hint\":");
+        json_string(hint, out);
+    }
+    if outcome.truncated {
+        out.push_str(",\"truncated\":true");
+    }
+    out.push_str("}\n");
+}
+
+/// Escapes a workflow command's message; control characters are shown, not sent.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    printable(&text.replace('%', "%25")).replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a workflow command's property value.
@@ -206,44 +271,37 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-impl<W: Write> Reporter for Github<W> {
-    fn report(&mut self, outcome: &Outcome) -> io::Result<()> {
-        for finding in &outcome.findings {
-            let location = match &outcome.file {
-                Some(file) => {
-                    format!("file={},line={},col={},", escape_property(file), finding.line, finding.column)
-                }
-                None => String::new(),
-            };
-            let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
-            let mut message = format!("{pointer}: {}", finding.message);
-            if let Some(hint) = outcome.hint {
-                message = format!("{message} (hint: {hint})");
-            }
-            writeln!(
-                self.out,
-                "::error {location}title={}::{}",
-                escape_property(&format!("fpwebhook {}", finding.keyword)),
-                escape_data(&format!("{} {message}", outcome.source))
-            )?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, summary: Summary) -> io::Result<()> {
-        writeln!(self.out, "{}", summary.line())?;
-        self.out.flush()
+fn github_location(outcome: &Outcome, line: usize, column: usize) -> String {
+    match &outcome.file {
+        Some(file) => format!("file={},line={line},col={column},", escape_property(file)),
+        None => String::new(),
     }
 }
 
-/// JUnit XML for GitLab and Jenkins: one testcase per payload, a failure per invalid one. The
-/// testcases go to a temporary file as they come, so memory stays flat; the counts the header
-/// needs are known at the end.
-pub(crate) struct Junit<W: Write> {
-    pub(crate) out: W,
-    pub(crate) cases: BufWriter<File>,
+fn github(outcome: &Outcome, out: &mut String) {
+    if let (Some(hint), Some(first)) = (outcome.hint, outcome.findings.first()) {
+        // Once per payload, not on every annotation.
+        let location = github_location(outcome, first.line, first.column);
+        let _ = writeln!(
+            out,
+            "::notice {location}title=fpwebhook hint::{}",
+            escape_data(&format!("{} {hint}", outcome.source))
+        );
+    }
+    for finding in &outcome.findings {
+        let location = github_location(outcome, finding.line, finding.column);
+        let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
+        let _ = writeln!(
+            out,
+            "::error {location}title={}::{}",
+            escape_property(&format!("fpwebhook {}", finding.keyword)),
+            escape_data(&format!("{} {pointer}: {}", outcome.source, finding.message))
+        );
+    }
 }
 
+/// Escapes text for XML 1.0 content and attributes. Characters XML 1.0 cannot hold at all
+/// (control characters but tab and newline, U+FFFE, U+FFFF) are shown as `\u{…}`.
 fn escape_xml(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -253,61 +311,126 @@ fn escape_xml(text: &str) -> String {
             '>' => escaped.push_str("&gt;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&apos;"),
-            // XML 1.0 cannot hold other control characters at all.
-            ch if ch.is_control() && !matches!(ch, '\n' | '\t' | '\r') => escaped.push('\u{FFFD}'),
+            '\t' | '\n' => escaped.push(ch),
+            '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}' => {
+                let _ = write!(escaped, "\\u{{{:x}}}", u32::from(ch));
+            }
             ch => escaped.push(ch),
         }
     }
     escaped
 }
 
-impl<W: Write> Junit<W> {
-    pub(crate) fn new(out: W) -> io::Result<Self> {
-        Ok(Junit { out, cases: BufWriter::new(tempfile::tempfile()?) })
+fn junit(outcome: &Outcome, out: &mut String) {
+    let name = escape_xml(&outcome.source);
+    if outcome.valid {
+        let _ = writeln!(out, "    <testcase classname=\"fpwebhook\" name=\"{name}\"/>");
+        return;
+    }
+    let count = outcome.findings.len();
+    let _ = writeln!(out, "    <testcase classname=\"fpwebhook\" name=\"{name}\">");
+    let _ = write!(
+        out,
+        "      <failure type=\"contract\" message=\"{count} violation{} of the identification webhook contract\">",
+        if count == 1 { "" } else { "s" }
+    );
+    if let Some(hint) = outcome.hint {
+        let _ = writeln!(out, "hint: {}", escape_xml(hint));
+    }
+    for finding in &outcome.findings {
+        let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
+        let line = format!(
+            "{}:{}: {pointer}: {} [{}]",
+            finding.line, finding.column, finding.message, finding.keyword
+        );
+        let _ = writeln!(out, "{}", escape_xml(&line));
+    }
+    let _ = writeln!(out, "</failure>\n    </testcase>");
+}
+
+/// The report being written: rendered outcomes in input order, input errors, and the closing
+/// summary. JUnit's testcases go to a temporary file as they come, so memory stays flat; the
+/// counts its header needs are known at the end.
+pub(crate) struct Report<W: Write> {
+    style: Style,
+    out: W,
+    junit_cases: Option<BufWriter<File>>,
+}
+
+impl<W: Write> Report<W> {
+    pub(crate) fn new(style: Style, out: W) -> io::Result<Self> {
+        let junit_cases = match style {
+            Style::Junit => Some(BufWriter::new(tempfile::tempfile()?)),
+            _ => None,
+        };
+        Ok(Report { style, out, junit_cases })
+    }
+
+    /// Writes one rendered outcome.
+    pub(crate) fn write(&mut self, rendered: &[u8]) -> io::Result<()> {
+        match &mut self.junit_cases {
+            Some(cases) => cases.write_all(rendered),
+            None => self.out.write_all(rendered),
+        }
+    }
+
+    /// Records an input that could not be read (JUnit lists it as an error; the other formats
+    /// leave it to standard error).
+    pub(crate) fn input_error(&mut self, error: &InputError) -> io::Result<()> {
+        let Some(cases) = &mut self.junit_cases else { return Ok(()) };
+        let name = escape_xml(&error.path);
+        writeln!(cases, "    <testcase classname=\"fpwebhook\" name=\"{name}\">")?;
+        writeln!(
+            cases,
+            "      <error type=\"input\" message=\"{}\"/>\n    </testcase>",
+            escape_xml(&format!("{}: {}", error.path, error.error))
+        )
+    }
+
+    /// Closes the report.
+    pub(crate) fn finish(&mut self, summary: Summary) -> io::Result<()> {
+        match self.style {
+            Style::Human { .. } | Style::Github => writeln!(self.out, "{}", summary.line())?,
+            Style::Json => {}
+            Style::Junit => self.finish_junit(summary)?,
+        }
+        self.out.flush()
+    }
+
+    fn finish_junit(&mut self, summary: Summary) -> io::Result<()> {
+        let Some(cases) = &mut self.junit_cases else { return Ok(()) };
+        let errors = summary.input_errors;
+        let tests = summary.valid + summary.invalid + errors;
+        let failures = summary.invalid;
+        let counts = format!("tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\"");
+        writeln!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+        writeln!(self.out, "<testsuites name=\"fpwebhook\" {counts}>")?;
+        writeln!(self.out, "  <testsuite name=\"fpwebhook validate\" {counts}>")?;
+        cases.flush()?;
+        let mut file = cases.get_ref().try_clone()?;
+        file.rewind()?;
+        io::copy(&mut file, &mut self.out)?;
+        writeln!(self.out, "  </testsuite>\n</testsuites>")
     }
 }
 
-impl<W: Write> Reporter for Junit<W> {
-    fn report(&mut self, outcome: &Outcome) -> io::Result<()> {
-        let name = escape_xml(&outcome.source);
-        if outcome.valid {
-            return writeln!(self.cases, "    <testcase classname=\"fpwebhook\" name=\"{name}\"/>");
-        }
-        let count = outcome.findings.len();
-        writeln!(self.cases, "    <testcase classname=\"fpwebhook\" name=\"{name}\">")?;
-        write!(
-            self.cases,
-            "      <failure type=\"contract\" message=\"{count} violation{} of the identification webhook contract\">",
-            if count == 1 { "" } else { "s" }
-        )?;
-        if let Some(hint) = outcome.hint {
-            writeln!(self.cases, "hint: {}", escape_xml(hint))?;
-        }
-        for finding in &outcome.findings {
-            let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
-            let line = format!(
-                "{}:{}: {pointer}: {} [{}]",
-                finding.line, finding.column, finding.message, finding.keyword
-            );
-            writeln!(self.cases, "{}", escape_xml(&line))?;
-        }
-        writeln!(self.cases, "</failure>\n    </testcase>")
+#[cfg(test)]
+mod tests {
+    use super::{escape_xml, printable};
+
+    #[test]
+    fn control_characters_and_bidirectional_overrides_are_shown_not_sent() {
+        assert_eq!(
+            printable("/a\n./other.json: valid\n\u{1b}[2J"),
+            "/a\\u{a}./other.json: valid\\u{a}\\u{1b}[2J"
+        );
+        assert_eq!(printable("/r\u{202e}txt.json\u{85}\u{2028}"), "/r\\u{202e}txt.json\\u{85}\\u{2028}");
+        assert_eq!(printable("/ok/é/🦀"), "/ok/é/🦀");
     }
 
-    fn finish(&mut self, summary: Summary) -> io::Result<()> {
-        let tests = summary.valid + summary.invalid;
-        let failures = summary.invalid;
-        writeln!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
-        writeln!(self.out, "<testsuites name=\"fpwebhook\" tests=\"{tests}\" failures=\"{failures}\">")?;
-        writeln!(
-            self.out,
-            "  <testsuite name=\"fpwebhook validate\" tests=\"{tests}\" failures=\"{failures}\">"
-        )?;
-        let mut cases = self.cases.get_ref().try_clone()?;
-        self.cases.flush()?;
-        cases.rewind()?;
-        io::copy(&mut cases, &mut self.out)?;
-        writeln!(self.out, "  </testsuite>\n</testsuites>")?;
-        self.out.flush()
+    #[test]
+    fn xml_gets_no_character_it_cannot_hold() {
+        let escaped = escape_xml("a\u{FFFE}b\u{FFFF}c\u{0}d\u{1b}e\t<&>\"'");
+        assert_eq!(escaped, "a\\u{fffe}b\\u{ffff}c\\u{0}d\\u{1b}e\t&lt;&amp;&gt;&quot;&apos;");
     }
 }

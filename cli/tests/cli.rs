@@ -15,7 +15,8 @@ fn fpwebhook(directory: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A run that exits before reading its input (a usage error) closes the pipe early.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
 
@@ -214,4 +215,224 @@ fn every_command_has_help_with_examples() {
         let help = text(&fpwebhook(folder.path(), &[command, "--help"], b"").stdout);
         assert!(help.contains("Example"), "{command}: {help}");
     }
+}
+
+/// The documented example on one line.
+fn compact_example() -> String {
+    serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&example()).unwrap()).unwrap()
+}
+
+/// The JSON lines of a `--format json` run.
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    text(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+}
+
+#[test]
+fn a_line_of_json_whitespace_is_blank_but_a_form_feed_is_a_payload() {
+    let folder = tempfile::tempdir().unwrap();
+    let compact = compact_example();
+    let input = format!("{compact}\n \t\r\n\x0c\n{compact}\n");
+    let output = fpwebhook(folder.path(), &["validate", "--ndjson", "--format", "json"], input.as_bytes());
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 3, "{}", text(&output.stdout));
+    assert_eq!(lines[1]["source"], "-:3");
+    assert_eq!(lines[1]["errors"][0]["keyword"], "invalidJson");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn directories_follow_links_match_extensions_in_any_case_and_report_what_cannot_be_read() {
+    use std::os::unix::fs::symlink;
+    let folder = workspace();
+    let scanned = folder.path().join("scanned");
+    std::fs::create_dir(&scanned).unwrap();
+    symlink(folder.path().join("invalid.json"), scanned.join("linked.json")).unwrap();
+    symlink(folder.path().join("nested"), scanned.join("linked-folder")).unwrap();
+    symlink(folder.path().join("nowhere.json"), scanned.join("dangling.json")).unwrap();
+    symlink(&scanned, scanned.join("loop")).unwrap();
+    std::fs::copy(folder.path().join("valid.json"), scanned.join("UPPER.JSON")).unwrap();
+    std::fs::copy(folder.path().join("stream.ndjson"), scanned.join("STREAM.NDJSON")).unwrap();
+    let output = fpwebhook(folder.path(), &["validate", "--format", "json", "scanned"], b"");
+    let sources: Vec<String> =
+        json_lines(&output).iter().map(|line| line["source"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        sources,
+        [
+            "scanned/STREAM.NDJSON:1",
+            "scanned/STREAM.NDJSON:3",
+            "scanned/STREAM.NDJSON:4",
+            "scanned/UPPER.JSON",
+            "scanned/linked-folder/deep.jsonl:1",
+            "scanned/linked.json",
+        ]
+    );
+    let errors = text(&output.stderr);
+    assert!(errors.contains("scanned/dangling.json: "), "{errors}");
+    assert!(errors.contains("scanned/loop: a link that loops back"), "{errors}");
+    assert_eq!(output.status.code(), Some(2), "unreadable paths are tool errors");
+}
+
+#[test]
+fn a_path_with_no_payload_fails_the_run() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("empty")).unwrap();
+    std::fs::write(folder.path().join("empty/notes.txt"), "no payloads here").unwrap();
+    std::fs::write(folder.path().join("blank.ndjson"), "\n  \n").unwrap();
+    for path in ["empty", "blank.ndjson"] {
+        let output = fpwebhook(folder.path(), &["validate", path], b"");
+        assert_eq!(output.status.code(), Some(2), "{path}");
+        assert!(text(&output.stderr).contains(&format!("fpwebhook: {path}: no payload found in")), "{path}");
+    }
+    let output = fpwebhook(folder.path(), &["validate", "--ndjson"], b"\n\n");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("-: no payload found in standard input"));
+}
+
+/// Runs `validate` on `path`, reads a little of its output, and closes the pipe.
+fn close_after_a_little(folder: &Path, path: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+        .args(["validate", path])
+        .current_dir(folder)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0_u8; 64];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_exits_with_what_was_found_so_far() {
+    let folder = tempfile::tempdir().unwrap();
+    let compact = compact_example();
+    let invalid = compact.replacen("\"incognito\":false", "\"incognito\":\"no\"", 1);
+    std::fs::write(folder.path().join("bad.ndjson"), format!("{invalid}\n").repeat(20_000)).unwrap();
+    let output = close_after_a_little(folder.path(), "bad.ndjson");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "");
+}
+
+#[test]
+fn payloads_over_the_size_limit_are_invalid_unread_and_the_run_goes_on() {
+    use std::os::unix::fs::symlink;
+    let folder = tempfile::tempdir().unwrap();
+    let compact = compact_example();
+    let limit = compact.len().to_string();
+    let ndjson = format!("{compact}\n{compact} \n{compact}\n");
+    std::fs::write(folder.path().join("lines.ndjson"), ndjson).unwrap();
+    symlink("/dev/zero", folder.path().join("endless.json")).unwrap();
+    let output = fpwebhook(
+        folder.path(),
+        &["validate", "--format", "json", "--max-payload-bytes", &limit, "lines.ndjson", "endless.json"],
+        b"",
+    );
+    let lines = json_lines(&output);
+    let verdicts: Vec<(&str, bool)> = lines
+        .iter()
+        .map(|line| (line["source"].as_str().unwrap(), line["valid"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("lines.ndjson:1", true),
+            ("lines.ndjson:2", false),
+            ("lines.ndjson:3", true),
+            ("endless.json", false)
+        ]
+    );
+    assert_eq!(lines[1]["errors"][0]["keyword"], "payloadTooLarge");
+    assert_eq!(lines[1]["errors"][0]["line"], 2);
+    assert!(
+        lines[3]["errors"][0]["message"].as_str().unwrap().contains(&format!("larger than {limit} bytes"))
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let units = fpwebhook(folder.path(), &["validate", "--max-payload-bytes", "1KiB", "endless.json"], b"");
+    assert!(text(&units.stdout).contains("larger than 1024 bytes"), "{}", text(&units.stdout));
+}
+
+#[test]
+fn keys_and_file_names_cannot_write_to_the_terminal() {
+    let folder = tempfile::tempdir().unwrap();
+    let forged = example().replacen('{', "{\"a\\n./other.json: valid\\n\\u001b[2J\": 1,", 1);
+    let output = fpwebhook(folder.path(), &["validate", "--strict", "-"], forged.as_bytes());
+    let shown = text(&output.stdout);
+    assert!(!shown.contains('\x1b'), "{shown}");
+    assert!(!shown.lines().any(|line| line.starts_with("./other.json")), "{shown}");
+    assert!(shown.contains("  /a\\u{a}.~1other.json: valid\\u{a}\\u{1b}[2J  "), "{shown}");
+    let github =
+        fpwebhook(folder.path(), &["validate", "--strict", "--format", "github", "-"], forged.as_bytes());
+    assert!(!text(&github.stdout).contains('\x1b'));
+}
+
+#[test]
+fn junit_is_well_formed_for_any_key_and_lists_unreadable_inputs() {
+    let folder = workspace();
+    let odd = example().replacen('{', "{\"\u{FFFE}\u{FFFF}\\u0001\": 1,", 1);
+    std::fs::write(folder.path().join("odd.json"), odd).unwrap();
+    let output = fpwebhook(
+        folder.path(),
+        &["validate", "--strict", "--format", "junit", "odd.json", "missing.json"],
+        b"",
+    );
+    let report = text(&output.stdout);
+    let document = roxmltree::Document::parse(&report).unwrap_or_else(|error| panic!("{error}\n{report}"));
+    let suite = document.descendants().find(|node| node.has_tag_name("testsuite")).unwrap();
+    assert_eq!(
+        (suite.attribute("tests"), suite.attribute("failures"), suite.attribute("errors")),
+        (Some("2"), Some("1"), Some("1"))
+    );
+    let error = document.descendants().find(|node| node.has_tag_name("error")).unwrap();
+    assert!(error.attribute("message").unwrap().starts_with("missing.json: No such file"));
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn file_names_that_are_not_utf8_are_accepted_and_shown_without_loss() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("dir")).unwrap();
+    let name = OsStr::from_bytes(b"caf\xE9.json");
+    std::fs::write(folder.path().join("dir").join(name), "{}").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+        .arg("validate")
+        .arg("--format=json")
+        .arg(Path::new("dir").join(name))
+        .arg("dir")
+        .current_dir(folder.path())
+        .output()
+        .unwrap();
+    let sources: Vec<String> =
+        json_lines(&output).iter().map(|line| line["source"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(sources, ["dir/caf\\xE9.json", "dir/caf\\xE9.json"], "{}", text(&output.stderr));
+}
+
+#[test]
+fn usage_mistakes_get_a_hint() {
+    let folder = workspace();
+    let twice = fpwebhook(folder.path(), &["validate", "-", "-"], b"{}");
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(text(&twice.stderr).contains("standard input (`-`) can be read only once"));
+
+    let compact = compact_example();
+    let ndjson = format!("{compact}\n{compact}\n");
+    let piped = fpwebhook(folder.path(), &["validate", "--format", "json", "-"], ndjson.as_bytes());
+    assert_eq!(
+        json_lines(&piped)[0]["hint"].as_str().unwrap(),
+        "this looks like several payloads, one per line (NDJSON): pass --ndjson, or name the file .ndjson or .jsonl"
+    );
+    std::fs::write(folder.path().join("lines.txt"), &ndjson).unwrap();
+    let applied = fpwebhook(folder.path(), &["validate", "--ndjson", "lines.txt"], b"");
+    assert_eq!(
+        text(&applied.stdout),
+        "lines.txt:1: valid\nlines.txt:2: valid\n2 payloads: 2 valid, 0 invalid\n"
+    );
+
+    let event = r#"{"event_id": "1", "identification": {}}"#;
+    let github = fpwebhook(folder.path(), &["validate", "--format", "github", "-"], event.as_bytes());
+    let shown = text(&github.stdout);
+    assert_eq!(shown.matches("hint").count(), 1, "{shown}");
+    assert!(shown.starts_with("::notice title=fpwebhook hint::- this looks like"), "{shown}");
 }
