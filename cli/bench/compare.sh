@@ -7,6 +7,8 @@
 # 1. A directory of 1,000 payload files, validated by each tool against the canonical schema.
 # 2. A large NDJSON stream through fpwebhook: throughput and peak memory (the other tools do not
 #    read NDJSON).
+# 3. One million small invalid payloads (`{}`, eight violations each) through fpwebhook in each
+#    output format: what reporting costs, in wall and CPU time, against the bytes it writes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=target/cli-bench
@@ -29,6 +31,7 @@ files.mkdir(exist_ok=True)
 for index in range(1000):
     payload = dict(example, requestId=f"{1700000000000 + index}.bench"[:20], linkedId=f"customer-{index}")
     (files / f"payload-{index:04}.json").write_text(json.dumps(payload, indent=2))
+(work / "empty.ndjson").write_text("{}\n" * 1_000_000)
 line = json.dumps(example, separators=(",", ":")) + "\n"
 with open(work / "large.ndjson", "w") as out:
     for _ in range(1024 * 1024 * 1024 // len(line)):
@@ -63,6 +66,14 @@ print(f"{statistics.median(runs):.4f}")
     --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json"
 } > "$work/directory.txt"
 measure fpwebhook-ndjson "$fpwebhook" validate "$work/large.ndjson" > "$work/ndjson.txt"
+# format: prints "format wall-seconds cpu-seconds output-bytes" for the million invalid payloads.
+for format in human json github junit; do
+  /usr/bin/time -f "%e %U %S" -o "$work/time.txt" "$fpwebhook" validate --format "$format" "$work/empty.ndjson" \
+    > "$work/report.out" 2> /dev/null || true
+  read -r wall user system < "$work/time.txt"
+  echo "$format $wall $(python3 -c "print($user + $system)") $(stat -c %s "$work/report.out")"
+done > "$work/reporting.txt"
+rm -f "$work/report.out"
 
 python3 - "$work" <<'PY'
 import pathlib, sys
@@ -79,4 +90,11 @@ print()
 print(f"| NDJSON stream | size | time | throughput | peak memory |")
 print("|---|---|---|---|---|")
 print(f"| fpwebhook | {size / 1000:.2f} GB | {float(seconds):.2f} s | {size / float(seconds):.0f} MB/s | {int(kb) / 1024:.0f} MB |")
+print()
+print("| 1,000,000 invalid payloads (`{}`) | wall time | CPU time | output | output per CPU second |")
+print("|---|---|---|---|---|")
+for line in (work / "reporting.txt").read_text().splitlines():
+    name, wall, cpu, written = line.split()
+    written = int(written) / 1e6
+    print(f"| --format {name} | {float(wall):.2f} s | {float(cpu):.2f} s | {written:.0f} MB | {written / float(cpu):.0f} MB/s |")
 PY

@@ -69,16 +69,13 @@ impl Outcome {
         // Violations come in document order, so one pass over the bytes locates them all.
         let mut positions = Positions::new(&bytes);
         outcome.findings = violations
-            .iter()
+            .into_vec()
+            .into_iter()
             .map(|violation| {
                 let (line, column) = positions.locate(violation.offset());
-                Finding {
-                    pointer: violation.pointer().to_owned(),
-                    keyword: violation.keyword().as_str(),
-                    message: violation.message().to_owned(),
-                    line: first_line + line - 1,
-                    column,
-                }
+                let keyword = violation.keyword().as_str();
+                let (pointer, message) = violation.into_pointer_and_message();
+                Finding { pointer, keyword, message, line: first_line + line - 1, column }
             })
             .collect();
         outcome
@@ -146,7 +143,8 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
             || ('\u{202A}'..='\u{202E}').contains(&ch)
             || ('\u{2066}'..='\u{2069}').contains(&ch)
     }
-    if !text.chars().any(unsafe_char) {
+    // Most text is printable ASCII, which this checks many bytes at a time.
+    if text.bytes().all(|byte| (0x20..0x7F).contains(&byte)) || !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
@@ -181,8 +179,8 @@ pub(crate) enum Style {
 }
 
 impl Style {
-    /// Appends the rendering of `outcome` to `out`.
-    pub(crate) fn render(self, outcome: &Outcome, out: &mut Vec<u8>) {
+    /// The rendering of `outcome`.
+    pub(crate) fn render(self, outcome: &Outcome) -> String {
         let mut text = String::new();
         match self {
             Style::Human { colour } => human(outcome, colour, &mut text),
@@ -190,7 +188,7 @@ impl Style {
             Style::Github => github(outcome, &mut text),
             Style::Junit => junit(outcome, &mut text),
         }
-        out.extend_from_slice(text.as_bytes());
+        text
     }
 }
 
@@ -367,7 +365,8 @@ impl<W: Write> Report<W> {
     }
 
     /// Writes one rendered outcome.
-    pub(crate) fn write(&mut self, rendered: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&mut self, rendered: &str) -> io::Result<()> {
+        let rendered = rendered.as_bytes();
         match &mut self.junit_cases {
             Some(cases) => cases.write_all(rendered),
             None => self.out.write_all(rendered),

@@ -95,6 +95,11 @@ impl Violation {
     pub fn offset(&self) -> usize {
         self.offset
     }
+
+    /// The pointer and the message, by value, for reports that keep them.
+    pub fn into_pointer_and_message(self) -> (String, String) {
+        (self.pointer, self.message)
+    }
 }
 
 impl fmt::Display for Violation {
