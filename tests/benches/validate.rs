@@ -38,7 +38,7 @@ fn large_payload() -> String {
             }
         }
     }
-    // A string of n characters takes n + 2 in compact JSON text: 4094 makes 4096.
+    // A string of n characters takes n + 2 in canonical JSON text: 4094 makes 4096.
     payload["tag"] = json!("ü".repeat(4094));
     serde_json::to_string_pretty(&payload).unwrap()
 }
