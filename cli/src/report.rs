@@ -143,8 +143,10 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
             || ('\u{202A}'..='\u{202E}').contains(&ch)
             || ('\u{2066}'..='\u{2069}').contains(&ch)
     }
-    // Most text is printable ASCII, which this checks many bytes at a time.
-    if text.bytes().all(|byte| (0x20..0x7F).contains(&byte)) || !text.chars().any(unsafe_char) {
+    // Most text is printable ASCII, which a loop without an early exit checks many bytes at a
+    // time.
+    let printable_ascii = text.bytes().fold(true, |all, byte| all & (0x20..0x7F).contains(&byte));
+    if printable_ascii || !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
@@ -181,7 +183,8 @@ pub(crate) enum Style {
 impl Style {
     /// The rendering of `outcome`.
     pub(crate) fn render(self, outcome: &Outcome) -> String {
-        let mut text = String::new();
+        // About what a violation takes in any format, so that the text grows once or not at all.
+        let mut text = String::with_capacity(128 + 192 * outcome.findings.len());
         match self {
             Style::Human { colour } => human(outcome, colour, &mut text),
             Style::Json => json(outcome, &mut text),
