@@ -164,21 +164,9 @@ fn strict_mode_rejects_undocumented_fields() {
 #[test]
 fn a_closed_pipe_ends_the_run_quietly() {
     let folder = workspace();
-    let compact =
-        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&example()).unwrap()).unwrap();
-    let many = format!("{compact}\n").repeat(20_000);
+    let many = format!("{}\n", compact_example()).repeat(20_000);
     std::fs::write(folder.path().join("many.ndjson"), many).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
-        .args(["validate", "many.ndjson"])
-        .current_dir(folder.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0_u8; 64];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
+    let output = close_after_a_little(folder.path(), "many.ndjson");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stderr), "");
 }

@@ -189,7 +189,7 @@ fn apply(payload: &mut Value, mutation: &Mutation) {
             }
         }
         Mutation::Tag(delta, wide) => {
-            // A string of n characters takes n + 2 in compact JSON text.
+            // A string of n characters takes n + 2 in canonical JSON text.
             let length = 4094_usize.saturating_add_signed(isize::from(delta));
             if let Value::Object(members) = payload {
                 let text = if wide { "é".repeat(length) } else { "t".repeat(length) };
@@ -261,6 +261,38 @@ proptest! {
         let text = if pretty { serde_json::to_string_pretty(&payload) } else { serde_json::to_string(&payload) }.unwrap();
         if let Err(disagreement) = check_agreement(&REFERENCE, text.as_bytes()) {
             prop_assert!(false, "{disagreement}\npayload: {text}");
+        }
+    }
+}
+
+/// What can follow a payload's last member: its proper end, or a way to not be JSON.
+const ENDINGS: &[&str] =
+    &["}", ",}", "", "} x", "}}", ",\"lone\":\"\\udc00\"}", ",\"big\":-1e400}", "\u{0}}", "} {}"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Repeated keys, undocumented fields and wrong types by the hundred (past the violation
+    /// cap), then an ending that may break the JSON: invalid JSON must win wherever it is.
+    #[test]
+    fn both_validators_agree_past_the_violation_cap(
+        base in 0..BASES.len(),
+        repeats in 0_usize..150,
+        unknown in 0_usize..150,
+        wrong_types in 0_usize..150,
+        ending in 0..ENDINGS.len(),
+    ) {
+        let text = serde_json::to_string(&BASES[base]).unwrap();
+        let mut members = "\"dup\":0,".repeat(repeats);
+        members.extend((0..unknown).map(|index| format!("\"u{index}\":{index},")));
+        if wrong_types > 0 {
+            let items = serde_json::to_string(&vec![1; wrong_types]).unwrap();
+            members.push_str(&["\"ipLocation\":{\"subdivisions\":", &items, "},"].concat());
+        }
+        let body = text.strip_suffix('}').unwrap();
+        let input = format!("{{{members}{}{}", &body[1..], ENDINGS[ending]);
+        if let Err(disagreement) = check_agreement(&REFERENCE, input.as_bytes()) {
+            prop_assert!(false, "{disagreement}\ninput: {input}");
         }
     }
 }
