@@ -1,6 +1,6 @@
 //! The machine-written files of the repository: what they are, how to write them, how to check them.
 //!
-//! [`outputs`] computes every machine-written file from `schema/`; [`write`] puts them on disk and
+//! [`outputs`] computes every machine-written file from `schema/`; [`write()`] puts them on disk and
 //! [`check`] compares them with the disk without writing. One list, two modes, so the files
 //! that are checked are exactly the files that are written.
 

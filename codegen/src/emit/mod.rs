@@ -1,6 +1,6 @@
 //! Emission: the generated modules as tokens, then as formatted source behind a banner.
 //!
-//! [`types`] writes the Rust types and [`validators`] the validators; this module holds what
+//! `types` writes the Rust types and `validators` the validators; this module holds what
 //! both need (formatting, banners, documentation, literals).
 
 mod types;
