@@ -5,8 +5,9 @@
 #   bash cli/bench/compare.sh            # installs the tools into target/cli-bench/tools
 #
 # 1. A directory of 1,000 payload files, validated by each tool against the canonical schema.
-# 2. A large NDJSON stream through fpwebhook: throughput and peak memory (the other tools do not
-#    read NDJSON).
+# 2. A large NDJSON stream through fpwebhook: throughput and peak memory, next to a loop that
+#    calls the library on one thread (examples/library_loop.rs); the other tools do not read
+#    NDJSON.
 # 3. One million small invalid payloads (`{}`, eight violations each) through fpwebhook in each
 #    output format: what reporting costs, in wall and CPU time, against the bytes it writes.
 set -euo pipefail
@@ -15,8 +16,9 @@ work=target/cli-bench
 tools=$work/tools
 mkdir -p "$tools"
 
-cargo build --release --locked -p fpwebhook
+cargo build --release --locked -p fpwebhook --bins --examples
 fpwebhook=target/release/fpwebhook
+library_loop=target/release/examples/library_loop
 
 [ -x "$tools/bin/jsonschema-cli" ] || cargo install --locked --root "$tools" jsonschema-cli@0.60.2 >&2
 [ -d "$tools/python/check_jsonschema" ] || python3 -m pip install --quiet --target "$tools/python" check-jsonschema==0.39.0 >&2
@@ -65,7 +67,10 @@ print(f"{statistics.median(runs):.4f}")
   measure ajv-cli node "$tools/node/node_modules/ajv-cli/dist/index.js" validate --spec=draft2020 -c ajv-formats \
     --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json"
 } > "$work/directory.txt"
-measure fpwebhook-ndjson "$fpwebhook" validate "$work/large.ndjson" > "$work/ndjson.txt"
+{
+  measure fpwebhook "$fpwebhook" validate "$work/large.ndjson"
+  measure library-loop "$library_loop" "$work/large.ndjson"
+} > "$work/ndjson.txt"
 # format: prints "format wall-seconds cpu-seconds output-bytes" for the million invalid payloads.
 for format in human json github junit; do
   /usr/bin/time -f "%e %U %S" -o "$work/time.txt" "$fpwebhook" validate --format "$format" "$work/empty.ndjson" \
@@ -84,12 +89,14 @@ print("| 1,000 payload files | time | peak memory | time relative to fpwebhook |
 print("|---|---|---|---|---|")
 for name, seconds, kb, status in rows:
     print(f"| {name} | {float(seconds) * 1000:.0f} ms | {int(kb) / 1024:.0f} MB | {float(seconds) / ours:.1f}× | {status} |")
-name, seconds, kb, status = (work / "ndjson.txt").read_text().split()
 size = (work / "large.ndjson").stat().st_size / 1e6
 print()
-print(f"| NDJSON stream | size | time | throughput | peak memory |")
+print(f"| NDJSON stream, {size / 1000:.2f} GB | time | throughput | peak memory | speed relative to the library loop |")
 print("|---|---|---|---|---|")
-print(f"| fpwebhook | {size / 1000:.2f} GB | {float(seconds):.2f} s | {size / float(seconds):.0f} MB/s | {int(kb) / 1024:.0f} MB |")
+rows = [line.split() for line in (work / "ndjson.txt").read_text().splitlines()]
+baseline = float(rows[1][1])
+for name, seconds, kb, status in rows:
+    print(f"| {name} | {float(seconds):.2f} s | {size / float(seconds):.0f} MB/s | {int(kb) / 1024:.0f} MB | {baseline / float(seconds):.2f}× |")
 print()
 print("| 1,000,000 invalid payloads (`{}`) | wall time | CPU time | output | output per CPU second |")
 print("|---|---|---|---|---|")

@@ -104,33 +104,43 @@ fn framing_of(path: &Path) -> Option<Framing> {
     }
 }
 
-/// Where payloads and problems go while reading.
-pub(crate) struct Sinks<'s> {
-    /// Takes each payload; may stop everything by returning an error (a closed output).
-    pub(crate) payload: &'s mut dyn FnMut(Payload) -> io::Result<()>,
-    /// Takes each problem with an input; reading goes on with the next.
-    pub(crate) error: &'s mut dyn FnMut(InputError),
+/// Where payloads and problems go while reading, in input order.
+pub(crate) trait Sink {
+    /// Takes a payload; may stop everything by returning an error (a closed output).
+    fn payload(&mut self, payload: Payload) -> io::Result<()>;
+    /// Takes a problem with an input; reading goes on with the next.
+    fn error(&mut self, error: InputError);
 }
 
-impl Sinks<'_> {
-    fn error(&mut self, path: String, error: io::Error) {
-        (self.error)(InputError { path, error });
+/// A sink that counts the payloads it passes on.
+struct Counting<'s> {
+    inner: &'s mut dyn Sink,
+    payloads: usize,
+}
+
+impl Sink for Counting<'_> {
+    fn payload(&mut self, payload: Payload) -> io::Result<()> {
+        self.payloads += 1;
+        self.inner.payload(payload)
+    }
+
+    fn error(&mut self, error: InputError) {
+        self.inner.error(error);
     }
 }
 
-/// Reads every input in order and hands each payload to the sinks. An input that yields no
+fn report(sink: &mut dyn Sink, path: String, error: io::Error) {
+    sink.error(InputError { path, error });
+}
+
+/// Reads every input in order and hands each payload to the sink. An input that yields no
 /// payload at all (an empty directory, an NDJSON file of blank lines) is an error: a misspelled
 /// path must not pass.
-pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sinks: &mut Sinks<'_>) -> io::Result<()> {
+pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
     let default = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     for path in paths {
-        let mut found = 0_usize;
-        let mut counting = |payload: Payload| {
-            found += 1;
-            (sinks.payload)(payload)
-        };
-        let mut counted = Sinks { payload: &mut counting, error: &mut *sinks.error };
+        let mut counted = Counting { inner: &mut *sink, payloads: 0 };
         let name = display_path(path);
         let what = if is_stdin(path) {
             let framing = if reading.ndjson { Framing::Ndjson } else { Framing::Whole };
@@ -139,7 +149,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sinks: &mut Sinks
         } else {
             match std::fs::metadata(path) {
                 Err(error) => {
-                    counted.error(name, error);
+                    report(&mut counted, name, error);
                     continue;
                 }
                 Ok(metadata) if metadata.is_dir() => {
@@ -159,15 +169,15 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sinks: &mut Sinks
                 }
             }
         };
-        if found == 0 {
+        if counted.payloads == 0 {
             let message = format!("no payload found in {what}");
-            sinks.error(name, io::Error::new(io::ErrorKind::NotFound, message));
+            report(sink, name, io::Error::new(io::ErrorKind::NotFound, message));
         }
     }
     Ok(())
 }
 
-fn read_directory(directory: &Path, reading: Reading, sinks: &mut Sinks<'_>) -> io::Result<()> {
+fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
     // Links are followed, to files and to directories; walkdir reports a link that loops back
     // to one of its ancestors as an error instead of following it.
     for entry in walkdir::WalkDir::new(directory).follow_links(true).sort_by_file_name() {
@@ -181,11 +191,11 @@ fn read_directory(directory: &Path, reading: Reading, sinks: &mut Sinks<'_>) -> 
                 } else {
                     io::Error::other(error.to_string())
                 };
-                sinks.error(path, reason);
+                report(sink, path, reason);
             }
             Ok(entry) if !entry.file_type().is_dir() => {
                 if let Some(framing) = framing_of(entry.path()) {
-                    read_file(entry.path(), framing, reading, sinks)?;
+                    read_file(entry.path(), framing, reading, sink)?;
                 }
             }
             Ok(_) => {}
@@ -194,14 +204,14 @@ fn read_directory(directory: &Path, reading: Reading, sinks: &mut Sinks<'_>) -> 
     Ok(())
 }
 
-fn read_file(path: &Path, framing: Framing, reading: Reading, sinks: &mut Sinks<'_>) -> io::Result<()> {
+fn read_file(path: &Path, framing: Framing, reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
     let name = display_path(path);
     match File::open(path) {
         Err(error) => {
-            sinks.error(name, error);
+            report(sink, name, error);
             Ok(())
         }
-        Ok(file) => read_stream(BufReader::new(file), &name, Some(&name), framing, reading, sinks),
+        Ok(file) => read_stream(BufReader::new(file), &name, Some(&name), framing, reading, sink),
     }
 }
 
@@ -211,11 +221,11 @@ fn read_stream(
     file: Option<&str>,
     framing: Framing,
     reading: Reading,
-    sinks: &mut Sinks<'_>,
+    sink: &mut dyn Sink,
 ) -> io::Result<()> {
     match framing {
-        Framing::Whole => read_whole(reader, name, file, reading.max_payload_bytes, sinks),
-        Framing::Ndjson => read_ndjson(reader, name, file, reading.max_payload_bytes, sinks),
+        Framing::Whole => read_whole(reader, name, file, reading.max_payload_bytes, sink),
+        Framing::Ndjson => read_ndjson(reader, name, file, reading.max_payload_bytes, sink),
     }
 }
 
@@ -224,7 +234,7 @@ fn read_whole(
     name: &str,
     file: Option<&str>,
     limit: u64,
-    sinks: &mut Sinks<'_>,
+    sink: &mut dyn Sink,
 ) -> io::Result<()> {
     // One byte more than the limit tells a payload at the limit from a larger one, without
     // reading the rest of a larger one (which may never end: a link to /dev/urandom).
@@ -233,7 +243,7 @@ fn read_whole(
         Ok(_) => {
             let content =
                 if bytes.len() as u64 > limit { Content::TooLarge { limit } } else { Content::Bytes(bytes) };
-            (sinks.payload)(Payload {
+            sink.payload(Payload {
                 source: name.to_owned(),
                 file: file.map(str::to_owned),
                 first_line: 1,
@@ -242,7 +252,7 @@ fn read_whole(
             })
         }
         Err(error) => {
-            sinks.error(name.to_owned(), error);
+            report(sink, name.to_owned(), error);
             Ok(())
         }
     }
@@ -307,7 +317,7 @@ fn read_ndjson(
     name: &str,
     file: Option<&str>,
     limit: u64,
-    sinks: &mut Sinks<'_>,
+    sink: &mut dyn Sink,
 ) -> io::Result<()> {
     let mut number = 0;
     let mut line = Vec::new();
@@ -315,7 +325,7 @@ fn read_ndjson(
         let read = match read_line(&mut reader, &mut line, limit) {
             Ok(read) => read,
             Err(error) => {
-                sinks.error(format!("{name}:{}", number + 1), error);
+                report(sink, format!("{name}:{}", number + 1), error);
                 return Ok(());
             }
         };
@@ -333,7 +343,7 @@ fn read_ndjson(
                 Content::Bytes(std::mem::take(&mut line))
             }
         };
-        (sinks.payload)(Payload {
+        sink.payload(Payload {
             source: format!("{name}:{number}"),
             file: file.map(str::to_owned),
             first_line: number,

@@ -16,12 +16,13 @@ mod report;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use fingerprint_webhook::{Options, validate};
 use rayon::prelude::*;
 
-use crate::input::{Payload, Reading, Sinks, read_inputs};
+use crate::input::{InputError, Payload, Reading, Sink, read_inputs};
 use crate::report::{Outcome, Report, Style, Summary};
 
 /// Exit status: every payload valid.
@@ -73,9 +74,94 @@ impl Progress {
 }
 
 /// How many payloads, or bytes, are validated together on all cores before their results are
-/// printed: the bound on memory, whatever the size of the input.
-const BATCH_PAYLOADS: usize = 4096;
-const BATCH_BYTES: usize = 32 * 1024 * 1024;
+/// printed. With [`BATCHES_AHEAD`], the bound on memory, whatever the size of the input: the
+/// batch being read, the ones waiting, and the one being judged.
+const BATCH_PAYLOADS: usize = 2048;
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
+/// How many full batches the reading thread may hold ready before it waits.
+const BATCHES_AHEAD: usize = 1;
+
+/// What the reading thread hands over, in input order.
+enum Read {
+    /// Payloads to judge together.
+    Batch(Vec<Payload>),
+    /// An input that could not be read.
+    Error(InputError),
+}
+
+/// The reading thread's sink: gathers payloads into batches and sends them, with input errors
+/// in their place between them.
+struct Batcher {
+    sender: mpsc::SyncSender<Read>,
+    batch: Vec<Payload>,
+    bytes: usize,
+}
+
+impl Batcher {
+    fn new(sender: mpsc::SyncSender<Read>) -> Self {
+        Batcher { sender, batch: Vec::new(), bytes: 0 }
+    }
+
+    /// Sends the batch gathered so far; fails when the judging side has stopped.
+    fn send_batch(&mut self) -> io::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        self.bytes = 0;
+        let batch = std::mem::take(&mut self.batch);
+        self.sender
+            .send(Read::Batch(batch))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed"))
+    }
+}
+
+impl Sink for Batcher {
+    fn payload(&mut self, payload: Payload) -> io::Result<()> {
+        self.bytes += payload.content.len();
+        self.batch.push(payload);
+        if self.batch.len() >= BATCH_PAYLOADS || self.bytes >= BATCH_BYTES {
+            self.send_batch()?;
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, error: InputError) {
+        // What was read before the error is reported before it. A closed output stops the
+        // reading at the next payload.
+        if self.send_batch().is_ok() {
+            let _ = self.sender.send(Read::Error(error));
+        }
+    }
+}
+
+impl Drop for Batcher {
+    fn drop(&mut self) {
+        let _ = self.send_batch();
+    }
+}
+
+/// Judges and renders a batch on all cores, then counts and writes the results in input order.
+/// Everything judged is counted before anything is written, so that a closed output still exits
+/// with what was found.
+fn judge<W: Write>(
+    batch: Vec<Payload>,
+    options: Options,
+    style: Style,
+    summary: &mut Summary,
+    report: &mut Report<W>,
+) -> io::Result<()> {
+    let judged: Vec<(bool, String)> = batch
+        .into_par_iter()
+        .map(|payload| {
+            let outcome = Outcome::of(payload, |bytes| validate(bytes, options));
+            (outcome.valid, style.render(&outcome))
+        })
+        .collect();
+    for (valid, _) in &judged {
+        summary.count(*valid);
+    }
+    judged.iter().try_for_each(|(_, rendered)| report.write(rendered))
+}
 
 #[derive(Parser)]
 #[command(
@@ -249,55 +335,37 @@ fn run_validate(args: ValidateArgs) -> io::Result<u8> {
     };
     let mut report = Report::new(style, io::BufWriter::new(stdout))?;
     let mut summary = Summary::default();
-    let mut batch: Vec<Payload> = Vec::new();
-    let mut batch_bytes = 0;
-    let mut progress = Progress::new();
-    // Judges and renders a batch on all cores, then counts and writes the results in input
-    // order. Everything judged is counted before anything is written, so that a closed output
-    // still exits with what was found.
-    let mut flush =
-        |batch: &mut Vec<Payload>, report: &mut Report<_>, summary: &mut Summary| -> io::Result<()> {
-            progress.advance(batch.len(), batch.iter().map(|payload| payload.content.len()).sum());
-            let judged: Vec<(bool, String)> = std::mem::take(batch)
-                .into_par_iter()
-                .map(|payload| {
-                    let outcome = Outcome::of(payload, |bytes| validate(bytes, options));
-                    (outcome.valid, style.render(&outcome))
-                })
-                .collect();
-            for (valid, _) in &judged {
-                summary.count(*valid);
-            }
-            judged.iter().try_for_each(|(_, rendered)| report.write(rendered))
-        };
     let mut input_errors = Vec::new();
-    let read = read_inputs(
-        &paths,
-        reading,
-        &mut Sinks {
-            payload: &mut |payload| {
-                batch_bytes += payload.content.len();
-                batch.push(payload);
-                if batch.len() >= BATCH_PAYLOADS || batch_bytes >= BATCH_BYTES {
-                    batch_bytes = 0;
-                    flush(&mut batch, &mut report, &mut summary)?;
-                }
-                Ok(())
-            },
-            error: &mut |error| {
+    let mut progress = Progress::new();
+    // Reading runs on its own thread, a batch ahead of judging, which runs on all cores; this
+    // thread counts and writes the results in input order.
+    let written = std::thread::scope(|scope| {
+        let (sender, batches) = mpsc::sync_channel(BATCHES_AHEAD);
+        let reader = scope.spawn(move || read_inputs(&paths, reading, &mut Batcher::new(sender)));
+        let judged = batches.iter().try_for_each(|read| match read {
+            Read::Batch(batch) => {
+                progress.advance(batch.len(), batch.iter().map(|payload| payload.content.len()).sum());
+                judge(batch, options, style, &mut summary, &mut report)
+            }
+            Read::Error(error) => {
                 eprintln!(
                     "fpwebhook: {}: {}",
                     report::printable(&error.path),
                     report::printable(&error.error.to_string())
                 );
                 input_errors.push(error);
-            },
-        },
-    )
-    .and_then(|()| flush(&mut batch, &mut report, &mut summary));
+                Ok(())
+            }
+        });
+        // Stops the reader at its next batch when judging stopped early (a closed output).
+        drop(batches);
+        let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        judged?;
+        read
+    });
     progress.finish();
     summary.input_errors = input_errors.len();
-    let written = read.and_then(|()| {
+    let written = written.and_then(|()| {
         input_errors.iter().try_for_each(|error| report.input_error(error))?;
         report.finish(summary)
     });
