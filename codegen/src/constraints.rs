@@ -1,20 +1,25 @@
 //! The table of per-field constraints of a schema: what the snapshot shows and the drift checks compare.
 //!
-//! One row per property, at every depth, in schema order. The instance pointer of a property
-//! inside array items uses `*` for "any item" (`/ipLocation/subdivisions/*/name`).
+//! One row per value the schema describes, at every depth, in schema order: each property, and
+//! the items of each array (a constraint belongs to the value, so a `maxLength` on array items
+//! has its own row). The instance pointer uses `*` for "any item"
+//! (`/ipLocation/subdivisions/*/name`).
 
 use std::fmt::Write;
 
 use crate::model::{Kind, Model, ObjectType, ValueSchema};
 
-/// The constraints of one property.
+/// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConstraintRow {
-    /// Where the property sits in a payload (`*` for any array item).
+    /// Where the value sits in a payload (`*` for any array item).
     pub pointer: String,
+    /// What holds the value.
+    pub place: Place,
     /// Its JSON type (`any` when the schema gives none).
     pub json_type: &'static str,
-    /// Whether its object's `required` lists it.
+    /// Whether its object's `required` lists it (always `true` for an array item, which has
+    /// no presence of its own).
     pub required: bool,
     /// Whether it may be `null`.
     pub nullable: bool,
@@ -26,7 +31,16 @@ pub struct ConstraintRow {
     pub bounds: Option<(i64, i64)>,
 }
 
-/// Every property's constraints, in schema order.
+/// What holds a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A property of an object.
+    Property,
+    /// The items of an array (`*` ends the pointer).
+    Item,
+}
+
+/// Every value's constraints, in schema order.
 pub fn rows(model: &Model) -> Vec<ConstraintRow> {
     let mut rows = Vec::new();
     push_object(model, model.root_object(), "", &mut rows);
@@ -36,35 +50,40 @@ pub fn rows(model: &Model) -> Vec<ConstraintRow> {
 fn push_object(model: &Model, object: &ObjectType, prefix: &str, rows: &mut Vec<ConstraintRow>) {
     for property in &object.properties {
         let pointer = format!("{prefix}/{}", property.name.replace('~', "~0").replace('/', "~1"));
-        let schema = &property.schema;
-        let bounds = match schema.kind {
-            Kind::Integer { minimum: Some(minimum), maximum: Some(maximum) } => Some((minimum, maximum)),
-            _ => None,
-        };
-        let (max_length, format) = match schema.kind {
-            Kind::String { max_length, date_time } => {
-                (max_length, date_time.then_some(crate::model::DATE_TIME))
-            }
-            Kind::Any { max_json_text_length } => (max_json_text_length, None),
-            _ => (None, None),
-        };
-        rows.push(ConstraintRow {
-            pointer: pointer.clone(),
-            json_type: schema.kind.type_name(),
-            required: property.required,
-            nullable: schema.nullable,
-            max_length,
-            format,
-            bounds,
-        });
-        push_nested(model, schema, &pointer, rows);
+        push_value(model, &property.schema, &pointer, Place::Property, property.required, rows);
     }
 }
 
-fn push_nested(model: &Model, schema: &ValueSchema, pointer: &str, rows: &mut Vec<ConstraintRow>) {
+fn push_value(
+    model: &Model,
+    schema: &ValueSchema,
+    pointer: &str,
+    place: Place,
+    required: bool,
+    rows: &mut Vec<ConstraintRow>,
+) {
+    let bounds = match schema.kind {
+        Kind::Integer { minimum: Some(minimum), maximum: Some(maximum) } => Some((minimum, maximum)),
+        _ => None,
+    };
+    let (max_length, format) = match schema.kind {
+        Kind::String { max_length, date_time } => (max_length, date_time.then_some(crate::model::DATE_TIME)),
+        Kind::Any { max_json_text_length } => (max_json_text_length, None),
+        _ => (None, None),
+    };
+    rows.push(ConstraintRow {
+        pointer: pointer.to_owned(),
+        place,
+        json_type: schema.kind.type_name(),
+        required,
+        nullable: schema.nullable,
+        max_length,
+        format,
+        bounds,
+    });
     match &schema.kind {
         Kind::Object(index) => push_object(model, &model.objects[*index], pointer, rows),
-        Kind::Array(items) => push_nested(model, items, &format!("{pointer}/*"), rows),
+        Kind::Array(items) => push_value(model, items, &format!("{pointer}/*"), Place::Item, true, rows),
         _ => {}
     }
 }
@@ -72,7 +91,7 @@ fn push_nested(model: &Model, schema: &ValueSchema, pointer: &str, rows: &mut Ve
 /// The rows as a Markdown table, for people reviewing a change of the contract.
 pub fn markdown_table(rows: &[ConstraintRow]) -> String {
     let mut table = String::from(
-        "| pointer | type | required | nullable | maxLength | format |\n|---|---|---|---|---|---|\n",
+        "| pointer | type | required | nullable | maxLength | format | bounds |\n|---|---|---|---|---|---|---|\n",
     );
     for row in rows {
         let yes_no = |flag: bool| if flag { "yes" } else { "no" };
@@ -82,7 +101,7 @@ pub fn markdown_table(rows: &[ConstraintRow]) -> String {
             "| `{}` | {} | {} | {} | {} | {} | {} |",
             row.pointer,
             row.json_type,
-            yes_no(row.required),
+            if row.place == Place::Item { "item" } else { yes_no(row.required) },
             yes_no(row.nullable),
             max_length,
             row.format.unwrap_or(""),
@@ -90,4 +109,25 @@ pub fn markdown_table(rows: &[ConstraintRow]) -> String {
         );
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Place, rows};
+    use crate::model::Model;
+
+    #[test]
+    fn limits_on_array_items_have_rows_of_their_own() {
+        let schema = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+            "properties": {"codes": {"type": "array", "items": {"type": "array",
+            "items": {"type": "string", "maxLength": 5}}}}}"#;
+        let rows = rows(&Model::read(schema, "Payload").unwrap());
+        let pointers: Vec<(&str, Place)> = rows.iter().map(|row| (row.pointer.as_str(), row.place)).collect();
+        assert_eq!(
+            pointers,
+            [("/codes", Place::Property), ("/codes/*", Place::Item), ("/codes/*/*", Place::Item)]
+        );
+        assert_eq!(rows[2].max_length, Some(5));
+        assert_eq!(rows[1].max_length, None);
+    }
 }

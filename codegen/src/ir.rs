@@ -47,10 +47,8 @@ pub struct RustField {
     pub docs: Vec<String>,
     /// Whether the key may be absent, and whether it may be `null`.
     pub presence: Presence,
-    /// What the field holds when it holds a value.
+    /// What the field holds when it holds a value, with the constraints on that value.
     pub value: RustValue,
-    /// The schema's limits on the value, for the derived JSON Schema.
-    pub limits: Limits,
 }
 
 /// How a field may appear.
@@ -64,9 +62,21 @@ pub enum Presence {
     Nullable,
 }
 
-/// What a field holds.
+/// A value: what Rust type holds it, and the constraints the schema puts on it.
+///
+/// Constraints belong to the value, not to the field that holds it, so that a `maxLength` on
+/// array items (or on any value nested in another) is carried to every phase, never dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RustValue {
+pub struct RustValue {
+    /// The Rust type.
+    pub kind: ValueKind,
+    /// The schema's constraints on the value.
+    pub limits: Limits,
+}
+
+/// What a value is in Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueKind {
     /// `String`.
     String,
     /// `DateTime`: RFC 3339 text with typed access to the instant.
@@ -81,14 +91,24 @@ pub enum RustValue {
     Json,
     /// A generated struct, by name.
     Struct(String),
-    /// `Vec` of a value.
-    List(Box<RustValue>),
+    /// `Vec` of an element.
+    List(Box<Element>),
 }
 
-/// The schema limits a field carries into its derived JSON Schema.
+/// A value inside a container (an array item): it has no presence of its own, but may allow
+/// `null` (`Option<T>` in Rust).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    /// The value, with its own constraints.
+    pub value: RustValue,
+    /// Whether the element may be `null`.
+    pub nullable: bool,
+}
+
+/// The schema's constraints on one value, each `None` when the schema does not state it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Limits {
-    /// `maxLength` of a string.
+    /// `maxLength` of a string, in code points.
     pub max_length: Option<u64>,
     /// The vendor limit on the compact JSON text of a value of any type.
     pub max_json_text_length: Option<u64>,
@@ -168,7 +188,6 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
             ),
             presence,
             value: lower_value(model, schema, errors),
-            limits: limits(&schema.kind),
         });
     }
     RustStruct {
@@ -183,34 +202,34 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
 }
 
 fn lower_value(model: &Model, schema: &ValueSchema, errors: &mut Vec<SchemaError>) -> RustValue {
-    match &schema.kind {
-        Kind::String { date_time: true, .. } => RustValue::DateTime,
-        Kind::String { date_time: false, .. } => RustValue::String,
+    let kind = match &schema.kind {
+        Kind::String { date_time: true, .. } => ValueKind::DateTime,
+        Kind::String { date_time: false, .. } => ValueKind::String,
         Kind::Integer { minimum, maximum } => {
             if minimum.is_none() || maximum.is_none() {
                 let message = "an integer needs both `minimum` and `maximum` (within the i64 range), so that every value the schema accepts fits the typed field";
                 errors.push(SchemaError::new(&schema.pointer, message));
             }
-            RustValue::Integer
+            ValueKind::Integer
         }
-        Kind::Number => RustValue::Number,
-        Kind::Boolean => RustValue::Boolean,
-        Kind::Any { .. } => RustValue::Json,
-        Kind::Object(index) => RustValue::Struct(model.objects[*index].name.clone()),
+        Kind::Number => ValueKind::Number,
+        Kind::Boolean => ValueKind::Boolean,
+        Kind::Any { .. } => ValueKind::Json,
+        Kind::Object(index) => ValueKind::Struct(model.objects[*index].name.clone()),
         Kind::Array(items) => {
-            if items.nullable && !matches!(items.kind, Kind::Any { .. }) {
-                errors
-                    .push(SchemaError::new(&items.pointer, "array items that allow null are not supported"));
-            }
             if matches!(items.kind, Kind::Integer { .. }) {
                 errors.push(SchemaError::new(
                     &items.pointer,
                     "integer array items are not supported: use \"number\", or add support to the generator",
                 ));
             }
-            RustValue::List(Box::new(lower_value(model, items, errors)))
+            let value = lower_value(model, items, errors);
+            // A value of any type holds `null` itself.
+            let nullable = items.nullable && value.kind != ValueKind::Json;
+            ValueKind::List(Box::new(Element { value, nullable }))
         }
-    }
+    };
+    RustValue { kind, limits: limits(&schema.kind) }
 }
 
 fn limits(kind: &Kind) -> Limits {

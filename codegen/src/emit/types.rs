@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::{banner, doc_attributes, format_tokens, readable_i64};
 use crate::error::SchemaErrors;
-use crate::ir::{Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS};
+use crate::ir::{Limits, Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind};
 use crate::model::MAX_JSON_TEXT_LENGTH;
 
 /// The full text of the generated types module: banner, then the formatted items.
@@ -56,20 +56,20 @@ fn field(field: &RustField) -> TokenStream {
 }
 
 fn value_type(value: &RustValue) -> TokenStream {
-    match value {
-        RustValue::String => quote!(String),
-        RustValue::DateTime => quote!(crate::DateTime),
-        RustValue::Integer => quote!(i64),
-        RustValue::Number => quote!(::serde_json::Number),
-        RustValue::Boolean => quote!(bool),
-        RustValue::Json => quote!(::serde_json::Value),
-        RustValue::Struct(name) => {
+    match &value.kind {
+        ValueKind::String => quote!(String),
+        ValueKind::DateTime => quote!(crate::DateTime),
+        ValueKind::Integer => quote!(i64),
+        ValueKind::Number => quote!(::serde_json::Number),
+        ValueKind::Boolean => quote!(bool),
+        ValueKind::Json => quote!(::serde_json::Value),
+        ValueKind::Struct(name) => {
             let name = format_ident!("{name}");
             quote!(#name)
         }
-        RustValue::List(items) => {
-            let items = value_type(items);
-            quote!(Vec<#items>)
+        ValueKind::List(element) => {
+            let items = value_type(&element.value);
+            if element.nullable { quote!(Vec<Option<#items>>) } else { quote!(Vec<#items>) }
         }
     }
 }
@@ -90,7 +90,7 @@ fn serde_attribute(field: &RustField) -> TokenStream {
         let json_name = &field.json_name;
         parts.push(quote!(rename = #json_name));
     }
-    let integer = field.value == RustValue::Integer;
+    let integer = field.value.kind == ValueKind::Integer;
     match field.presence {
         Presence::Required if integer => {
             parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize"));
@@ -114,14 +114,37 @@ fn serde_attribute(field: &RustField) -> TokenStream {
     if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) }
 }
 
-/// `#[schemars(...)]`: the limits, and the non-null schema of an optional field.
+/// `#[schemars(...)]`: the limits of the value (and of the values inside it, through
+/// `inner(...)`), and the non-null schema of an optional field.
 fn schemars_attribute(field: &RustField) -> TokenStream {
     let mut parts = Vec::new();
     if field.presence == Presence::Optional {
         let value = value_type(&field.value).to_string().replace(' ', "");
         parts.push(quote!(with = #value));
     }
-    let limits = &field.limits;
+    parts.extend(validation_parts(&field.value));
+    if let Some(max) = field.value.limits.max_json_text_length {
+        let max = Literal::u64_unsuffixed(max);
+        parts.push(quote!(extend(#MAX_JSON_TEXT_LENGTH = #max)));
+    }
+    if parts.is_empty() { quote!() } else { quote!(#[schemars(#(#parts),*)]) }
+}
+
+/// The schemars validation attributes of a value: `length`, `range`, and `inner(...)` for the
+/// items of a list, at any depth.
+fn validation_parts(value: &RustValue) -> Vec<TokenStream> {
+    let mut parts = limit_parts(&value.limits);
+    if let ValueKind::List(element) = &value.kind {
+        let inner = validation_parts(&element.value);
+        if !inner.is_empty() {
+            parts.push(quote!(inner(#(#inner),*)));
+        }
+    }
+    parts
+}
+
+fn limit_parts(limits: &Limits) -> Vec<TokenStream> {
+    let mut parts = Vec::new();
     if let Some(max) = limits.max_length {
         let max = Literal::u64_unsuffixed(max);
         parts.push(quote!(length(max = #max)));
@@ -137,9 +160,5 @@ fn schemars_attribute(field: &RustField) -> TokenStream {
             });
         parts.push(quote!(range(#(#bounds),*)));
     }
-    if let Some(max) = limits.max_json_text_length {
-        let max = Literal::u64_unsuffixed(max);
-        parts.push(quote!(extend(#MAX_JSON_TEXT_LENGTH = #max)));
-    }
-    if parts.is_empty() { quote!() } else { quote!(#[schemars(#(#parts),*)]) }
+    parts
 }

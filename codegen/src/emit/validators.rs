@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::{banner, doc_attributes, format_tokens, readable_i64};
 use crate::error::SchemaErrors;
-use crate::ir::{Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS};
+use crate::ir::{Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind};
 use crate::naming;
 
 /// The full text of the generated validators module.
@@ -193,8 +193,7 @@ fn member_arm(index: usize, field: &RustField) -> TokenStream {
     let local = field_local(field);
     let index = field_index(index);
     let nullable = field.presence == Presence::Nullable;
-    let read = value_reader(&field.value, field, nullable, &quote!(&path));
-    let bounds = integer_bounds(field);
+    let read = value_reader(&field.value, nullable, &quote!(&path));
     let store = match field.presence {
         Presence::Required | Presence::Optional => quote! {
             if let Some(value) = #read?.value() {
@@ -212,56 +211,57 @@ fn member_arm(index: usize, field: &RustField) -> TokenStream {
         #json_bytes => {
             let path = Path::Key(path, #json_name);
             cx.seen(&mut seen, #index, &path, offset)?;
-            #bounds
             #store
         }
     }
 }
 
-/// `let bounds = minimum..=maximum;` for an integer field, which its reader call names.
-fn integer_bounds(field: &RustField) -> TokenStream {
-    if field.value != RustValue::Integer {
-        return quote!();
-    }
-    // The lowering guarantees both bounds on every integer.
-    let minimum = readable_i64(field.limits.minimum.unwrap_or(i64::MIN), false);
-    let maximum = readable_i64(field.limits.maximum.unwrap_or(i64::MAX), false);
-    quote!(let bounds = #minimum..=#maximum;)
-}
-
-/// The call that reads a value of the field's kind at `path`: a `Result<Slot<T>, Abort>`.
-fn value_reader(value: &RustValue, field: &RustField, nullable: bool, path: &TokenStream) -> TokenStream {
-    let limits = &field.limits;
-    let max_length = match limits.max_length {
-        Some(max) => {
-            let max = Literal::u64_unsuffixed(max);
-            quote!(Some(#max))
+/// `Some(limit)` or `None`, for a reader's optional limit argument.
+fn optional_count(limit: Option<u64>) -> TokenStream {
+    match limit {
+        Some(limit) => {
+            let limit = Literal::u64_unsuffixed(limit);
+            quote!(Some(#limit))
         }
         None => quote!(None),
-    };
-    match value {
-        RustValue::String => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
-        RustValue::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
-        // `bounds` is bound by the member's arm (see `integer_bounds`).
-        RustValue::Integer => quote!(cx.integer::<BUILD>(#path, #nullable, bounds)),
-        RustValue::Number => quote!(cx.number::<BUILD>(#path, #nullable)),
-        RustValue::Boolean => quote!(cx.boolean::<BUILD>(#path, #nullable)),
-        RustValue::Json => {
-            let max = match limits.max_json_text_length {
-                Some(max) => {
-                    let max = Literal::u64_unsuffixed(max);
-                    quote!(Some(#max))
-                }
-                None => quote!(None),
-            };
+    }
+}
+
+/// The call that reads a value at `path`, checking the value's own limits: a
+/// `Result<Slot<T>, Abort>`.
+fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenStream {
+    let limits = &value.limits;
+    let max_length = optional_count(limits.max_length);
+    match &value.kind {
+        ValueKind::String => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
+        ValueKind::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
+        ValueKind::Integer => {
+            // The lowering guarantees both bounds on every integer.
+            let minimum = readable_i64(limits.minimum.unwrap_or(i64::MIN), false);
+            let maximum = readable_i64(limits.maximum.unwrap_or(i64::MAX), false);
+            quote!(cx.integer::<BUILD>(#path, #nullable, #minimum..=#maximum))
+        }
+        ValueKind::Number => quote!(cx.number::<BUILD>(#path, #nullable)),
+        ValueKind::Boolean => quote!(cx.boolean::<BUILD>(#path, #nullable)),
+        ValueKind::Json => {
+            let max = optional_count(limits.max_json_text_length);
             quote!(cx.any::<BUILD>(#path, #max))
         }
-        RustValue::Struct(name) => {
+        ValueKind::Struct(name) => {
             let read = reader_name(name);
             quote!(cx.object(#path, #nullable, #read::<BUILD>))
         }
-        RustValue::List(items) => {
-            let item = value_reader(items, field, false, &quote!(path));
+        ValueKind::List(element) => {
+            let item = value_reader(&element.value, element.nullable, &quote!(path));
+            // A nullable item keeps its `null` as `None` in the list; an item of any type keeps
+            // it as `Value::Null`.
+            let item = if element.value.kind == ValueKind::Json {
+                quote!(#item.map(crate::runtime::validate::context::Slot::null_as_json))
+            } else if element.nullable {
+                quote!(#item.map(crate::runtime::validate::context::Slot::or_null))
+            } else {
+                item
+            };
             quote!(cx.array::<BUILD, _>(#path, #nullable, |cx, path| #item))
         }
     }

@@ -113,8 +113,12 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             b"timestamp" => {
                 let path = Path::Key(path, "timestamp");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
-                if let Some(value) = cx.integer::<BUILD>(&path, false, bounds)?.value() {
+                if let Some(value) = cx
+                    .integer::<
+                        BUILD,
+                    >(&path, false, -9_007_199_254_740_991..=9_007_199_254_740_991)?
+                    .value()
+                {
                     timestamp_field = Some(value);
                 }
             }
@@ -335,8 +339,11 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
             b"accuracyRadius" => {
                 let path = Path::Key(path, "accuracyRadius");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
-                if let Some(value) = cx.integer::<BUILD>(&path, true, bounds)?.nullable()
+                if let Some(value) = cx
+                    .integer::<
+                        BUILD,
+                    >(&path, true, -9_007_199_254_740_991..=9_007_199_254_740_991)?
+                    .nullable()
                 {
                     accuracy_radius_field = value;
                 }

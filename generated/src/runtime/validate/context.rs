@@ -54,6 +54,29 @@ impl<T> Slot<T> {
     }
 }
 
+impl<T> Slot<T> {
+    /// The slot of a nullable array item: `null` is a valid item, kept as `None`.
+    #[allow(dead_code, reason = "the validators of a schema with nullable array items call it")]
+    pub(crate) fn or_null(self) -> Slot<Option<T>> {
+        match self {
+            Slot::Null => Slot::Value(Some(None)),
+            Slot::Value(value) => Slot::Value(value.map(Some)),
+            Slot::Invalid => Slot::Invalid,
+        }
+    }
+}
+
+impl Slot<Value> {
+    /// The slot of an array item of any type: `null` is a valid item, kept as `Value::Null`.
+    #[allow(dead_code, reason = "the validators of a schema with arrays of any values call it")]
+    pub(crate) fn null_as_json(self) -> Slot<Value> {
+        match self {
+            Slot::Null => Slot::Value(Some(Value::Null)),
+            other => other,
+        }
+    }
+}
+
 /// The outcome of checking the type of the next value.
 enum Check {
     /// `null`, allowed and consumed.
@@ -502,7 +525,9 @@ impl<'a> Context<'a> {
         let mut index = 0;
         while self.next_item(index == 0)? {
             match read_item(self, &Path::Index(path, index))?.value() {
-                Some(item) => items.push(item),
+                // Only a build keeps items: a nullable item is a value even when only checking.
+                Some(item) if BUILD => items.push(item),
+                Some(_) => {}
                 None => complete = false,
             }
             index += 1;
