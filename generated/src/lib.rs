@@ -42,6 +42,14 @@ pub use runtime::nullable::Nullable;
 pub use runtime::validate::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations, line_column};
 pub use runtime::validate::{EVENT_FORMAT_HINT, Options};
 
+/// The generator's validators for its own test schemas, for the workspace's differential tests;
+/// not part of the public API.
+#[cfg(feature = "codegen-fixtures")]
+#[doc(hidden)]
+pub mod __codegen_fixtures {
+    pub use crate::generated::fixtures::{FIXTURES, Fixture};
+}
+
 /// Support for the generated code; not part of the public API.
 #[doc(hidden)]
 pub mod __private {

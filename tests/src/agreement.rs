@@ -5,7 +5,7 @@
 //! `jsonschema`'s conventions mapped to the project's: a missing field is reported at its own
 //! pointer, and each undocumented field in strict mode at its own pointer.
 
-use fingerprint_webhook::{Keyword, Options, validate};
+use fingerprint_webhook::{Keyword, Options, Violations, validate};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
@@ -39,34 +39,53 @@ impl<'i> jsonschema::Keyword<'i> for MaxJsonTextLength {
     }
 }
 
-fn reference_validator(schema_path: &str) -> Validator {
-    let schema: Value = serde_json::from_str(&read_repository_file(schema_path)).expect("the schema is JSON");
+fn reference_validator(schema: &Value) -> Validator {
     jsonschema::draft202012::options()
         .should_validate_formats(true)
         .with_keyword(TAG_KEYWORD, |_, value, _| {
             let limit = value.as_u64().and_then(|limit| usize::try_from(limit).ok()).unwrap_or(usize::MAX);
             Ok(Box::new(MaxJsonTextLength(limit)))
         })
-        .build(&schema)
+        .build(schema)
         .expect("the schema builds")
 }
 
-/// The independent validator, for the canonical and the strict schema.
+fn read_schema(path: &str) -> Value {
+    serde_json::from_str(&read_repository_file(path)).expect("the schema is JSON")
+}
+
+/// The independent validator, for a schema and its strict variant.
 pub struct Reference {
     canonical: Validator,
     strict: Validator,
 }
 
 impl Default for Reference {
+    /// The reference for the canonical schema of the repository.
     fn default() -> Self {
         Reference {
-            canonical: reference_validator(crate::CANONICAL_SCHEMA),
-            strict: reference_validator(STRICT_SCHEMA),
+            canonical: reference_validator(&read_schema(crate::CANONICAL_SCHEMA)),
+            strict: reference_validator(&read_schema(STRICT_SCHEMA)),
         }
     }
 }
 
 impl Reference {
+    /// The reference for any schema the generator reads, given as text; its strict variant is
+    /// derived as `cargo xtask generate` derives the canonical schema's.
+    ///
+    /// # Panics
+    ///
+    /// When the text is not a schema that `jsonschema` builds.
+    pub fn for_schema(schema_text: &str) -> Self {
+        let strict =
+            fingerprint_webhook_codegen::strict::strict_schema(schema_text).expect("the schema is JSON");
+        Reference {
+            canonical: reference_validator(&serde_json::from_str(schema_text).expect("the schema is JSON")),
+            strict: reference_validator(&serde_json::from_str(&strict).expect("the strict schema is JSON")),
+        }
+    }
+
     /// The findings of the `jsonschema` crate on `payload`, sorted.
     pub fn findings(&self, payload: &Value, strict: bool) -> Vec<Finding> {
         let validator = if strict { &self.strict } else { &self.canonical };
@@ -100,6 +119,15 @@ fn child(pointer: &str, name: &str) -> String {
 /// The findings of the generated validator on `bytes`, sorted; `None` when it reports a
 /// duplicate key, a rule no JSON Schema validator can judge.
 pub fn our_findings(bytes: &[u8], strict: bool) -> Option<Vec<Finding>> {
+    findings_of(validate, bytes, strict)
+}
+
+/// A generated `validate` function (of the canonical schema, or of any other).
+pub type ValidateFn = fn(&[u8], Options) -> Result<(), Violations>;
+
+/// The findings of a generated validator on `bytes`, sorted; `None` when it reports a
+/// duplicate key, a rule no JSON Schema validator can judge.
+pub fn findings_of(validate: ValidateFn, bytes: &[u8], strict: bool) -> Option<Vec<Finding>> {
     let options = if strict { Options::STRICT } else { Options::DEFAULT };
     let Err(violations) = validate(bytes, options) else { return Some(Vec::new()) };
     if violations.iter().any(|violation| violation.keyword == Keyword::DuplicateKey) {
@@ -121,9 +149,18 @@ pub fn our_findings(bytes: &[u8], strict: bool) -> Option<Vec<Finding>> {
 ///
 /// A description of the disagreement.
 pub fn check_agreement(reference: &Reference, bytes: &[u8]) -> Result<(), String> {
+    check_agreement_of(validate, reference, bytes)
+}
+
+/// [`check_agreement`] for any generated validator and the reference of its schema.
+///
+/// # Errors
+///
+/// A description of the disagreement.
+pub fn check_agreement_of(validate: ValidateFn, reference: &Reference, bytes: &[u8]) -> Result<(), String> {
     let parsed = serde_json::from_slice::<Value>(bytes);
     for strict in [false, true] {
-        let ours = our_findings(bytes, strict);
+        let ours = findings_of(validate, bytes, strict);
         match &parsed {
             Err(error) => {
                 let invalid_json = vec![(String::new(), "invalidJson".to_owned())];

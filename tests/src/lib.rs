@@ -3,6 +3,7 @@
 //! schemars derives from the Rust types).
 
 pub mod agreement;
+pub mod instances;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

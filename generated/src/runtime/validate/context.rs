@@ -241,6 +241,16 @@ impl<'a> Context<'a> {
         let offset = self.reader.offset();
         let scanned = self.reader.string();
         self.scan(scanned)?;
+        self.string_fits(path, offset, max_length)
+    }
+
+    /// Checks the length of the last string read against `maxLength`: `Some(true)` when it fits.
+    fn string_fits(
+        &mut self,
+        path: &Path<'_>,
+        offset: usize,
+        max_length: Option<usize>,
+    ) -> Result<Option<bool>, Abort> {
         let chars = self.reader.last().chars;
         if let Some(max) = max_length.filter(|max| chars > *max) {
             let message = format!("{chars} characters; the documented maximum is {max}");
@@ -263,19 +273,24 @@ impl<'a> Context<'a> {
     ) -> Result<Slot<DateTime>, Abort> {
         self.reader.skip_whitespace();
         let offset = self.reader.offset();
-        match self.string_token(path, nullable, max_length)? {
+        // The format and the length are independent rules: a value can break both.
+        match self.string_token(path, nullable, None)? {
             None => return Ok(Slot::Null),
             Some(false) => return Ok(Slot::Invalid),
             Some(true) => {}
         }
         let text = self.reader.last().decode();
-        match rfc3339::parse(&text) {
-            Ok(parts) => Ok(Slot::Value(BUILD.then(|| DateTime::from_parts(text.into_owned(), parts)))),
-            Err(reason) => {
-                let message = format!("{} is not an RFC 3339 date-time: {reason}", quoted(&text));
-                self.violation(path, Keyword::Format, offset, message)?;
-                Ok(Slot::Invalid)
+        let parsed = rfc3339::parse(&text);
+        if let Err(reason) = &parsed {
+            let message = format!("{} is not an RFC 3339 date-time: {reason}", quoted(&text));
+            self.violation(path, Keyword::Format, offset, message)?;
+        }
+        let fits = self.string_fits(path, offset, max_length)? == Some(true);
+        match parsed {
+            Ok(parts) if fits => {
+                Ok(Slot::Value(BUILD.then(|| DateTime::from_parts(text.into_owned(), parts))))
             }
+            _ => Ok(Slot::Invalid),
         }
     }
 
@@ -320,10 +335,10 @@ impl<'a> Context<'a> {
             (None, Some(float)) => (float < minimum as f64, float > maximum as f64, float.fract() == 0.0),
             (None, None) => (false, false, false),
         };
+        // The type and the bounds are independent rules: `100.5` can break both.
         if !integral {
             let message = format!("expected an integer, found {token}, which has a fraction");
             self.violation(path, Keyword::Type, offset, message)?;
-            return Ok(Slot::Invalid);
         }
         if below || above {
             let (keyword, bound, side) = if below {
@@ -331,9 +346,12 @@ impl<'a> Context<'a> {
             } else {
                 (Keyword::Maximum, maximum, "above the maximum")
             };
-            let message =
-                format!("{token} is {side} {bound}, the largest magnitude JSON implementations hold exactly");
+            // The bound is the schema's; its reason, if any, is in the schema's description.
+            let message = format!("{token} is {side} {bound}");
             self.violation(path, keyword, offset, message)?;
+            return Ok(Slot::Invalid);
+        }
+        if !integral {
             return Ok(Slot::Invalid);
         }
         #[allow(
