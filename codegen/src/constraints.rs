@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Allowed, Kind, Model, ObjectType, ValueSchema};
 
 /// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct ConstraintRow {
     pub format: Option<&'static str>,
     /// The `minimum` and `maximum` of an integer.
     pub bounds: Option<(i64, i64)>,
+    /// `enum` or `const`: the keyword and the values, as JSON texts.
+    pub values: Option<(&'static str, Vec<String>)>,
 }
 
 /// What holds a value.
@@ -63,16 +65,28 @@ fn push_value(
     rows: &mut Vec<ConstraintRow>,
 ) {
     let bounds = match schema.kind {
-        Kind::Integer { minimum: Some(minimum), maximum: Some(maximum) } => Some((minimum, maximum)),
+        Kind::Integer { minimum: Some(minimum), maximum: Some(maximum), .. } => Some((minimum, maximum)),
         _ => None,
     };
     let (max_length, format) = match schema.kind {
-        Kind::String { max_length, date_time } => (max_length, date_time.then_some(crate::model::DATE_TIME)),
+        Kind::String { max_length, date_time, .. } => {
+            (max_length, date_time.then_some(crate::model::DATE_TIME))
+        }
         Kind::Any { max_json_text_length } => (max_json_text_length, None),
         _ => (None, None),
     };
+    let values = match &schema.kind {
+        Kind::String { allowed: Some(allowed), .. } => {
+            Some(listed(allowed, schema.nullable, |value| format!("{value:?}")))
+        }
+        Kind::Integer { allowed: Some(allowed), .. } => {
+            Some(listed(allowed, schema.nullable, ToString::to_string))
+        }
+        _ => None,
+    };
     rows.push(ConstraintRow {
         pointer: pointer.to_owned(),
+        values,
         place,
         json_type: schema.kind.type_name(),
         required,
@@ -88,17 +102,30 @@ fn push_value(
     }
 }
 
+/// A list's keyword and its values as JSON texts, `null` last when the value allows it.
+fn listed<T>(
+    allowed: &Allowed<T>,
+    nullable: bool,
+    text: impl Fn(&T) -> String,
+) -> (&'static str, Vec<String>) {
+    let mut values: Vec<String> = allowed.values.iter().map(text).collect();
+    if nullable {
+        values.push("null".to_owned());
+    }
+    (allowed.keyword.as_str(), values)
+}
+
 /// The rows as a Markdown table, for people reviewing a change of the contract.
 pub fn markdown_table(rows: &[ConstraintRow]) -> String {
     let mut table = String::from(
-        "| pointer | type | required | nullable | maxLength | format | bounds |\n|---|---|---|---|---|---|---|\n",
+        "| pointer | type | required | nullable | maxLength | format | bounds | values |\n|---|---|---|---|---|---|---|---|\n",
     );
     for row in rows {
         let yes_no = |flag: bool| if flag { "yes" } else { "no" };
         let max_length = row.max_length.map(|max| max.to_string()).unwrap_or_default();
         let _ = writeln!(
             table,
-            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
             row.pointer,
             row.json_type,
             if row.place == Place::Item { "item" } else { yes_no(row.required) },
@@ -106,6 +133,10 @@ pub fn markdown_table(rows: &[ConstraintRow]) -> String {
             max_length,
             row.format.unwrap_or(""),
             row.bounds.map(|(minimum, maximum)| format!("{minimum}..={maximum}")).unwrap_or_default(),
+            row.values
+                .as_ref()
+                .map(|(keyword, values)| format!("{keyword}: {}", values.join(", ")))
+                .unwrap_or_default(),
         );
     }
     table
@@ -129,5 +160,19 @@ mod tests {
         );
         assert_eq!(rows[2].max_length, Some(5));
         assert_eq!(rows[1].max_length, None);
+    }
+
+    #[test]
+    fn listed_values_are_in_the_table() {
+        let schema = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+            "properties": {"mode": {"type": ["string", "null"], "enum": ["a", "b", null]},
+            "version": {"type": "integer", "const": 4}}}"#;
+        let rows = rows(&Model::read(schema, "Payload").unwrap());
+        assert_eq!(
+            rows[0].values,
+            Some(("enum", vec!["\"a\"".to_owned(), "\"b\"".to_owned(), "null".to_owned()]))
+        );
+        assert_eq!(rows[1].values, Some(("const", vec!["4".to_owned()])));
+        assert!(super::markdown_table(&rows).contains("| enum: \"a\", \"b\", null |"));
     }
 }

@@ -6,7 +6,7 @@
 //! of any type is a `serde_json::Value`.
 
 use crate::error::{SchemaError, SchemaErrors};
-use crate::model::{Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Allowed, Enumeration, Kind, Model, ObjectType, ValueSchema};
 use crate::naming;
 
 /// The name of the field that keeps the keys a struct does not declare.
@@ -14,6 +14,9 @@ pub const UNKNOWN_FIELDS: &str = "unknown_fields";
 
 /// Type names the runtime of the generated crate takes: a schema type may not use them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeError"];
+
+/// The variant of a generated enum that holds a value the schema does not list (yet).
+pub const UNKNOWN_VARIANT: &str = "Unknown";
 
 /// The most properties one object may declare: the validators mark them in one `u64`.
 pub const MAX_FIELDS: usize = 64;
@@ -23,6 +26,20 @@ pub const MAX_FIELDS: usize = 64;
 pub struct RustItems {
     /// One struct per object type, the root first.
     pub structs: Vec<RustStruct>,
+    /// One enum per string `enum`, in the order the schema first mentions them.
+    pub enums: Vec<RustEnum>,
+}
+
+/// A generated enum: the values a string `enum` lists, and a variant for any other string,
+/// so that a payload with a value the vendor added later still deserializes (DESIGN §2 rule 12).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RustEnum {
+    /// The type name.
+    pub name: String,
+    /// Its documentation, one paragraph an entry.
+    pub docs: Vec<String>,
+    /// `(variant name, JSON value)`, in schema order.
+    pub variants: Vec<(String, String)>,
 }
 
 /// A generated struct.
@@ -91,6 +108,8 @@ pub enum ValueKind {
     Json,
     /// A generated struct, by name.
     Struct(String),
+    /// A generated enum, by name (a string `enum`).
+    Enum(String),
     /// `Vec` of an element.
     List(Box<Element>),
 }
@@ -106,7 +125,7 @@ pub struct Element {
 }
 
 /// The schema's constraints on one value, each `None` when the schema does not state it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Limits {
     /// `maxLength` of a string, in code points.
     pub max_length: Option<u64>,
@@ -116,6 +135,10 @@ pub struct Limits {
     pub minimum: Option<i64>,
     /// `maximum` of an integer.
     pub maximum: Option<i64>,
+    /// `enum` or `const` of a string.
+    pub strings: Option<Allowed<String>>,
+    /// `enum` or `const` of an integer.
+    pub integers: Option<Allowed<i64>>,
 }
 
 impl RustItems {
@@ -146,7 +169,12 @@ impl RustItems {
             }
         }
         let structs = model.objects.iter().map(|object| lower_object(model, object, &mut errors)).collect();
-        if errors.is_empty() { Ok(RustItems { structs }) } else { Err(SchemaErrors(errors)) }
+        let enums = model
+            .enumerations
+            .iter()
+            .map(|enumeration| lower_enumeration(model, enumeration, &mut errors))
+            .collect();
+        if errors.is_empty() { Ok(RustItems { structs, enums }) } else { Err(SchemaErrors(errors)) }
     }
 }
 
@@ -201,12 +229,48 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
     }
 }
 
+fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<SchemaError>) -> RustEnum {
+    let name = &enumeration.name;
+    let taken = RESERVED_TYPE_NAMES.contains(&name.as_str())
+        || model.objects.iter().any(|object| object.name == *name)
+        || model
+            .enumerations
+            .iter()
+            .take_while(|earlier| !std::ptr::eq(*earlier, enumeration))
+            .any(|earlier| earlier.name == *name);
+    if taken {
+        errors.push(SchemaError::new(
+            &enumeration.pointer,
+            format!("the enum would take the type name `{name}`, which another type already has: move the `enum` into `$defs` under another name"),
+        ));
+    }
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for value in &enumeration.values {
+        let variant = naming::variant_name(value);
+        if variant == UNKNOWN_VARIANT {
+            errors.push(SchemaError::new(&enumeration.pointer, format!("the value {value:?} would take the variant name `{UNKNOWN_VARIANT}`, which holds the values the schema does not list")));
+        } else if let Some((_, twin)) = variants.iter().find(|(earlier, _)| *earlier == variant) {
+            errors.push(SchemaError::new(
+                &enumeration.pointer,
+                format!("the values {twin:?} and {value:?} would both become the variant `{variant}`"),
+            ));
+        }
+        variants.push((variant, value.clone()));
+    }
+    let fallback = format!("The values of the `enum` at `#{}`.", enumeration.pointer);
+    RustEnum { name: name.clone(), docs: docs(None, enumeration.description.as_deref(), &fallback), variants }
+}
+
 fn lower_value(model: &Model, schema: &ValueSchema, errors: &mut Vec<SchemaError>) -> RustValue {
     let kind = match &schema.kind {
+        Kind::String { allowed: Some(Allowed { enumeration: Some(index), .. }), .. } => {
+            ValueKind::Enum(model.enumerations[*index].name.clone())
+        }
         Kind::String { date_time: true, .. } => ValueKind::DateTime,
         Kind::String { date_time: false, .. } => ValueKind::String,
-        Kind::Integer { minimum, maximum } => {
-            if minimum.is_none() || maximum.is_none() {
+        Kind::Integer { minimum, maximum, allowed } => {
+            // A list of integers bounds the value by itself.
+            if allowed.is_none() && (minimum.is_none() || maximum.is_none()) {
                 let message = "an integer needs both `minimum` and `maximum` (within the i64 range), so that every value the schema accepts fits the typed field";
                 errors.push(SchemaError::new(&schema.pointer, message));
             }
@@ -234,9 +298,11 @@ fn lower_value(model: &Model, schema: &ValueSchema, errors: &mut Vec<SchemaError
 
 fn limits(kind: &Kind) -> Limits {
     match kind {
-        Kind::String { max_length, .. } => Limits { max_length: *max_length, ..Limits::default() },
-        Kind::Integer { minimum, maximum } => {
-            Limits { minimum: *minimum, maximum: *maximum, ..Limits::default() }
+        Kind::String { max_length, allowed, .. } => {
+            Limits { max_length: *max_length, strings: allowed.clone(), ..Limits::default() }
+        }
+        Kind::Integer { minimum, maximum, allowed } => {
+            Limits { minimum: *minimum, maximum: *maximum, integers: allowed.clone(), ..Limits::default() }
         }
         Kind::Any { max_json_text_length } => {
             Limits { max_json_text_length: *max_json_text_length, ..Limits::default() }

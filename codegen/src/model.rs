@@ -27,6 +27,55 @@ pub struct Model {
     pub root: ValueSchema,
     /// Every object type; `Kind::Object(i)` refers to `objects[i]`; the root object is first.
     pub objects: Vec<ObjectType>,
+    /// Every string enumeration (`enum` of strings), which the Rust types name; a
+    /// [`Allowed::enumeration`] refers to `enumerations[i]`.
+    pub enumerations: Vec<Enumeration>,
+}
+
+/// A string `enum` with a name: a Rust enum of its values, open to values added later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enumeration {
+    /// The type name, in `PascalCase`.
+    pub name: String,
+    /// Where the `enum` is declared.
+    pub pointer: String,
+    /// The `description` of the declaration.
+    pub description: Option<String>,
+    /// The values, in schema order.
+    pub values: Vec<String>,
+}
+
+/// Which keyword restricts a value to a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKeyword {
+    /// `enum`.
+    Enum,
+    /// `const` (a list of one).
+    Const,
+}
+
+impl ListKeyword {
+    /// The keyword as JSON Schema spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListKeyword::Enum => "enum",
+            ListKeyword::Const => "const",
+        }
+    }
+}
+
+/// The values a string may take (`enum` or `const`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed<T> {
+    /// The keyword that states the list.
+    pub keyword: ListKeyword,
+    /// The values, in schema order, `null` left out (it is the value schema's `nullable`).
+    pub values: Vec<T>,
+    /// For a string `enum`: its Rust enum, `enumerations[i]`.
+    pub enumeration: Option<usize>,
+    /// Whether the schema states `type` beside the list (then a value of another type breaks
+    /// `type` as well as the list).
+    pub typed: bool,
 }
 
 /// An object shape with a name.
@@ -79,6 +128,8 @@ pub enum Kind {
         max_length: Option<u64>,
         /// `format: date-time`.
         date_time: bool,
+        /// `enum` or `const`.
+        allowed: Option<Allowed<String>>,
     },
     /// An integer (any number with a zero fractional part).
     Integer {
@@ -86,6 +137,8 @@ pub enum Kind {
         minimum: Option<i64>,
         /// `maximum`.
         maximum: Option<i64>,
+        /// `enum` or `const`.
+        allowed: Option<Allowed<i64>>,
     },
     /// Any number.
     Number,
@@ -117,6 +170,26 @@ impl Kind {
     }
 }
 
+/// The one type every non-null value of a list has: `"string"`, `"integer"` (integral numbers
+/// within an i64), or `None` when the values are of other or mixed types.
+fn list_type(values: &[Value]) -> Option<&'static str> {
+    let mut non_null = values.iter().filter(|value| !value.is_null()).peekable();
+    non_null.peek()?;
+    let values: Vec<&Value> = non_null.collect();
+    if values.iter().all(|value| value.is_string()) {
+        Some("string")
+    } else if values.iter().all(|value| value.is_i64()) {
+        Some("integer")
+    } else {
+        None
+    }
+}
+
+/// Whether a list (if any) has `null` among its values.
+fn list_allows_null(list: Option<&(ListKeyword, Vec<Value>, bool)>) -> bool {
+    list.is_none_or(|(_, values, _)| values.contains(&Value::Null))
+}
+
 /// Keywords allowed on every schema.
 const ANNOTATIONS: &[&str] = &["title", "description", "$comment"];
 /// Keywords allowed only on the document's root.
@@ -133,6 +206,8 @@ const VALUE_KEYWORDS: &[&str] = &[
     "format",
     "minimum",
     "maximum",
+    "enum",
+    "const",
     MAX_JSON_TEXT_LENGTH,
 ];
 
@@ -149,7 +224,9 @@ impl Model {
         let mut reader = Reader::new(&document);
         let root = reader.read_root(&document, root_type_name);
         match root {
-            Some(root) if reader.errors.is_empty() => Ok(Model { root, objects: reader.objects }),
+            Some(root) if reader.errors.is_empty() => {
+                Ok(Model { root, objects: reader.objects, enumerations: reader.enumerations })
+            }
             _ => Err(SchemaErrors(reader.errors)),
         }
     }
@@ -166,13 +243,20 @@ struct Reader<'a> {
     /// Definitions already read (`Some`), or being read (`None`: a reference cycle).
     resolved: BTreeMap<String, Option<ValueSchema>>,
     objects: Vec<ObjectType>,
+    enumerations: Vec<Enumeration>,
     errors: Vec<SchemaError>,
 }
 
 impl<'a> Reader<'a> {
     fn new(document: &'a Value) -> Self {
         let definitions = document.get("$defs").and_then(Value::as_object);
-        Reader { definitions, resolved: BTreeMap::new(), objects: Vec::new(), errors: Vec::new() }
+        Reader {
+            definitions,
+            resolved: BTreeMap::new(),
+            objects: Vec::new(),
+            enumerations: Vec::new(),
+            errors: Vec::new(),
+        }
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
@@ -244,14 +328,20 @@ impl<'a> Reader<'a> {
             return self.read_reference(object, reference, pointer, title, description);
         }
         let (kind_name, nullable) = self.read_type(object, pointer)?;
+        let list = self.read_list(object, pointer, nullable).ok()?;
+        // Without `type`, a list of strings (or of integers) says what the value is.
+        let kind_name = kind_name.or_else(|| list.as_ref().and_then(|(_, values, _)| list_type(values)));
+        let nullable = nullable && (object.contains_key("type") || list_allows_null(list.as_ref()));
         let kind = match kind_name {
             Some("string") => Kind::String {
                 max_length: self.read_count(object, pointer, "maxLength"),
                 date_time: self.read_format(object, pointer),
+                allowed: self.string_list(list, pointer, type_name, description.as_ref()),
             },
             Some("integer") => Kind::Integer {
                 minimum: self.read_integer(object, pointer, "minimum"),
                 maximum: self.read_integer(object, pointer, "maximum"),
+                allowed: self.integer_list(list, pointer),
             },
             Some("number") => Kind::Number,
             Some("boolean") => Kind::Boolean,
@@ -263,6 +353,91 @@ impl<'a> Reader<'a> {
         };
         self.check_keywords_fit(object, pointer, &kind);
         Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, kind })
+    }
+
+    /// Reads `enum` or `const`: the keyword and its values (`null` included), checking that
+    /// `null` is listed when the type allows it (JSON Schema rejects an unlisted `null`).
+    fn read_list(
+        &mut self,
+        object: &Map<String, Value>,
+        pointer: &str,
+        nullable: bool,
+    ) -> Result<Option<(ListKeyword, Vec<Value>, bool)>, ()> {
+        let (keyword, values) = match (object.get("enum"), object.get("const")) {
+            (None, None) => return Ok(None),
+            (Some(_), Some(_)) => {
+                self.error(pointer, "`enum` and `const` together are not supported: keep one of them");
+                return Err(());
+            }
+            (Some(Value::Array(values)), None) if !values.is_empty() => (ListKeyword::Enum, values.clone()),
+            (Some(_), None) => {
+                self.error(&pointer_join(pointer, "enum"), "`enum` must be a non-empty array of values");
+                return Err(());
+            }
+            (None, Some(value)) => (ListKeyword::Const, vec![value.clone()]),
+        };
+        let typed = object.contains_key("type");
+        let at = pointer_join(pointer, keyword.as_str());
+        if object.contains_key("type") && nullable && !values.contains(&Value::Null) {
+            let message = format!(
+                "the type allows null but `{}` does not list it, so JSON Schema rejects null: add null to the list, or remove \"null\" from `type`",
+                keyword.as_str()
+            );
+            self.error(&at, message);
+            return Err(());
+        }
+        if list_type(&values).is_none() {
+            let message = format!(
+                "`{}` must list only strings or only integers (and possibly null): other values are not supported",
+                keyword.as_str()
+            );
+            self.error(&at, message);
+            return Err(());
+        }
+        Ok(Some((keyword, values, typed)))
+    }
+
+    fn string_list(
+        &mut self,
+        list: Option<(ListKeyword, Vec<Value>, bool)>,
+        pointer: &str,
+        type_name: &str,
+        description: Option<&String>,
+    ) -> Option<Allowed<String>> {
+        let (keyword, values, typed) = list?;
+        let at = pointer_join(pointer, keyword.as_str());
+        let values: Vec<String> = values.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+        if values.is_empty() {
+            self.error(&at, format!("`{}` lists no string for a string", keyword.as_str()));
+            return None;
+        }
+        let enumeration = (keyword == ListKeyword::Enum).then(|| {
+            self.enumerations.push(Enumeration {
+                name: type_name.to_owned(),
+                pointer: at,
+                description: description.cloned(),
+                values: values.clone(),
+            });
+            self.enumerations.len() - 1
+        });
+        Some(Allowed { keyword, values, enumeration, typed })
+    }
+
+    fn integer_list(
+        &mut self,
+        list: Option<(ListKeyword, Vec<Value>, bool)>,
+        pointer: &str,
+    ) -> Option<Allowed<i64>> {
+        let (keyword, values, typed) = list?;
+        let integers: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
+        if integers.len() != values.iter().filter(|value| !value.is_null()).count() {
+            self.error(
+                &pointer_join(pointer, keyword.as_str()),
+                format!("`{}` of an integer must list integers that fit an i64", keyword.as_str()),
+            );
+            return None;
+        }
+        Some(Allowed { keyword, values: integers, enumeration: None, typed })
     }
 
     /// Reads `type`: the one non-null type name (`None` without `type`) and whether null is allowed.
@@ -496,8 +671,8 @@ impl<'a> Reader<'a> {
     /// Reports keywords that do not apply to the schema's type (`maxLength` on a number, ...).
     fn check_keywords_fit(&mut self, object: &Map<String, Value>, pointer: &str, kind: &Kind) {
         let fits: &[&str] = match kind {
-            Kind::String { .. } => &["maxLength", "format"],
-            Kind::Integer { .. } => &["minimum", "maximum"],
+            Kind::String { .. } => &["maxLength", "format", "enum", "const"],
+            Kind::Integer { .. } => &["minimum", "maximum", "enum", "const"],
             Kind::Number | Kind::Boolean => &[],
             Kind::Object(_) => &["properties", "required", "additionalProperties"],
             Kind::Array(_) => &["items"],

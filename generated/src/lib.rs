@@ -35,6 +35,9 @@
 mod generated;
 mod runtime;
 
+#[cfg(test)]
+mod fixture_types;
+
 pub use generated::types::*;
 pub use generated::validators::{parse, validate};
 pub use runtime::date_time::{DateTime, DateTimeError};

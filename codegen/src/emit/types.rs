@@ -5,12 +5,15 @@
 //! `crate::Nullable`), so the output means the same wherever it is included.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::{banner, doc_attributes, format_tokens, readable_i64};
 use crate::error::SchemaErrors;
-use crate::ir::{Limits, Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind};
-use crate::model::MAX_JSON_TEXT_LENGTH;
+use crate::ir::{
+    Limits, Presence, RustEnum, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, UNKNOWN_VARIANT,
+    ValueKind,
+};
+use crate::model::{ListKeyword, MAX_JSON_TEXT_LENGTH};
 
 /// The full text of the generated types module: banner, then the formatted items.
 ///
@@ -19,7 +22,8 @@ use crate::model::MAX_JSON_TEXT_LENGTH;
 /// Only when the emitted tokens do not parse as Rust, which would be a bug in this module.
 pub fn types_module(items: &RustItems, schema_path: &str) -> Result<String, SchemaErrors> {
     let structs = items.structs.iter().map(struct_item);
-    let tokens = quote! { #(#structs)* };
+    let enums = items.enums.iter().map(enum_item);
+    let tokens = quote! { #(#structs)* #(#enums)* };
     let summary = "Rust types of the identification webhook: one struct per object of the schema.";
     Ok(banner(summary, schema_path) + &format_tokens(tokens)?)
 }
@@ -37,6 +41,90 @@ fn struct_item(item: &RustStruct) -> TokenStream {
             /// Keys the schema does not declare, kept as they came so that they survive a round trip.
             #[serde(flatten)]
             pub #unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+        }
+    }
+}
+
+/// A string `enum` as a Rust enum: one variant per listed value, and one for any other
+/// string, so that a value the vendor adds before the schema lists it still deserializes (and
+/// serializes back unchanged). The validators still report it as an `enum` violation.
+fn enum_item(item: &RustEnum) -> TokenStream {
+    let name = format_ident!("{}", item.name);
+    let docs = doc_attributes(&item.docs);
+    let unknown = format_ident!("{UNKNOWN_VARIANT}");
+    let variants: Vec<_> = item.variants.iter().map(|(variant, _)| format_ident!("{variant}")).collect();
+    let values: Vec<&String> = item.variants.iter().map(|(_, value)| value).collect();
+    let variant_docs = values.iter().map(|value| format!(" `{value:?}`."));
+    let type_name = &item.name;
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value the schema does not list: the vendor may add values before the schema
+            /// lists them. The validators report it as a violation; serde keeps it as it came.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The values the schema lists, in schema order.
+            pub const KNOWN: &'static [&'static str] = &[#(#values),*];
+
+            /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+            pub fn from_json_text(text: &str) -> Self {
+                match text {
+                    #(#values => Self::#variants,)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+
+            /// The JSON string of the value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::#unknown(other) => other,
+                }
+            }
+
+            /// Whether the schema lists the value.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#unknown(_))
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(text: String) -> Self {
+                match Self::from_json_text(&text) {
+                    Self::#unknown(_) => Self::#unknown(text),
+                    known => known,
+                }
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::#unknown(text) => text,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#type_name)
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({ "type": "string", "enum": [#(#values),*] })
+            }
         }
     }
 }
@@ -63,7 +151,7 @@ fn value_type(value: &RustValue) -> TokenStream {
         ValueKind::Number => quote!(::serde_json::Number),
         ValueKind::Boolean => quote!(bool),
         ValueKind::Json => quote!(::serde_json::Value),
-        ValueKind::Struct(name) => {
+        ValueKind::Struct(name) | ValueKind::Enum(name) => {
             let name = format_ident!("{name}");
             quote!(#name)
         }
@@ -123,11 +211,35 @@ fn schemars_attribute(field: &RustField) -> TokenStream {
         parts.push(quote!(with = #value));
     }
     parts.extend(validation_parts(&field.value));
+    parts.extend(list_part(&field.value.limits, field.presence == Presence::Nullable));
     if let Some(max) = field.value.limits.max_json_text_length {
         let max = Literal::u64_unsuffixed(max);
         parts.push(quote!(extend(#MAX_JSON_TEXT_LENGTH = #max)));
     }
     if parts.is_empty() { quote!() } else { quote!(#[schemars(#(#parts),*)]) }
+}
+
+/// `extend("enum" = [...])` or `extend("const" = ...)` for a string `const` or an integer list
+/// (a string `enum` is a generated enum, whose own schema lists its values); `null` joins the
+/// list of a nullable field.
+fn list_part(limits: &Limits, nullable: bool) -> Option<TokenStream> {
+    let (keyword, mut values): (_, Vec<TokenStream>) = match (&limits.strings, &limits.integers) {
+        (Some(allowed), _) if allowed.enumeration.is_none() => {
+            (allowed.keyword, allowed.values.iter().map(|value| quote!(#value)).collect())
+        }
+        (_, Some(allowed)) => (
+            allowed.keyword,
+            allowed.values.iter().map(|value| readable_i64(*value, false).into_token_stream()).collect(),
+        ),
+        _ => return None,
+    };
+    if nullable {
+        values.push(quote!(null));
+    }
+    Some(match (keyword, values.as_slice()) {
+        (ListKeyword::Const, [value]) => quote!(extend("const" = #value)),
+        _ => quote!(extend("enum" = [#(#values),*])),
+    })
 }
 
 /// The schemars validation attributes of a value: `length`, `range`, and `inner(...)` for the

@@ -11,6 +11,7 @@ use quote::{format_ident, quote};
 use super::{banner, doc_attributes, format_tokens, readable_i64};
 use crate::error::SchemaErrors;
 use crate::ir::{Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind};
+use crate::model::{Allowed, ListKeyword};
 use crate::naming;
 
 /// The full text of the generated validators module.
@@ -216,6 +217,17 @@ fn member_arm(index: usize, field: &RustField) -> TokenStream {
     }
 }
 
+/// The runtime's name of a list keyword.
+/// The runtime's `List` of allowed values.
+fn list<T: quote::ToTokens>(allowed: &Allowed<T>, values: &[impl quote::ToTokens]) -> TokenStream {
+    let keyword = match allowed.keyword {
+        ListKeyword::Enum => quote!(crate::runtime::validate::violation::Keyword::Enum),
+        ListKeyword::Const => quote!(crate::runtime::validate::violation::Keyword::Const),
+    };
+    let typed = allowed.typed;
+    quote!(crate::runtime::validate::context::List { keyword: #keyword, values: &[#(#values),*], typed: #typed })
+}
+
 /// `Some(limit)` or `None`, for a reader's optional limit argument.
 fn optional_count(limit: Option<u64>) -> TokenStream {
     match limit {
@@ -232,8 +244,25 @@ fn optional_count(limit: Option<u64>) -> TokenStream {
 fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenStream {
     let limits = &value.limits;
     let max_length = optional_count(limits.max_length);
+    if let Some(allowed) = &limits.strings {
+        let list = list(allowed, &allowed.values);
+        let build = match &value.kind {
+            ValueKind::Enum(name) => {
+                let name = format_ident!("{name}");
+                quote!(super::types::#name::from_json_text)
+            }
+            _ => quote!(str::to_owned),
+        };
+        return quote!(cx.listed_string::<BUILD, _>(#path, #nullable, #max_length, #list, #build));
+    }
+    if let Some(allowed) = &limits.integers {
+        let values: Vec<_> = allowed.values.iter().map(|value| readable_i64(*value, false)).collect();
+        let list = list(allowed, &values);
+        return quote!(cx.listed_integer::<BUILD>(#path, #nullable, #list));
+    }
     match &value.kind {
-        ValueKind::String => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
+        // A string enum always has its list, read above.
+        ValueKind::String | ValueKind::Enum(_) => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
         ValueKind::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
         ValueKind::Integer => {
             // The lowering guarantees both bounds on every integer.

@@ -77,6 +77,18 @@ impl Slot<Value> {
     }
 }
 
+/// The values a value must be one of, as the generated validators state them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct List<'v, T> {
+    /// `enum`, or `const` (with one value).
+    pub(crate) keyword: Keyword,
+    /// The values, `null` left out (it is the reader's `nullable`).
+    pub(crate) values: &'v [T],
+    /// Whether the schema states a `type` beside the list (then a value of another type also
+    /// breaks `type`).
+    pub(crate) typed: bool,
+}
+
 /// The outcome of checking the type of the next value.
 enum Check {
     /// `null`, allowed and consumed.
@@ -105,6 +117,19 @@ fn quoted(text: &str) -> String {
     } else {
         let start: String = text.chars().take(SHOWN).collect();
         format!("{start:?}…")
+    }
+}
+
+/// The message of a value outside a list: `found` and the `shown` values, already quoted.
+fn not_listed(found: &str, keyword: Keyword, shown: &[String]) -> String {
+    const SHOWN: usize = 12;
+    match (keyword, shown) {
+        (Keyword::Const, [only]) => format!("{found} is not the one documented value, {only}"),
+        _ => {
+            let more = if shown.len() > SHOWN { ", …" } else { "" };
+            let listed = shown.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+            format!("{found} is not one of the documented values: {listed}{more}")
+        }
     }
 }
 
@@ -292,6 +317,120 @@ impl<'a> Context<'a> {
             }
             _ => Ok(Slot::Invalid),
         }
+    }
+
+    /// Checks the type of a value that must be in a list: a value of another type is not in the
+    /// list either (JSON Schema checks `enum` apart from `type`), and without `type` only the
+    /// list's keyword is broken.
+    fn expect_listed(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        want: Next,
+        typed: bool,
+        keyword: Keyword,
+        shown: &dyn Fn() -> Vec<String>,
+    ) -> Result<Check, Abort> {
+        let found = self.peek()?;
+        if found == want || (found == Next::Null && nullable) {
+            return self.expect(path, nullable, want);
+        }
+        let offset = self.reader.offset();
+        if typed {
+            self.expect(path, nullable, want)?;
+        } else {
+            self.value::<false>(path)?;
+        }
+        let message = not_listed(found.described(), keyword, &shown());
+        self.violation(path, keyword, offset, message)?;
+        Ok(Check::Mismatch)
+    }
+
+    /// Reads a string that must be one of `allowed` (`enum`, or `const` with one value),
+    /// checking `maxLength` too; `build` makes the typed value of a listed string.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with a string `enum` or `const` call it")]
+    pub(crate) fn listed_string<const BUILD: bool, T>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        max_length: Option<usize>,
+        list: List<'_, &str>,
+        build: impl FnOnce(&str) -> T,
+    ) -> Result<Slot<T>, Abort> {
+        let shown = || list.values.iter().map(|value| quoted(value)).collect::<Vec<_>>();
+        match self.expect_listed(path, nullable, Next::String, list.typed, list.keyword, &shown)? {
+            Check::Null => return Ok(Slot::Null),
+            Check::Mismatch => return Ok(Slot::Invalid),
+            Check::Matches => {}
+        }
+        let offset = self.reader.offset();
+        // The list and the length are independent rules: a value can break both.
+        match self.string_token(path, nullable, None)? {
+            None => return Ok(Slot::Null),
+            Some(false) => return Ok(Slot::Invalid),
+            Some(true) => {}
+        }
+        let text = self.reader.last().decode();
+        let listed = list.values.contains(&text.as_ref());
+        if !listed {
+            let message = not_listed(&quoted(&text), list.keyword, &shown());
+            self.violation(path, list.keyword, offset, message)?;
+        }
+        let fits = self.string_fits(path, offset, max_length)? == Some(true);
+        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&text))) } else { Slot::Invalid })
+    }
+
+    /// Reads an integer that must be one of `allowed` (`enum`, or `const` with one value).
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with an integer `enum` or `const` call it")]
+    pub(crate) fn listed_integer<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        list: List<'_, i64>,
+    ) -> Result<Slot<i64>, Abort> {
+        let List { keyword, values: allowed, typed } = list;
+        let shown = || allowed.iter().map(ToString::to_string).collect::<Vec<_>>();
+        match self.expect_listed(path, nullable, Next::Number, typed, keyword, &shown)? {
+            Check::Null => return Ok(Slot::Null),
+            Check::Mismatch => return Ok(Slot::Invalid),
+            Check::Matches => {}
+        }
+        let offset = self.reader.offset();
+        let (number, token) = self.number_value()?;
+        let exact: Option<i128> = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from));
+        // JSON Schema compares numbers by value: `1.0` is the listed `1`.
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::float_cmp,
+            reason = "a float is compared exactly, as a float, as JSON Schema does"
+        )]
+        let found = match exact {
+            Some(exact) => allowed.iter().copied().find(|value| i128::from(*value) == exact),
+            None => {
+                number.as_f64().and_then(|float| allowed.iter().copied().find(|value| *value as f64 == float))
+            }
+        };
+        let integral = exact.is_some() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
+        if !integral {
+            let message = format!("expected an integer, found {token}, which has a fraction");
+            self.violation(path, Keyword::Type, offset, message)?;
+        }
+        if found.is_none() {
+            let message = not_listed(token, keyword, &shown());
+            self.violation(path, keyword, offset, message)?;
+        }
+        Ok(match found {
+            Some(value) if integral => Slot::Value(BUILD.then_some(value)),
+            _ => Slot::Invalid,
+        })
     }
 
     /// Reads a number token and its value as `serde_json` reads it.

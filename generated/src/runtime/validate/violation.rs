@@ -22,6 +22,10 @@ pub enum Keyword {
     Maximum,
     /// `additionalProperties`: an undocumented field, in strict mode.
     AdditionalProperties,
+    /// `enum`: a value the schema's list of values does not have.
+    Enum,
+    /// `const`: a value other than the one the schema allows.
+    Const,
     /// `x-fingerprint-maxJsonTextLength`: the compact JSON text of `tag` is too long.
     MaxJsonTextLength,
     /// `invalidJson`: the input is not JSON text (syntax, UTF-8, nesting, number range).
@@ -43,6 +47,8 @@ impl Keyword {
             Keyword::Minimum => "minimum",
             Keyword::Maximum => "maximum",
             Keyword::AdditionalProperties => "additionalProperties",
+            Keyword::Enum => "enum",
+            Keyword::Const => "const",
             Keyword::MaxJsonTextLength => "x-fingerprint-maxJsonTextLength",
             Keyword::InvalidJson => "invalidJson",
             Keyword::DuplicateKey => "duplicateKey",

@@ -1,0 +1,61 @@
+//! The Rust types the generator writes for its fixture schemas, used as a service would use
+//! them: what the differential tests (validators against `jsonschema`) cannot see.
+
+use serde_json::json;
+
+use crate::generated::fixtures::enum_and_const::{types, validators};
+use crate::{Keyword, Options};
+
+#[test]
+fn a_string_enum_keeps_a_value_the_schema_does_not_list_yet() {
+    use types::Status;
+    assert_eq!(Status::from_json_text("in-progress"), Status::InProgress);
+    assert_eq!(Status::from_json_text("3ds"), Status::Value3ds);
+    let added: Status = serde_json::from_value(json!("paused")).unwrap();
+    assert_eq!(added, Status::Unknown("paused".to_owned()));
+    assert!(!added.is_known() && Status::Done.is_known());
+    assert_eq!(serde_json::to_value(&added).unwrap(), json!("paused"));
+    assert_eq!(serde_json::to_value(Status::InProgress).unwrap(), json!("in-progress"));
+    assert_eq!(Status::InProgress.to_string(), "in-progress");
+    assert_eq!(Status::KNOWN, ["active", "in-progress", "3ds", "done"]);
+}
+
+#[test]
+fn a_payload_with_an_added_value_deserializes_with_serde_but_fails_validation() {
+    let text = r#"{"status": "paused", "kind": "ip_blocklist", "tags": ["red", "blue"]}"#;
+    let payload: types::Payload = serde_json::from_str(text).unwrap();
+    assert_eq!(payload.status, types::Status::Unknown("paused".to_owned()));
+    assert_eq!(payload.tags, Some(vec![types::Color::Red, types::Color::Unknown("blue".to_owned())]));
+    let violations = validators::validate(text.as_bytes(), Options::DEFAULT).unwrap_err();
+    let found: Vec<(&str, Keyword)> =
+        violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
+    assert_eq!(found, [("/status", Keyword::Enum), ("/tags/1", Keyword::Enum)]);
+    assert_eq!(
+        violations.iter().next().unwrap().message,
+        r#""paused" is not one of the documented values: "active", "in-progress", "3ds", "done""#
+    );
+}
+
+#[test]
+fn parse_builds_listed_values() {
+    let text = r#"{"status": "3ds", "kind": "ip_blocklist", "level": 10.0, "version": 4, "mode": null,
+        "tags": ["green"], "untyped": "b"}"#;
+    let payload = validators::parse(text.as_bytes(), Options::DEFAULT).unwrap();
+    assert_eq!(payload.status, types::Status::Value3ds);
+    assert_eq!(payload.kind, "ip_blocklist");
+    assert_eq!(payload.level, Some(10));
+    assert!(payload.mode.is_null());
+    assert_eq!(payload.untyped, Some(types::Untyped::B));
+    let wrong = r#"{"status": "done", "kind": "ip_allowlist", "version": 5}"#;
+    let violations = validators::parse(wrong.as_bytes(), Options::DEFAULT).unwrap_err();
+    let keywords: Vec<Keyword> = violations.iter().map(|violation| violation.keyword).collect();
+    assert_eq!(keywords, [Keyword::Const, Keyword::Const]);
+}
+
+#[test]
+fn the_derived_schema_lists_the_values() {
+    let schema = serde_json::to_value(schemars::schema_for!(types::Payload)).unwrap();
+    assert_eq!(schema["properties"]["kind"]["const"], json!("ip_blocklist"));
+    assert_eq!(schema["properties"]["level"]["enum"], json!([1, 2, 3, 10]));
+    assert_eq!(schema["$defs"]["Status"]["enum"], json!(["active", "in-progress", "3ds", "done"]));
+}
