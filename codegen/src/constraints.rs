@@ -27,8 +27,10 @@ pub struct ConstraintRow {
     pub max_length: Option<u64>,
     /// `date-time` when the format applies.
     pub format: Option<&'static str>,
-    /// The `minimum` and `maximum` of an integer.
+    /// The `minimum` and `maximum` of an integer that has both and no exclusive bound.
     pub bounds: Option<(i64, i64)>,
+    /// Every bound of an integer or a number, as text (`minimum 0, exclusiveMaximum 1.5`).
+    pub range: Option<String>,
     /// `enum` or `const`: the keyword and the values, as JSON texts.
     pub values: Option<(&'static str, Vec<String>)>,
 }
@@ -84,8 +86,36 @@ fn push_value(
         }
         _ => None,
     };
+    let named = |bounds: [(&str, Option<String>); 4]| {
+        let named: Vec<String> =
+            bounds.into_iter().filter_map(|(name, bound)| Some(format!("{name} {}", bound?))).collect();
+        (!named.is_empty()).then(|| named.join(", "))
+    };
+    let text = |bound: Option<i64>| bound.map(|bound| bound.to_string());
+    let range = match &schema.kind {
+        Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, .. } => named([
+            ("minimum", text(*minimum)),
+            ("maximum", text(*maximum)),
+            ("exclusiveMinimum", text(*exclusive_minimum)),
+            ("exclusiveMaximum", text(*exclusive_maximum)),
+        ]),
+        Kind::Number { bounds } => named([
+            ("minimum", bounds.minimum.as_ref().map(ToString::to_string)),
+            ("maximum", bounds.maximum.as_ref().map(ToString::to_string)),
+            ("exclusiveMinimum", bounds.exclusive_minimum.as_ref().map(ToString::to_string)),
+            ("exclusiveMaximum", bounds.exclusive_maximum.as_ref().map(ToString::to_string)),
+        ]),
+        _ => None,
+    };
+    let bounds = bounds.filter(|_| {
+        matches!(schema.kind, Kind::Integer { exclusive_minimum: None, exclusive_maximum: None, .. })
+    });
     rows.push(ConstraintRow {
         pointer: pointer.to_owned(),
+        range: match bounds {
+            Some(_) => None,
+            None => range,
+        },
         values,
         place,
         json_type: schema.kind.type_name(),
@@ -132,7 +162,10 @@ pub fn markdown_table(rows: &[ConstraintRow]) -> String {
             yes_no(row.nullable),
             max_length,
             row.format.unwrap_or(""),
-            row.bounds.map(|(minimum, maximum)| format!("{minimum}..={maximum}")).unwrap_or_default(),
+            row.bounds
+                .map(|(minimum, maximum)| format!("{minimum}..={maximum}"))
+                .or_else(|| row.range.clone())
+                .unwrap_or_default(),
             row.values
                 .as_ref()
                 .map(|(keyword, values)| format!("{keyword}: {}", values.join(", ")))

@@ -6,7 +6,7 @@
 //! of any type is a `serde_json::Value`.
 
 use crate::error::{SchemaError, SchemaErrors};
-use crate::model::{Allowed, Enumeration, Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Allowed, Bounds, Enumeration, Kind, Model, ObjectType, ValueSchema};
 use crate::naming;
 
 /// The name of the field that keeps the keys a struct does not declare.
@@ -98,8 +98,13 @@ pub enum ValueKind {
     String,
     /// `DateTime`: RFC 3339 text with typed access to the instant.
     DateTime,
-    /// `i64`, read under the JSON Schema definition of an integer.
+    /// `i64`, read under the JSON Schema definition of an integer: an integer whose bounds
+    /// (or list of values) keep it within the i64 range.
     Integer,
+    /// `serde_json::Number` holding an integer: an integer with one bound or none, which may be
+    /// as large as a JSON number (DESIGN §2 rule 5: the type holds every value the schema
+    /// accepts). `as_i64()` reads it when it fits.
+    WideInteger,
     /// `serde_json::Number`: keeps `1` and `1.0` apart through a round trip; `as_f64` reads it.
     Number,
     /// `bool`.
@@ -135,6 +140,12 @@ pub struct Limits {
     pub minimum: Option<i64>,
     /// `maximum` of an integer.
     pub maximum: Option<i64>,
+    /// `exclusiveMinimum` of an integer.
+    pub exclusive_minimum: Option<i64>,
+    /// `exclusiveMaximum` of an integer.
+    pub exclusive_maximum: Option<i64>,
+    /// The bounds of a number.
+    pub number: Bounds,
     /// `enum` or `const` of a string.
     pub strings: Option<Allowed<String>>,
     /// `enum` or `const` of an integer.
@@ -215,7 +226,7 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
                 &format!("The `{}` field (the schema does not describe it).", property.name),
             ),
             presence,
-            value: lower_value(model, schema, errors),
+            value: lower_value(model, schema),
         });
     }
     RustStruct {
@@ -261,33 +272,26 @@ fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<
     RustEnum { name: name.clone(), docs: docs(None, enumeration.description.as_deref(), &fallback), variants }
 }
 
-fn lower_value(model: &Model, schema: &ValueSchema, errors: &mut Vec<SchemaError>) -> RustValue {
+fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
     let kind = match &schema.kind {
         Kind::String { allowed: Some(Allowed { enumeration: Some(index), .. }), .. } => {
             ValueKind::Enum(model.enumerations[*index].name.clone())
         }
         Kind::String { date_time: true, .. } => ValueKind::DateTime,
         Kind::String { date_time: false, .. } => ValueKind::String,
-        Kind::Integer { minimum, maximum, allowed } => {
-            // A list of integers bounds the value by itself.
-            if allowed.is_none() && (minimum.is_none() || maximum.is_none()) {
-                let message = "an integer needs both `minimum` and `maximum` (within the i64 range), so that every value the schema accepts fits the typed field";
-                errors.push(SchemaError::new(&schema.pointer, message));
-            }
-            ValueKind::Integer
+        Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, allowed } => {
+            // A list of integers bounds the value by itself; bounds on both sides keep it in an
+            // i64 (they are i64s); otherwise it may be as large as a JSON number.
+            let low = minimum.is_some() || exclusive_minimum.is_some();
+            let high = maximum.is_some() || exclusive_maximum.is_some();
+            if allowed.is_some() || (low && high) { ValueKind::Integer } else { ValueKind::WideInteger }
         }
-        Kind::Number => ValueKind::Number,
+        Kind::Number { .. } => ValueKind::Number,
         Kind::Boolean => ValueKind::Boolean,
         Kind::Any { .. } => ValueKind::Json,
         Kind::Object(index) => ValueKind::Struct(model.objects[*index].name.clone()),
         Kind::Array(items) => {
-            if matches!(items.kind, Kind::Integer { .. }) {
-                errors.push(SchemaError::new(
-                    &items.pointer,
-                    "integer array items are not supported: use \"number\", or add support to the generator",
-                ));
-            }
-            let value = lower_value(model, items, errors);
+            let value = lower_value(model, items);
             // A value of any type holds `null` itself.
             let nullable = items.nullable && value.kind != ValueKind::Json;
             ValueKind::List(Box::new(Element { value, nullable }))
@@ -301,13 +305,19 @@ fn limits(kind: &Kind) -> Limits {
         Kind::String { max_length, allowed, .. } => {
             Limits { max_length: *max_length, strings: allowed.clone(), ..Limits::default() }
         }
-        Kind::Integer { minimum, maximum, allowed } => {
-            Limits { minimum: *minimum, maximum: *maximum, integers: allowed.clone(), ..Limits::default() }
-        }
+        Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, allowed } => Limits {
+            minimum: *minimum,
+            maximum: *maximum,
+            exclusive_minimum: *exclusive_minimum,
+            exclusive_maximum: *exclusive_maximum,
+            integers: allowed.clone(),
+            ..Limits::default()
+        },
+        Kind::Number { bounds } => Limits { number: bounds.clone(), ..Limits::default() },
         Kind::Any { max_json_text_length } => {
             Limits { max_json_text_length: *max_json_text_length, ..Limits::default() }
         }
-        Kind::Number | Kind::Boolean | Kind::Object(_) | Kind::Array(_) => Limits::default(),
+        Kind::Boolean | Kind::Object(_) | Kind::Array(_) => Limits::default(),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::error::{SchemaError, SchemaErrors, pointer_join};
 use crate::naming;
@@ -16,6 +16,9 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 /// The vendor keyword that carries the `tag` limit: the length of a value's compact JSON text,
 /// in characters, which plain JSON Schema cannot state.
 pub const MAX_JSON_TEXT_LENGTH: &str = "x-fingerprint-maxJsonTextLength";
+
+/// The largest integer below which every integer is exact as a 64-bit float: 2^53.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
 /// The one `format` the generator supports.
 pub const DATE_TIME: &str = "date-time";
@@ -43,6 +46,26 @@ pub struct Enumeration {
     pub description: Option<String>,
     /// The values, in schema order.
     pub values: Vec<String>,
+}
+
+/// The bounds of a number, as the schema writes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// `minimum`.
+    pub minimum: Option<Number>,
+    /// `maximum`.
+    pub maximum: Option<Number>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: Option<Number>,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: Option<Number>,
+}
+
+impl Bounds {
+    /// Whether no bound is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Bounds::default()
+    }
 }
 
 /// Which keyword restricts a value to a list.
@@ -137,11 +160,18 @@ pub enum Kind {
         minimum: Option<i64>,
         /// `maximum`.
         maximum: Option<i64>,
+        /// `exclusiveMinimum`.
+        exclusive_minimum: Option<i64>,
+        /// `exclusiveMaximum`.
+        exclusive_maximum: Option<i64>,
         /// `enum` or `const`.
         allowed: Option<Allowed<i64>>,
     },
     /// Any number.
-    Number,
+    Number {
+        /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`.
+        bounds: Bounds,
+    },
     /// `true` or `false`.
     Boolean,
     /// An object of the type `objects[index]`.
@@ -161,7 +191,7 @@ impl Kind {
         match self {
             Kind::String { .. } => "string",
             Kind::Integer { .. } => "integer",
-            Kind::Number => "number",
+            Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
             Kind::Object(_) => "object",
             Kind::Array(_) => "array",
@@ -206,6 +236,8 @@ const VALUE_KEYWORDS: &[&str] = &[
     "format",
     "minimum",
     "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
     "enum",
     "const",
     MAX_JSON_TEXT_LENGTH,
@@ -341,9 +373,18 @@ impl<'a> Reader<'a> {
             Some("integer") => Kind::Integer {
                 minimum: self.read_integer(object, pointer, "minimum"),
                 maximum: self.read_integer(object, pointer, "maximum"),
+                exclusive_minimum: self.read_integer(object, pointer, "exclusiveMinimum"),
+                exclusive_maximum: self.read_integer(object, pointer, "exclusiveMaximum"),
                 allowed: self.integer_list(list, pointer),
             },
-            Some("number") => Kind::Number,
+            Some("number") => Kind::Number {
+                bounds: Bounds {
+                    minimum: self.read_number(object, pointer, "minimum"),
+                    maximum: self.read_number(object, pointer, "maximum"),
+                    exclusive_minimum: self.read_number(object, pointer, "exclusiveMinimum"),
+                    exclusive_maximum: self.read_number(object, pointer, "exclusiveMaximum"),
+                },
+            },
             Some("boolean") => Kind::Boolean,
             Some("object") => {
                 Kind::Object(self.read_object(object, pointer, type_name, title.clone(), description.clone()))
@@ -647,14 +688,38 @@ impl<'a> Reader<'a> {
 
     fn read_integer(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<i64> {
         let value = object.get(keyword)?;
-        let bound = value.as_i64();
-        if bound.is_none() {
-            self.error(
-                &pointer_join(pointer, keyword),
-                format!("`{keyword}` must be an integer that fits an i64"),
-            );
+        let bound = value.as_i64().or_else(|| {
+            // `5.0` is the integer 5, as JSON Schema reads numbers.
+            #[allow(clippy::cast_possible_truncation, reason = "integral and within ±2^53, checked first")]
+            value
+                .as_f64()
+                .filter(|bound| bound.fract() == 0.0 && bound.abs() <= MAX_EXACT)
+                .map(|bound| bound as i64)
+        });
+        // The validators compare a bound as a float: it must be exact as one.
+        match bound {
+            #[allow(clippy::cast_precision_loss, reason = "the round trip checks exactness")]
+            #[allow(clippy::cast_possible_truncation, reason = "the round trip checks exactness")]
+            Some(bound) if (bound as f64) as i64 == bound => Some(bound),
+            _ => {
+                self.error(
+                    &pointer_join(pointer, keyword),
+                    format!("`{keyword}` of an integer must be an integer that a 64-bit float holds exactly (within ±2^53, or a power of two beyond): write the bound as such an integer"),
+                );
+                None
+            }
         }
-        bound
+    }
+
+    fn read_number(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<Number> {
+        let value = object.get(keyword)?;
+        match value {
+            Value::Number(number) => Some(number.clone()),
+            _ => {
+                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` must be a number"));
+                None
+            }
+        }
     }
 
     fn read_format(&mut self, object: &Map<String, Value>, pointer: &str) -> bool {
@@ -672,8 +737,11 @@ impl<'a> Reader<'a> {
     fn check_keywords_fit(&mut self, object: &Map<String, Value>, pointer: &str, kind: &Kind) {
         let fits: &[&str] = match kind {
             Kind::String { .. } => &["maxLength", "format", "enum", "const"],
-            Kind::Integer { .. } => &["minimum", "maximum", "enum", "const"],
-            Kind::Number | Kind::Boolean => &[],
+            Kind::Integer { .. } => {
+                &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "const"]
+            }
+            Kind::Number { .. } => &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
+            Kind::Boolean => &[],
             Kind::Object(_) => &["properties", "required", "additionalProperties"],
             Kind::Array(_) => &["items"],
             Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
@@ -685,7 +753,10 @@ impl<'a> Reader<'a> {
                 && keyword != "$ref"
                 && !fits.contains(&keyword)
             {
-                let message = format!("`{keyword}` does not apply to a schema of type {}", kind.type_name());
+                let message = format!(
+                    "`{keyword}` is not supported on a schema of type {} (JSON Schema would ignore it there, or the generator does not read it for that type): remove it, or state the type it belongs to",
+                    kind.type_name()
+                );
                 self.error(&pointer_join(pointer, keyword), message);
             }
         }

@@ -59,3 +59,33 @@ fn the_derived_schema_lists_the_values() {
     assert_eq!(schema["properties"]["level"]["enum"], json!([1, 2, 3, 10]));
     assert_eq!(schema["$defs"]["Status"]["enum"], json!(["active", "in-progress", "3ds", "done"]));
 }
+
+#[test]
+fn integers_with_one_bound_or_none_hold_any_json_integer() {
+    use crate::generated::fixtures::numbers_and_integers::{
+        types as numbers, validators as number_validators,
+    };
+    let text = r#"{"count": 1e300, "delta": -12345678901234567890, "ceiling": 9.0, "counts": [1.0, 5],
+        "wide": [null, 18446744073709551615], "matrix": [[0.5], []]}"#;
+    let payload = number_validators::parse(text.as_bytes(), Options::DEFAULT).unwrap();
+    assert_eq!(payload.count.and_then(|count| count.as_f64()), Some(1e300));
+    assert_eq!(payload.ceiling.map(|ceiling| ceiling.as_f64()), Some(Some(9.0)));
+    assert_eq!(payload.counts, Some(vec![1, 5]));
+    assert_eq!(payload.wide.unwrap()[1].as_ref().and_then(serde_json::Number::as_u64), Some(u64::MAX));
+    // serde reads integers inside lists as JSON Schema does, too.
+    let typed: numbers::Payload = serde_json::from_str(text).unwrap();
+    assert_eq!(typed.counts, Some(vec![1, 5]));
+    let violations =
+        number_validators::validate(br#"{"ceiling": 10, "window": 0, "score": 99.75}"#, Options::DEFAULT)
+            .unwrap_err();
+    let found: Vec<(&str, Keyword)> =
+        violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
+    assert_eq!(
+        found,
+        [
+            ("/ceiling", Keyword::ExclusiveMaximum),
+            ("/window", Keyword::ExclusiveMinimum),
+            ("/score", Keyword::ExclusiveMaximum)
+        ]
+    );
+}

@@ -7,7 +7,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
-use super::{banner, doc_attributes, format_tokens, readable_i64};
+use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
 use crate::ir::{
     Limits, Presence, RustEnum, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, UNKNOWN_VARIANT,
@@ -148,7 +148,7 @@ fn value_type(value: &RustValue) -> TokenStream {
         ValueKind::String => quote!(String),
         ValueKind::DateTime => quote!(crate::DateTime),
         ValueKind::Integer => quote!(i64),
-        ValueKind::Number => quote!(::serde_json::Number),
+        ValueKind::Number | ValueKind::WideInteger => quote!(::serde_json::Number),
         ValueKind::Boolean => quote!(bool),
         ValueKind::Json => quote!(::serde_json::Value),
         ValueKind::Struct(name) | ValueKind::Enum(name) => {
@@ -179,6 +179,25 @@ fn serde_attribute(field: &RustField) -> TokenStream {
         parts.push(quote!(rename = #json_name));
     }
     let integer = field.value.kind == ValueKind::Integer;
+    if !integer && holds_integers(&field.value) {
+        // Integers inside lists: `[1.0]` is `[1]`, as at the top level.
+        match field.presence {
+            Presence::Required => {
+                parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize_nested"));
+            }
+            Presence::Optional => parts.push(quote!(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::__private::integer::deserialize_nested_optional"
+            )),
+            Presence::Nullable => parts.push(quote!(
+                default,
+                skip_serializing_if = "crate::Nullable::is_absent",
+                deserialize_with = "crate::__private::integer::deserialize_nested_nullable"
+            )),
+        }
+        return quote!(#[serde(#(#parts),*)]);
+    }
     match field.presence {
         Presence::Required if integer => {
             parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize"));
@@ -202,6 +221,15 @@ fn serde_attribute(field: &RustField) -> TokenStream {
     if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) }
 }
 
+/// Whether a list holds `i64` integers at some depth.
+fn holds_integers(value: &RustValue) -> bool {
+    match &value.kind {
+        ValueKind::Integer => true,
+        ValueKind::List(element) => holds_integers(&element.value),
+        _ => false,
+    }
+}
+
 /// `#[schemars(...)]`: the limits of the value (and of the values inside it, through
 /// `inner(...)`), and the non-null schema of an optional field.
 fn schemars_attribute(field: &RustField) -> TokenStream {
@@ -212,11 +240,34 @@ fn schemars_attribute(field: &RustField) -> TokenStream {
     }
     parts.extend(validation_parts(&field.value));
     parts.extend(list_part(&field.value.limits, field.presence == Presence::Nullable));
+    parts.extend(exclusive_parts(&field.value.limits));
     if let Some(max) = field.value.limits.max_json_text_length {
         let max = Literal::u64_unsuffixed(max);
         parts.push(quote!(extend(#MAX_JSON_TEXT_LENGTH = #max)));
     }
     if parts.is_empty() { quote!() } else { quote!(#[schemars(#(#parts),*)]) }
+}
+
+/// `extend("exclusiveMinimum" = ...)` and `extend("exclusiveMaximum" = ...)`, which schemars's
+/// `range` cannot state.
+fn exclusive_parts(limits: &Limits) -> Vec<TokenStream> {
+    let as_float = |bound: &Option<serde_json::Number>| bound.as_ref().and_then(serde_json::Number::as_f64);
+    let bounds = [
+        (
+            "exclusiveMinimum",
+            limits.exclusive_minimum.map(|bound| readable_i64(bound, true).into_token_stream()),
+        ),
+        (
+            "exclusiveMaximum",
+            limits.exclusive_maximum.map(|bound| readable_i64(bound, true).into_token_stream()),
+        ),
+        ("exclusiveMinimum", as_float(&limits.number.exclusive_minimum).map(readable_f64)),
+        ("exclusiveMaximum", as_float(&limits.number.exclusive_maximum).map(readable_f64)),
+    ];
+    bounds
+        .into_iter()
+        .filter_map(|(keyword, bound)| bound.map(|bound| quote!(extend(#keyword = #bound))))
+        .collect()
 }
 
 /// `extend("enum" = [...])` or `extend("const" = ...)` for a string `const` or an integer list
@@ -267,6 +318,18 @@ fn limit_parts(limits: &Limits) -> Vec<TokenStream> {
                 let name = format_ident!("{name}");
                 bound.map(|bound| {
                     let bound = readable_i64(bound, true);
+                    quote!(#name = #bound)
+                })
+            });
+        parts.push(quote!(range(#(#bounds),*)));
+    }
+    let number = &limits.number;
+    if number.minimum.is_some() || number.maximum.is_some() {
+        let bounds =
+            [("min", &number.minimum), ("max", &number.maximum)].into_iter().filter_map(|(name, bound)| {
+                let name = format_ident!("{name}");
+                bound.as_ref().and_then(serde_json::Number::as_f64).map(|bound| {
+                    let bound = readable_f64(bound);
                     quote!(#name = #bound)
                 })
             });

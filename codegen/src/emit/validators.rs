@@ -8,9 +8,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{banner, doc_attributes, format_tokens, readable_i64};
+use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
-use crate::ir::{Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind};
+use crate::ir::{Limits, Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind};
 use crate::model::{Allowed, ListKeyword};
 use crate::naming;
 
@@ -160,6 +160,7 @@ fn reader(item: &RustStruct) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+        #[allow(clippy::similar_names, reason = "one local per documented field, named after it")]
         pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<super::types::#name>, Abort> {
             #start
             let before = cx.violation_count();
@@ -218,6 +219,30 @@ fn member_arm(index: usize, field: &RustField) -> TokenStream {
 }
 
 /// The runtime's name of a list keyword.
+/// The runtime's `Bounds` of an integer.
+#[allow(clippy::cast_precision_loss, reason = "the model accepts only bounds that a float holds exactly")]
+fn integer_bounds(limits: &Limits) -> TokenStream {
+    let bounds = [limits.minimum, limits.maximum, limits.exclusive_minimum, limits.exclusive_maximum];
+    bounds_tokens(bounds.map(|bound| bound.map(|bound| bound as f64)))
+}
+
+/// The runtime's `Bounds`: minimum, maximum, exclusive minimum, exclusive maximum.
+fn bounds_tokens(bounds: [Option<f64>; 4]) -> TokenStream {
+    let [minimum, maximum, exclusive_minimum, exclusive_maximum] = bounds.map(|bound| match bound {
+        Some(bound) => {
+            let bound = readable_f64(bound);
+            quote!(Some(#bound))
+        }
+        None => quote!(None),
+    });
+    quote!(crate::runtime::validate::context::Bounds {
+        minimum: #minimum,
+        maximum: #maximum,
+        exclusive_minimum: #exclusive_minimum,
+        exclusive_maximum: #exclusive_maximum,
+    })
+}
+
 /// The runtime's `List` of allowed values.
 fn list<T: quote::ToTokens>(allowed: &Allowed<T>, values: &[impl quote::ToTokens]) -> TokenStream {
     let keyword = match allowed.keyword {
@@ -265,12 +290,31 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
         ValueKind::String | ValueKind::Enum(_) => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
         ValueKind::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
         ValueKind::Integer => {
-            // The lowering guarantees both bounds on every integer.
-            let minimum = readable_i64(limits.minimum.unwrap_or(i64::MIN), false);
-            let maximum = readable_i64(limits.maximum.unwrap_or(i64::MAX), false);
-            quote!(cx.integer::<BUILD>(#path, #nullable, #minimum..=#maximum))
+            match (limits.minimum, limits.maximum, limits.exclusive_minimum, limits.exclusive_maximum) {
+                (Some(minimum), Some(maximum), None, None) => {
+                    let minimum = readable_i64(minimum, false);
+                    let maximum = readable_i64(maximum, false);
+                    quote!(cx.integer::<BUILD>(#path, #nullable, #minimum..=#maximum))
+                }
+                _ => {
+                    let bounds = integer_bounds(limits);
+                    quote!(cx.bounded_integer::<BUILD, i64>(#path, #nullable, #bounds))
+                }
+            }
         }
-        ValueKind::Number => quote!(cx.number::<BUILD>(#path, #nullable)),
+        ValueKind::WideInteger => {
+            let bounds = integer_bounds(limits);
+            quote!(cx.bounded_integer::<BUILD, ::serde_json::Number>(#path, #nullable, #bounds))
+        }
+        ValueKind::Number if limits.number.is_empty() => quote!(cx.number::<BUILD>(#path, #nullable)),
+        ValueKind::Number => {
+            let number = &limits.number;
+            let bounds = bounds_tokens(
+                [&number.minimum, &number.maximum, &number.exclusive_minimum, &number.exclusive_maximum]
+                    .map(|bound| bound.as_ref().and_then(serde_json::Number::as_f64)),
+            );
+            quote!(cx.bounded_number::<BUILD>(#path, #nullable, #bounds))
+        }
         ValueKind::Boolean => quote!(cx.boolean::<BUILD>(#path, #nullable)),
         ValueKind::Json => {
             let max = optional_count(limits.max_json_text_length);

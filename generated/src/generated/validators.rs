@@ -40,6 +40,10 @@ pub fn parse(
 
 /// Reads the object of type `IdentificationWebhook` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_identification_webhook<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -313,6 +317,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
 
 /// Reads the object of type `IpLocation` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_ip_location<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -461,6 +469,10 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
 
 /// Reads the object of type `City` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_city<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -510,6 +522,10 @@ pub(crate) fn read_city<const BUILD: bool>(
 
 /// Reads the object of type `Continent` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_continent<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -569,6 +585,10 @@ pub(crate) fn read_continent<const BUILD: bool>(
 
 /// Reads the object of type `Country` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_country<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -628,6 +648,10 @@ pub(crate) fn read_country<const BUILD: bool>(
 
 /// Reads the object of type `Subdivision` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_subdivision<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -689,6 +713,10 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
 
 /// Reads the object of type `BrowserDetails` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_browser_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -810,6 +838,10 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
 
 /// Reads the object of type `Confidence` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_confidence<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -856,6 +888,10 @@ pub(crate) fn read_confidence<const BUILD: bool>(
 
 /// Reads the object of type `SeenAt` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_seen_at<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,

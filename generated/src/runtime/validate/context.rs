@@ -89,6 +89,59 @@ pub(crate) struct List<'v, T> {
     pub(crate) typed: bool,
 }
 
+/// The bounds of a number, as the generated validators state them (each a float that holds the
+/// schema's bound exactly).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Bounds {
+    /// `minimum`.
+    pub(crate) minimum: Option<f64>,
+    /// `maximum`.
+    pub(crate) maximum: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub(crate) exclusive_minimum: Option<f64>,
+    /// `exclusiveMaximum`.
+    pub(crate) exclusive_maximum: Option<f64>,
+}
+
+/// How `number` compares with `bound`: exactly for an integer and an integral bound (so that
+/// `9007199254740993` is above `9007199254740992.0`), as floats otherwise.
+fn compare(number: &Number, bound: f64) -> Option<std::cmp::Ordering> {
+    const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+    let exact = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from));
+    match exact {
+        #[allow(clippy::cast_possible_truncation, reason = "integral and within ±2^64, so exact")]
+        Some(exact) if bound.fract() == 0.0 && bound.abs() <= TWO_POW_64 => Some(exact.cmp(&(bound as i128))),
+        _ => number.as_f64().and_then(|float| float.partial_cmp(&bound)),
+    }
+}
+
+/// A Rust type an integer field holds: `i64` (bounded) or `Number` (wide).
+pub(crate) trait IntegerValue: Sized {
+    /// The value of an integral `number` within the field's bounds.
+    fn from_number(number: Number) -> Option<Self>;
+}
+
+impl IntegerValue for i64 {
+    fn from_number(number: Number) -> Option<Self> {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "integral and within the i64 range, checked first"
+        )]
+        number.as_i64().or_else(|| {
+            number
+                .as_f64()
+                .filter(|float| float.fract() == 0.0 && float.abs() < 9.2e18)
+                .map(|float| float as i64)
+        })
+    }
+}
+
+impl IntegerValue for Number {
+    fn from_number(number: Number) -> Option<Self> {
+        Some(number)
+    }
+}
+
 /// The outcome of checking the type of the next value.
 enum Check {
     /// `null`, allowed and consumed.
@@ -502,6 +555,104 @@ impl<'a> Context<'a> {
             None => number.as_f64().map(|float| float as i64),
         };
         Ok(Slot::Value(if BUILD { integer } else { None }))
+    }
+
+    /// Reads a number within `bounds`.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with bounded numbers call it")]
+    pub(crate) fn bounded_number<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        bounds: Bounds,
+    ) -> Result<Slot<Number>, Abort> {
+        match self.expect(path, nullable, Next::Number)? {
+            Check::Null => return Ok(Slot::Null),
+            Check::Mismatch => return Ok(Slot::Invalid),
+            Check::Matches => {}
+        }
+        let offset = self.reader.offset();
+        let (number, token) = self.number_value()?;
+        let within = self.within(path, offset, &number, token, bounds)?;
+        Ok(if within { Slot::Value(BUILD.then_some(number)) } else { Slot::Invalid })
+    }
+
+    /// Reads an integer (any number with a zero fraction) within `bounds`, as an `i64` (whose
+    /// range the bounds keep it in) or as the `Number` of a wide integer.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with such integers call it")]
+    pub(crate) fn bounded_integer<const BUILD: bool, T: IntegerValue>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        bounds: Bounds,
+    ) -> Result<Slot<T>, Abort> {
+        match self.expect(path, nullable, Next::Number)? {
+            Check::Null => return Ok(Slot::Null),
+            Check::Mismatch => return Ok(Slot::Invalid),
+            Check::Matches => {}
+        }
+        let offset = self.reader.offset();
+        let (number, token) = self.number_value()?;
+        let integral =
+            number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
+        // The type and the bounds are independent rules: `1.5` can break both.
+        if !integral {
+            let message = format!("expected an integer, found {token}, which has a fraction");
+            self.violation(path, Keyword::Type, offset, message)?;
+        }
+        let within = self.within(path, offset, &number, token, bounds)?;
+        Ok(match (integral && within, BUILD) {
+            (true, true) => match T::from_number(number) {
+                Some(value) => Slot::Value(Some(value)),
+                None => Slot::Invalid,
+            },
+            (true, false) => Slot::Value(None),
+            (false, _) => Slot::Invalid,
+        })
+    }
+
+    /// Reports every bound `number` breaks; `true` when it breaks none.
+    fn within(
+        &mut self,
+        path: &Path<'_>,
+        offset: usize,
+        number: &Number,
+        token: &str,
+        bounds: Bounds,
+    ) -> Result<bool, Abort> {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let checks = [
+            (bounds.minimum, Keyword::Minimum, &[Less][..], "below the minimum"),
+            (bounds.maximum, Keyword::Maximum, &[Greater][..], "above the maximum"),
+            (
+                bounds.exclusive_minimum,
+                Keyword::ExclusiveMinimum,
+                &[Less, Equal][..],
+                "not above the exclusive minimum",
+            ),
+            (
+                bounds.exclusive_maximum,
+                Keyword::ExclusiveMaximum,
+                &[Greater, Equal][..],
+                "not below the exclusive maximum",
+            ),
+        ];
+        let mut within = true;
+        for (bound, keyword, breaking, side) in checks {
+            let Some(bound) = bound else { continue };
+            if compare(number, bound).is_some_and(|order| breaking.contains(&order)) {
+                within = false;
+                self.violation(path, keyword, offset, format!("{token} is {side} {bound}"))?;
+            }
+        }
+        Ok(within)
     }
 
     /// Reads a number.

@@ -20,6 +20,10 @@ pub enum Keyword {
     Minimum,
     /// `maximum`: an integer is above the bound the schema sets.
     Maximum,
+    /// `exclusiveMinimum`: a number is not above the bound the schema sets.
+    ExclusiveMinimum,
+    /// `exclusiveMaximum`: a number is not below the bound the schema sets.
+    ExclusiveMaximum,
     /// `additionalProperties`: an undocumented field, in strict mode.
     AdditionalProperties,
     /// `enum`: a value the schema's list of values does not have.
@@ -46,6 +50,8 @@ impl Keyword {
             Keyword::Format => "format",
             Keyword::Minimum => "minimum",
             Keyword::Maximum => "maximum",
+            Keyword::ExclusiveMinimum => "exclusiveMinimum",
+            Keyword::ExclusiveMaximum => "exclusiveMaximum",
             Keyword::AdditionalProperties => "additionalProperties",
             Keyword::Enum => "enum",
             Keyword::Const => "const",
