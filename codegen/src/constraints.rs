@@ -29,7 +29,8 @@ pub struct ConstraintRow {
     pub format: Option<&'static str>,
     /// The `minimum` and `maximum` of an integer that has both and no exclusive bound.
     pub bounds: Option<(i64, i64)>,
-    /// Every bound of an integer or a number, as text (`minimum 0, exclusiveMaximum 1.5`).
+    /// Every bound of an integer or a number, as text (`minimum 0, exclusiveMaximum 1.5`), or
+    /// the `minLength` of a string, or the `minItems` and `maxItems` of an array.
     pub range: Option<String>,
     /// `enum` or `const`: the keyword and the values, as JSON texts.
     pub values: Option<(&'static str, Vec<String>)>,
@@ -105,6 +106,18 @@ fn push_value(
             ("exclusiveMinimum", bounds.exclusive_minimum.as_ref().map(ToString::to_string)),
             ("exclusiveMaximum", bounds.exclusive_maximum.as_ref().map(ToString::to_string)),
         ]),
+        Kind::String { min_length, .. } => named([
+            ("minLength", min_length.map(|count| count.to_string())),
+            ("", None),
+            ("", None),
+            ("", None),
+        ]),
+        Kind::Array { min_items, max_items, .. } => named([
+            ("minItems", min_items.map(|count| count.to_string())),
+            ("maxItems", max_items.map(|count| count.to_string())),
+            ("", None),
+            ("", None),
+        ]),
         _ => None,
     };
     let bounds = bounds.filter(|_| {
@@ -127,7 +140,9 @@ fn push_value(
     });
     match &schema.kind {
         Kind::Object(index) => push_object(model, &model.objects[*index], pointer, rows),
-        Kind::Array(items) => push_value(model, items, &format!("{pointer}/*"), Place::Item, true, rows),
+        Kind::Array { items, .. } => {
+            push_value(model, items, &format!("{pointer}/*"), Place::Item, true, rows);
+        }
         _ => {}
     }
 }
@@ -148,7 +163,7 @@ fn listed<T>(
 /// The rows as a Markdown table, for people reviewing a change of the contract.
 pub fn markdown_table(rows: &[ConstraintRow]) -> String {
     let mut table = String::from(
-        "| pointer | type | required | nullable | maxLength | format | bounds | values |\n|---|---|---|---|---|---|---|---|\n",
+        "| pointer | type | required | nullable | maxLength | format | other limits | values |\n|---|---|---|---|---|---|---|---|\n",
     );
     for row in rows {
         let yes_no = |flag: bool| if flag { "yes" } else { "no" };

@@ -134,6 +134,12 @@ pub struct Element {
 pub struct Limits {
     /// `maxLength` of a string, in code points.
     pub max_length: Option<u64>,
+    /// `minLength` of a string, in code points.
+    pub min_length: Option<u64>,
+    /// `minItems` of an array.
+    pub min_items: Option<u64>,
+    /// `maxItems` of an array.
+    pub max_items: Option<u64>,
     /// The vendor limit on the compact JSON text of a value of any type.
     pub max_json_text_length: Option<u64>,
     /// `minimum` of an integer.
@@ -290,7 +296,7 @@ fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
         Kind::Boolean => ValueKind::Boolean,
         Kind::Any { .. } => ValueKind::Json,
         Kind::Object(index) => ValueKind::Struct(model.objects[*index].name.clone()),
-        Kind::Array(items) => {
+        Kind::Array { items, .. } => {
             let value = lower_value(model, items);
             // A value of any type holds `null` itself.
             let nullable = items.nullable && value.kind != ValueKind::Json;
@@ -302,9 +308,12 @@ fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
 
 fn limits(kind: &Kind) -> Limits {
     match kind {
-        Kind::String { max_length, allowed, .. } => {
-            Limits { max_length: *max_length, strings: allowed.clone(), ..Limits::default() }
-        }
+        Kind::String { max_length, min_length, allowed, .. } => Limits {
+            max_length: *max_length,
+            min_length: *min_length,
+            strings: allowed.clone(),
+            ..Limits::default()
+        },
         Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, allowed } => Limits {
             minimum: *minimum,
             maximum: *maximum,
@@ -317,7 +326,10 @@ fn limits(kind: &Kind) -> Limits {
         Kind::Any { max_json_text_length } => {
             Limits { max_json_text_length: *max_json_text_length, ..Limits::default() }
         }
-        Kind::Boolean | Kind::Object(_) | Kind::Array(_) => Limits::default(),
+        Kind::Array { min_items, max_items, .. } => {
+            Limits { min_items: *min_items, max_items: *max_items, ..Limits::default() }
+        }
+        Kind::Boolean | Kind::Object(_) => Limits::default(),
     }
 }
 

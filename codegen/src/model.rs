@@ -149,6 +149,8 @@ pub enum Kind {
     String {
         /// `maxLength`, in Unicode code points.
         max_length: Option<u64>,
+        /// `minLength`, in Unicode code points.
+        min_length: Option<u64>,
         /// `format: date-time`.
         date_time: bool,
         /// `enum` or `const`.
@@ -177,7 +179,14 @@ pub enum Kind {
     /// An object of the type `objects[index]`.
     Object(usize),
     /// An array whose items all follow one schema.
-    Array(Box<ValueSchema>),
+    Array {
+        /// The schema of every item.
+        items: Box<ValueSchema>,
+        /// `minItems`.
+        min_items: Option<u64>,
+        /// `maxItems`.
+        max_items: Option<u64>,
+    },
     /// Any JSON value (no `type`).
     Any {
         /// The vendor keyword [`MAX_JSON_TEXT_LENGTH`].
@@ -194,7 +203,7 @@ impl Kind {
             Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
             Kind::Object(_) => "object",
-            Kind::Array(_) => "array",
+            Kind::Array { .. } => "array",
             Kind::Any { .. } => "any",
         }
     }
@@ -233,6 +242,9 @@ const VALUE_KEYWORDS: &[&str] = &[
     "additionalProperties",
     "items",
     "maxLength",
+    "minLength",
+    "minItems",
+    "maxItems",
     "format",
     "minimum",
     "maximum",
@@ -367,6 +379,7 @@ impl<'a> Reader<'a> {
         let kind = match kind_name {
             Some("string") => Kind::String {
                 max_length: self.read_count(object, pointer, "maxLength"),
+                min_length: self.read_min_length(object, pointer),
                 date_time: self.read_format(object, pointer),
                 allowed: self.string_list(list, pointer, type_name, description.as_ref()),
             },
@@ -389,7 +402,11 @@ impl<'a> Reader<'a> {
             Some("object") => {
                 Kind::Object(self.read_object(object, pointer, type_name, title.clone(), description.clone()))
             }
-            Some("array") => Kind::Array(Box::new(self.read_items(object, pointer, type_name)?)),
+            Some("array") => Kind::Array {
+                items: Box::new(self.read_items(object, pointer, type_name)?),
+                min_items: self.read_count(object, pointer, "minItems"),
+                max_items: self.read_count(object, pointer, "maxItems"),
+            },
             _ => Kind::Any { max_json_text_length: self.read_count(object, pointer, MAX_JSON_TEXT_LENGTH) },
         };
         self.check_keywords_fit(object, pointer, &kind);
@@ -686,6 +703,21 @@ impl<'a> Reader<'a> {
         count
     }
 
+    /// Reads `minLength`, which the generator supports on plain strings (not beside `format`
+    /// or a list, whose values already say how long they are).
+    fn read_min_length(&mut self, object: &Map<String, Value>, pointer: &str) -> Option<u64> {
+        let min_length = self.read_count(object, pointer, "minLength")?;
+        let beside = ["format", "enum", "const"].into_iter().find(|keyword| object.contains_key(*keyword));
+        if let Some(beside) = beside {
+            self.error(
+                &pointer_join(pointer, "minLength"),
+                format!("`minLength` beside `{beside}` is not supported: the generator reads it on plain strings only; drop it, or drop `{beside}`"),
+            );
+            return None;
+        }
+        Some(min_length)
+    }
+
     fn read_integer(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<i64> {
         let value = object.get(keyword)?;
         let bound = value.as_i64().or_else(|| {
@@ -736,14 +768,14 @@ impl<'a> Reader<'a> {
     /// Reports keywords that do not apply to the schema's type (`maxLength` on a number, ...).
     fn check_keywords_fit(&mut self, object: &Map<String, Value>, pointer: &str, kind: &Kind) {
         let fits: &[&str] = match kind {
-            Kind::String { .. } => &["maxLength", "format", "enum", "const"],
+            Kind::String { .. } => &["maxLength", "minLength", "format", "enum", "const"],
             Kind::Integer { .. } => {
                 &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "const"]
             }
             Kind::Number { .. } => &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
             Kind::Boolean => &[],
             Kind::Object(_) => &["properties", "required", "additionalProperties"],
-            Kind::Array(_) => &["items"],
+            Kind::Array { .. } => &["items", "minItems", "maxItems"],
             Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
         };
         for keyword in object.keys() {

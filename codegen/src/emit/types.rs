@@ -308,9 +308,21 @@ fn validation_parts(value: &RustValue) -> Vec<TokenStream> {
 
 fn limit_parts(limits: &Limits) -> Vec<TokenStream> {
     let mut parts = Vec::new();
-    if let Some(max) = limits.max_length {
-        let max = Literal::u64_unsuffixed(max);
-        parts.push(quote!(length(max = #max)));
+    // `length` states `minLength`/`maxLength` on a string and `minItems`/`maxItems` on an array.
+    let lengths =
+        [("min", limits.min_length.or(limits.min_items)), ("max", limits.max_length.or(limits.max_items))];
+    let lengths: Vec<TokenStream> = lengths
+        .into_iter()
+        .filter_map(|(name, limit)| {
+            let name = format_ident!("{name}");
+            limit.map(|limit| {
+                let limit = Literal::u64_unsuffixed(limit);
+                quote!(#name = #limit)
+            })
+        })
+        .collect();
+    if !lengths.is_empty() {
+        parts.push(quote!(length(#(#lengths),*)));
     }
     if limits.minimum.is_some() || limits.maximum.is_some() {
         let bounds =

@@ -287,7 +287,13 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
     }
     match &value.kind {
         // A string enum always has its list, read above.
-        ValueKind::String | ValueKind::Enum(_) => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
+        ValueKind::String | ValueKind::Enum(_) => match limits.min_length {
+            Some(min) => {
+                let min = Literal::u64_unsuffixed(min);
+                quote!(cx.string_at_least::<BUILD>(#path, #nullable, #min, #max_length))
+            }
+            None => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
+        },
         ValueKind::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
         ValueKind::Integer => {
             match (limits.minimum, limits.maximum, limits.exclusive_minimum, limits.exclusive_maximum) {
@@ -335,7 +341,13 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
             } else {
                 item
             };
-            quote!(cx.array::<BUILD, _>(#path, #nullable, |cx, path| #item))
+            if limits.min_items.is_none() && limits.max_items.is_none() {
+                quote!(cx.array::<BUILD, _>(#path, #nullable, |cx, path| #item))
+            } else {
+                let min = Literal::u64_unsuffixed(limits.min_items.unwrap_or(0));
+                let max = optional_count(limits.max_items);
+                quote!(cx.sized_array::<BUILD, _>(#path, #nullable, #min, #max, |cx, path| #item))
+            }
         }
     }
 }

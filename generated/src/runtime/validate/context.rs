@@ -338,6 +338,47 @@ impl<'a> Context<'a> {
         Ok(Some(true))
     }
 
+    /// Checks the length of the last string read against `minLength`: `true` when it is long
+    /// enough.
+    fn string_long_enough(
+        &mut self,
+        path: &Path<'_>,
+        offset: usize,
+        min_length: usize,
+    ) -> Result<bool, Abort> {
+        let chars = self.reader.last().chars;
+        if chars < min_length {
+            let message = format!("{chars} characters; the documented minimum is {min_length}");
+            self.violation(path, Keyword::MinLength, offset, message)?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Reads a string with a `minLength` (and maybe a `maxLength`), in code points.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with `minLength` call it")]
+    pub(crate) fn string_at_least<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        min_length: usize,
+        max_length: Option<usize>,
+    ) -> Result<Slot<String>, Abort> {
+        self.reader.skip_whitespace();
+        let offset = self.reader.offset();
+        match self.string_token(path, nullable, max_length)? {
+            None => Ok(Slot::Null),
+            Some(true) if self.string_long_enough(path, offset, min_length)? => {
+                Ok(Slot::Value(BUILD.then(|| self.reader.last().decode().into_owned())))
+            }
+            Some(_) => Ok(Slot::Invalid),
+        }
+    }
+
     /// Reads an RFC 3339 date-time.
     ///
     /// # Errors
@@ -819,8 +860,27 @@ impl<'a> Context<'a> {
         &mut self,
         path: &Path<'_>,
         nullable: bool,
+        read_item: impl FnMut(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
+    ) -> Result<Slot<Vec<T>>, Abort> {
+        self.sized_array::<BUILD, T>(path, nullable, 0, None, read_item)
+    }
+
+    /// Reads an array of at least `min_items` and at most `max_items` items, which
+    /// `read_item` reads; the array is built only when every item was built.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn sized_array<const BUILD: bool, T>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        min_items: usize,
+        max_items: Option<usize>,
         mut read_item: impl FnMut(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
     ) -> Result<Slot<Vec<T>>, Abort> {
+        self.reader.skip_whitespace();
+        let offset = self.reader.offset();
         match self.expect(path, nullable, Next::Array)? {
             Check::Null => return Ok(Slot::Null),
             Check::Mismatch => return Ok(Slot::Invalid),
@@ -839,6 +899,16 @@ impl<'a> Context<'a> {
                 None => complete = false,
             }
             index += 1;
+        }
+        if index < min_items {
+            let message = format!("{index} items; the documented minimum is {min_items}");
+            self.violation(path, Keyword::MinItems, offset, message)?;
+            return Ok(Slot::Invalid);
+        }
+        if let Some(max) = max_items.filter(|max| index > *max) {
+            let message = format!("{index} items; the documented maximum is {max}");
+            self.violation(path, Keyword::MaxItems, offset, message)?;
+            return Ok(Slot::Invalid);
         }
         Ok(Slot::Value((BUILD && complete).then_some(items)))
     }

@@ -14,6 +14,12 @@ pub enum Keyword {
     Required,
     /// `maxLength`: a string has more code points than documented.
     MaxLength,
+    /// `minLength`: a string has fewer code points than documented.
+    MinLength,
+    /// `minItems`: an array has fewer items than documented.
+    MinItems,
+    /// `maxItems`: an array has more items than documented.
+    MaxItems,
     /// `format`: a date-time is not RFC 3339.
     Format,
     /// `minimum`: an integer is below the bound the schema sets.
@@ -47,6 +53,9 @@ impl Keyword {
             Keyword::Type => "type",
             Keyword::Required => "required",
             Keyword::MaxLength => "maxLength",
+            Keyword::MinLength => "minLength",
+            Keyword::MinItems => "minItems",
+            Keyword::MaxItems => "maxItems",
             Keyword::Format => "format",
             Keyword::Minimum => "minimum",
             Keyword::Maximum => "maximum",
