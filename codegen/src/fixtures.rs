@@ -255,7 +255,11 @@ fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     null,
                     vec![expected(&pointer, "type")],
                 )],
-                (Place::Property, true, _) => vec![
+                (Place::Property, true, true) => vec![
+                    Test::valid("null (required, and allows null)", null),
+                    Test::invalid("absent (required)", absent, vec![expected(&pointer, "required")]),
+                ],
+                (Place::Property, true, false) => vec![
                     Test::invalid(
                         "null (documented `nullable: false`)",
                         null,

@@ -18,8 +18,9 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeErro
 /// The variant of a generated enum that holds a value the schema does not list (yet).
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 
-/// The most properties one object may declare: the validators mark them in one `u64`.
-pub const MAX_FIELDS: usize = 64;
+/// The most properties the validators mark in one `u64`; an object with more marks them in
+/// an array of `u64`s.
+pub const FIELDS_PER_WORD: usize = 64;
 
 /// Every item of the generated module, in emission order.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +78,21 @@ pub enum Presence {
     Optional,
     /// May be absent or `null`: a `Nullable<T>`.
     Nullable,
+    /// Always present, may be `null` (`nullable: true` on a required field, in `OpenAPI`): an
+    /// `Option<T>`, `None` for `null`.
+    RequiredNullable,
+}
+
+impl Presence {
+    /// Whether the key must be present.
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::RequiredNullable)
+    }
+
+    /// Whether the value may be `null`.
+    pub fn allows_null(self) -> bool {
+        matches!(self, Presence::Nullable | Presence::RequiredNullable)
+    }
 }
 
 /// A value: what Rust type holds it, and the constraints the schema puts on it.
@@ -197,12 +213,6 @@ impl RustItems {
 
 fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError>) -> RustStruct {
     let mut fields: Vec<RustField> = Vec::new();
-    if object.properties.len() > MAX_FIELDS {
-        let message = format!(
-            "an object may declare at most {MAX_FIELDS} properties (the validators track them in a u64)"
-        );
-        errors.push(SchemaError::new(&object.pointer, message));
-    }
     for property in &object.properties {
         let rust_name = naming::field_name(&property.name);
         let pointer = &property.schema.pointer;
@@ -218,7 +228,8 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
             ));
         }
         let presence = match (property.required, property.schema.nullable) {
-            (true, _) => Presence::Required,
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
             (false, true) => Presence::Nullable,
             (false, false) => Presence::Optional,
         };
@@ -226,11 +237,19 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
         fields.push(RustField {
             json_name: property.name.clone(),
             rust_name,
-            docs: docs(
-                schema.title.as_deref(),
-                schema.description.as_deref(),
-                &format!("The `{}` field (the schema does not describe it).", property.name),
-            ),
+            docs: {
+                let mut docs = docs(
+                    schema.title.as_deref(),
+                    schema.description.as_deref(),
+                    &format!("The `{}` field (the schema does not describe it).", property.name),
+                );
+                if schema.deprecated {
+                    // A note, not `#[deprecated]`: a payload still carries the field, and reading
+                    // it must not break a build that denies warnings.
+                    docs.push("Deprecated: the schema marks this field `deprecated`.".to_owned());
+                }
+                docs
+            },
             presence,
             value: lower_value(model, schema),
         });

@@ -138,6 +138,8 @@ pub struct ValueSchema {
     pub description: Option<String>,
     /// Whether `null` is allowed: `"null"` is among its types, or it has no `type` at all.
     pub nullable: bool,
+    /// `deprecated: true` (here, or where a `$ref` to it stands).
+    pub deprecated: bool,
     /// What the value is when it is not `null`.
     pub kind: Kind,
 }
@@ -230,7 +232,14 @@ fn list_allows_null(list: Option<&(ListKeyword, Vec<Value>, bool)>) -> bool {
 }
 
 /// Keywords allowed on every schema.
-const ANNOTATIONS: &[&str] = &["title", "description", "$comment"];
+const ANNOTATIONS: &[&str] =
+    &["title", "description", "$comment", "examples", "deprecated", "readOnly", "writeOnly", "default"];
+
+/// Whether `keyword` is an annotation: one of [`ANNOTATIONS`], or a vendor extension (`x-*`)
+/// other than the ones the generator reads.
+fn is_annotation(keyword: &str) -> bool {
+    ANNOTATIONS.contains(&keyword) || (keyword.starts_with("x-") && keyword != MAX_JSON_TEXT_LENGTH)
+}
 /// Keywords allowed only on the document's root.
 const ROOT_ONLY: &[&str] = &["$schema", "$id", "$defs"];
 /// Keywords allowed beside the annotations, each checked against the schema's type below.
@@ -333,12 +342,16 @@ impl<'a> Reader<'a> {
         if !matches!(root.kind, Kind::Object(_)) || root.nullable {
             self.error("", "the root schema must be `\"type\": \"object\"`: the payload is a JSON object");
         }
-        // Definitions nobody references are still read, so that their errors are reported.
+        // Definitions nobody references are still read, so that their errors are reported, but
+        // they generate nothing: what they declare comes after every reachable type, and goes.
+        let (reachable_objects, reachable_enumerations) = (self.objects.len(), self.enumerations.len());
         if let Some(definitions) = self.definitions {
             for name in definitions.keys() {
                 self.resolve_definition(name, &pointer_join("/$defs", name));
             }
         }
+        self.objects.truncate(reachable_objects);
+        self.enumerations.truncate(reachable_enumerations);
         Some(root)
     }
 
@@ -355,7 +368,7 @@ impl<'a> Reader<'a> {
             return None;
         };
         for keyword in object.keys() {
-            let known = ANNOTATIONS.contains(&keyword.as_str())
+            let known = is_annotation(keyword)
                 || VALUE_KEYWORDS.contains(&keyword.as_str())
                 || (is_root && ROOT_ONLY.contains(&keyword.as_str()));
             if !known {
@@ -410,7 +423,8 @@ impl<'a> Reader<'a> {
             _ => Kind::Any { max_json_text_length: self.read_count(object, pointer, MAX_JSON_TEXT_LENGTH) },
         };
         self.check_keywords_fit(object, pointer, &kind);
-        Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, kind })
+        let deprecated = object.get("deprecated") == Some(&Value::Bool(true));
+        Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, deprecated, kind })
     }
 
     /// Reads `enum` or `const`: the keyword and its values (`null` included), checking that
@@ -547,8 +561,8 @@ impl<'a> Reader<'a> {
         description: Option<String>,
     ) -> Option<ValueSchema> {
         for keyword in object.keys() {
-            if keyword != "$ref" && !ANNOTATIONS.contains(&keyword.as_str()) {
-                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only title, description and $comment are)"));
+            if keyword != "$ref" && !is_annotation(keyword) {
+                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only annotations are: title, description, $comment, examples, deprecated, readOnly, writeOnly, default, x-*): move it into the referenced schema"));
             }
         }
         let at = pointer_join(pointer, "$ref");
@@ -563,6 +577,7 @@ impl<'a> Reader<'a> {
         pointer.clone_into(&mut resolved.pointer);
         resolved.title = title.or(resolved.title);
         resolved.description = description.or(resolved.description);
+        resolved.deprecated |= object.get("deprecated") == Some(&Value::Bool(true));
         Some(resolved)
     }
 
@@ -631,12 +646,6 @@ impl<'a> Reader<'a> {
                     &pointer_join(pointer, "required"),
                     format!("`{name}` is required but has no schema in `properties`"),
                 );
-            }
-        }
-        for property in &properties {
-            if property.required && property.schema.nullable {
-                let message = "a required property may not allow null: the contract makes `nullable: true` fields optional";
-                self.error(&property.schema.pointer, message);
             }
         }
         match object.get("additionalProperties") {

@@ -89,3 +89,35 @@ fn integers_with_one_bound_or_none_hold_any_json_integer() {
         ]
     );
 }
+
+#[test]
+fn a_required_nullable_field_must_be_present_and_may_be_null() {
+    use crate::generated::fixtures::many_properties_and_required_null::{
+        types as many, validators as many_validators,
+    };
+    let complete = r#"{"field0": 1, "field63": null, "field64": "x", "field69": 3, "nullableRequired": null, "nullableRequiredCount": 2.0}"#;
+    let payload = many_validators::parse(complete.as_bytes(), Options::DEFAULT).unwrap();
+    assert_eq!(payload.nullable_required, None);
+    assert_eq!(payload.nullable_required_count.and_then(|count| count.as_f64()), Some(2.0));
+    assert_eq!((payload.field0, payload.field63), (Some(1), None));
+    let typed: many::Payload = serde_json::from_str(complete).unwrap();
+    assert_eq!(typed.nullable_required, None);
+    assert_eq!(serde_json::to_value(&typed).unwrap()["nullableRequired"], serde_json::Value::Null);
+    // Absent is not null: serde and the validators both say so.
+    let absent = complete.replace(r#""nullableRequired": null, "#, "");
+    assert!(serde_json::from_str::<many::Payload>(&absent).is_err());
+    let violations = many_validators::validate(absent.as_bytes(), Options::DEFAULT).unwrap_err();
+    let found: Vec<(&str, Keyword)> =
+        violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
+    assert_eq!(found, [("/nullableRequired", Keyword::Required)]);
+}
+
+#[test]
+fn objects_with_more_than_64_properties_track_every_one() {
+    use crate::generated::fixtures::many_properties_and_required_null::validators as many_validators;
+    let text = r#"{"field0": 1, "field63": null, "field64": "x", "field64": "y", "nullableRequired": "abc", "nullableRequiredCount": null}"#;
+    let violations = many_validators::validate(text.as_bytes(), Options::DEFAULT).unwrap_err();
+    let found: Vec<(&str, Keyword)> =
+        violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
+    assert_eq!(found, [("/field69", Keyword::Required), ("/field64", Keyword::DuplicateKey)]);
+}

@@ -166,7 +166,7 @@ fn field_type(field: &RustField) -> TokenStream {
     let value = value_type(&field.value);
     match field.presence {
         Presence::Required => value,
-        Presence::Optional => quote!(Option<#value>),
+        Presence::Optional | Presence::RequiredNullable => quote!(Option<#value>),
         Presence::Nullable => quote!(crate::Nullable<#value>),
     }
 }
@@ -182,7 +182,8 @@ fn serde_attribute(field: &RustField) -> TokenStream {
     if !integer && holds_integers(&field.value) {
         // Integers inside lists: `[1.0]` is `[1]`, as at the top level.
         match field.presence {
-            Presence::Required => {
+            // `Option<T>` holds integers too: `None` for `null`.
+            Presence::Required | Presence::RequiredNullable => {
                 parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize_nested"));
             }
             Presence::Optional => parts.push(quote!(
@@ -199,6 +200,13 @@ fn serde_attribute(field: &RustField) -> TokenStream {
         return quote!(#[serde(#(#parts),*)]);
     }
     match field.presence {
+        // Present, maybe `null`: without `deserialize_with`, serde would read an absent key as `None`.
+        Presence::RequiredNullable if integer => {
+            parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize_nested"));
+        }
+        Presence::RequiredNullable => {
+            parts.push(quote!(deserialize_with = "crate::__private::deserialize_required_nullable"));
+        }
         Presence::Required if integer => {
             parts.push(quote!(deserialize_with = "crate::__private::integer::deserialize"));
         }
@@ -239,7 +247,10 @@ fn schemars_attribute(field: &RustField) -> TokenStream {
         parts.push(quote!(with = #value));
     }
     parts.extend(validation_parts(&field.value));
-    parts.extend(list_part(&field.value.limits, field.presence == Presence::Nullable));
+    if field.presence == Presence::RequiredNullable {
+        parts.push(quote!(required));
+    }
+    parts.extend(list_part(&field.value.limits, field.presence.allows_null()));
     parts.extend(exclusive_parts(&field.value.limits));
     if let Some(max) = field.value.limits.max_json_text_length {
         let max = Literal::u64_unsuffixed(max);

@@ -10,7 +10,9 @@ use quote::{format_ident, quote};
 
 use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
-use crate::ir::{Limits, Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind};
+use crate::ir::{
+    FIELDS_PER_WORD, Limits, Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind,
+};
 use crate::model::{Allowed, ListKeyword};
 use crate::naming;
 
@@ -22,8 +24,9 @@ use crate::naming;
 pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String, SchemaErrors> {
     let readers = items.structs.iter().map(reader);
     let entry_points = items.structs.first().map(entry_points);
-    let any_required =
-        items.structs.iter().any(|item| item.fields.iter().any(|field| field.presence == Presence::Required));
+    let any_required = items.structs.iter().any(|item| {
+        item.fields.len() <= FIELDS_PER_WORD && item.fields.iter().any(|field| field.presence.is_required())
+    });
     let context_items = if any_required { quote!(Abort, Context, was_seen) } else { quote!(Abort, Context) };
     let tokens = quote! {
         use crate::runtime::validate::context::{#context_items};
@@ -96,29 +99,24 @@ fn reader(item: &RustStruct) -> TokenStream {
     let locals = item.fields.iter().map(|field| {
         let local = field_local(field);
         match field.presence {
-            Presence::Required | Presence::Optional => quote!(let mut #local = None;),
+            Presence::Required | Presence::Optional | Presence::RequiredNullable => {
+                quote!(let mut #local = None;)
+            }
             Presence::Nullable => quote!(let mut #local = crate::Nullable::Absent;),
         }
     });
-    let arms = item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field));
+    let wide = item.fields.len() > FIELDS_PER_WORD;
+    let arms = item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field, wide));
     let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
     let required: Vec<(usize, &RustField)> =
-        item.fields.iter().enumerate().filter(|(_, field)| field.presence == Presence::Required).collect();
+        item.fields.iter().enumerate().filter(|(_, field)| field.presence.is_required()).collect();
     let start = if required.is_empty() {
         quote!(cx.begin_object()?;)
     } else {
         quote!(let start = cx.begin_object()?;)
     };
-    let seen = if item.fields.is_empty() { quote!() } else { quote!(let mut seen = 0_u64;) };
-    let missing = required.iter().map(|(index, field)| {
-        let index = field_index(*index);
-        let json_name = &field.json_name;
-        quote! {
-            if !was_seen(seen, #index) {
-                cx.missing(&Path::Key(path, #json_name), start)?;
-            }
-        }
-    });
+    let seen = seen_local(item);
+    let missing = missing_checks(&required, wide);
     let unwrap_required = match required.as_slice() {
         [] => quote!(),
         [(_, field)] => {
@@ -184,18 +182,56 @@ fn reader(item: &RustStruct) -> TokenStream {
     }
 }
 
+/// `let mut seen = ...;`: up to 64 fields are marked in one `u64`; more, in an array of them.
+fn seen_local(item: &RustStruct) -> TokenStream {
+    if item.fields.is_empty() {
+        quote!()
+    } else if item.fields.len() > FIELDS_PER_WORD {
+        let words = Literal::usize_unsuffixed(item.fields.len().div_ceil(FIELDS_PER_WORD));
+        quote!(let mut seen = [0_u64; #words];)
+    } else {
+        quote!(let mut seen = 0_u64;)
+    }
+}
+
+/// The checks, when the object closes, that every required field was seen.
+fn missing_checks(required: &[(usize, &RustField)], wide: bool) -> Vec<TokenStream> {
+    required
+        .iter()
+        .map(|(index, field)| {
+            let index = field_index(*index);
+            let json_name = &field.json_name;
+            let was_seen = if wide {
+                quote!(crate::runtime::validate::context::was_seen_in(&seen, #index))
+            } else {
+                quote!(was_seen(seen, #index))
+            };
+            quote! {
+                if !#was_seen {
+                    cx.missing(&Path::Key(path, #json_name), start)?;
+                }
+            }
+        })
+        .collect()
+}
+
 /// The index of a field, as `seen` counts them.
 fn field_index(index: usize) -> Literal {
     Literal::usize_unsuffixed(index)
 }
 
 /// The match arm of one documented field.
-fn member_arm(index: usize, field: &RustField) -> TokenStream {
+fn member_arm(index: usize, field: &RustField, wide: bool) -> TokenStream {
     let json_name = &field.json_name;
     let local = field_local(field);
     let index = field_index(index);
-    let nullable = field.presence == Presence::Nullable;
+    let nullable = field.presence.allows_null();
     let read = value_reader(&field.value, nullable, &quote!(&path));
+    let mark = if wide {
+        quote!(cx.seen_in(&mut seen, #index, &path, offset)?;)
+    } else {
+        quote!(cx.seen(&mut seen, #index, &path, offset)?;)
+    };
     let store = match field.presence {
         Presence::Required | Presence::Optional => quote! {
             if let Some(value) = #read?.value() {
@@ -207,12 +243,17 @@ fn member_arm(index: usize, field: &RustField) -> TokenStream {
                 #local = value;
             }
         },
+        Presence::RequiredNullable => quote! {
+            if let Some(value) = #read?.or_null().value() {
+                #local = Some(value);
+            }
+        },
     };
     let json_bytes = syn::LitByteStr::new(json_name.as_bytes(), proc_macro2::Span::call_site());
     quote! {
         #json_bytes => {
             let path = Path::Key(path, #json_name);
-            cx.seen(&mut seen, #index, &path, offset)?;
+            #mark
             #store
         }
     }

@@ -17,6 +17,20 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+/// Deserializes a field that must be present but may be `null` (`None`): without it, serde
+/// would read an absent `Option` field as `None` too.
+///
+/// # Errors
+///
+/// When the value is neither `null` nor a `T`.
+pub fn deserialize_required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer)
+}
+
 /// JSON Schema integers: any number with a zero fractional part, so `1554910997788.0` reads as
 /// the integer `1554910997788`.
 pub mod integer {

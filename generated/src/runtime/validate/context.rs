@@ -191,6 +191,13 @@ pub(crate) fn was_seen(seen: u64, index: u32) -> bool {
     seen & (1 << index) != 0
 }
 
+/// Whether documented field `index` was marked in `seen` by [`Context::seen_in`] (an object
+/// with more than 64 documented fields).
+#[allow(dead_code, reason = "the validators of a schema with an object of over 64 properties call it")]
+pub(crate) fn was_seen_in(seen: &[u64], index: u32) -> bool {
+    seen.get(index as usize / 64).is_some_and(|word| was_seen(*word, index % 64))
+}
+
 /// The state of one validation.
 #[derive(Debug)]
 pub(crate) struct Context<'a> {
@@ -978,6 +985,25 @@ impl<'a> Context<'a> {
         }
         *seen |= 1 << index;
         Ok(())
+    }
+
+    /// [`Context::seen`] for an object with more than 64 documented fields, marked in words of 64.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with an object of over 64 properties call it")]
+    pub(crate) fn seen_in(
+        &mut self,
+        seen: &mut [u64],
+        index: u32,
+        path: &Path<'_>,
+        offset: usize,
+    ) -> Result<(), Abort> {
+        match seen.get_mut(index as usize / 64) {
+            Some(word) => self.seen(word, index % 64, path, offset),
+            None => Ok(()),
+        }
     }
 
     /// Reads an undocumented field: allowed, unless strict; a repeat is a duplicate. Returns
