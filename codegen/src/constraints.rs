@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Allowed, Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Additional, Allowed, Kind, Model, ObjectType, ValueSchema};
 
 /// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,9 @@ pub enum Place {
     Property,
     /// The items of an array (`*` ends the pointer).
     Item,
+    /// The values of a map, or of the keys `additionalProperties` describes (`*` ends the
+    /// pointer: any other key).
+    Entry,
 }
 
 /// Every value's constraints, in schema order.
@@ -56,6 +59,9 @@ fn push_object(model: &Model, object: &ObjectType, prefix: &str, rows: &mut Vec<
     for property in &object.properties {
         let pointer = format!("{prefix}/{}", property.name.replace('~', "~0").replace('/', "~1"));
         push_value(model, &property.schema, &pointer, Place::Property, property.required, rows);
+    }
+    if let Additional::Schema(values) = &object.additional {
+        push_value(model, values, &format!("{prefix}/*"), Place::Entry, true, rows);
     }
 }
 
@@ -140,6 +146,7 @@ fn push_value(
     });
     match &schema.kind {
         Kind::Object(index) => push_object(model, &model.objects[*index], pointer, rows),
+        Kind::Map { values } => push_value(model, values, &format!("{pointer}/*"), Place::Entry, true, rows),
         Kind::Array { items, .. } => {
             push_value(model, items, &format!("{pointer}/*"), Place::Item, true, rows);
         }
@@ -173,7 +180,11 @@ pub fn markdown_table(rows: &[ConstraintRow]) -> String {
             "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
             row.pointer,
             row.json_type,
-            if row.place == Place::Item { "item" } else { yes_no(row.required) },
+            match row.place {
+                Place::Item => "item",
+                Place::Entry => "entry",
+                Place::Property => yes_no(row.required),
+            },
             yes_no(row.nullable),
             max_length,
             row.format.unwrap_or(""),

@@ -6,11 +6,14 @@
 //! of any type is a `serde_json::Value`.
 
 use crate::error::{SchemaError, SchemaErrors};
-use crate::model::{Allowed, Bounds, Enumeration, Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Additional, Allowed, Bounds, Enumeration, Kind, Model, ObjectType, ValueSchema};
 use crate::naming;
 
 /// The name of the field that keeps the keys a struct does not declare.
 pub const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// The name of the field that keeps the entries `additionalProperties` describes.
+pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 
 /// Type names the runtime of the generated crate takes: a schema type may not use them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeError"];
@@ -50,8 +53,33 @@ pub struct RustStruct {
     pub name: String,
     /// Its documentation, one paragraph an entry.
     pub docs: Vec<String>,
-    /// Its fields in schema order (the unknown-fields map is implied, always last).
+    /// Its fields in schema order (the map of other keys, if any, is implied, always last).
     pub fields: Vec<RustField>,
+    /// What becomes of the keys the schema does not declare.
+    pub others: OtherKeys,
+}
+
+/// What a struct does with the keys its schema does not declare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OtherKeys {
+    /// Kept in [`UNKNOWN_FIELDS`] as JSON values (rejected in strict mode).
+    Unknown,
+    /// Rejected in every mode (`additionalProperties: false`): no field holds them.
+    Rejected,
+    /// Documented entries (`additionalProperties: {...}`), kept in [`ADDITIONAL_PROPERTIES`],
+    /// an ordered map of the element.
+    Entries(Box<Element>),
+}
+
+impl OtherKeys {
+    /// The Rust field that holds the other keys, if any.
+    pub fn field_name(&self) -> Option<&'static str> {
+        match self {
+            OtherKeys::Unknown => Some(UNKNOWN_FIELDS),
+            OtherKeys::Rejected => None,
+            OtherKeys::Entries(_) => Some(ADDITIONAL_PROPERTIES),
+        }
+    }
 }
 
 /// A field of a generated struct.
@@ -133,6 +161,9 @@ pub enum ValueKind {
     Enum(String),
     /// `Vec` of an element.
     List(Box<Element>),
+    /// An ordered map from keys to an element: `crate::IndexMap<String, T>`, or
+    /// `serde_json::Map` when the values are of any type.
+    Map(Box<Element>),
 }
 
 /// A value inside a container (an array item): it has no presence of its own, but may allow
@@ -216,8 +247,14 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
     for property in &object.properties {
         let rust_name = naming::field_name(&property.name);
         let pointer = &property.schema.pointer;
-        if rust_name == UNKNOWN_FIELDS {
-            errors.push(SchemaError::new(pointer, format!("the key `{}` would take the Rust name `{UNKNOWN_FIELDS}`, which holds the undeclared keys", property.name)));
+        if rust_name == UNKNOWN_FIELDS || rust_name == ADDITIONAL_PROPERTIES {
+            errors.push(SchemaError::new(
+                pointer,
+                format!(
+                    "the key `{}` would take the Rust name `{rust_name}`, which holds the undeclared keys",
+                    property.name
+                ),
+            ));
         } else if let Some(twin) = fields.iter().find(|field| field.rust_name == rust_name) {
             errors.push(SchemaError::new(
                 pointer,
@@ -262,7 +299,20 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
             &format!("The object at `#{}` (the schema does not describe it).", object.pointer),
         ),
         fields,
+        others: match &object.additional {
+            Additional::Open => OtherKeys::Unknown,
+            Additional::Closed => OtherKeys::Rejected,
+            Additional::Schema(values) => OtherKeys::Entries(Box::new(element(model, values))),
+        },
     }
+}
+
+/// The element of a container: the value, and whether it may be `null` (a value of any type
+/// holds `null` itself).
+fn element(model: &Model, schema: &ValueSchema) -> Element {
+    let value = lower_value(model, schema);
+    let nullable = schema.nullable && value.kind != ValueKind::Json;
+    Element { value, nullable }
 }
 
 fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<SchemaError>) -> RustEnum {
@@ -315,12 +365,8 @@ fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
         Kind::Boolean => ValueKind::Boolean,
         Kind::Any { .. } => ValueKind::Json,
         Kind::Object(index) => ValueKind::Struct(model.objects[*index].name.clone()),
-        Kind::Array { items, .. } => {
-            let value = lower_value(model, items);
-            // A value of any type holds `null` itself.
-            let nullable = items.nullable && value.kind != ValueKind::Json;
-            ValueKind::List(Box::new(Element { value, nullable }))
-        }
+        Kind::Array { items, .. } => ValueKind::List(Box::new(element(model, items))),
+        Kind::Map { values } => ValueKind::Map(Box::new(element(model, values))),
     };
     RustValue { kind, limits: limits(&schema.kind) }
 }
@@ -348,7 +394,7 @@ fn limits(kind: &Kind) -> Limits {
         Kind::Array { min_items, max_items, .. } => {
             Limits { min_items: *min_items, max_items: *max_items, ..Limits::default() }
         }
-        Kind::Boolean | Kind::Object(_) => Limits::default(),
+        Kind::Boolean | Kind::Object(_) | Kind::Map { .. } => Limits::default(),
     }
 }
 

@@ -114,6 +114,20 @@ pub struct ObjectType {
     pub description: Option<String>,
     /// The properties, in schema order.
     pub properties: Vec<Property>,
+    /// What `additionalProperties` says of the keys `properties` does not list.
+    pub additional: Additional,
+}
+
+/// What an object says of the keys its `properties` does not list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// Allowed, whatever they hold (no `additionalProperties`, or `true`): kept as they came,
+    /// and rejected by the strict variant.
+    Open,
+    /// Not allowed (`additionalProperties: false`), in every mode.
+    Closed,
+    /// Allowed when they follow the schema (`additionalProperties: {...}`): documented entries.
+    Schema(Box<ValueSchema>),
 }
 
 /// One property of an object type.
@@ -180,6 +194,12 @@ pub enum Kind {
     Boolean,
     /// An object of the type `objects[index]`.
     Object(usize),
+    /// An object without `properties`: a map from any key to values of one schema (of any
+    /// type, when `additionalProperties` is absent or `true`).
+    Map {
+        /// The schema of every value.
+        values: Box<ValueSchema>,
+    },
     /// An array whose items all follow one schema.
     Array {
         /// The schema of every item.
@@ -204,7 +224,7 @@ impl Kind {
             Kind::Integer { .. } => "integer",
             Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
-            Kind::Object(_) => "object",
+            Kind::Object(_) | Kind::Map { .. } => "object",
             Kind::Array { .. } => "array",
             Kind::Any { .. } => "any",
         }
@@ -412,6 +432,30 @@ impl<'a> Reader<'a> {
                 },
             },
             Some("boolean") => Kind::Boolean,
+            // An object without `properties` (and not closed) is a map: its keys are data.
+            Some("object")
+                if !is_root
+                    && !object.contains_key("properties")
+                    && object.get("additionalProperties") != Some(&Value::Bool(false)) =>
+            {
+                let values = match object.get("additionalProperties") {
+                    Some(schema @ Value::Object(_)) => self.read_value(
+                        schema,
+                        &pointer_join(pointer, "additionalProperties"),
+                        &format!("{type_name}Value"),
+                        false,
+                    )?,
+                    _ => ValueSchema {
+                        pointer: pointer.to_owned(),
+                        title: None,
+                        description: None,
+                        nullable: true,
+                        deprecated: false,
+                        kind: Kind::Any { max_json_text_length: None },
+                    },
+                };
+                Kind::Map { values: Box::new(values) }
+            }
             Some("object") => {
                 Kind::Object(self.read_object(object, pointer, type_name, title.clone(), description.clone()))
             }
@@ -615,6 +659,7 @@ impl<'a> Reader<'a> {
             title,
             description,
             properties: Vec::new(),
+            additional: Additional::Open,
         });
 
         let required = self.read_required(object, pointer);
@@ -648,14 +693,20 @@ impl<'a> Reader<'a> {
                 );
             }
         }
-        match object.get("additionalProperties") {
-            None | Some(Value::Bool(true)) => {}
-            Some(_) => self.error(
-                &pointer_join(pointer, "additionalProperties"),
-                "only `\"additionalProperties\": true` is supported: the types keep unknown fields, and the strict schema is derived from this one",
-            ),
-        }
+        let additional = match object.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => Additional::Open,
+            Some(Value::Bool(false)) => Additional::Closed,
+            Some(schema) => self
+                .read_value(
+                    schema,
+                    &pointer_join(pointer, "additionalProperties"),
+                    &format!("{type_name}Value"),
+                    false,
+                )
+                .map_or(Additional::Open, |values| Additional::Schema(Box::new(values))),
+        };
         self.objects[index].properties = properties;
+        self.objects[index].additional = additional;
         index
     }
 
@@ -784,6 +835,7 @@ impl<'a> Reader<'a> {
             Kind::Number { .. } => &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
             Kind::Boolean => &[],
             Kind::Object(_) => &["properties", "required", "additionalProperties"],
+            Kind::Map { .. } => &["additionalProperties"],
             Kind::Array { .. } => &["items", "minItems", "maxItems"],
             Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
         };

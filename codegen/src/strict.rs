@@ -48,11 +48,15 @@ fn with_banner(schema: Value) -> Value {
     Value::Object(ordered)
 }
 
-/// Sets `additionalProperties: false` beside every `properties`, at any depth.
+/// Sets `additionalProperties: false` beside every `properties` whose other keys are open, at
+/// any depth. An object without `properties` is a map, whose keys are data: it stays as it is.
 fn close_objects(schema: &mut Value) {
     match schema {
         Value::Object(members) => {
-            if members.contains_key("properties") {
+            // Only where other keys are open: a closed object is closed already, and the keys
+            // an `additionalProperties` schema describes are documented.
+            let open = matches!(members.get("additionalProperties"), None | Some(Value::Bool(true)));
+            if members.contains_key("properties") && open {
                 members.insert("additionalProperties".to_owned(), json!(false));
             }
             for (key, member) in members.iter_mut() {

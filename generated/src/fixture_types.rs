@@ -121,3 +121,35 @@ fn objects_with_more_than_64_properties_track_every_one() {
         violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
     assert_eq!(found, [("/field69", Keyword::Required), ("/field64", Keyword::DuplicateKey)]);
 }
+
+#[test]
+fn maps_keep_their_entries_in_order_and_closed_objects_reject_others_in_every_mode() {
+    use crate::generated::fixtures::maps_and_closed_objects::{types as maps, validators as map_validators};
+    let text = r#"{"tags": {"z": 1, "a": [true]}, "counts": {"b": 2.0, "a": 1}, "labels": {"x": null, "y": "abc"},
+        "headers": {"host": "h", "accept": "json"}, "point": {"x": 1}}"#;
+    for options in [Options::DEFAULT, Options::STRICT] {
+        let payload = map_validators::parse(text.as_bytes(), options).unwrap();
+        let counts = payload.counts.value().unwrap();
+        assert_eq!(
+            counts.iter().map(|(key, count)| (key.as_str(), *count)).collect::<Vec<_>>(),
+            [("b", 2), ("a", 1)]
+        );
+        assert_eq!(payload.tags.unwrap().keys().collect::<Vec<_>>(), ["z", "a"]);
+        let labels = payload.labels.unwrap();
+        assert_eq!((labels["x"].as_deref(), labels["y"].as_deref()), (None, Some("abc")));
+        let headers = payload.headers.unwrap();
+        assert_eq!((headers.host.as_str(), headers.additional_properties["accept"].as_str()), ("h", "json"));
+    }
+    let typed: maps::Payload = serde_json::from_str(text).unwrap();
+    let written = serde_json::to_string(&typed).unwrap();
+    assert!(written.find("\"b\":2").unwrap() < written.find("\"a\":1").unwrap(), "{written}");
+    let closed = br#"{"point": {"x": 1, "z": 2}, "empty": {"k": 1}}"#;
+    let violations = map_validators::validate(closed, Options::DEFAULT).unwrap_err();
+    let found: Vec<(&str, Keyword)> =
+        violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
+    assert_eq!(
+        found,
+        [("/point/z", Keyword::AdditionalProperties), ("/empty/k", Keyword::AdditionalProperties)]
+    );
+    assert!(serde_json::from_slice::<maps::Payload>(closed).is_err());
+}

@@ -40,6 +40,8 @@ mod fixture_types;
 
 pub use generated::types::*;
 pub use generated::validators::{parse, validate};
+/// The ordered map of the entries an object's `additionalProperties` describes.
+pub use indexmap::IndexMap;
 pub use runtime::date_time::{DateTime, DateTimeError};
 pub use runtime::nullable::Nullable;
 pub use runtime::validate::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations, line_column};

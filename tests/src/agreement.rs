@@ -104,6 +104,19 @@ impl Reference {
                             .map(|name| (child(&pointer, name), "additionalProperties".to_owned())),
                     );
                 }
+                // `additionalProperties: false` on an object without `properties`: jsonschema
+                // reports the first key only, at the object; each key is one finding here.
+                ValidationErrorKind::FalseSchema
+                    if error.schema_path().as_str().ends_with("/additionalProperties") =>
+                {
+                    if let Some(Value::Object(members)) = payload.pointer(&pointer) {
+                        findings.extend(
+                            members
+                                .keys()
+                                .map(|name| (child(&pointer, name), "additionalProperties".to_owned())),
+                        );
+                    }
+                }
                 kind => findings.push((pointer, kind.keyword().to_owned())),
             }
         }

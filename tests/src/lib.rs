@@ -171,7 +171,7 @@ pub fn documentation_drift(documented: &[DocumentedField], schema: &[ConstraintR
     for row in schema {
         // The items of an array are in the table so that their own limits cannot vanish; items
         // that carry no limit (objects, whose properties have rows) need no documented row.
-        let unconstrained_items = row.place == Place::Item
+        let unconstrained_items = row.place != Place::Property
             && row.max_length.is_none()
             && row.bounds.is_none()
             && row.format.is_none();

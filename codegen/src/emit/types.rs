@@ -10,8 +10,8 @@ use quote::{ToTokens, format_ident, quote};
 use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
 use crate::ir::{
-    Limits, Presence, RustEnum, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, UNKNOWN_VARIANT,
-    ValueKind,
+    ADDITIONAL_PROPERTIES, Element, Limits, OtherKeys, Presence, RustEnum, RustField, RustItems, RustStruct,
+    RustValue, UNKNOWN_FIELDS, UNKNOWN_VARIANT, ValueKind,
 };
 use crate::model::{ListKeyword, MAX_JSON_TEXT_LENGTH};
 
@@ -32,15 +32,35 @@ fn struct_item(item: &RustStruct) -> TokenStream {
     let name = format_ident!("{}", item.name);
     let docs = doc_attributes(&item.docs);
     let fields = item.fields.iter().map(field);
-    let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
+    let (deny, others) = match &item.others {
+        OtherKeys::Unknown => {
+            let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
+            let others = quote! {
+                /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+                #[serde(flatten)]
+                pub #unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+            };
+            (quote!(), others)
+        }
+        OtherKeys::Rejected => (quote!(#[serde(deny_unknown_fields)]), quote!()),
+        OtherKeys::Entries(element) => {
+            let additional = format_ident!("{ADDITIONAL_PROPERTIES}");
+            let map = map_type(element);
+            let others = quote! {
+                /// The other keys, which the schema's `additionalProperties` describes, in payload order.
+                #[serde(flatten)]
+                pub #additional: #map,
+            };
+            (quote!(), others)
+        }
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #deny
         pub struct #name {
             #(#fields)*
-            /// Keys the schema does not declare, kept as they came so that they survive a round trip.
-            #[serde(flatten)]
-            pub #unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+            #others
         }
     }
 }
@@ -143,6 +163,20 @@ fn field(field: &RustField) -> TokenStream {
     }
 }
 
+/// The ordered map of an element: `serde_json::Map` for values of any type, an `IndexMap`
+/// otherwise.
+fn map_type(element: &Element) -> TokenStream {
+    if element.value.kind == ValueKind::Json {
+        return quote!(::serde_json::Map<String, ::serde_json::Value>);
+    }
+    let values = value_type(&element.value);
+    if element.nullable {
+        quote!(crate::IndexMap<String, Option<#values>>)
+    } else {
+        quote!(crate::IndexMap<String, #values>)
+    }
+}
+
 fn value_type(value: &RustValue) -> TokenStream {
     match &value.kind {
         ValueKind::String => quote!(String),
@@ -159,6 +193,7 @@ fn value_type(value: &RustValue) -> TokenStream {
             let items = value_type(&element.value);
             if element.nullable { quote!(Vec<Option<#items>>) } else { quote!(Vec<#items>) }
         }
+        ValueKind::Map(element) => map_type(element),
     }
 }
 
@@ -233,7 +268,7 @@ fn serde_attribute(field: &RustField) -> TokenStream {
 fn holds_integers(value: &RustValue) -> bool {
     match &value.kind {
         ValueKind::Integer => true,
-        ValueKind::List(element) => holds_integers(&element.value),
+        ValueKind::List(element) | ValueKind::Map(element) => holds_integers(&element.value),
         _ => false,
     }
 }

@@ -11,7 +11,8 @@ use quote::{format_ident, quote};
 use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
 use crate::ir::{
-    FIELDS_PER_WORD, Limits, Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind,
+    ADDITIONAL_PROPERTIES, Element, FIELDS_PER_WORD, Limits, OtherKeys, Presence, RustField, RustItems,
+    RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind,
 };
 use crate::model::{Allowed, ListKeyword};
 use crate::naming;
@@ -107,7 +108,6 @@ fn reader(item: &RustStruct) -> TokenStream {
     });
     let wide = item.fields.len() > FIELDS_PER_WORD;
     let arms = item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field, wide));
-    let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
     let required: Vec<(usize, &RustField)> =
         item.fields.iter().enumerate().filter(|(_, field)| field.presence.is_required()).collect();
     let start = if required.is_empty() {
@@ -138,13 +138,7 @@ fn reader(item: &RustStruct) -> TokenStream {
     };
     let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
     let field_locals = item.fields.iter().map(field_local);
-    let unknown_arm = quote! {
-        let key = cx.key_text();
-        let path = Path::Key(path, &key);
-        if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
-            #unknown_fields.insert(key.into_owned(), value);
-        }
-    };
+    let (others_local, others_field, unknown_arm) = other_keys(&item.others);
     let dispatch = if item.fields.is_empty() {
         unknown_arm
     } else {
@@ -164,7 +158,7 @@ fn reader(item: &RustStruct) -> TokenStream {
             let before = cx.violation_count();
             #seen
             let mut keys = KeySet::default();
-            let mut #unknown_fields = ::serde_json::Map::new();
+            #others_local
             #(#locals)*
             let mut first = true;
             while cx.next_key(first)? {
@@ -177,7 +171,52 @@ fn reader(item: &RustStruct) -> TokenStream {
                 return Ok(None);
             }
             #unwrap_required
-            Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #unknown_fields }))
+            Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #others_field }))
+        }
+    }
+}
+
+/// What a reader does with a key its schema does not declare: the local that keeps such keys,
+/// the struct field it fills, and the match arm.
+fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
+    let read_key = quote! {
+        let key = cx.key_text();
+        let path = Path::Key(path, &key);
+    };
+    match others {
+        OtherKeys::Unknown => {
+            let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
+            let arm = quote! {
+                #read_key
+                if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
+                    #unknown_fields.insert(key.into_owned(), value);
+                }
+            };
+            (quote!(let mut #unknown_fields = ::serde_json::Map::new();), quote!(#unknown_fields), arm)
+        }
+        OtherKeys::Rejected => {
+            let arm = quote! {
+                #read_key
+                cx.rejected_field(&path, key.clone(), offset, &mut keys)?;
+            };
+            (quote!(), quote!(), arm)
+        }
+        OtherKeys::Entries(element) => {
+            let additional = format_ident!("{ADDITIONAL_PROPERTIES}");
+            let value = element_reader(element);
+            let new = if element.value.kind == ValueKind::Json {
+                quote!(::serde_json::Map::new())
+            } else {
+                quote!(crate::IndexMap::new())
+            };
+            let arm = quote! {
+                #read_key
+                let slot = cx.additional_field(&path, key.clone(), offset, &mut keys, |cx, path| #value)?;
+                if let Some(value) = slot.value().filter(|_| BUILD) {
+                    #additional.insert(key.into_owned(), value);
+                }
+            };
+            (quote!(let mut #additional = #new;), quote!(#additional), arm)
         }
     }
 }
@@ -260,6 +299,19 @@ fn member_arm(index: usize, field: &RustField, wide: bool) -> TokenStream {
 }
 
 /// The runtime's name of a list keyword.
+/// The call that reads an element of a list or a map at `path`: a nullable element keeps its
+/// `null` as `None`; an element of any type keeps it as `Value::Null`.
+fn element_reader(element: &Element) -> TokenStream {
+    let read = value_reader(&element.value, element.nullable, &quote!(path));
+    if element.value.kind == ValueKind::Json {
+        quote!(#read.map(crate::runtime::validate::context::Slot::null_as_json))
+    } else if element.nullable {
+        quote!(#read.map(crate::runtime::validate::context::Slot::or_null))
+    } else {
+        read
+    }
+}
+
 /// The runtime's `Bounds` of an integer.
 #[allow(clippy::cast_precision_loss, reason = "the model accepts only bounds that a float holds exactly")]
 fn integer_bounds(limits: &Limits) -> TokenStream {
@@ -371,17 +423,12 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
             let read = reader_name(name);
             quote!(cx.object(#path, #nullable, #read::<BUILD>))
         }
+        ValueKind::Map(element) => {
+            let value = element_reader(element);
+            quote!(cx.map::<BUILD, _, _>(#path, #nullable, |cx, path| #value))
+        }
         ValueKind::List(element) => {
-            let item = value_reader(&element.value, element.nullable, &quote!(path));
-            // A nullable item keeps its `null` as `None` in the list; an item of any type keeps
-            // it as `Value::Null`.
-            let item = if element.value.kind == ValueKind::Json {
-                quote!(#item.map(crate::runtime::validate::context::Slot::null_as_json))
-            } else if element.nullable {
-                quote!(#item.map(crate::runtime::validate::context::Slot::or_null))
-            } else {
-                item
-            };
+            let item = element_reader(element);
             if limits.min_items.is_none() && limits.max_items.is_none() {
                 quote!(cx.array::<BUILD, _>(#path, #nullable, |cx, path| #item))
             } else {

@@ -109,6 +109,17 @@ pub mod integer {
         }
     }
 
+    impl<T: Integers> Integers for indexmap::IndexMap<String, T> {
+        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+            match value {
+                serde_json::Value::Object(entries) => {
+                    entries.into_iter().map(|(key, value)| Ok((key, T::read(value)?))).collect()
+                }
+                other => Err(de::Error::invalid_type(unexpected(&other), &"an object")),
+            }
+        }
+    }
+
     fn unexpected(value: &serde_json::Value) -> de::Unexpected<'_> {
         match value {
             serde_json::Value::Null => de::Unexpected::Unit,

@@ -16,7 +16,17 @@ fn the_generated_crate_depends_on_no_code_generation_crate() {
         .collect();
     assert_eq!(
         dependencies,
-        ["bytecount", "memchr", "schemars", "serde", "serde_json", "simdutf8", "smallvec", "time"]
+        [
+            "bytecount",
+            "indexmap",
+            "memchr",
+            "schemars",
+            "serde",
+            "serde_json",
+            "simdutf8",
+            "smallvec",
+            "time"
+        ]
     );
 }
 

@@ -1031,6 +1031,90 @@ impl<'a> Context<'a> {
         Ok(self.value::<BUILD>(path)?.0)
     }
 
+    /// Reads a key that an object with `additionalProperties: false` does not declare: a
+    /// violation in every mode; a repeat is a duplicate too.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with a closed object call it")]
+    pub(crate) fn rejected_field(
+        &mut self,
+        path: &Path<'_>,
+        key: Cow<'a, str>,
+        offset: usize,
+        keys: &mut KeySet<'a>,
+    ) -> Result<(), Abort> {
+        let message = format!("{} is not a documented field, and this object allows no other", quoted(&key));
+        if !keys.insert(key) {
+            self.duplicate(path, offset)?;
+        }
+        self.violation(path, Keyword::AdditionalProperties, offset, message)?;
+        self.value::<false>(path)?;
+        Ok(())
+    }
+
+    /// Reads an entry that `additionalProperties` describes, with `read_value`; a repeated key
+    /// is a duplicate. Allowed in strict mode: the schema documents it.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with `additionalProperties` call it")]
+    pub(crate) fn additional_field<T>(
+        &mut self,
+        path: &Path<'_>,
+        key: Cow<'a, str>,
+        offset: usize,
+        keys: &mut KeySet<'a>,
+        read_value: impl FnOnce(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
+    ) -> Result<Slot<T>, Abort> {
+        if !keys.insert(key) {
+            self.duplicate(path, offset)?;
+        }
+        read_value(self, path)
+    }
+
+    /// Reads an object without `properties` as a map: every entry's value with `read_value`,
+    /// in payload order; the map is built only when every value was built.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with a map call it")]
+    pub(crate) fn map<const BUILD: bool, M: Default + Extend<(String, T)>, T>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        mut read_value: impl FnMut(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
+    ) -> Result<Slot<M>, Abort> {
+        match self.expect(path, nullable, Next::Object)? {
+            Check::Null => return Ok(Slot::Null),
+            Check::Mismatch => return Ok(Slot::Invalid),
+            Check::Matches => {}
+        }
+        self.begin_object()?;
+        let mut keys = KeySet::default();
+        let mut entries = M::default();
+        let mut complete = true;
+        let mut first = true;
+        while self.next_key(first)? {
+            first = false;
+            let offset = self.key_offset();
+            let key = self.key_text();
+            let entry_path = Path::Key(path, &key);
+            if !keys.insert(key.clone()) {
+                self.duplicate(&entry_path, offset)?;
+            }
+            match read_value(self, &entry_path)?.value() {
+                Some(value) if BUILD => entries.extend(std::iter::once((key.into_owned(), value))),
+                Some(_) => {}
+                None => complete = false,
+            }
+        }
+        Ok(Slot::Value((BUILD && complete).then_some(entries)))
+    }
+
     /// Reports a required field as missing; `offset` is where its object starts.
     ///
     /// # Errors
