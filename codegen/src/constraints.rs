@@ -1,20 +1,25 @@
 //! The table of per-field constraints of a schema: what the snapshot shows and the drift checks compare.
 //!
-//! One row per property, at every depth, in schema order. The instance pointer of a property
-//! inside array items uses `*` for "any item" (`/ipLocation/subdivisions/*/name`).
+//! One row per value the schema describes, at every depth, in schema order: each property, and
+//! the items of each array (a constraint belongs to the value, so a `maxLength` on array items
+//! has its own row). The instance pointer uses `*` for "any item"
+//! (`/ipLocation/subdivisions/*/name`).
 
 use std::fmt::Write;
 
-use crate::model::{Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Additional, Allowed, Kind, Model, ObjectType, ValueSchema};
 
-/// The constraints of one property.
+/// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConstraintRow {
-    /// Where the property sits in a payload (`*` for any array item).
+    /// Where the value sits in a payload (`*` for any array item).
     pub pointer: String,
+    /// What holds the value.
+    pub place: Place,
     /// Its JSON type (`any` when the schema gives none).
     pub json_type: &'static str,
-    /// Whether its object's `required` lists it.
+    /// Whether its object's `required` lists it (always `true` for an array item, which has
+    /// no presence of its own).
     pub required: bool,
     /// Whether it may be `null`.
     pub nullable: bool,
@@ -22,11 +27,28 @@ pub struct ConstraintRow {
     pub max_length: Option<u64>,
     /// `date-time` when the format applies.
     pub format: Option<&'static str>,
-    /// The `minimum` and `maximum` of an integer.
+    /// The `minimum` and `maximum` of an integer that has both and no exclusive bound.
     pub bounds: Option<(i64, i64)>,
+    /// Every bound of an integer or a number, as text (`minimum 0, exclusiveMaximum 1.5`), or
+    /// the `minLength` of a string, or the `minItems` and `maxItems` of an array.
+    pub range: Option<String>,
+    /// `enum` or `const`: the keyword and the values, as JSON texts.
+    pub values: Option<(&'static str, Vec<String>)>,
 }
 
-/// Every property's constraints, in schema order.
+/// What holds a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A property of an object.
+    Property,
+    /// The items of an array (`*` ends the pointer).
+    Item,
+    /// The values of a map, or of the keys `additionalProperties` describes (`*` ends the
+    /// pointer: any other key).
+    Entry,
+}
+
+/// Every value's constraints, in schema order.
 pub fn rows(model: &Model) -> Vec<ConstraintRow> {
     let mut rows = Vec::new();
     push_object(model, model.root_object(), "", &mut rows);
@@ -36,58 +58,180 @@ pub fn rows(model: &Model) -> Vec<ConstraintRow> {
 fn push_object(model: &Model, object: &ObjectType, prefix: &str, rows: &mut Vec<ConstraintRow>) {
     for property in &object.properties {
         let pointer = format!("{prefix}/{}", property.name.replace('~', "~0").replace('/', "~1"));
-        let schema = &property.schema;
-        let bounds = match schema.kind {
-            Kind::Integer { minimum: Some(minimum), maximum: Some(maximum) } => Some((minimum, maximum)),
-            _ => None,
-        };
-        let (max_length, format) = match schema.kind {
-            Kind::String { max_length, date_time } => {
-                (max_length, date_time.then_some(crate::model::DATE_TIME))
-            }
-            Kind::Any { max_json_text_length } => (max_json_text_length, None),
-            _ => (None, None),
-        };
-        rows.push(ConstraintRow {
-            pointer: pointer.clone(),
-            json_type: schema.kind.type_name(),
-            required: property.required,
-            nullable: schema.nullable,
-            max_length,
-            format,
-            bounds,
-        });
-        push_nested(model, schema, &pointer, rows);
+        push_value(model, &property.schema, &pointer, Place::Property, property.required, rows);
+    }
+    if let Additional::Schema(values) = &object.additional {
+        push_value(model, values, &format!("{prefix}/*"), Place::Entry, true, rows);
     }
 }
 
-fn push_nested(model: &Model, schema: &ValueSchema, pointer: &str, rows: &mut Vec<ConstraintRow>) {
+fn push_value(
+    model: &Model,
+    schema: &ValueSchema,
+    pointer: &str,
+    place: Place,
+    required: bool,
+    rows: &mut Vec<ConstraintRow>,
+) {
+    let bounds = match schema.kind {
+        Kind::Integer { minimum: Some(minimum), maximum: Some(maximum), .. } => Some((minimum, maximum)),
+        _ => None,
+    };
+    let (max_length, format) = match schema.kind {
+        Kind::String { max_length, date_time, .. } => {
+            (max_length, date_time.then_some(crate::model::DATE_TIME))
+        }
+        Kind::Any { max_json_text_length } => (max_json_text_length, None),
+        _ => (None, None),
+    };
+    let values = match &schema.kind {
+        Kind::String { allowed: Some(allowed), .. } => {
+            Some(listed(allowed, schema.nullable, |value| format!("{value:?}")))
+        }
+        Kind::Integer { allowed: Some(allowed), .. } => {
+            Some(listed(allowed, schema.nullable, ToString::to_string))
+        }
+        _ => None,
+    };
+    let named = |bounds: [(&str, Option<String>); 4]| {
+        let named: Vec<String> =
+            bounds.into_iter().filter_map(|(name, bound)| Some(format!("{name} {}", bound?))).collect();
+        (!named.is_empty()).then(|| named.join(", "))
+    };
+    let text = |bound: Option<i64>| bound.map(|bound| bound.to_string());
+    let range = match &schema.kind {
+        Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, .. } => named([
+            ("minimum", text(*minimum)),
+            ("maximum", text(*maximum)),
+            ("exclusiveMinimum", text(*exclusive_minimum)),
+            ("exclusiveMaximum", text(*exclusive_maximum)),
+        ]),
+        Kind::Number { bounds } => named([
+            ("minimum", bounds.minimum.as_ref().map(ToString::to_string)),
+            ("maximum", bounds.maximum.as_ref().map(ToString::to_string)),
+            ("exclusiveMinimum", bounds.exclusive_minimum.as_ref().map(ToString::to_string)),
+            ("exclusiveMaximum", bounds.exclusive_maximum.as_ref().map(ToString::to_string)),
+        ]),
+        Kind::String { min_length, .. } => named([
+            ("minLength", min_length.map(|count| count.to_string())),
+            ("", None),
+            ("", None),
+            ("", None),
+        ]),
+        Kind::Array { min_items, max_items, .. } => named([
+            ("minItems", min_items.map(|count| count.to_string())),
+            ("maxItems", max_items.map(|count| count.to_string())),
+            ("", None),
+            ("", None),
+        ]),
+        _ => None,
+    };
+    let bounds = bounds.filter(|_| {
+        matches!(schema.kind, Kind::Integer { exclusive_minimum: None, exclusive_maximum: None, .. })
+    });
+    rows.push(ConstraintRow {
+        pointer: pointer.to_owned(),
+        range: match bounds {
+            Some(_) => None,
+            None => range,
+        },
+        values,
+        place,
+        json_type: schema.kind.type_name(),
+        required,
+        nullable: schema.nullable,
+        max_length,
+        format,
+        bounds,
+    });
     match &schema.kind {
         Kind::Object(index) => push_object(model, &model.objects[*index], pointer, rows),
-        Kind::Array(items) => push_nested(model, items, &format!("{pointer}/*"), rows),
+        Kind::Map { values } => push_value(model, values, &format!("{pointer}/*"), Place::Entry, true, rows),
+        Kind::Array { items, .. } => {
+            push_value(model, items, &format!("{pointer}/*"), Place::Item, true, rows);
+        }
         _ => {}
     }
+}
+
+/// A list's keyword and its values as JSON texts, `null` last when the value allows it.
+fn listed<T>(
+    allowed: &Allowed<T>,
+    nullable: bool,
+    text: impl Fn(&T) -> String,
+) -> (&'static str, Vec<String>) {
+    let mut values: Vec<String> = allowed.values.iter().map(text).collect();
+    if nullable {
+        values.push("null".to_owned());
+    }
+    (allowed.keyword.as_str(), values)
 }
 
 /// The rows as a Markdown table, for people reviewing a change of the contract.
 pub fn markdown_table(rows: &[ConstraintRow]) -> String {
     let mut table = String::from(
-        "| pointer | type | required | nullable | maxLength | format |\n|---|---|---|---|---|---|\n",
+        "| pointer | type | required | nullable | maxLength | format | other limits | values |\n|---|---|---|---|---|---|---|---|\n",
     );
     for row in rows {
         let yes_no = |flag: bool| if flag { "yes" } else { "no" };
         let max_length = row.max_length.map(|max| max.to_string()).unwrap_or_default();
         let _ = writeln!(
             table,
-            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
             row.pointer,
             row.json_type,
-            yes_no(row.required),
+            match row.place {
+                Place::Item => "item",
+                Place::Entry => "entry",
+                Place::Property => yes_no(row.required),
+            },
             yes_no(row.nullable),
             max_length,
             row.format.unwrap_or(""),
-            row.bounds.map(|(minimum, maximum)| format!("{minimum}..={maximum}")).unwrap_or_default(),
+            row.bounds
+                .map(|(minimum, maximum)| format!("{minimum}..={maximum}"))
+                .or_else(|| row.range.clone())
+                .unwrap_or_default(),
+            row.values
+                .as_ref()
+                .map(|(keyword, values)| format!("{keyword}: {}", values.join(", ")))
+                .unwrap_or_default(),
         );
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Place, rows};
+    use crate::model::Model;
+
+    #[test]
+    fn limits_on_array_items_have_rows_of_their_own() {
+        let schema = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+            "properties": {"codes": {"type": "array", "items": {"type": "array",
+            "items": {"type": "string", "maxLength": 5}}}}}"#;
+        let rows = rows(&Model::read(schema, "Payload").unwrap());
+        let pointers: Vec<(&str, Place)> = rows.iter().map(|row| (row.pointer.as_str(), row.place)).collect();
+        assert_eq!(
+            pointers,
+            [("/codes", Place::Property), ("/codes/*", Place::Item), ("/codes/*/*", Place::Item)]
+        );
+        assert_eq!(rows[2].max_length, Some(5));
+        assert_eq!(rows[1].max_length, None);
+    }
+
+    #[test]
+    fn listed_values_are_in_the_table() {
+        let schema = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+            "properties": {"mode": {"type": ["string", "null"], "enum": ["a", "b", null]},
+            "version": {"type": "integer", "const": 4}}}"#;
+        let rows = rows(&Model::read(schema, "Payload").unwrap());
+        assert_eq!(
+            rows[0].values,
+            Some(("enum", vec!["\"a\"".to_owned(), "\"b\"".to_owned(), "null".to_owned()]))
+        );
+        assert_eq!(rows[1].values, Some(("const", vec!["4".to_owned()])));
+        assert!(super::markdown_table(&rows).contains("| enum: \"a\", \"b\", null |"));
+    }
 }

@@ -6,23 +6,44 @@
 //! of any type is a `serde_json::Value`.
 
 use crate::error::{SchemaError, SchemaErrors};
-use crate::model::{Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Additional, Allowed, Bounds, Enumeration, Kind, Model, ObjectType, ValueSchema};
 use crate::naming;
 
 /// The name of the field that keeps the keys a struct does not declare.
 pub const UNKNOWN_FIELDS: &str = "unknown_fields";
 
+/// The name of the field that keeps the entries `additionalProperties` describes.
+pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
+
 /// Type names the runtime of the generated crate takes: a schema type may not use them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeError"];
 
-/// The most properties one object may declare: the validators mark them in one `u64`.
-pub const MAX_FIELDS: usize = 64;
+/// The variant of a generated enum that holds a value the schema does not list (yet).
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// The most properties the validators mark in one `u64`; an object with more marks them in
+/// an array of `u64`s.
+pub const FIELDS_PER_WORD: usize = 64;
 
 /// Every item of the generated module, in emission order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RustItems {
     /// One struct per object type, the root first.
     pub structs: Vec<RustStruct>,
+    /// One enum per string `enum`, in the order the schema first mentions them.
+    pub enums: Vec<RustEnum>,
+}
+
+/// A generated enum: the values a string `enum` lists, and a variant for any other string,
+/// so that a payload with a value the vendor added later still deserializes (DESIGN §2 rule 12).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RustEnum {
+    /// The type name.
+    pub name: String,
+    /// Its documentation, one paragraph an entry.
+    pub docs: Vec<String>,
+    /// `(variant name, JSON value)`, in schema order.
+    pub variants: Vec<(String, String)>,
 }
 
 /// A generated struct.
@@ -32,8 +53,33 @@ pub struct RustStruct {
     pub name: String,
     /// Its documentation, one paragraph an entry.
     pub docs: Vec<String>,
-    /// Its fields in schema order (the unknown-fields map is implied, always last).
+    /// Its fields in schema order (the map of other keys, if any, is implied, always last).
     pub fields: Vec<RustField>,
+    /// What becomes of the keys the schema does not declare.
+    pub others: OtherKeys,
+}
+
+/// What a struct does with the keys its schema does not declare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OtherKeys {
+    /// Kept in [`UNKNOWN_FIELDS`] as JSON values (rejected in strict mode).
+    Unknown,
+    /// Rejected in every mode (`additionalProperties: false`): no field holds them.
+    Rejected,
+    /// Documented entries (`additionalProperties: {...}`), kept in [`ADDITIONAL_PROPERTIES`],
+    /// an ordered map of the element.
+    Entries(Box<Element>),
+}
+
+impl OtherKeys {
+    /// The Rust field that holds the other keys, if any.
+    pub fn field_name(&self) -> Option<&'static str> {
+        match self {
+            OtherKeys::Unknown => Some(UNKNOWN_FIELDS),
+            OtherKeys::Rejected => None,
+            OtherKeys::Entries(_) => Some(ADDITIONAL_PROPERTIES),
+        }
+    }
 }
 
 /// A field of a generated struct.
@@ -47,10 +93,8 @@ pub struct RustField {
     pub docs: Vec<String>,
     /// Whether the key may be absent, and whether it may be `null`.
     pub presence: Presence,
-    /// What the field holds when it holds a value.
+    /// What the field holds when it holds a value, with the constraints on that value.
     pub value: RustValue,
-    /// The schema's limits on the value, for the derived JSON Schema.
-    pub limits: Limits,
 }
 
 /// How a field may appear.
@@ -62,17 +106,49 @@ pub enum Presence {
     Optional,
     /// May be absent or `null`: a `Nullable<T>`.
     Nullable,
+    /// Always present, may be `null` (`nullable: true` on a required field, in `OpenAPI`): an
+    /// `Option<T>`, `None` for `null`.
+    RequiredNullable,
 }
 
-/// What a field holds.
+impl Presence {
+    /// Whether the key must be present.
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::RequiredNullable)
+    }
+
+    /// Whether the value may be `null`.
+    pub fn allows_null(self) -> bool {
+        matches!(self, Presence::Nullable | Presence::RequiredNullable)
+    }
+}
+
+/// A value: what Rust type holds it, and the constraints the schema puts on it.
+///
+/// Constraints belong to the value, not to the field that holds it, so that a `maxLength` on
+/// array items (or on any value nested in another) is carried to every phase, never dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RustValue {
+pub struct RustValue {
+    /// The Rust type.
+    pub kind: ValueKind,
+    /// The schema's constraints on the value.
+    pub limits: Limits,
+}
+
+/// What a value is in Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueKind {
     /// `String`.
     String,
     /// `DateTime`: RFC 3339 text with typed access to the instant.
     DateTime,
-    /// `i64`, read under the JSON Schema definition of an integer.
+    /// `i64`, read under the JSON Schema definition of an integer: an integer whose bounds
+    /// (or list of values) keep it within the i64 range.
     Integer,
+    /// `serde_json::Number` holding an integer: an integer with one bound or none, which may be
+    /// as large as a JSON number (DESIGN §2 rule 5: the type holds every value the schema
+    /// accepts). `as_i64()` reads it when it fits.
+    WideInteger,
     /// `serde_json::Number`: keeps `1` and `1.0` apart through a round trip; `as_f64` reads it.
     Number,
     /// `bool`.
@@ -81,21 +157,52 @@ pub enum RustValue {
     Json,
     /// A generated struct, by name.
     Struct(String),
-    /// `Vec` of a value.
-    List(Box<RustValue>),
+    /// A generated enum, by name (a string `enum`).
+    Enum(String),
+    /// `Vec` of an element.
+    List(Box<Element>),
+    /// An ordered map from keys to an element: `crate::IndexMap<String, T>`, or
+    /// `serde_json::Map` when the values are of any type.
+    Map(Box<Element>),
 }
 
-/// The schema limits a field carries into its derived JSON Schema.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A value inside a container (an array item): it has no presence of its own, but may allow
+/// `null` (`Option<T>` in Rust).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    /// The value, with its own constraints.
+    pub value: RustValue,
+    /// Whether the element may be `null`.
+    pub nullable: bool,
+}
+
+/// The schema's constraints on one value, each `None` when the schema does not state it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Limits {
-    /// `maxLength` of a string.
+    /// `maxLength` of a string, in code points.
     pub max_length: Option<u64>,
+    /// `minLength` of a string, in code points.
+    pub min_length: Option<u64>,
+    /// `minItems` of an array.
+    pub min_items: Option<u64>,
+    /// `maxItems` of an array.
+    pub max_items: Option<u64>,
     /// The vendor limit on the compact JSON text of a value of any type.
     pub max_json_text_length: Option<u64>,
     /// `minimum` of an integer.
     pub minimum: Option<i64>,
     /// `maximum` of an integer.
     pub maximum: Option<i64>,
+    /// `exclusiveMinimum` of an integer.
+    pub exclusive_minimum: Option<i64>,
+    /// `exclusiveMaximum` of an integer.
+    pub exclusive_maximum: Option<i64>,
+    /// The bounds of a number.
+    pub number: Bounds,
+    /// `enum` or `const` of a string.
+    pub strings: Option<Allowed<String>>,
+    /// `enum` or `const` of an integer.
+    pub integers: Option<Allowed<i64>>,
 }
 
 impl RustItems {
@@ -126,23 +233,28 @@ impl RustItems {
             }
         }
         let structs = model.objects.iter().map(|object| lower_object(model, object, &mut errors)).collect();
-        if errors.is_empty() { Ok(RustItems { structs }) } else { Err(SchemaErrors(errors)) }
+        let enums = model
+            .enumerations
+            .iter()
+            .map(|enumeration| lower_enumeration(model, enumeration, &mut errors))
+            .collect();
+        if errors.is_empty() { Ok(RustItems { structs, enums }) } else { Err(SchemaErrors(errors)) }
     }
 }
 
 fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError>) -> RustStruct {
     let mut fields: Vec<RustField> = Vec::new();
-    if object.properties.len() > MAX_FIELDS {
-        let message = format!(
-            "an object may declare at most {MAX_FIELDS} properties (the validators track them in a u64)"
-        );
-        errors.push(SchemaError::new(&object.pointer, message));
-    }
     for property in &object.properties {
         let rust_name = naming::field_name(&property.name);
         let pointer = &property.schema.pointer;
-        if rust_name == UNKNOWN_FIELDS {
-            errors.push(SchemaError::new(pointer, format!("the key `{}` would take the Rust name `{UNKNOWN_FIELDS}`, which holds the undeclared keys", property.name)));
+        if rust_name == UNKNOWN_FIELDS || rust_name == ADDITIONAL_PROPERTIES {
+            errors.push(SchemaError::new(
+                pointer,
+                format!(
+                    "the key `{}` would take the Rust name `{rust_name}`, which holds the undeclared keys",
+                    property.name
+                ),
+            ));
         } else if let Some(twin) = fields.iter().find(|field| field.rust_name == rust_name) {
             errors.push(SchemaError::new(
                 pointer,
@@ -153,7 +265,8 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
             ));
         }
         let presence = match (property.required, property.schema.nullable) {
-            (true, _) => Presence::Required,
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
             (false, true) => Presence::Nullable,
             (false, false) => Presence::Optional,
         };
@@ -161,14 +274,21 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
         fields.push(RustField {
             json_name: property.name.clone(),
             rust_name,
-            docs: docs(
-                schema.title.as_deref(),
-                schema.description.as_deref(),
-                &format!("The `{}` field (the schema does not describe it).", property.name),
-            ),
+            docs: {
+                let mut docs = docs(
+                    schema.title.as_deref(),
+                    schema.description.as_deref(),
+                    &format!("The `{}` field (the schema does not describe it).", property.name),
+                );
+                if schema.deprecated {
+                    // A note, not `#[deprecated]`: a payload still carries the field, and reading
+                    // it must not break a build that denies warnings.
+                    docs.push("Deprecated: the schema marks this field `deprecated`.".to_owned());
+                }
+                docs
+            },
             presence,
-            value: lower_value(model, schema, errors),
-            limits: limits(&schema.kind),
+            value: lower_value(model, schema),
         });
     }
     RustStruct {
@@ -179,50 +299,102 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
             &format!("The object at `#{}` (the schema does not describe it).", object.pointer),
         ),
         fields,
+        others: match &object.additional {
+            Additional::Open => OtherKeys::Unknown,
+            Additional::Closed => OtherKeys::Rejected,
+            Additional::Schema(values) => OtherKeys::Entries(Box::new(element(model, values))),
+        },
     }
 }
 
-fn lower_value(model: &Model, schema: &ValueSchema, errors: &mut Vec<SchemaError>) -> RustValue {
-    match &schema.kind {
-        Kind::String { date_time: true, .. } => RustValue::DateTime,
-        Kind::String { date_time: false, .. } => RustValue::String,
-        Kind::Integer { minimum, maximum } => {
-            if minimum.is_none() || maximum.is_none() {
-                let message = "an integer needs both `minimum` and `maximum` (within the i64 range), so that every value the schema accepts fits the typed field";
-                errors.push(SchemaError::new(&schema.pointer, message));
-            }
-            RustValue::Integer
-        }
-        Kind::Number => RustValue::Number,
-        Kind::Boolean => RustValue::Boolean,
-        Kind::Any { .. } => RustValue::Json,
-        Kind::Object(index) => RustValue::Struct(model.objects[*index].name.clone()),
-        Kind::Array(items) => {
-            if items.nullable && !matches!(items.kind, Kind::Any { .. }) {
-                errors
-                    .push(SchemaError::new(&items.pointer, "array items that allow null are not supported"));
-            }
-            if matches!(items.kind, Kind::Integer { .. }) {
-                errors.push(SchemaError::new(
-                    &items.pointer,
-                    "integer array items are not supported: use \"number\", or add support to the generator",
-                ));
-            }
-            RustValue::List(Box::new(lower_value(model, items, errors)))
-        }
+/// The element of a container: the value, and whether it may be `null` (a value of any type
+/// holds `null` itself).
+fn element(model: &Model, schema: &ValueSchema) -> Element {
+    let value = lower_value(model, schema);
+    let nullable = schema.nullable && value.kind != ValueKind::Json;
+    Element { value, nullable }
+}
+
+fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<SchemaError>) -> RustEnum {
+    let name = &enumeration.name;
+    let taken = RESERVED_TYPE_NAMES.contains(&name.as_str())
+        || model.objects.iter().any(|object| object.name == *name)
+        || model
+            .enumerations
+            .iter()
+            .take_while(|earlier| !std::ptr::eq(*earlier, enumeration))
+            .any(|earlier| earlier.name == *name);
+    if taken {
+        errors.push(SchemaError::new(
+            &enumeration.pointer,
+            format!("the enum would take the type name `{name}`, which another type already has: move the `enum` into `$defs` under another name"),
+        ));
     }
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for value in &enumeration.values {
+        let variant = naming::variant_name(value);
+        if variant == UNKNOWN_VARIANT {
+            errors.push(SchemaError::new(&enumeration.pointer, format!("the value {value:?} would take the variant name `{UNKNOWN_VARIANT}`, which holds the values the schema does not list")));
+        } else if let Some((_, twin)) = variants.iter().find(|(earlier, _)| *earlier == variant) {
+            errors.push(SchemaError::new(
+                &enumeration.pointer,
+                format!("the values {twin:?} and {value:?} would both become the variant `{variant}`"),
+            ));
+        }
+        variants.push((variant, value.clone()));
+    }
+    let fallback = format!("The values of the `enum` at `#{}`.", enumeration.pointer);
+    RustEnum { name: name.clone(), docs: docs(None, enumeration.description.as_deref(), &fallback), variants }
+}
+
+fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
+    let kind = match &schema.kind {
+        Kind::String { allowed: Some(Allowed { enumeration: Some(index), .. }), .. } => {
+            ValueKind::Enum(model.enumerations[*index].name.clone())
+        }
+        Kind::String { date_time: true, .. } => ValueKind::DateTime,
+        Kind::String { date_time: false, .. } => ValueKind::String,
+        Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, allowed } => {
+            // A list of integers bounds the value by itself; bounds on both sides keep it in an
+            // i64 (they are i64s); otherwise it may be as large as a JSON number.
+            let low = minimum.is_some() || exclusive_minimum.is_some();
+            let high = maximum.is_some() || exclusive_maximum.is_some();
+            if allowed.is_some() || (low && high) { ValueKind::Integer } else { ValueKind::WideInteger }
+        }
+        Kind::Number { .. } => ValueKind::Number,
+        Kind::Boolean => ValueKind::Boolean,
+        Kind::Any { .. } => ValueKind::Json,
+        Kind::Object(index) => ValueKind::Struct(model.objects[*index].name.clone()),
+        Kind::Array { items, .. } => ValueKind::List(Box::new(element(model, items))),
+        Kind::Map { values } => ValueKind::Map(Box::new(element(model, values))),
+    };
+    RustValue { kind, limits: limits(&schema.kind) }
 }
 
 fn limits(kind: &Kind) -> Limits {
     match kind {
-        Kind::String { max_length, .. } => Limits { max_length: *max_length, ..Limits::default() },
-        Kind::Integer { minimum, maximum } => {
-            Limits { minimum: *minimum, maximum: *maximum, ..Limits::default() }
-        }
+        Kind::String { max_length, min_length, allowed, .. } => Limits {
+            max_length: *max_length,
+            min_length: *min_length,
+            strings: allowed.clone(),
+            ..Limits::default()
+        },
+        Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, allowed } => Limits {
+            minimum: *minimum,
+            maximum: *maximum,
+            exclusive_minimum: *exclusive_minimum,
+            exclusive_maximum: *exclusive_maximum,
+            integers: allowed.clone(),
+            ..Limits::default()
+        },
+        Kind::Number { bounds } => Limits { number: bounds.clone(), ..Limits::default() },
         Kind::Any { max_json_text_length } => {
             Limits { max_json_text_length: *max_json_text_length, ..Limits::default() }
         }
-        Kind::Number | Kind::Boolean | Kind::Object(_) | Kind::Array(_) => Limits::default(),
+        Kind::Array { min_items, max_items, .. } => {
+            Limits { min_items: *min_items, max_items: *max_items, ..Limits::default() }
+        }
+        Kind::Boolean | Kind::Object(_) | Kind::Map { .. } => Limits::default(),
     }
 }
 

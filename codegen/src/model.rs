@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::error::{SchemaError, SchemaErrors, pointer_join};
 use crate::naming;
@@ -17,6 +17,9 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 /// (RFC 8785), in code points, which plain JSON Schema cannot state.
 pub const MAX_JSON_TEXT_LENGTH: &str = "x-fingerprint-maxJsonTextLength";
 
+/// The largest integer below which every integer is exact as a 64-bit float: 2^53.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
 /// The one `format` the generator supports.
 pub const DATE_TIME: &str = "date-time";
 
@@ -27,6 +30,75 @@ pub struct Model {
     pub root: ValueSchema,
     /// Every object type; `Kind::Object(i)` refers to `objects[i]`; the root object is first.
     pub objects: Vec<ObjectType>,
+    /// Every string enumeration (`enum` of strings), which the Rust types name; a
+    /// [`Allowed::enumeration`] refers to `enumerations[i]`.
+    pub enumerations: Vec<Enumeration>,
+}
+
+/// A string `enum` with a name: a Rust enum of its values, open to values added later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enumeration {
+    /// The type name, in `PascalCase`.
+    pub name: String,
+    /// Where the `enum` is declared.
+    pub pointer: String,
+    /// The `description` of the declaration.
+    pub description: Option<String>,
+    /// The values, in schema order.
+    pub values: Vec<String>,
+}
+
+/// The bounds of a number, as the schema writes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// `minimum`.
+    pub minimum: Option<Number>,
+    /// `maximum`.
+    pub maximum: Option<Number>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: Option<Number>,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: Option<Number>,
+}
+
+impl Bounds {
+    /// Whether no bound is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Bounds::default()
+    }
+}
+
+/// Which keyword restricts a value to a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKeyword {
+    /// `enum`.
+    Enum,
+    /// `const` (a list of one).
+    Const,
+}
+
+impl ListKeyword {
+    /// The keyword as JSON Schema spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListKeyword::Enum => "enum",
+            ListKeyword::Const => "const",
+        }
+    }
+}
+
+/// The values a string may take (`enum` or `const`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed<T> {
+    /// The keyword that states the list.
+    pub keyword: ListKeyword,
+    /// The values, in schema order, `null` left out (it is the value schema's `nullable`).
+    pub values: Vec<T>,
+    /// For a string `enum`: its Rust enum, `enumerations[i]`.
+    pub enumeration: Option<usize>,
+    /// Whether the schema states `type` beside the list (then a value of another type breaks
+    /// `type` as well as the list).
+    pub typed: bool,
 }
 
 /// An object shape with a name.
@@ -42,6 +114,20 @@ pub struct ObjectType {
     pub description: Option<String>,
     /// The properties, in schema order.
     pub properties: Vec<Property>,
+    /// What `additionalProperties` says of the keys `properties` does not list.
+    pub additional: Additional,
+}
+
+/// What an object says of the keys its `properties` does not list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// Allowed, whatever they hold (no `additionalProperties`, or `true`): kept as they came,
+    /// and rejected by the strict variant.
+    Open,
+    /// Not allowed (`additionalProperties: false`), in every mode.
+    Closed,
+    /// Allowed when they follow the schema (`additionalProperties: {...}`): documented entries.
+    Schema(Box<ValueSchema>),
 }
 
 /// One property of an object type.
@@ -66,6 +152,8 @@ pub struct ValueSchema {
     pub description: Option<String>,
     /// Whether `null` is allowed: `"null"` is among its types, or it has no `type` at all.
     pub nullable: bool,
+    /// `deprecated: true` (here, or where a `$ref` to it stands).
+    pub deprecated: bool,
     /// What the value is when it is not `null`.
     pub kind: Kind,
 }
@@ -77,8 +165,12 @@ pub enum Kind {
     String {
         /// `maxLength`, in Unicode code points.
         max_length: Option<u64>,
+        /// `minLength`, in Unicode code points.
+        min_length: Option<u64>,
         /// `format: date-time`.
         date_time: bool,
+        /// `enum` or `const`.
+        allowed: Option<Allowed<String>>,
     },
     /// An integer (any number with a zero fractional part).
     Integer {
@@ -86,15 +178,37 @@ pub enum Kind {
         minimum: Option<i64>,
         /// `maximum`.
         maximum: Option<i64>,
+        /// `exclusiveMinimum`.
+        exclusive_minimum: Option<i64>,
+        /// `exclusiveMaximum`.
+        exclusive_maximum: Option<i64>,
+        /// `enum` or `const`.
+        allowed: Option<Allowed<i64>>,
     },
     /// Any number.
-    Number,
+    Number {
+        /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`.
+        bounds: Bounds,
+    },
     /// `true` or `false`.
     Boolean,
     /// An object of the type `objects[index]`.
     Object(usize),
+    /// An object without `properties`: a map from any key to values of one schema (of any
+    /// type, when `additionalProperties` is absent or `true`).
+    Map {
+        /// The schema of every value.
+        values: Box<ValueSchema>,
+    },
     /// An array whose items all follow one schema.
-    Array(Box<ValueSchema>),
+    Array {
+        /// The schema of every item.
+        items: Box<ValueSchema>,
+        /// `minItems`.
+        min_items: Option<u64>,
+        /// `maxItems`.
+        max_items: Option<u64>,
+    },
     /// Any JSON value (no `type`).
     Any {
         /// The vendor keyword [`MAX_JSON_TEXT_LENGTH`].
@@ -108,17 +222,44 @@ impl Kind {
         match self {
             Kind::String { .. } => "string",
             Kind::Integer { .. } => "integer",
-            Kind::Number => "number",
+            Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
-            Kind::Object(_) => "object",
-            Kind::Array(_) => "array",
+            Kind::Object(_) | Kind::Map { .. } => "object",
+            Kind::Array { .. } => "array",
             Kind::Any { .. } => "any",
         }
     }
 }
 
+/// The one type every non-null value of a list has: `"string"`, `"integer"` (integral numbers
+/// within an i64), or `None` when the values are of other or mixed types.
+fn list_type(values: &[Value]) -> Option<&'static str> {
+    let mut non_null = values.iter().filter(|value| !value.is_null()).peekable();
+    non_null.peek()?;
+    let values: Vec<&Value> = non_null.collect();
+    if values.iter().all(|value| value.is_string()) {
+        Some("string")
+    } else if values.iter().all(|value| value.is_i64()) {
+        Some("integer")
+    } else {
+        None
+    }
+}
+
+/// Whether a list (if any) has `null` among its values.
+fn list_allows_null(list: Option<&(ListKeyword, Vec<Value>, bool)>) -> bool {
+    list.is_none_or(|(_, values, _)| values.contains(&Value::Null))
+}
+
 /// Keywords allowed on every schema.
-const ANNOTATIONS: &[&str] = &["title", "description", "$comment"];
+const ANNOTATIONS: &[&str] =
+    &["title", "description", "$comment", "examples", "deprecated", "readOnly", "writeOnly", "default"];
+
+/// Whether `keyword` is an annotation: one of [`ANNOTATIONS`], or a vendor extension (`x-*`)
+/// other than the ones the generator reads.
+fn is_annotation(keyword: &str) -> bool {
+    ANNOTATIONS.contains(&keyword) || (keyword.starts_with("x-") && keyword != MAX_JSON_TEXT_LENGTH)
+}
 /// Keywords allowed only on the document's root.
 const ROOT_ONLY: &[&str] = &["$schema", "$id", "$defs"];
 /// Keywords allowed beside the annotations, each checked against the schema's type below.
@@ -130,9 +271,16 @@ const VALUE_KEYWORDS: &[&str] = &[
     "additionalProperties",
     "items",
     "maxLength",
+    "minLength",
+    "minItems",
+    "maxItems",
     "format",
     "minimum",
     "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "enum",
+    "const",
     MAX_JSON_TEXT_LENGTH,
 ];
 
@@ -149,7 +297,9 @@ impl Model {
         let mut reader = Reader::new(&document);
         let root = reader.read_root(&document, root_type_name);
         match root {
-            Some(root) if reader.errors.is_empty() => Ok(Model { root, objects: reader.objects }),
+            Some(root) if reader.errors.is_empty() => {
+                Ok(Model { root, objects: reader.objects, enumerations: reader.enumerations })
+            }
             _ => Err(SchemaErrors(reader.errors)),
         }
     }
@@ -166,13 +316,20 @@ struct Reader<'a> {
     /// Definitions already read (`Some`), or being read (`None`: a reference cycle).
     resolved: BTreeMap<String, Option<ValueSchema>>,
     objects: Vec<ObjectType>,
+    enumerations: Vec<Enumeration>,
     errors: Vec<SchemaError>,
 }
 
 impl<'a> Reader<'a> {
     fn new(document: &'a Value) -> Self {
         let definitions = document.get("$defs").and_then(Value::as_object);
-        Reader { definitions, resolved: BTreeMap::new(), objects: Vec::new(), errors: Vec::new() }
+        Reader {
+            definitions,
+            resolved: BTreeMap::new(),
+            objects: Vec::new(),
+            enumerations: Vec::new(),
+            errors: Vec::new(),
+        }
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
@@ -205,12 +362,16 @@ impl<'a> Reader<'a> {
         if !matches!(root.kind, Kind::Object(_)) || root.nullable {
             self.error("", "the root schema must be `\"type\": \"object\"`: the payload is a JSON object");
         }
-        // Definitions nobody references are still read, so that their errors are reported.
+        // Definitions nobody references are still read, so that their errors are reported, but
+        // they generate nothing: what they declare comes after every reachable type, and goes.
+        let (reachable_objects, reachable_enumerations) = (self.objects.len(), self.enumerations.len());
         if let Some(definitions) = self.definitions {
             for name in definitions.keys() {
                 self.resolve_definition(name, &pointer_join("/$defs", name));
             }
         }
+        self.objects.truncate(reachable_objects);
+        self.enumerations.truncate(reachable_enumerations);
         Some(root)
     }
 
@@ -227,7 +388,7 @@ impl<'a> Reader<'a> {
             return None;
         };
         for keyword in object.keys() {
-            let known = ANNOTATIONS.contains(&keyword.as_str())
+            let known = is_annotation(keyword)
                 || VALUE_KEYWORDS.contains(&keyword.as_str())
                 || (is_root && ROOT_ONLY.contains(&keyword.as_str()));
             if !known {
@@ -244,25 +405,155 @@ impl<'a> Reader<'a> {
             return self.read_reference(object, reference, pointer, title, description);
         }
         let (kind_name, nullable) = self.read_type(object, pointer)?;
+        let list = self.read_list(object, pointer, nullable).ok()?;
+        // Without `type`, a list of strings (or of integers) says what the value is.
+        let kind_name = kind_name.or_else(|| list.as_ref().and_then(|(_, values, _)| list_type(values)));
+        let nullable = nullable && (object.contains_key("type") || list_allows_null(list.as_ref()));
         let kind = match kind_name {
             Some("string") => Kind::String {
                 max_length: self.read_count(object, pointer, "maxLength"),
+                min_length: self.read_min_length(object, pointer),
                 date_time: self.read_format(object, pointer),
+                allowed: self.string_list(list, pointer, type_name, description.as_ref()),
             },
             Some("integer") => Kind::Integer {
                 minimum: self.read_integer(object, pointer, "minimum"),
                 maximum: self.read_integer(object, pointer, "maximum"),
+                exclusive_minimum: self.read_integer(object, pointer, "exclusiveMinimum"),
+                exclusive_maximum: self.read_integer(object, pointer, "exclusiveMaximum"),
+                allowed: self.integer_list(list, pointer),
             },
-            Some("number") => Kind::Number,
+            Some("number") => Kind::Number {
+                bounds: Bounds {
+                    minimum: self.read_number(object, pointer, "minimum"),
+                    maximum: self.read_number(object, pointer, "maximum"),
+                    exclusive_minimum: self.read_number(object, pointer, "exclusiveMinimum"),
+                    exclusive_maximum: self.read_number(object, pointer, "exclusiveMaximum"),
+                },
+            },
             Some("boolean") => Kind::Boolean,
+            // An object without `properties` (and not closed) is a map: its keys are data.
+            Some("object")
+                if !is_root
+                    && !object.contains_key("properties")
+                    && object.get("additionalProperties") != Some(&Value::Bool(false)) =>
+            {
+                let values = match object.get("additionalProperties") {
+                    Some(schema @ Value::Object(_)) => self.read_value(
+                        schema,
+                        &pointer_join(pointer, "additionalProperties"),
+                        &format!("{type_name}Value"),
+                        false,
+                    )?,
+                    _ => ValueSchema {
+                        pointer: pointer.to_owned(),
+                        title: None,
+                        description: None,
+                        nullable: true,
+                        deprecated: false,
+                        kind: Kind::Any { max_json_text_length: None },
+                    },
+                };
+                Kind::Map { values: Box::new(values) }
+            }
             Some("object") => {
                 Kind::Object(self.read_object(object, pointer, type_name, title.clone(), description.clone()))
             }
-            Some("array") => Kind::Array(Box::new(self.read_items(object, pointer, type_name)?)),
+            Some("array") => Kind::Array {
+                items: Box::new(self.read_items(object, pointer, type_name)?),
+                min_items: self.read_count(object, pointer, "minItems"),
+                max_items: self.read_count(object, pointer, "maxItems"),
+            },
             _ => Kind::Any { max_json_text_length: self.read_count(object, pointer, MAX_JSON_TEXT_LENGTH) },
         };
         self.check_keywords_fit(object, pointer, &kind);
-        Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, kind })
+        let deprecated = object.get("deprecated") == Some(&Value::Bool(true));
+        Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, deprecated, kind })
+    }
+
+    /// Reads `enum` or `const`: the keyword and its values (`null` included), checking that
+    /// `null` is listed when the type allows it (JSON Schema rejects an unlisted `null`).
+    fn read_list(
+        &mut self,
+        object: &Map<String, Value>,
+        pointer: &str,
+        nullable: bool,
+    ) -> Result<Option<(ListKeyword, Vec<Value>, bool)>, ()> {
+        let (keyword, values) = match (object.get("enum"), object.get("const")) {
+            (None, None) => return Ok(None),
+            (Some(_), Some(_)) => {
+                self.error(pointer, "`enum` and `const` together are not supported: keep one of them");
+                return Err(());
+            }
+            (Some(Value::Array(values)), None) if !values.is_empty() => (ListKeyword::Enum, values.clone()),
+            (Some(_), None) => {
+                self.error(&pointer_join(pointer, "enum"), "`enum` must be a non-empty array of values");
+                return Err(());
+            }
+            (None, Some(value)) => (ListKeyword::Const, vec![value.clone()]),
+        };
+        let typed = object.contains_key("type");
+        let at = pointer_join(pointer, keyword.as_str());
+        if object.contains_key("type") && nullable && !values.contains(&Value::Null) {
+            let message = format!(
+                "the type allows null but `{}` does not list it, so JSON Schema rejects null: add null to the list, or remove \"null\" from `type`",
+                keyword.as_str()
+            );
+            self.error(&at, message);
+            return Err(());
+        }
+        if list_type(&values).is_none() {
+            let message = format!(
+                "`{}` must list only strings or only integers (and possibly null): other values are not supported",
+                keyword.as_str()
+            );
+            self.error(&at, message);
+            return Err(());
+        }
+        Ok(Some((keyword, values, typed)))
+    }
+
+    fn string_list(
+        &mut self,
+        list: Option<(ListKeyword, Vec<Value>, bool)>,
+        pointer: &str,
+        type_name: &str,
+        description: Option<&String>,
+    ) -> Option<Allowed<String>> {
+        let (keyword, values, typed) = list?;
+        let at = pointer_join(pointer, keyword.as_str());
+        let values: Vec<String> = values.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+        if values.is_empty() {
+            self.error(&at, format!("`{}` lists no string for a string", keyword.as_str()));
+            return None;
+        }
+        let enumeration = (keyword == ListKeyword::Enum).then(|| {
+            self.enumerations.push(Enumeration {
+                name: type_name.to_owned(),
+                pointer: at,
+                description: description.cloned(),
+                values: values.clone(),
+            });
+            self.enumerations.len() - 1
+        });
+        Some(Allowed { keyword, values, enumeration, typed })
+    }
+
+    fn integer_list(
+        &mut self,
+        list: Option<(ListKeyword, Vec<Value>, bool)>,
+        pointer: &str,
+    ) -> Option<Allowed<i64>> {
+        let (keyword, values, typed) = list?;
+        let integers: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
+        if integers.len() != values.iter().filter(|value| !value.is_null()).count() {
+            self.error(
+                &pointer_join(pointer, keyword.as_str()),
+                format!("`{}` of an integer must list integers that fit an i64", keyword.as_str()),
+            );
+            return None;
+        }
+        Some(Allowed { keyword, values: integers, enumeration: None, typed })
     }
 
     /// Reads `type`: the one non-null type name (`None` without `type`) and whether null is allowed.
@@ -314,8 +605,8 @@ impl<'a> Reader<'a> {
         description: Option<String>,
     ) -> Option<ValueSchema> {
         for keyword in object.keys() {
-            if keyword != "$ref" && !ANNOTATIONS.contains(&keyword.as_str()) {
-                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only title, description and $comment are)"));
+            if keyword != "$ref" && !is_annotation(keyword) {
+                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only annotations are: title, description, $comment, examples, deprecated, readOnly, writeOnly, default, x-*): move it into the referenced schema"));
             }
         }
         let at = pointer_join(pointer, "$ref");
@@ -330,6 +621,7 @@ impl<'a> Reader<'a> {
         pointer.clone_into(&mut resolved.pointer);
         resolved.title = title.or(resolved.title);
         resolved.description = description.or(resolved.description);
+        resolved.deprecated |= object.get("deprecated") == Some(&Value::Bool(true));
         Some(resolved)
     }
 
@@ -367,6 +659,7 @@ impl<'a> Reader<'a> {
             title,
             description,
             properties: Vec::new(),
+            additional: Additional::Open,
         });
 
         let required = self.read_required(object, pointer);
@@ -400,20 +693,20 @@ impl<'a> Reader<'a> {
                 );
             }
         }
-        for property in &properties {
-            if property.required && property.schema.nullable {
-                let message = "a required property may not allow null: the contract makes `nullable: true` fields optional";
-                self.error(&property.schema.pointer, message);
-            }
-        }
-        match object.get("additionalProperties") {
-            None | Some(Value::Bool(true)) => {}
-            Some(_) => self.error(
-                &pointer_join(pointer, "additionalProperties"),
-                "only `\"additionalProperties\": true` is supported: the types keep unknown fields, and the strict schema is derived from this one",
-            ),
-        }
+        let additional = match object.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => Additional::Open,
+            Some(Value::Bool(false)) => Additional::Closed,
+            Some(schema) => self
+                .read_value(
+                    schema,
+                    &pointer_join(pointer, "additionalProperties"),
+                    &format!("{type_name}Value"),
+                    false,
+                )
+                .map_or(Additional::Open, |values| Additional::Schema(Box::new(values))),
+        };
         self.objects[index].properties = properties;
+        self.objects[index].additional = additional;
         index
     }
 
@@ -470,16 +763,55 @@ impl<'a> Reader<'a> {
         count
     }
 
+    /// Reads `minLength`, which the generator supports on plain strings (not beside `format`
+    /// or a list, whose values already say how long they are).
+    fn read_min_length(&mut self, object: &Map<String, Value>, pointer: &str) -> Option<u64> {
+        let min_length = self.read_count(object, pointer, "minLength")?;
+        let beside = ["format", "enum", "const"].into_iter().find(|keyword| object.contains_key(*keyword));
+        if let Some(beside) = beside {
+            self.error(
+                &pointer_join(pointer, "minLength"),
+                format!("`minLength` beside `{beside}` is not supported: the generator reads it on plain strings only; drop it, or drop `{beside}`"),
+            );
+            return None;
+        }
+        Some(min_length)
+    }
+
     fn read_integer(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<i64> {
         let value = object.get(keyword)?;
-        let bound = value.as_i64();
-        if bound.is_none() {
-            self.error(
-                &pointer_join(pointer, keyword),
-                format!("`{keyword}` must be an integer that fits an i64"),
-            );
+        let bound = value.as_i64().or_else(|| {
+            // `5.0` is the integer 5, as JSON Schema reads numbers.
+            #[allow(clippy::cast_possible_truncation, reason = "integral and within ±2^53, checked first")]
+            value
+                .as_f64()
+                .filter(|bound| bound.fract() == 0.0 && bound.abs() <= MAX_EXACT)
+                .map(|bound| bound as i64)
+        });
+        // The validators compare a bound as a float: it must be exact as one.
+        match bound {
+            #[allow(clippy::cast_precision_loss, reason = "the round trip checks exactness")]
+            #[allow(clippy::cast_possible_truncation, reason = "the round trip checks exactness")]
+            Some(bound) if (bound as f64) as i64 == bound => Some(bound),
+            _ => {
+                self.error(
+                    &pointer_join(pointer, keyword),
+                    format!("`{keyword}` of an integer must be an integer that a 64-bit float holds exactly (within ±2^53, or a power of two beyond): write the bound as such an integer"),
+                );
+                None
+            }
         }
-        bound
+    }
+
+    fn read_number(&mut self, object: &Map<String, Value>, pointer: &str, keyword: &str) -> Option<Number> {
+        let value = object.get(keyword)?;
+        match value {
+            Value::Number(number) => Some(number.clone()),
+            _ => {
+                self.error(&pointer_join(pointer, keyword), format!("`{keyword}` must be a number"));
+                None
+            }
+        }
     }
 
     fn read_format(&mut self, object: &Map<String, Value>, pointer: &str) -> bool {
@@ -496,11 +828,15 @@ impl<'a> Reader<'a> {
     /// Reports keywords that do not apply to the schema's type (`maxLength` on a number, ...).
     fn check_keywords_fit(&mut self, object: &Map<String, Value>, pointer: &str, kind: &Kind) {
         let fits: &[&str] = match kind {
-            Kind::String { .. } => &["maxLength", "format"],
-            Kind::Integer { .. } => &["minimum", "maximum"],
-            Kind::Number | Kind::Boolean => &[],
+            Kind::String { .. } => &["maxLength", "minLength", "format", "enum", "const"],
+            Kind::Integer { .. } => {
+                &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "const"]
+            }
+            Kind::Number { .. } => &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
+            Kind::Boolean => &[],
             Kind::Object(_) => &["properties", "required", "additionalProperties"],
-            Kind::Array(_) => &["items"],
+            Kind::Map { .. } => &["additionalProperties"],
+            Kind::Array { .. } => &["items", "minItems", "maxItems"],
             Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
         };
         for keyword in object.keys() {
@@ -510,7 +846,10 @@ impl<'a> Reader<'a> {
                 && keyword != "$ref"
                 && !fits.contains(&keyword)
             {
-                let message = format!("`{keyword}` does not apply to a schema of type {}", kind.type_name());
+                let message = format!(
+                    "`{keyword}` is not supported on a schema of type {} (JSON Schema would ignore it there, or the generator does not read it for that type): remove it, or state the type it belongs to",
+                    kind.type_name()
+                );
                 self.error(&pointer_join(pointer, keyword), message);
             }
         }

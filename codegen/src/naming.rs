@@ -58,6 +58,18 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
+/// The Rust enum variant for a JSON string value, in `PascalCase`: `in-progress` becomes
+/// `InProgress`, `3ds` becomes `Value3ds`.
+pub fn variant_name(value: &str) -> String {
+    match type_name(value) {
+        name if name.starts_with("Type") && value.starts_with(|first: char| first.is_ascii_digit()) => {
+            format!("Value{}", &name[4..])
+        }
+        name if name == "Unnamed" && value.is_empty() => "Empty".to_owned(),
+        name => name,
+    }
+}
+
 /// The Rust field name for a JSON key, in `snake_case`: `browserMajorVersion` becomes
 /// `browser_major_version`, `type` becomes `type_`.
 pub fn field_name(name: &str) -> String {
@@ -102,6 +114,14 @@ mod tests {
         assert_eq!(field_name("2fa"), "field_2fa");
         assert_eq!(field_name("--"), "unnamed");
         assert_eq!(field_name("naïve"), "na_ve");
+    }
+
+    #[test]
+    fn enum_values_become_variants() {
+        assert_eq!(variant_name("in-progress"), "InProgress");
+        assert_eq!(variant_name("3ds"), "Value3ds");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("Typed"), "Typed");
     }
 
     #[test]

@@ -48,17 +48,24 @@ fn with_banner(schema: Value) -> Value {
     Value::Object(ordered)
 }
 
-/// Sets `additionalProperties: false` beside every `properties`, at any depth.
+/// Sets `additionalProperties: false` beside every `properties` whose other keys are open, at
+/// any depth. An object without `properties` is a map, whose keys are data: it stays as it is.
 fn close_objects(schema: &mut Value) {
     match schema {
         Value::Object(members) => {
-            if members.contains_key("properties") {
+            // Only where other keys are open: a closed object is closed already, and the keys
+            // an `additionalProperties` schema describes are documented.
+            let open = matches!(members.get("additionalProperties"), None | Some(Value::Bool(true)));
+            if members.contains_key("properties") && open {
                 members.insert("additionalProperties".to_owned(), json!(false));
             }
             for (key, member) in members.iter_mut() {
                 // The keys of `properties` and `$defs` are names, not keywords; their values are
                 // schemas, which the recursion reaches either way.
-                if key != "additionalProperties" {
+                // Values, not schemas: examples, defaults, listed values and vendor extensions.
+                let holds_values = matches!(key.as_str(), "examples" | "default" | "const" | "enum")
+                    || key.starts_with("x-");
+                if key != "additionalProperties" && !holds_values {
                     close_objects(member);
                 }
             }
@@ -87,5 +94,18 @@ mod tests {
         assert_eq!(strict["$defs"]["B"]["additionalProperties"], false);
         // A property named `properties` is a name, not a keyword: its schema is a string schema.
         assert_eq!(strict["properties"]["a"]["properties"]["properties"].get("additionalProperties"), None);
+    }
+
+    #[test]
+    fn values_that_look_like_schemas_are_left_alone() {
+        let canonical = r#"{"type": "object", "properties": {"a": {"type": "object", "properties": {},
+            "examples": [{"properties": {}}], "default": {"properties": {}}, "x-note": {"properties": {}}}}}"#;
+        let strict: Value = serde_json::from_str(&strict_schema(canonical).unwrap()).unwrap();
+        let a = &strict["properties"]["a"];
+        assert_eq!(a["additionalProperties"], false);
+        for key in ["default", "x-note"] {
+            assert_eq!(a[key], serde_json::json!({"properties": {}}), "{key}");
+        }
+        assert_eq!(a["examples"][0], serde_json::json!({"properties": {}}));
     }
 }

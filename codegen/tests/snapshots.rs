@@ -40,3 +40,23 @@ fn invalid_json_is_an_error_not_a_panic() {
         assert!(!errors.0.is_empty(), "{text:?}");
     }
 }
+
+#[test]
+fn definitions_nobody_references_generate_nothing() {
+    let schema = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/annotations-and-unused-defs.schema.json"
+    ))
+    .unwrap();
+    let config = Config { root_type_name: "Payload", schema_path: "fixture.schema.json" };
+    let generated = generate(&schema, &config).unwrap();
+    assert!(generated.types.contains("pub struct Seen"));
+    for unused in ["Unused", "UnusedKind", "Never", "read_unused"] {
+        assert!(!generated.types.contains(unused) && !generated.validators.contains(unused), "{unused}");
+    }
+    // An error in an unreferenced definition is still reported.
+    let broken =
+        schema.replace(r#""never": { "type": "string", "enum": ["a"] }"#, r#""never": { "type": "tuple" }"#);
+    let errors = generate(&broken, &config).unwrap_err();
+    assert_eq!(errors.0[0].pointer, "/$defs/Unused/properties/never/type");
+}

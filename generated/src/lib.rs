@@ -35,8 +35,13 @@
 mod generated;
 mod runtime;
 
+#[cfg(test)]
+mod fixture_types;
+
 pub use generated::types::*;
 pub use generated::validators::{parse, validate};
+/// The ordered map of the entries an object's `additionalProperties` describes.
+pub use indexmap::IndexMap;
 pub use runtime::date_time::{DateTime, DateTimeError};
 pub use runtime::nullable::Nullable;
 pub use runtime::validate::violation::{
@@ -44,8 +49,16 @@ pub use runtime::validate::violation::{
 };
 pub use runtime::validate::{EVENT_FORMAT_HINT, Options};
 
+/// The generator's validators for its own test schemas, for the workspace's differential tests;
+/// not part of the public API.
+#[cfg(feature = "codegen-fixtures")]
+#[doc(hidden)]
+pub mod __codegen_fixtures {
+    pub use crate::generated::fixtures::{FIXTURES, Fixture};
+}
+
 /// Support for the generated code; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::runtime::serde_support::{deserialize_present, integer};
+    pub use crate::runtime::serde_support::{deserialize_present, deserialize_required_nullable, integer};
 }

@@ -5,7 +5,7 @@
 //! `jsonschema`'s conventions mapped to the project's: a missing field is reported at its own
 //! pointer, and each undocumented field in strict mode at its own pointer.
 
-use fingerprint_webhook::{Keyword, MAX_VIOLATIONS, Options, validate};
+use fingerprint_webhook::{Keyword, MAX_VIOLATIONS, Options, Violations, validate};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
@@ -41,34 +41,53 @@ impl<'i> jsonschema::Keyword<'i> for MaxJsonTextLength {
     }
 }
 
-fn reference_validator(schema_path: &str) -> Validator {
-    let schema: Value = serde_json::from_str(&read_repository_file(schema_path)).expect("the schema is JSON");
+fn reference_validator(schema: &Value) -> Validator {
     jsonschema::draft202012::options()
         .should_validate_formats(true)
         .with_keyword(TAG_KEYWORD, |_, value, _| {
             let limit = value.as_u64().and_then(|limit| usize::try_from(limit).ok()).unwrap_or(usize::MAX);
             Ok(Box::new(MaxJsonTextLength(limit)))
         })
-        .build(&schema)
+        .build(schema)
         .expect("the schema builds")
 }
 
-/// The independent validator, for the canonical and the strict schema.
+fn read_schema(path: &str) -> Value {
+    serde_json::from_str(&read_repository_file(path)).expect("the schema is JSON")
+}
+
+/// The independent validator, for a schema and its strict variant.
 pub struct Reference {
     canonical: Validator,
     strict: Validator,
 }
 
 impl Default for Reference {
+    /// The reference for the canonical schema of the repository.
     fn default() -> Self {
         Reference {
-            canonical: reference_validator(crate::CANONICAL_SCHEMA),
-            strict: reference_validator(STRICT_SCHEMA),
+            canonical: reference_validator(&read_schema(crate::CANONICAL_SCHEMA)),
+            strict: reference_validator(&read_schema(STRICT_SCHEMA)),
         }
     }
 }
 
 impl Reference {
+    /// The reference for any schema the generator reads, given as text; its strict variant is
+    /// derived as `cargo xtask generate` derives the canonical schema's.
+    ///
+    /// # Panics
+    ///
+    /// When the text is not a schema that `jsonschema` builds.
+    pub fn for_schema(schema_text: &str) -> Self {
+        let strict =
+            fingerprint_webhook_codegen::strict::strict_schema(schema_text).expect("the schema is JSON");
+        Reference {
+            canonical: reference_validator(&serde_json::from_str(schema_text).expect("the schema is JSON")),
+            strict: reference_validator(&serde_json::from_str(&strict).expect("the strict schema is JSON")),
+        }
+    }
+
     /// The findings of the `jsonschema` crate on `payload`, sorted.
     pub fn findings(&self, payload: &Value, strict: bool) -> Vec<Finding> {
         let validator = if strict { &self.strict } else { &self.canonical };
@@ -87,6 +106,19 @@ impl Reference {
                             .map(|name| (child(&pointer, name), "additionalProperties".to_owned())),
                     );
                 }
+                // `additionalProperties: false` on an object without `properties`: jsonschema
+                // reports the first key only, at the object; each key is one finding here.
+                ValidationErrorKind::FalseSchema
+                    if error.schema_path().as_str().ends_with("/additionalProperties") =>
+                {
+                    if let Some(Value::Object(members)) = payload.pointer(&pointer) {
+                        findings.extend(
+                            members
+                                .keys()
+                                .map(|name| (child(&pointer, name), "additionalProperties".to_owned())),
+                        );
+                    }
+                }
                 kind => findings.push((pointer, kind.keyword().to_owned())),
             }
         }
@@ -99,7 +131,10 @@ fn child(pointer: &str, name: &str) -> String {
     format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"))
 }
 
-/// What the generated validator says of some bytes.
+/// A generated `validate` function (of the canonical schema, or of any other).
+pub type ValidateFn = fn(&[u8], Options) -> Result<(), Violations>;
+
+/// What a generated validator says of some bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ours {
     /// Every violation but duplicate keys, sorted.
@@ -110,11 +145,14 @@ pub struct Ours {
     pub truncated: bool,
 }
 
-/// What the generated validator says of `bytes`.
+/// What the canonical schema's generated validator says of `bytes`.
 pub fn ours(bytes: &[u8], strict: bool) -> Ours {
-    let Err(violations) = validate(bytes, Options::DEFAULT.with_strict(strict)) else {
-        return Ours::default();
-    };
+    ours_of(validate, bytes, strict)
+}
+
+/// What a generated validator says of `bytes`.
+pub fn ours_of(validate: ValidateFn, bytes: &[u8], strict: bool) -> Ours {
+    let Err(violations) = validate(bytes, Options::DEFAULT.with_strict(strict)) else { return Ours::default() };
     let repeats_a_key = violations.iter().any(|violation| violation.keyword() == Keyword::DuplicateKey);
     let mut findings: Vec<Finding> = violations
         .iter()
@@ -143,9 +181,18 @@ fn is_contained(part: &[Finding], whole: &[Finding]) -> bool {
 ///
 /// A description of the disagreement.
 pub fn check_agreement(reference: &Reference, bytes: &[u8]) -> Result<(), String> {
+    check_agreement_of(validate, reference, bytes)
+}
+
+/// [`check_agreement`] for any generated validator and the reference of its schema.
+///
+/// # Errors
+///
+/// A description of the disagreement.
+pub fn check_agreement_of(validate: ValidateFn, reference: &Reference, bytes: &[u8]) -> Result<(), String> {
     let parsed = serde_json::from_slice::<Value>(bytes);
     for strict in [false, true] {
-        let ours = ours(bytes, strict);
+        let ours = ours_of(validate, bytes, strict);
         let Ok(payload) = &parsed else {
             let invalid_json = vec![(String::new(), "invalidJson".to_owned())];
             if ours.findings != invalid_json || ours.repeats_a_key || ours.truncated {

@@ -74,6 +74,37 @@ fn readable_i64(value: i64, suffixed: bool) -> syn::LitInt {
     syn::LitInt::new(&format!("{sign}{grouped}{suffix}"), proc_macro2::Span::call_site())
 }
 
+/// An `f64` literal for a JSON number, with digit separators (clippy's `unreadable_literal`):
+/// `9_007_199_254_740_991.0`, `0.5`, `1e300`. Every JSON number that `serde_json` reads is a
+/// finite `f64`, which this writes so that it reads back as the same `f64`.
+fn readable_f64(value: f64) -> TokenStream {
+    let text = format!("{value:?}");
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let literal = if text.contains(['e', 'E']) {
+        // `1e300`: a Rust float literal as it is.
+        text.to_owned()
+    } else {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+        let group = |digits: &str, from_right: bool| {
+            let mut grouped = String::new();
+            for (index, digit) in digits.chars().enumerate() {
+                let position = if from_right { digits.len() - index } else { index };
+                if index > 0 && position.is_multiple_of(3) {
+                    grouped.push('_');
+                }
+                grouped.push(digit);
+            }
+            grouped
+        };
+        format!("{}.{}", group(whole, true), group(fraction, false))
+    };
+    let literal = syn::LitFloat::new(&format!("{literal}_f64"), proc_macro2::Span::call_site());
+    if sign.is_empty() { quote!(#literal) } else { quote!(-#literal) }
+}
+
 /// `#[doc = "..."]` lines: paragraphs wrapped to [`DOC_WIDTH`], a blank line between them.
 fn doc_attributes(paragraphs: &[String]) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
@@ -132,6 +163,16 @@ mod tests {
         );
         assert_eq!(super::readable_i64(100, true).to_string(), "100_i64");
         assert_eq!(super::readable_i64(1000, false).to_string(), "1_000");
+    }
+
+    #[test]
+    fn float_literals_read_back_as_the_same_float() {
+        for value in [0.0, 0.5, -1.25, 9_007_199_254_740_991.0, 1e300, -2.5e-10, 123_456.789_012] {
+            let literal = super::readable_f64(value).to_string().replace(' ', "");
+            let digits = literal.trim_end_matches("_f64").replace('_', "");
+            assert_eq!(digits.parse::<f64>().unwrap().to_bits(), value.to_bits(), "{literal}");
+        }
+        assert_eq!(super::readable_f64(9_007_199_254_740_991.0).to_string(), "9_007_199_254_740_991.0_f64");
     }
 
     #[test]

@@ -8,9 +8,13 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{banner, doc_attributes, format_tokens, readable_i64};
+use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
-use crate::ir::{Presence, RustField, RustItems, RustStruct, RustValue, UNKNOWN_FIELDS};
+use crate::ir::{
+    ADDITIONAL_PROPERTIES, Element, FIELDS_PER_WORD, Limits, OtherKeys, Presence, RustField, RustItems,
+    RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind,
+};
+use crate::model::{Allowed, ListKeyword};
 use crate::naming;
 
 /// The full text of the generated validators module.
@@ -21,8 +25,9 @@ use crate::naming;
 pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String, SchemaErrors> {
     let readers = items.structs.iter().map(reader);
     let entry_points = items.structs.first().map(entry_points);
-    let any_required =
-        items.structs.iter().any(|item| item.fields.iter().any(|field| field.presence == Presence::Required));
+    let any_required = items.structs.iter().any(|item| {
+        item.fields.len() <= FIELDS_PER_WORD && item.fields.iter().any(|field| field.presence.is_required())
+    });
     let context_items = if any_required { quote!(Abort, Context, was_seen) } else { quote!(Abort, Context) };
     let tokens = quote! {
         use crate::runtime::validate::context::{#context_items};
@@ -95,29 +100,23 @@ fn reader(item: &RustStruct) -> TokenStream {
     let locals = item.fields.iter().map(|field| {
         let local = field_local(field);
         match field.presence {
-            Presence::Required | Presence::Optional => quote!(let mut #local = None;),
+            Presence::Required | Presence::Optional | Presence::RequiredNullable => {
+                quote!(let mut #local = None;)
+            }
             Presence::Nullable => quote!(let mut #local = crate::Nullable::Absent;),
         }
     });
-    let arms = item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field));
-    let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
+    let wide = item.fields.len() > FIELDS_PER_WORD;
+    let arms = item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field, wide));
     let required: Vec<(usize, &RustField)> =
-        item.fields.iter().enumerate().filter(|(_, field)| field.presence == Presence::Required).collect();
+        item.fields.iter().enumerate().filter(|(_, field)| field.presence.is_required()).collect();
     let start = if required.is_empty() {
         quote!(cx.begin_object()?;)
     } else {
         quote!(let start = cx.begin_object()?;)
     };
-    let seen = if item.fields.is_empty() { quote!() } else { quote!(let mut seen = 0_u64;) };
-    let missing = required.iter().map(|(index, field)| {
-        let index = field_index(*index);
-        let json_name = &field.json_name;
-        quote! {
-            if !was_seen(seen, #index) {
-                cx.missing(&Path::Key(path, #json_name), start)?;
-            }
-        }
-    });
+    let seen = seen_local(item);
+    let missing = missing_checks(&required, wide);
     let unwrap_required = match required.as_slice() {
         [] => quote!(),
         [(_, field)] => {
@@ -139,13 +138,7 @@ fn reader(item: &RustStruct) -> TokenStream {
     };
     let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
     let field_locals = item.fields.iter().map(field_local);
-    let unknown_arm = quote! {
-        let key = cx.key_text();
-        let path = Path::Key(path, &key);
-        if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
-            #unknown_fields.insert(key.into_owned(), value);
-        }
-    };
+    let (others_local, others_field, unknown_arm) = other_keys(&item.others);
     let dispatch = if item.fields.is_empty() {
         unknown_arm
     } else {
@@ -159,12 +152,13 @@ fn reader(item: &RustStruct) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+        #[allow(clippy::similar_names, reason = "one local per documented field, named after it")]
         pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<super::types::#name>, Abort> {
             #start
             let before = cx.violation_count();
             #seen
             let mut keys = KeySet::default();
-            let mut #unknown_fields = ::serde_json::Map::new();
+            #others_local
             #(#locals)*
             let mut first = true;
             while cx.next_key(first)? {
@@ -177,9 +171,87 @@ fn reader(item: &RustStruct) -> TokenStream {
                 return Ok(None);
             }
             #unwrap_required
-            Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #unknown_fields }))
+            Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #others_field }))
         }
     }
+}
+
+/// What a reader does with a key its schema does not declare: the local that keeps such keys,
+/// the struct field it fills, and the match arm.
+fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
+    let read_key = quote! {
+        let key = cx.key_text();
+        let path = Path::Key(path, &key);
+    };
+    match others {
+        OtherKeys::Unknown => {
+            let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
+            let arm = quote! {
+                #read_key
+                if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
+                    #unknown_fields.insert(key.into_owned(), value);
+                }
+            };
+            (quote!(let mut #unknown_fields = ::serde_json::Map::new();), quote!(#unknown_fields), arm)
+        }
+        OtherKeys::Rejected => {
+            let arm = quote! {
+                #read_key
+                cx.rejected_field(&path, key.clone(), offset, &mut keys)?;
+            };
+            (quote!(), quote!(), arm)
+        }
+        OtherKeys::Entries(element) => {
+            let additional = format_ident!("{ADDITIONAL_PROPERTIES}");
+            let value = element_reader(element);
+            let new = if element.value.kind == ValueKind::Json {
+                quote!(::serde_json::Map::new())
+            } else {
+                quote!(crate::IndexMap::new())
+            };
+            let arm = quote! {
+                #read_key
+                let slot = cx.additional_field(&path, key.clone(), offset, &mut keys, |cx, path| #value)?;
+                if let Some(value) = slot.value().filter(|_| BUILD) {
+                    #additional.insert(key.into_owned(), value);
+                }
+            };
+            (quote!(let mut #additional = #new;), quote!(#additional), arm)
+        }
+    }
+}
+
+/// `let mut seen = ...;`: up to 64 fields are marked in one `u64`; more, in an array of them.
+fn seen_local(item: &RustStruct) -> TokenStream {
+    if item.fields.is_empty() {
+        quote!()
+    } else if item.fields.len() > FIELDS_PER_WORD {
+        let words = Literal::usize_unsuffixed(item.fields.len().div_ceil(FIELDS_PER_WORD));
+        quote!(let mut seen = [0_u64; #words];)
+    } else {
+        quote!(let mut seen = 0_u64;)
+    }
+}
+
+/// The checks, when the object closes, that every required field was seen.
+fn missing_checks(required: &[(usize, &RustField)], wide: bool) -> Vec<TokenStream> {
+    required
+        .iter()
+        .map(|(index, field)| {
+            let index = field_index(*index);
+            let json_name = &field.json_name;
+            let was_seen = if wide {
+                quote!(crate::runtime::validate::context::was_seen_in(&seen, #index))
+            } else {
+                quote!(was_seen(seen, #index))
+            };
+            quote! {
+                if !#was_seen {
+                    cx.missing(&Path::Key(path, #json_name), start)?;
+                }
+            }
+        })
+        .collect()
 }
 
 /// The index of a field, as `seen` counts them.
@@ -188,13 +260,17 @@ fn field_index(index: usize) -> Literal {
 }
 
 /// The match arm of one documented field.
-fn member_arm(index: usize, field: &RustField) -> TokenStream {
+fn member_arm(index: usize, field: &RustField, wide: bool) -> TokenStream {
     let json_name = &field.json_name;
     let local = field_local(field);
     let index = field_index(index);
-    let nullable = field.presence == Presence::Nullable;
-    let read = value_reader(&field.value, field, nullable, &quote!(&path));
-    let bounds = integer_bounds(field);
+    let nullable = field.presence.allows_null();
+    let read = value_reader(&field.value, nullable, &quote!(&path));
+    let mark = if wide {
+        quote!(cx.seen_in(&mut seen, #index, &path, offset)?;)
+    } else {
+        quote!(cx.seen(&mut seen, #index, &path, offset)?;)
+    };
     let store = match field.presence {
         Presence::Required | Presence::Optional => quote! {
             if let Some(value) = #read?.value() {
@@ -206,63 +282,160 @@ fn member_arm(index: usize, field: &RustField) -> TokenStream {
                 #local = value;
             }
         },
+        Presence::RequiredNullable => quote! {
+            if let Some(value) = #read?.or_null().value() {
+                #local = Some(value);
+            }
+        },
     };
     let json_bytes = syn::LitByteStr::new(json_name.as_bytes(), proc_macro2::Span::call_site());
     quote! {
         #json_bytes => {
             let path = Path::Key(path, #json_name);
-            cx.seen(&mut seen, #index, &path, offset)?;
-            #bounds
+            #mark
             #store
         }
     }
 }
 
-/// `let bounds = minimum..=maximum;` for an integer field, which its reader call names.
-fn integer_bounds(field: &RustField) -> TokenStream {
-    if field.value != RustValue::Integer {
-        return quote!();
+/// The runtime's name of a list keyword.
+/// The call that reads an element of a list or a map at `path`: a nullable element keeps its
+/// `null` as `None`; an element of any type keeps it as `Value::Null`.
+fn element_reader(element: &Element) -> TokenStream {
+    let read = value_reader(&element.value, element.nullable, &quote!(path));
+    if element.value.kind == ValueKind::Json {
+        quote!(#read.map(crate::runtime::validate::context::Slot::null_as_json))
+    } else if element.nullable {
+        quote!(#read.map(crate::runtime::validate::context::Slot::or_null))
+    } else {
+        read
     }
-    // The lowering guarantees both bounds on every integer.
-    let minimum = readable_i64(field.limits.minimum.unwrap_or(i64::MIN), false);
-    let maximum = readable_i64(field.limits.maximum.unwrap_or(i64::MAX), false);
-    quote!(let bounds = #minimum..=#maximum;)
 }
 
-/// The call that reads a value of the field's kind at `path`: a `Result<Slot<T>, Abort>`.
-fn value_reader(value: &RustValue, field: &RustField, nullable: bool, path: &TokenStream) -> TokenStream {
-    let limits = &field.limits;
-    let max_length = match limits.max_length {
-        Some(max) => {
-            let max = Literal::u64_unsuffixed(max);
-            quote!(Some(#max))
+/// The runtime's `Bounds` of an integer.
+#[allow(clippy::cast_precision_loss, reason = "the model accepts only bounds that a float holds exactly")]
+fn integer_bounds(limits: &Limits) -> TokenStream {
+    let bounds = [limits.minimum, limits.maximum, limits.exclusive_minimum, limits.exclusive_maximum];
+    bounds_tokens(bounds.map(|bound| bound.map(|bound| bound as f64)))
+}
+
+/// The runtime's `Bounds`: minimum, maximum, exclusive minimum, exclusive maximum.
+fn bounds_tokens(bounds: [Option<f64>; 4]) -> TokenStream {
+    let [minimum, maximum, exclusive_minimum, exclusive_maximum] = bounds.map(|bound| match bound {
+        Some(bound) => {
+            let bound = readable_f64(bound);
+            quote!(Some(#bound))
         }
         None => quote!(None),
+    });
+    quote!(crate::runtime::validate::context::Bounds {
+        minimum: #minimum,
+        maximum: #maximum,
+        exclusive_minimum: #exclusive_minimum,
+        exclusive_maximum: #exclusive_maximum,
+    })
+}
+
+/// The runtime's `List` of allowed values.
+fn list<T: quote::ToTokens>(allowed: &Allowed<T>, values: &[impl quote::ToTokens]) -> TokenStream {
+    let keyword = match allowed.keyword {
+        ListKeyword::Enum => quote!(crate::runtime::validate::violation::Keyword::Enum),
+        ListKeyword::Const => quote!(crate::runtime::validate::violation::Keyword::Const),
     };
-    match value {
-        RustValue::String => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
-        RustValue::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
-        // `bounds` is bound by the member's arm (see `integer_bounds`).
-        RustValue::Integer => quote!(cx.integer::<BUILD>(#path, #nullable, bounds)),
-        RustValue::Number => quote!(cx.number::<BUILD>(#path, #nullable)),
-        RustValue::Boolean => quote!(cx.boolean::<BUILD>(#path, #nullable)),
-        RustValue::Json => {
-            let max = match limits.max_json_text_length {
-                Some(max) => {
-                    let max = Literal::u64_unsuffixed(max);
-                    quote!(Some(#max))
+    let typed = allowed.typed;
+    quote!(crate::runtime::validate::context::List { keyword: #keyword, values: &[#(#values),*], typed: #typed })
+}
+
+/// `Some(limit)` or `None`, for a reader's optional limit argument.
+fn optional_count(limit: Option<u64>) -> TokenStream {
+    match limit {
+        Some(limit) => {
+            let limit = Literal::u64_unsuffixed(limit);
+            quote!(Some(#limit))
+        }
+        None => quote!(None),
+    }
+}
+
+/// The call that reads a value at `path`, checking the value's own limits: a
+/// `Result<Slot<T>, Abort>`.
+fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenStream {
+    let limits = &value.limits;
+    let max_length = optional_count(limits.max_length);
+    if let Some(allowed) = &limits.strings {
+        let list = list(allowed, &allowed.values);
+        let build = match &value.kind {
+            ValueKind::Enum(name) => {
+                let name = format_ident!("{name}");
+                quote!(super::types::#name::from_json_text)
+            }
+            _ => quote!(str::to_owned),
+        };
+        return quote!(cx.listed_string::<BUILD, _>(#path, #nullable, #max_length, #list, #build));
+    }
+    if let Some(allowed) = &limits.integers {
+        let values: Vec<_> = allowed.values.iter().map(|value| readable_i64(*value, false)).collect();
+        let list = list(allowed, &values);
+        return quote!(cx.listed_integer::<BUILD>(#path, #nullable, #list));
+    }
+    match &value.kind {
+        // A string enum always has its list, read above.
+        ValueKind::String | ValueKind::Enum(_) => match limits.min_length {
+            Some(min) => {
+                let min = Literal::u64_unsuffixed(min);
+                quote!(cx.string_at_least::<BUILD>(#path, #nullable, #min, #max_length))
+            }
+            None => quote!(cx.string::<BUILD>(#path, #nullable, #max_length)),
+        },
+        ValueKind::DateTime => quote!(cx.date_time::<BUILD>(#path, #nullable, #max_length)),
+        ValueKind::Integer => {
+            match (limits.minimum, limits.maximum, limits.exclusive_minimum, limits.exclusive_maximum) {
+                (Some(minimum), Some(maximum), None, None) => {
+                    let minimum = readable_i64(minimum, false);
+                    let maximum = readable_i64(maximum, false);
+                    quote!(cx.integer::<BUILD>(#path, #nullable, #minimum..=#maximum))
                 }
-                None => quote!(None),
-            };
+                _ => {
+                    let bounds = integer_bounds(limits);
+                    quote!(cx.bounded_integer::<BUILD, i64>(#path, #nullable, #bounds))
+                }
+            }
+        }
+        ValueKind::WideInteger => {
+            let bounds = integer_bounds(limits);
+            quote!(cx.bounded_integer::<BUILD, ::serde_json::Number>(#path, #nullable, #bounds))
+        }
+        ValueKind::Number if limits.number.is_empty() => quote!(cx.number::<BUILD>(#path, #nullable)),
+        ValueKind::Number => {
+            let number = &limits.number;
+            let bounds = bounds_tokens(
+                [&number.minimum, &number.maximum, &number.exclusive_minimum, &number.exclusive_maximum]
+                    .map(|bound| bound.as_ref().and_then(serde_json::Number::as_f64)),
+            );
+            quote!(cx.bounded_number::<BUILD>(#path, #nullable, #bounds))
+        }
+        ValueKind::Boolean => quote!(cx.boolean::<BUILD>(#path, #nullable)),
+        ValueKind::Json => {
+            let max = optional_count(limits.max_json_text_length);
             quote!(cx.any::<BUILD>(#path, #max))
         }
-        RustValue::Struct(name) => {
+        ValueKind::Struct(name) => {
             let read = reader_name(name);
             quote!(cx.object(#path, #nullable, #read::<BUILD>))
         }
-        RustValue::List(items) => {
-            let item = value_reader(items, field, false, &quote!(path));
-            quote!(cx.array::<BUILD, _>(#path, #nullable, |cx, path| #item))
+        ValueKind::Map(element) => {
+            let value = element_reader(element);
+            quote!(cx.map::<BUILD, _, _>(#path, #nullable, |cx, path| #value))
+        }
+        ValueKind::List(element) => {
+            let item = element_reader(element);
+            if limits.min_items.is_none() && limits.max_items.is_none() {
+                quote!(cx.array::<BUILD, _>(#path, #nullable, |cx, path| #item))
+            } else {
+                let min = Literal::u64_unsuffixed(limits.min_items.unwrap_or(0));
+                let max = optional_count(limits.max_items);
+                quote!(cx.sized_array::<BUILD, _>(#path, #nullable, #min, #max, |cx, path| #item))
+            }
         }
     }
 }

@@ -5,8 +5,9 @@
 pub(crate) mod types;
 pub(crate) mod validators;
 
-/// The generator's output for the schemas of `codegen/tests/fixtures/`, compiled (in tests)
+/// The generator's output for the schemas of `codegen/tests/fixtures/`, compiled (in tests,
+/// and for the differential tests of `webhook-tests` behind the `codegen-fixtures` feature)
 /// under the workspace lints, so that every construct the generator supports yields Rust
-/// that builds cleanly, not only the canonical schema's.
-#[cfg(test)]
-mod fixtures;
+/// that builds cleanly and validates as JSON Schema does, not only the canonical schema's.
+#[cfg(any(test, feature = "codegen-fixtures"))]
+pub(crate) mod fixtures;

@@ -40,6 +40,10 @@ pub fn parse(
 
 /// Reads the object of type `IdentificationWebhook` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_identification_webhook<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -113,8 +117,12 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             b"timestamp" => {
                 let path = Path::Key(path, "timestamp");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
-                if let Some(value) = cx.integer::<BUILD>(&path, false, bounds)?.value() {
+                if let Some(value) = cx
+                    .integer::<
+                        BUILD,
+                    >(&path, false, -9_007_199_254_740_991..=9_007_199_254_740_991)?
+                    .value()
+                {
                     timestamp_field = Some(value);
                 }
             }
@@ -309,6 +317,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
 
 /// Reads the object of type `IpLocation` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_ip_location<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -335,8 +347,11 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
             b"accuracyRadius" => {
                 let path = Path::Key(path, "accuracyRadius");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                let bounds = -9_007_199_254_740_991..=9_007_199_254_740_991;
-                if let Some(value) = cx.integer::<BUILD>(&path, true, bounds)?.nullable()
+                if let Some(value) = cx
+                    .integer::<
+                        BUILD,
+                    >(&path, true, -9_007_199_254_740_991..=9_007_199_254_740_991)?
+                    .nullable()
                 {
                     accuracy_radius_field = value;
                 }
@@ -454,6 +469,10 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
 
 /// Reads the object of type `City` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_city<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -503,6 +522,10 @@ pub(crate) fn read_city<const BUILD: bool>(
 
 /// Reads the object of type `Continent` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_continent<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -562,6 +585,10 @@ pub(crate) fn read_continent<const BUILD: bool>(
 
 /// Reads the object of type `Country` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_country<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -621,6 +648,10 @@ pub(crate) fn read_country<const BUILD: bool>(
 
 /// Reads the object of type `Subdivision` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_subdivision<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -682,6 +713,10 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
 
 /// Reads the object of type `BrowserDetails` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_browser_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -803,6 +838,10 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
 
 /// Reads the object of type `Confidence` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_confidence<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
@@ -849,6 +888,10 @@ pub(crate) fn read_confidence<const BUILD: bool>(
 
 /// Reads the object of type `SeenAt` from its `{`, checking every documented constraint.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
 pub(crate) fn read_seen_at<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,

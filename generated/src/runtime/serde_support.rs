@@ -17,6 +17,20 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+/// Deserializes a field that must be present but may be `null` (`None`): without it, serde
+/// would read an absent `Option` field as `None` too.
+///
+/// # Errors
+///
+/// When the value is neither `null` nor a `T`.
+pub fn deserialize_required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer)
+}
+
 /// JSON Schema integers: any number with a zero fractional part, so `1554910997788.0` reads as
 /// the integer `1554910997788`.
 pub mod integer {
@@ -57,6 +71,106 @@ pub mod integer {
     /// As [`deserialize`] (`null` included).
     pub fn deserialize_optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
         deserialize(deserializer).map(Some)
+    }
+
+    /// A Rust type that holds JSON Schema integers inside lists: `i64`, `Option<T>` (a
+    /// nullable item) and `Vec<T>`, at any depth, so that `[1.0, 2]` reads as `[1, 2]`.
+    pub trait Integers: Sized {
+        /// Reads the value.
+        ///
+        /// # Errors
+        ///
+        /// When the value does not have the type's shape, or holds a number that is not an
+        /// integer within the `i64` range.
+        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error>;
+    }
+
+    impl Integers for i64 {
+        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+            deserialize(value)
+        }
+    }
+
+    impl<T: Integers> Integers for Option<T> {
+        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+            match value {
+                serde_json::Value::Null => Ok(None),
+                value => T::read(value).map(Some),
+            }
+        }
+    }
+
+    impl<T: Integers> Integers for Vec<T> {
+        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+            match value {
+                serde_json::Value::Array(items) => items.into_iter().map(T::read).collect(),
+                other => Err(de::Error::invalid_type(unexpected(&other), &"an array")),
+            }
+        }
+    }
+
+    impl<T: Integers> Integers for indexmap::IndexMap<String, T> {
+        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+            match value {
+                serde_json::Value::Object(entries) => {
+                    entries.into_iter().map(|(key, value)| Ok((key, T::read(value)?))).collect()
+                }
+                other => Err(de::Error::invalid_type(unexpected(&other), &"an object")),
+            }
+        }
+    }
+
+    fn unexpected(value: &serde_json::Value) -> de::Unexpected<'_> {
+        match value {
+            serde_json::Value::Null => de::Unexpected::Unit,
+            serde_json::Value::Bool(flag) => de::Unexpected::Bool(*flag),
+            serde_json::Value::Number(_) => de::Unexpected::Other("a number"),
+            serde_json::Value::String(text) => de::Unexpected::Str(text),
+            serde_json::Value::Array(_) => de::Unexpected::Seq,
+            serde_json::Value::Object(_) => de::Unexpected::Map,
+        }
+    }
+
+    /// Deserializes a required field that holds integers inside lists.
+    ///
+    /// # Errors
+    ///
+    /// As [`Integers::read`].
+    pub fn deserialize_nested<'de, D: Deserializer<'de>, T: Integers>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        T::read(value).map_err(de::Error::custom)
+    }
+
+    /// Deserializes a field that holds integers inside lists, may be absent, and is never `null`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Integers::read`] (`null` included).
+    pub fn deserialize_nested_optional<'de, D: Deserializer<'de>, T: Integers>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_null() {
+            return Err(de::Error::invalid_type(de::Unexpected::Unit, &"a value"));
+        }
+        T::read(value).map(Some).map_err(de::Error::custom)
+    }
+
+    /// Deserializes a nullable field that holds integers inside lists: `null` becomes
+    /// [`Nullable::Null`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Integers::read`], for a value other than `null`.
+    pub fn deserialize_nested_nullable<'de, D: Deserializer<'de>, T: Integers>(
+        deserializer: D,
+    ) -> Result<Nullable<T>, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Null => Ok(Nullable::Null),
+            value => T::read(value).map(Nullable::Value).map_err(de::Error::custom),
+        }
     }
 
     /// An `i64` read under the JSON Schema definition of an integer.
@@ -111,6 +225,17 @@ pub mod integer {
             assert_eq!(read("1554910997788.0").unwrap(), 1_554_910_997_788);
             assert_eq!(read("1.5e3").unwrap(), 1500);
             assert_eq!(read("-0.0").unwrap(), 0);
+        }
+
+        #[test]
+        fn integers_inside_lists_are_json_schema_integers() {
+            let read = |text: &str| -> Result<Vec<Option<Vec<i64>>>, serde_json::Error> {
+                deserialize_nested(&mut serde_json::Deserializer::from_str(text))
+            };
+            assert_eq!(read("[[1.0, 2], null, []]").unwrap(), [Some(vec![1, 2]), None, Some(vec![])]);
+            assert!(read("[[1.5]]").is_err());
+            assert!(read("[1]").is_err());
+            assert!(read("{}").is_err());
         }
 
         #[test]

@@ -16,7 +16,18 @@ fn the_generated_crate_depends_on_no_code_generation_crate() {
         .collect();
     assert_eq!(
         dependencies,
-        ["bytecount", "memchr", "ryu-js", "schemars", "serde", "serde_json", "simdutf8", "smallvec", "time"]
+        [
+            "bytecount",
+            "indexmap",
+            "memchr",
+            "ryu-js",
+            "schemars",
+            "serde",
+            "serde_json",
+            "simdutf8",
+            "smallvec",
+            "time"
+        ]
     );
 }
 

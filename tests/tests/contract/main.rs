@@ -5,6 +5,7 @@ mod agreement;
 mod architecture;
 mod conformance;
 mod documentation_drift;
+mod fixture_agreement;
 mod hostile;
 mod payloads;
 mod round_trip;

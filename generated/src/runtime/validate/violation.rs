@@ -14,14 +14,28 @@ pub enum Keyword {
     Required,
     /// `maxLength`: a string has more code points than documented.
     MaxLength,
+    /// `minLength`: a string has fewer code points than documented.
+    MinLength,
+    /// `minItems`: an array has fewer items than documented.
+    MinItems,
+    /// `maxItems`: an array has more items than documented.
+    MaxItems,
     /// `format`: a date-time is not RFC 3339.
     Format,
     /// `minimum`: an integer is below the bound the schema sets.
     Minimum,
     /// `maximum`: an integer is above the bound the schema sets.
     Maximum,
+    /// `exclusiveMinimum`: a number is not above the bound the schema sets.
+    ExclusiveMinimum,
+    /// `exclusiveMaximum`: a number is not below the bound the schema sets.
+    ExclusiveMaximum,
     /// `additionalProperties`: an undocumented field, in strict mode.
     AdditionalProperties,
+    /// `enum`: a value the schema's list of values does not have.
+    Enum,
+    /// `const`: a value other than the one the schema allows.
+    Const,
     /// `x-fingerprint-maxJsonTextLength`: the canonical JSON text (RFC 8785) of `tag` is too long.
     MaxJsonTextLength,
     /// `invalidJson`: the input is not JSON text (syntax, UTF-8, nesting, number range).
@@ -39,10 +53,17 @@ impl Keyword {
             Keyword::Type => "type",
             Keyword::Required => "required",
             Keyword::MaxLength => "maxLength",
+            Keyword::MinLength => "minLength",
+            Keyword::MinItems => "minItems",
+            Keyword::MaxItems => "maxItems",
             Keyword::Format => "format",
             Keyword::Minimum => "minimum",
             Keyword::Maximum => "maximum",
+            Keyword::ExclusiveMinimum => "exclusiveMinimum",
+            Keyword::ExclusiveMaximum => "exclusiveMaximum",
             Keyword::AdditionalProperties => "additionalProperties",
+            Keyword::Enum => "enum",
+            Keyword::Const => "const",
             Keyword::MaxJsonTextLength => "x-fingerprint-maxJsonTextLength",
             Keyword::InvalidJson => "invalidJson",
             Keyword::DuplicateKey => "duplicateKey",
