@@ -152,7 +152,9 @@ pub fn ours(bytes: &[u8], strict: bool) -> Ours {
 
 /// What a generated validator says of `bytes`.
 pub fn ours_of(validate: ValidateFn, bytes: &[u8], strict: bool) -> Ours {
-    let Err(violations) = validate(bytes, Options::DEFAULT.with_strict(strict)) else { return Ours::default() };
+    let Err(violations) = validate(bytes, Options::DEFAULT.with_strict(strict)) else {
+        return Ours::default();
+    };
     let repeats_a_key = violations.iter().any(|violation| violation.keyword() == Keyword::DuplicateKey);
     let mut findings: Vec<Finding> = violations
         .iter()
