@@ -2,10 +2,12 @@
 //! streams and standard input, read lazily, one payload at a time and never more than the size
 //! limit of one, so that memory does not grow with the input.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// One payload to judge.
@@ -21,6 +23,16 @@ pub(crate) struct Payload {
     pub(crate) framing: Framing,
     /// Its bytes, or that it was larger than the limit (and so not kept).
     pub(crate) content: Content,
+}
+
+impl Payload {
+    /// About how much memory it holds: its bytes, its names and itself.
+    pub(crate) fn footprint(&self) -> usize {
+        self.content.len()
+            + self.source.len()
+            + self.file.as_ref().map_or(0, String::len)
+            + std::mem::size_of::<Payload>()
+    }
 }
 
 /// How an input is cut into payloads.
@@ -75,8 +87,25 @@ pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
+/// Whether reading `path` reads standard input: `-`, or another name (`/dev/stdin`,
+/// `/dev/fd/0`) of the pipe, FIFO, socket or terminal that standard input is, which can be read
+/// only once. A regular file redirected to standard input can be read again under its name.
+pub(crate) fn reads_stdin(path: &Path) -> bool {
+    use std::os::fd::AsFd;
+    if is_stdin(path) {
+        return true;
+    }
+    let Ok(named) = std::fs::metadata(path) else { return false };
+    if named.is_file() || named.is_dir() {
+        return false;
+    }
+    let stdin = io::stdin().as_fd().try_clone_to_owned().and_then(|fd| File::from(fd).metadata());
+    stdin.is_ok_and(|stdin| (stdin.dev(), stdin.ino()) == (named.dev(), named.ino()))
+}
+
 /// A path as reports show it: its text, with any byte that is not UTF-8 written `\xNN`, so that
-/// two different names never look the same and nothing is lost.
+/// nothing is lost (a name that spells `\xNN` literally looks the same: only a name made to
+/// confuse does that).
 pub(crate) fn display_path(path: &Path) -> String {
     display_os_str(path.as_os_str())
 }
@@ -93,8 +122,11 @@ fn display_os_str(text: &OsStr) -> String {
 }
 
 /// The framing a file's name asks for, whatever the letter case of its extension.
+/// The name's own dotfile form counts too: a file named `.json` is JSON.
 fn framing_of(path: &Path) -> Option<Framing> {
-    let extension = path.extension()?;
+    let name = path.file_name()?.as_encoded_bytes();
+    let dot = name.iter().rposition(|&byte| byte == b'.')?;
+    let extension = OsStr::new(std::str::from_utf8(&name[dot + 1..]).ok()?);
     if extension.eq_ignore_ascii_case("json") {
         Some(Framing::Whole)
     } else if extension.eq_ignore_ascii_case("ndjson") || extension.eq_ignore_ascii_case("jsonl") {
@@ -112,10 +144,11 @@ pub(crate) trait Sink {
     fn error(&mut self, error: InputError);
 }
 
-/// A sink that counts the payloads it passes on.
+/// A sink that counts what it passes on.
 struct Counting<'s> {
     inner: &'s mut dyn Sink,
     payloads: usize,
+    errors: usize,
 }
 
 impl Sink for Counting<'_> {
@@ -125,6 +158,7 @@ impl Sink for Counting<'_> {
     }
 
     fn error(&mut self, error: InputError) {
+        self.errors += 1;
         self.inner.error(error);
     }
 }
@@ -140,7 +174,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
     let default = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     for path in paths {
-        let mut counted = Counting { inner: &mut *sink, payloads: 0 };
+        let mut counted = Counting { inner: &mut *sink, payloads: 0, errors: 0 };
         let name = display_path(path);
         let what = if is_stdin(path) {
             let framing = if reading.ndjson { Framing::Ndjson } else { Framing::Whole };
@@ -165,11 +199,12 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                         framing_of(path).unwrap_or(Framing::Whole)
                     };
                     read_file(path, framing, reading, &mut counted)?;
-                    "the file (every line is blank)"
+                    "the file"
                 }
             }
         };
-        if counted.payloads == 0 {
+        // Each input gives a payload or says why not, once.
+        if counted.payloads == 0 && counted.errors == 0 {
             let message = format!("no payload found in {what}");
             report(sink, name, io::Error::new(io::ErrorKind::NotFound, message));
         }
@@ -179,11 +214,19 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
 
 fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
     // Links are followed, to files and to directories; walkdir reports a link that loops back
-    // to one of its ancestors as an error instead of following it.
-    for entry in walkdir::WalkDir::new(directory).follow_links(true).sort_by_file_name() {
+    // to one of its ancestors as an error instead of following it, and a folder reached again
+    // by another way is skipped (links to one folder from many places would otherwise make
+    // the walk exponential).
+    let mut folders_seen = HashSet::new();
+    let mut walk = walkdir::WalkDir::new(directory).follow_links(true).sort_by_file_name().into_iter();
+    let mut last_folder = directory.to_owned();
+    while let Some(entry) = walk.next() {
         match entry {
             Err(error) => {
-                let path = display_path(error.path().unwrap_or(directory));
+                let path = match error.path() {
+                    Some(path) => display_path(path),
+                    None => format!("{} (an entry in it)", display_path(&last_folder)),
+                };
                 let reason = if error.loop_ancestor().is_some() {
                     io::Error::other("a link that loops back to a folder that contains it; not followed")
                 } else if let Some(cause) = error.io_error() {
@@ -193,12 +236,24 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
                 };
                 report(sink, path, reason);
             }
-            Ok(entry) if !entry.file_type().is_dir() => {
-                if let Some(framing) = framing_of(entry.path()) {
-                    read_file(entry.path(), framing, reading, sink)?;
+            Ok(entry) if entry.file_type().is_dir() => {
+                let folder = entry.metadata().ok().map(|metadata| (metadata.dev(), metadata.ino()));
+                if folder.is_some_and(|folder| !folders_seen.insert(folder)) {
+                    walk.skip_current_dir();
+                } else {
+                    entry.path().clone_into(&mut last_folder);
                 }
             }
-            Ok(_) => {}
+            Ok(entry) => {
+                let Some(framing) = framing_of(entry.path()) else { continue };
+                if entry.file_type().is_file() {
+                    read_file(entry.path(), framing, reading, sink)?;
+                } else {
+                    // A FIFO, socket or device may never end: only read when named.
+                    let reason = "not a regular file (a FIFO, socket or device), so a directory search does not read it; name it to read it";
+                    report(sink, display_path(entry.path()), io::Error::other(reason));
+                }
+            }
         }
     }
     Ok(())
@@ -262,18 +317,22 @@ fn read_whole(
 enum Line {
     /// The end of the input: no more lines.
     End,
-    /// A line, in the buffer, without its `\n`.
+    /// A line of JSON whitespace only (space, tab, carriage return): no payload.
+    Blank,
+    /// A line, in the buffer, without its `\n` or a `\r` before it.
     Read,
     /// A line longer than the limit, consumed but not kept.
     TooLong,
 }
 
-/// Reads one line into `line` (cleared first), keeping at most `limit` bytes of it: a longer
-/// line is consumed to its end without being kept.
+/// Reads one line into `line` (cleared first), keeping at most `limit` bytes of it, besides the
+/// line break (`\n` or `\r\n`): a longer line is consumed to its end without being kept.
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> io::Result<Line> {
     line.clear();
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    // One byte more than the limit: room for the `\r` of a `\r\n`.
+    let room = usize::try_from(limit).unwrap_or(usize::MAX).saturating_add(1);
     let mut too_long = false;
+    let mut blank = true;
     let mut any = false;
     loop {
         let buffer = match reader.fill_buf() {
@@ -289,8 +348,9 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> io::R
             Some(newline) => (&buffer[..newline], true),
             None => (buffer, false),
         };
+        blank &= chunk.iter().all(|byte| matches!(byte, b' ' | b'\t' | b'\r'));
         if !too_long {
-            if line.len() + chunk.len() > limit {
+            if line.len() + chunk.len() > room {
                 too_long = true;
                 line.clear();
             } else {
@@ -303,15 +363,20 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> io::R
             break;
         }
     }
-    Ok(match (any, too_long) {
-        (false, _) => Line::End,
-        (true, false) => Line::Read,
-        (true, true) => Line::TooLong,
-    })
+    if !any {
+        return Ok(Line::End);
+    }
+    if blank {
+        return Ok(Line::Blank);
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(if too_long || line.len() as u64 > limit { Line::TooLong } else { Line::Read })
 }
 
 /// Streams NDJSON: one payload per line, named `name:line`; lines holding only JSON whitespace
-/// (space, tab, carriage return) are skipped.
+/// (space, tab, carriage return) are skipped. A file with no payload at all is reported.
 fn read_ndjson(
     mut reader: impl BufRead,
     name: &str,
@@ -320,6 +385,7 @@ fn read_ndjson(
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
     let mut number = 0;
+    let mut payloads = 0_usize;
     let mut line = Vec::new();
     loop {
         let read = match read_line(&mut reader, &mut line, limit) {
@@ -331,18 +397,12 @@ fn read_ndjson(
         };
         number += 1;
         let content = match read {
-            Line::End => return Ok(()),
+            Line::End => break,
+            Line::Blank => continue,
             Line::TooLong => Content::TooLarge { limit },
-            Line::Read => {
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                if line.iter().all(|byte| matches!(byte, b' ' | b'\t' | b'\r')) {
-                    continue;
-                }
-                Content::Bytes(std::mem::take(&mut line))
-            }
+            Line::Read => Content::Bytes(std::mem::take(&mut line)),
         };
+        payloads += 1;
         sink.payload(Payload {
             source: format!("{name}:{number}"),
             file: file.map(str::to_owned),
@@ -351,20 +411,28 @@ fn read_ndjson(
             content,
         })?;
     }
+    if payloads == 0 && file.is_some() {
+        let error =
+            io::Error::new(io::ErrorKind::NotFound, "no payload found in the file: every line is blank");
+        report(sink, name.to_owned(), error);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn lines(input: &[u8], limit: u64) -> Vec<Result<Vec<u8>, ()>> {
+    /// Each line: its bytes, `None` when blank, an error when too long.
+    fn lines(input: &[u8], limit: u64) -> Vec<Result<Option<Vec<u8>>, ()>> {
         let mut reader = BufReader::with_capacity(4, input);
         let mut line = Vec::new();
         let mut found = Vec::new();
         loop {
             match read_line(&mut reader, &mut line, limit).unwrap() {
                 Line::End => return found,
-                Line::Read => found.push(Ok(line.clone())),
+                Line::Blank => found.push(Ok(None)),
+                Line::Read => found.push(Ok(Some(line.clone()))),
                 Line::TooLong => found.push(Err(())),
             }
         }
@@ -373,9 +441,16 @@ mod tests {
     #[test]
     fn lines_over_the_limit_are_skipped_whole_and_reading_goes_on() {
         let found = lines(b"short\nmuch too long a line\n\nlast", 10);
-        assert_eq!(found, [Ok(b"short".to_vec()), Err(()), Ok(Vec::new()), Ok(b"last".to_vec())]);
-        assert_eq!(lines(b"0123456789\n01234567890\n", 10), [Ok(b"0123456789".to_vec()), Err(())]);
+        assert_eq!(found, [Ok(Some(b"short".to_vec())), Err(()), Ok(None), Ok(Some(b"last".to_vec()))]);
+        assert_eq!(lines(b"0123456789\n01234567890\n", 10), [Ok(Some(b"0123456789".to_vec())), Err(())]);
         assert_eq!(lines(b"", 10), []);
+    }
+
+    #[test]
+    fn the_limit_counts_neither_the_line_break_nor_blank_lines() {
+        let found = lines(b"{}\r\n{} \n                    \n{}", 2);
+        assert_eq!(found, [Ok(Some(b"{}".to_vec())), Err(()), Ok(None), Ok(Some(b"{}".to_vec()))]);
+        assert_eq!(lines(b" \t\r\x0c\n", 100), [Ok(Some(b" \t\r\x0c".to_vec()))]);
     }
 
     #[test]
@@ -391,5 +466,8 @@ mod tests {
         assert_eq!(framing_of(Path::new("a.NdJson")), Some(Framing::Ndjson));
         assert_eq!(framing_of(Path::new("a.JSONL")), Some(Framing::Ndjson));
         assert_eq!(framing_of(Path::new("a.txt")), None);
+        assert_eq!(framing_of(Path::new(".json")), Some(Framing::Whole));
+        assert_eq!(framing_of(Path::new("dir/.ndjson")), Some(Framing::Ndjson));
+        assert_eq!(framing_of(Path::new("json")), None);
     }
 }

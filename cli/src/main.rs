@@ -16,7 +16,7 @@ mod report;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use fingerprint_webhook::{Options, validate};
@@ -73,71 +73,81 @@ impl Progress {
     }
 }
 
-/// How many payloads, or bytes, are validated together on all cores before their results are
-/// printed. With [`BATCHES_AHEAD`], the bound on memory, whatever the size of the input: the
-/// batch being read, the ones waiting, and the one being judged.
+/// At most how many payloads, and bytes, are validated together on all cores before their
+/// results are printed; a batch is whatever has arrived when the judging side is free, so a
+/// slow stream is reported as it comes and a fast one in full batches.
 const BATCH_PAYLOADS: usize = 2048;
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
-/// How many full batches the reading thread may hold ready before it waits.
-const BATCHES_AHEAD: usize = 1;
+/// At most how many bytes of payloads (with their names: [`Payload::footprint`]) are read but
+/// not yet judged: the bound on memory, whatever the input (one payload larger than this is
+/// still read, alone).
+const BYTES_AHEAD: usize = 2 * BATCH_BYTES;
 
 /// What the reading thread hands over, in input order.
 enum Read {
-    /// Payloads to judge together.
-    Batch(Vec<Payload>),
+    /// A payload to judge.
+    Payload(Payload),
     /// An input that could not be read.
     Error(InputError),
 }
 
-/// The reading thread's sink: gathers payloads into batches and sends them, with input errors
-/// in their place between them.
-struct Batcher {
-    sender: mpsc::SyncSender<Read>,
-    batch: Vec<Payload>,
-    bytes: usize,
+/// Bytes read but not yet judged, shared by the reading thread (which waits while they are
+/// over [`BYTES_AHEAD`]) and the judging one (which frees them, or closes it all when its
+/// output is gone).
+#[derive(Default)]
+struct Backlog {
+    state: Mutex<(usize, bool)>,
+    freed: Condvar,
 }
 
-impl Batcher {
-    fn new(sender: mpsc::SyncSender<Read>) -> Self {
-        Batcher { sender, batch: Vec::new(), bytes: 0 }
-    }
-
-    /// Sends the batch gathered so far; fails when the judging side has stopped.
-    fn send_batch(&mut self) -> io::Result<()> {
-        if self.batch.is_empty() {
-            return Ok(());
+impl Backlog {
+    /// Waits for room for `bytes`; `false` once the judging side has stopped.
+    fn reserve(&self, bytes: usize) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.1 && state.0 > 0 && state.0 + bytes > BYTES_AHEAD {
+            state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
-        self.bytes = 0;
-        let batch = std::mem::take(&mut self.batch);
-        self.sender
-            .send(Read::Batch(batch))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed"))
+        state.0 += bytes;
+        !state.1
+    }
+
+    fn free(&self, bytes: usize) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.0 = state.0.saturating_sub(bytes);
+        self.freed.notify_all();
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
+        self.freed.notify_all();
     }
 }
 
-impl Sink for Batcher {
+/// The reading thread's sink: sends each payload and each input error, in order, within the
+/// backlog's bound.
+struct Sender<'b> {
+    channel: mpsc::Sender<Read>,
+    backlog: &'b Backlog,
+}
+
+impl Sink for Sender<'_> {
     fn payload(&mut self, payload: Payload) -> io::Result<()> {
-        self.bytes += payload.content.len();
-        self.batch.push(payload);
-        if self.batch.len() >= BATCH_PAYLOADS || self.bytes >= BATCH_BYTES {
-            self.send_batch()?;
+        let closed = || io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed");
+        if !self.backlog.reserve(payload.footprint()) {
+            return Err(closed());
         }
-        Ok(())
+        self.channel.send(Read::Payload(payload)).map_err(|_| closed())
     }
 
     fn error(&mut self, error: InputError) {
-        // What was read before the error is reported before it. A closed output stops the
-        // reading at the next payload.
-        if self.send_batch().is_ok() {
-            let _ = self.sender.send(Read::Error(error));
-        }
+        // A closed output stops the reading at the next payload.
+        let _ = self.channel.send(Read::Error(error));
     }
 }
 
-impl Drop for Batcher {
-    fn drop(&mut self) {
-        let _ = self.send_batch();
-    }
+/// Writes a line to standard error; a closed standard error is no reason to stop or panic.
+fn warn(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// Judges and renders a batch on all cores, then counts and writes the results in input order.
@@ -269,7 +279,7 @@ fn main() -> ExitCode {
         // `fpwebhook ... | head`: the reader left; that is not an error.
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(VALID),
         Err(error) => {
-            eprintln!("fpwebhook: {error}");
+            warn(format_args!("fpwebhook: {error}"));
             ExitCode::from(TOOL_ERROR)
         }
     }
@@ -299,7 +309,11 @@ fn write_fixtures(out: &std::path::Path) -> io::Result<u8> {
         let path = fixtures.join(name);
         std::fs::write(&path, text).map_err(|error| located(error, &path))?;
     }
-    eprintln!("wrote {} fixture files and 2 schemas into {}", published::FIXTURES.len(), out.display());
+    warn(format_args!(
+        "wrote {} fixture files and 2 schemas into {}",
+        published::FIXTURES.len(),
+        out.display()
+    ));
     Ok(VALID)
 }
 
@@ -314,15 +328,17 @@ struct ValidateArgs {
 fn run_validate(args: ValidateArgs) -> io::Result<u8> {
     let ValidateArgs { strict, format, reading, paths } = args;
     let stdin_reads =
-        if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::is_stdin(path)).count() };
+        if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::reads_stdin(path)).count() };
     if stdin_reads > 1 {
-        eprintln!("fpwebhook: standard input (`-`) can be read only once; name it once");
+        warn(format_args!(
+            "fpwebhook: standard input can be read only once; it is named twice (`-`, /dev/stdin or /dev/fd/0)"
+        ));
         return Ok(TOOL_ERROR);
     }
     if stdin_reads == 1 && io::stdin().is_terminal() {
-        eprintln!(
+        warn(format_args!(
             "fpwebhook: reading a payload from standard input (end it with Ctrl-D); `fpwebhook validate --help` shows how to name files"
-        );
+        ));
     }
     let options = Options::DEFAULT.with_strict(strict);
     let stdout = io::stdout().lock();
@@ -337,28 +353,61 @@ fn run_validate(args: ValidateArgs) -> io::Result<u8> {
     let mut summary = Summary::default();
     let mut input_errors = Vec::new();
     let mut progress = Progress::new();
-    // Reading runs on its own thread, a batch ahead of judging, which runs on all cores; this
-    // thread counts and writes the results in input order.
+    // Reading runs on its own thread, ahead of judging within the backlog's bound; judging
+    // takes whatever has arrived (up to a batch) and runs on all cores; this thread counts and
+    // writes the results in input order.
+    let backlog = Backlog::default();
     let written = std::thread::scope(|scope| {
-        let (sender, batches) = mpsc::sync_channel(BATCHES_AHEAD);
-        let reader = scope.spawn(move || read_inputs(&paths, reading, &mut Batcher::new(sender)));
-        let judged = batches.iter().try_for_each(|read| match read {
-            Read::Batch(batch) => {
+        let (channel, arrivals) = mpsc::channel();
+        let backlog = &backlog;
+        let reader = scope.spawn(move || read_inputs(&paths, reading, &mut Sender { channel, backlog }));
+        let judged = (|| -> io::Result<()> {
+            let mut batch = Vec::new();
+            let mut batch_footprint = 0;
+            let mut next = arrivals.recv().ok();
+            while let Some(arrival) = next.take() {
+                let error = match arrival {
+                    Read::Payload(payload) => {
+                        batch_footprint += payload.footprint();
+                        batch.push(payload);
+                        None
+                    }
+                    Read::Error(error) => Some(error),
+                };
+                let full = batch.len() >= BATCH_PAYLOADS || batch_footprint >= BATCH_BYTES;
+                if error.is_none() && !full {
+                    next = arrivals.try_recv().ok();
+                    if next.is_some() {
+                        continue;
+                    }
+                }
+                // Judge what has arrived: the batch is full, nothing more is waiting, or an
+                // input error must be told after the payloads before it.
                 progress.advance(batch.len(), batch.iter().map(|payload| payload.content.len()).sum());
-                judge(batch, options, style, &mut summary, &mut report)
+                judge(std::mem::take(&mut batch), options, style, &mut summary, &mut report)?;
+                backlog.free(std::mem::take(&mut batch_footprint));
+                if let Some(error) = error {
+                    warn(format_args!(
+                        "fpwebhook: {}: {}",
+                        report::printable(&error.path),
+                        report::printable(&error.error.to_string())
+                    ));
+                    input_errors.push(error);
+                }
+                // Before waiting for more input, what was judged is shown.
+                next = match arrivals.try_recv() {
+                    Ok(arrival) => Some(arrival),
+                    Err(_) => {
+                        report.flush()?;
+                        arrivals.recv().ok()
+                    }
+                };
             }
-            Read::Error(error) => {
-                eprintln!(
-                    "fpwebhook: {}: {}",
-                    report::printable(&error.path),
-                    report::printable(&error.error.to_string())
-                );
-                input_errors.push(error);
-                Ok(())
-            }
-        });
-        // Stops the reader at its next batch when judging stopped early (a closed output).
-        drop(batches);
+            Ok(())
+        })();
+        // Stops the reader when judging stopped early (a closed output).
+        backlog.close();
+        drop(arrivals);
         let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         judged?;
         read

@@ -137,16 +137,7 @@ impl Summary {
 /// C1), line or paragraph separator and bidirectional override is written as `\u{…}`, so that
 /// a key or a file name can neither forge a line of output nor send escape sequences.
 pub(crate) fn printable(text: &str) -> Cow<'_, str> {
-    fn unsafe_char(ch: char) -> bool {
-        ch.is_control()
-            || matches!(ch, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-            || ('\u{202A}'..='\u{202E}').contains(&ch)
-            || ('\u{2066}'..='\u{2069}').contains(&ch)
-    }
-    // Most text is printable ASCII, which a loop without an early exit checks many bytes at a
-    // time.
-    let printable_ascii = text.bytes().fold(true, |all, byte| all & (0x20..0x7F).contains(&byte));
-    if printable_ascii || !text.chars().any(unsafe_char) {
+    if is_printable_ascii(text) || !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
@@ -158,6 +149,21 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(shown)
+}
+
+/// Whether a character must not reach a terminal raw: control characters (C0, DEL, C1), line
+/// and paragraph separators, and the marks and overrides of bidirectional text.
+fn unsafe_char(ch: char) -> bool {
+    ch.is_control()
+        || matches!(ch, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || ('\u{202A}'..='\u{202E}').contains(&ch)
+        || ('\u{2066}'..='\u{2069}').contains(&ch)
+}
+
+/// Whether `text` is printable ASCII only, as most text is: a loop without an early exit, which
+/// checks many bytes at a time.
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().fold(true, |all, byte| all & (0x20..0x7F).contains(&byte))
 }
 
 fn shown_pointer(pointer: &str) -> Cow<'_, str> {
@@ -231,10 +237,30 @@ fn human(outcome: &Outcome, colour: bool, out: &mut String) {
     }
 }
 
-/// Appends `text` as a JSON string.
+/// Appends `text` as a JSON string. Besides what JSON requires, every character that must not
+/// reach a terminal raw is written as a `\u` escape, which denotes the same string: JSON output
+/// piped to a terminal or a log is as safe as the human format.
 fn json_string(text: &str, out: &mut String) {
-    // serde_json's escaping; writing into a String cannot fail.
-    out.push_str(&serde_json::to_string(text).unwrap_or_default());
+    out.push('"');
+    if is_printable_ascii(text) && !text.contains(['"', '\\']) {
+        out.push_str(text);
+    } else {
+        for ch in text.chars() {
+            match ch {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                ch if unsafe_char(ch) => {
+                    // Every such character is in the Basic Multilingual Plane: four digits.
+                    let _ = write!(out, "\\u{:04x}", u32::from(ch));
+                }
+                ch => out.push(ch),
+            }
+        }
+    }
+    out.push('"');
 }
 
 fn json(outcome: &Outcome, out: &mut String) {
@@ -262,49 +288,63 @@ fn json(outcome: &Outcome, out: &mut String) {
     out.push_str("}\n");
 }
 
-/// Escapes a workflow command's message; control characters are shown, not sent.
-fn escape_data(text: &str) -> String {
-    printable(&text.replace('%', "%25")).replace('\r', "%0D").replace('\n', "%0A")
+/// Appends `text` to a workflow command: `%` escaped as the command syntax asks, characters
+/// that must not reach a log raw (line breaks included) shown as `\u{…}`, and in a property
+/// value also `:` and `,`.
+fn github_escaped(text: &str, property: bool, out: &mut String) {
+    for ch in text.chars() {
+        match ch {
+            '%' => out.push_str("%25"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            ch if unsafe_char(ch) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(ch));
+            }
+            ch => out.push(ch),
+        }
+    }
 }
 
-/// Escapes a workflow command's property value.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-fn github_location(outcome: &Outcome, line: usize, column: usize) -> String {
-    match &outcome.file {
-        Some(file) => format!("file={},line={line},col={column},", escape_property(file)),
-        None => String::new(),
+fn github_location(outcome: &Outcome, line: usize, column: usize, out: &mut String) {
+    if let Some(file) = &outcome.file {
+        out.push_str("file=");
+        github_escaped(file, true, out);
+        let _ = write!(out, ",line={line},col={column},");
     }
 }
 
 fn github(outcome: &Outcome, out: &mut String) {
     if let (Some(hint), Some(first)) = (outcome.hint, outcome.findings.first()) {
         // Once per payload, not on every annotation.
-        let location = github_location(outcome, first.line, first.column);
-        let _ = writeln!(
-            out,
-            "::notice {location}title=fpwebhook hint::{}",
-            escape_data(&format!("{} {hint}", outcome.source))
-        );
+        out.push_str("::notice ");
+        github_location(outcome, first.line, first.column, out);
+        out.push_str("title=fpwebhook hint::");
+        github_escaped(&outcome.source, false, out);
+        out.push(' ');
+        github_escaped(hint, false, out);
+        out.push('\n');
     }
     for finding in &outcome.findings {
-        let location = github_location(outcome, finding.line, finding.column);
-        let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
-        let _ = writeln!(
-            out,
-            "::error {location}title={}::{}",
-            escape_property(&format!("fpwebhook {}", finding.keyword)),
-            escape_data(&format!("{} {pointer}: {}", outcome.source, finding.message))
-        );
+        out.push_str("::error ");
+        github_location(outcome, finding.line, finding.column, out);
+        let _ = write!(out, "title=fpwebhook {}::", finding.keyword);
+        github_escaped(&outcome.source, false, out);
+        out.push(' ');
+        github_escaped(if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer }, false, out);
+        out.push_str(": ");
+        github_escaped(&finding.message, false, out);
+        out.push('\n');
     }
 }
 
-/// Escapes text for XML 1.0 content and attributes. Characters XML 1.0 cannot hold at all
-/// (control characters but tab and newline, U+FFFE, U+FFFF) are shown as `\u{…}`.
-fn escape_xml(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
+/// Escapes text for XML 1.0 content and attributes. Tab and line breaks become character
+/// references (an attribute would otherwise read them as spaces); characters XML 1.0 cannot
+/// hold at all (other control characters, U+FFFE, U+FFFF) are shown as `\u{…}`.
+fn escape_xml(text: &str) -> Cow<'_, str> {
+    if is_printable_ascii(text) && !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
     for ch in text.chars() {
         match ch {
             '&' => escaped.push_str("&amp;"),
@@ -312,14 +352,16 @@ fn escape_xml(text: &str) -> String {
             '>' => escaped.push_str("&gt;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&apos;"),
-            '\t' | '\n' => escaped.push(ch),
+            '\t' => escaped.push_str("&#9;"),
+            '\n' => escaped.push_str("&#10;"),
+            '\r' => escaped.push_str("&#13;"),
             '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}' => {
                 let _ = write!(escaped, "\\u{{{:x}}}", u32::from(ch));
             }
             ch => escaped.push(ch),
         }
     }
-    escaped
+    Cow::Owned(escaped)
 }
 
 fn junit(outcome: &Outcome, out: &mut String) {
@@ -376,6 +418,14 @@ impl<W: Write> Report<W> {
         }
     }
 
+    /// Sends what was written so far on its way (JUnit's report is whole only at the end).
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
+        match self.junit_cases {
+            Some(_) => Ok(()),
+            None => self.out.flush(),
+        }
+    }
+
     /// Records an input that could not be read (JUnit lists it as an error; the other formats
     /// leave it to standard error).
     pub(crate) fn input_error(&mut self, error: &InputError) -> io::Result<()> {
@@ -418,7 +468,16 @@ impl<W: Write> Report<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_xml, printable};
+    use super::{escape_xml, json_string, printable};
+
+    #[test]
+    fn json_strings_escape_what_a_terminal_must_not_see_and_mean_the_same() {
+        let text = "a\"b\\c\n\u{7f}\u{9b}\u{202e}\u{2028}é🦀\u{1}";
+        let mut out = String::new();
+        json_string(text, &mut out);
+        assert_eq!(out, r#""a\"b\\c\n\u007f\u009b\u202e\u2028é🦀\u0001""#);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
+    }
 
     #[test]
     fn control_characters_and_bidirectional_overrides_are_shown_not_sent() {
@@ -432,7 +491,7 @@ mod tests {
 
     #[test]
     fn xml_gets_no_character_it_cannot_hold() {
-        let escaped = escape_xml("a\u{FFFE}b\u{FFFF}c\u{0}d\u{1b}e\t<&>\"'");
-        assert_eq!(escaped, "a\\u{fffe}b\\u{ffff}c\\u{0}d\\u{1b}e\t&lt;&amp;&gt;&quot;&apos;");
+        let escaped = escape_xml("a\u{FFFE}b\u{FFFF}c\u{0}d\u{1b}e\t\n<&>\"'");
+        assert_eq!(escaped, "a\\u{fffe}b\\u{ffff}c\\u{0}d\\u{1b}e&#9;&#10;&lt;&amp;&gt;&quot;&apos;");
     }
 }

@@ -358,10 +358,10 @@ fn keys_and_file_names_cannot_write_to_the_terminal() {
 fn junit_is_well_formed_for_any_key_and_lists_unreadable_inputs() {
     let folder = workspace();
     let odd = example().replacen('{', "{\"\u{FFFE}\u{FFFF}\\u0001\": 1,", 1);
-    std::fs::write(folder.path().join("odd.json"), odd).unwrap();
+    std::fs::write(folder.path().join("odd\tname.json"), odd).unwrap();
     let output = fpwebhook(
         folder.path(),
-        &["validate", "--strict", "--format", "junit", "odd.json", "missing.json"],
+        &["validate", "--strict", "--format", "junit", "odd\tname.json", "missing.json"],
         b"",
     );
     let report = text(&output.stdout);
@@ -371,6 +371,8 @@ fn junit_is_well_formed_for_any_key_and_lists_unreadable_inputs() {
         (suite.attribute("tests"), suite.attribute("failures"), suite.attribute("errors")),
         (Some("2"), Some("1"), Some("1"))
     );
+    let case = document.descendants().find(|node| node.has_tag_name("testcase")).unwrap();
+    assert_eq!(case.attribute("name"), Some("odd\tname.json"), "a tab in an attribute survives");
     let error = document.descendants().find(|node| node.has_tag_name("error")).unwrap();
     assert!(error.attribute("message").unwrap().starts_with("missing.json: No such file"));
     assert_eq!(output.status.code(), Some(2));
@@ -402,7 +404,9 @@ fn usage_mistakes_get_a_hint() {
     let folder = workspace();
     let twice = fpwebhook(folder.path(), &["validate", "-", "-"], b"{}");
     assert_eq!(twice.status.code(), Some(2));
-    assert!(text(&twice.stderr).contains("standard input (`-`) can be read only once"));
+    assert!(text(&twice.stderr).contains("standard input can be read only once"));
+    let aliased = fpwebhook(folder.path(), &["validate", "-", "/dev/stdin"], b"{}");
+    assert_eq!(aliased.status.code(), Some(2), "{}", text(&aliased.stdout));
 
     let compact = compact_example();
     let ndjson = format!("{compact}\n{compact}\n");
@@ -423,4 +427,91 @@ fn usage_mistakes_get_a_hint() {
     let shown = text(&github.stdout);
     assert_eq!(shown.matches("hint").count(), 1, "{shown}");
     assert!(shown.starts_with("::notice title=fpwebhook hint::- this looks like"), "{shown}");
+}
+
+#[test]
+fn a_directory_search_reads_regular_files_only_and_each_folder_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let scanned = folder.path().join("scanned");
+    std::fs::create_dir(&scanned).unwrap();
+    std::fs::write(scanned.join("a.json"), "{").unwrap();
+    std::fs::write(scanned.join(".json"), "{}").unwrap();
+    std::fs::write(scanned.join("blank.ndjson"), "\n \n").unwrap();
+    let fifo = scanned.join("b.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", scanned.join("z.ndjson")).unwrap();
+    // Folders that link twice to the next one, 16 deep: 65,536 paths to the last folder.
+    let mut level = folder.path().join("links");
+    std::fs::create_dir(&level).unwrap();
+    for depth in 0..16 {
+        let next = folder.path().join(format!("level{depth}"));
+        std::fs::create_dir(&next).unwrap();
+        std::fs::write(next.join("p.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(&next, level.join("a")).unwrap();
+        std::os::unix::fs::symlink(&next, level.join("b")).unwrap();
+        level = next;
+    }
+    let output = fpwebhook(folder.path(), &["validate", "--format", "json", "scanned", "links"], b"");
+    let sources: Vec<String> =
+        json_lines(&output).iter().map(|line| line["source"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(&sources[..2], ["scanned/.json", "scanned/a.json"]);
+    assert_eq!(sources.len(), 2 + 16, "each folder is searched once: {sources:?}");
+    let errors = text(&output.stderr);
+    assert!(errors.contains("scanned/b.json: not a regular file"), "{errors}");
+    assert!(errors.contains("scanned/z.ndjson: not a regular file"), "{errors}");
+    assert!(
+        errors.contains("scanned/blank.ndjson: no payload found in the file: every line is blank"),
+        "{errors}"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn an_input_that_cannot_be_read_is_reported_once() {
+    let folder = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/proc/self/mem", folder.path().join("mem.json")).unwrap();
+    let output = fpwebhook(folder.path(), &["validate", "--format", "junit", "mem.json"], b"");
+    assert_eq!(text(&output.stderr).matches("fpwebhook: ").count(), 1, "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("errors=\"1\""), "{}", text(&output.stdout));
+}
+
+#[test]
+fn a_slow_stream_is_reported_as_it_comes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+        .args(["validate", "--ndjson"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"{}\n").unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        sender.send(line).unwrap();
+    });
+    // The first verdict arrives while the input is still open.
+    let first = receiver.recv_timeout(std::time::Duration::from_secs(20));
+    drop(stdin);
+    reader.join().unwrap();
+    child.wait().unwrap();
+    assert!(first.unwrap().starts_with("-:1: invalid"));
+}
+
+#[test]
+fn a_closed_standard_error_is_no_reason_to_panic() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+        .args(["validate", "missing.json"])
+        .current_dir(folder.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
 }

@@ -157,3 +157,18 @@ fn control_characters_and_bad_escapes_in_strings() {
         "not valid JSON: a number may not have a leading zero"
     );
 }
+
+/// A long key repeated in the pointer of every violation below it must not multiply the input:
+/// the violations stop when their pointers reach a few times the input's size.
+#[test]
+fn long_keys_do_not_multiply_memory_through_pointers() {
+    let key = "/".repeat(1_000_000);
+    let members = vec![r#""a":0"#; 102].join(",");
+    let text = format!(r#"{{"{key}":{{{members}}}}}"#);
+    let violations = validate(text.as_bytes(), Options::DEFAULT).unwrap_err();
+    let held: usize =
+        violations.iter().map(|violation| violation.pointer().len() + violation.message().len()).sum();
+    assert!(held <= 6 * text.len(), "{held} bytes of violations for {} bytes of input", text.len());
+    assert!(violations.is_truncated());
+    assert!(violations.iter().all(|violation| violation.pointer().starts_with("/~1~1~1")));
+}

@@ -188,6 +188,14 @@ pub(crate) fn was_seen_in(seen: &[u64], index: u32) -> bool {
     seen.get(index as usize / 64).is_some_and(|word| was_seen(*word, index % 64))
 }
 
+/// How many bytes of pointers and messages the violations of an input of `input_len` bytes may
+/// hold before the validation stops as if at the violation cap: four times the input, and at
+/// least 64 KiB. One violation may overrun it (its pointer is at most twice the input, as `~1`
+/// escapes `/`), so the list stays within about six times the input whatever it holds.
+fn violation_budget(input_len: usize) -> usize {
+    input_len.saturating_mul(4).max(64 * 1024)
+}
+
 /// The state of one validation.
 #[derive(Debug)]
 pub(crate) struct Context<'a> {
@@ -198,6 +206,11 @@ pub(crate) struct Context<'a> {
     /// Only syntax errors count: every other violation is dropped. For the second look at an
     /// input whose validation stopped at the violation cap.
     syntax_only: bool,
+    /// How many bytes the recorded violations' pointers and messages hold, and how many they
+    /// may: a pointer repeats every key above it, so a hostile payload (a long key over many
+    /// violations) could otherwise make the list hundreds of times larger than the input.
+    violation_bytes: usize,
+    violation_budget: usize,
 }
 
 impl<'a> Context<'a> {
@@ -209,6 +222,8 @@ impl<'a> Context<'a> {
             truncated: false,
             strict,
             syntax_only: false,
+            violation_bytes: 0,
+            violation_budget: violation_budget(bytes.len()),
         }
     }
 
@@ -253,11 +268,13 @@ impl<'a> Context<'a> {
         if self.syntax_only {
             return Ok(());
         }
-        if self.violations.len() >= MAX_VIOLATIONS {
+        if self.violations.len() >= MAX_VIOLATIONS || self.violation_bytes > self.violation_budget {
             self.truncated = true;
             return Err(Abort);
         }
-        self.violations.push(Violation { pointer: path.pointer(), keyword, message, offset });
+        let pointer = path.pointer();
+        self.violation_bytes += pointer.len() + message.len();
+        self.violations.push(Violation { pointer, keyword, message, offset });
         Ok(())
     }
 

@@ -160,7 +160,9 @@ impl Violations {
         self.list.is_empty()
     }
 
-    /// Whether validation stopped at [`MAX_VIOLATIONS`]: the payload has more than these.
+    /// Whether validation stopped at [`MAX_VIOLATIONS`] (or earlier, when the violations' pointers
+    /// grew to several times the size of the input, as a hostile payload's long keys make
+    /// them): the payload has more than these.
     pub fn is_truncated(&self) -> bool {
         self.truncated
     }
@@ -200,7 +202,7 @@ impl fmt::Display for Violations {
             write!(f, "\n  {violation}")?;
         }
         if self.truncated {
-            write!(f, "\n  validation stopped after {MAX_VIOLATIONS} violations; the payload has more")?;
+            write!(f, "\n  validation stopped after {count} violations; the payload has more")?;
         }
         Ok(())
     }
@@ -210,7 +212,9 @@ impl std::error::Error for Violations {}
 
 /// Turns byte offsets of one input into 1-based lines and columns (in characters), in one pass
 /// over the input however many offsets are asked for, as long as they come in increasing order
-/// (as [`Violations`] lists them); an earlier offset starts again from the beginning.
+/// (as [`Violations`] lists them): lines and columns are both counted on from the last answer,
+/// so many offsets on one long line (an NDJSON payload) cost one pass too. An earlier offset
+/// starts again from the beginning.
 ///
 /// Offsets past the end are clamped to the end.
 #[derive(Debug, Clone)]
@@ -219,13 +223,13 @@ pub struct Positions<'a> {
     /// Where the last answer was computed, and what it was.
     offset: usize,
     line: usize,
-    line_start: usize,
+    column: usize,
 }
 
 impl<'a> Positions<'a> {
     /// Positions in `input`.
     pub fn new(input: &'a [u8]) -> Self {
-        Positions { input, offset: 0, line: 1, line_start: 0 }
+        Positions { input, offset: 0, line: 1, column: 1 }
     }
 
     /// The 1-based line and column of `offset`.
@@ -235,13 +239,15 @@ impl<'a> Positions<'a> {
             *self = Positions::new(self.input);
         }
         let skipped = &self.input[self.offset..offset];
-        if let Some(last_newline) = memchr::memrchr(b'\n', skipped) {
-            self.line += bytecount::count(skipped, b'\n');
-            self.line_start = self.offset + last_newline + 1;
+        match memchr::memrchr(b'\n', skipped) {
+            Some(last_newline) => {
+                self.line += bytecount::count(skipped, b'\n');
+                self.column = bytecount::num_chars(&skipped[last_newline + 1..]) + 1;
+            }
+            None => self.column += bytecount::num_chars(skipped),
         }
         self.offset = offset;
-        let column = bytecount::num_chars(&self.input[self.line_start..offset]) + 1;
-        (self.line, column)
+        (self.line, self.column)
     }
 }
 
