@@ -8,7 +8,7 @@
 # 2. A large NDJSON stream through fpwebhook: throughput and peak memory, next to a loop that
 #    calls the library on one thread (examples/library_loop.rs); the other tools do not read
 #    NDJSON.
-# 3. One million small invalid payloads (`{}`, eight violations each) through fpwebhook in each
+# 3. One million small invalid payloads (`{}`, eleven violations each) through fpwebhook in each
 #    output format: what reporting costs, in wall and CPU time, against the bytes it writes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -31,7 +31,11 @@ KNOWN_DEVIATIONS = {
 
 def ecmascript_number(value):
     """A number as ECMAScript's Number::toString writes its nearest double (RFC 8785, 3.2.2.3)."""
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        # An integer literal beyond a double: JSON.parse makes it Infinity, written null.
+        return "null"
     if not math.isfinite(number):
         return "null"
     if number == 0:

@@ -144,18 +144,21 @@ fn read_invalid(name: &str) -> String {
 /// respelled.
 #[test]
 fn a_round_trip_keeps_what_the_readme_says_and_respells_what_it_says() {
-    let minimal = r#""requestId":"r","visitorId":"v","timestamp":1.554910997788e12,"time":"2019-10-12T07:20:50.52+00:00","incognito":false,"url":"u","ip":"i","ipLocation":{},"browserDetails":{},"firstSeenAt":{},"lastSeenAt":{}"#;
+    let minimal = r#""requestId":"r","visitorId":"v","timestamp":1.554910997788e12,"time":"2019-10-12T07:20:50.52+00:00","incognito":false,"url":"u","ip":"i","ipLocation":{"accuracyRadius":-0,"latitude":0.50,"longitude":5E-1},"browserDetails":{},"firstSeenAt":{},"lastSeenAt":{}"#;
     // An undocumented field first, the documented ones, another undocumented one, and a tag
     // with numbers and escapes.
     let text =
         format!(r#"{{"zeta":{{"b":1E2,"a":"\u0041"}},{minimal},"alpha":[1.0,-0],"tag":{{"y":1,"x":"\/"}}}}"#);
     let written = serde_json::to_string(&parse(&text)).unwrap();
     // Documented fields in schema order (`tag` is second), then the undocumented ones.
-    let documented = minimal.replace("1.554910997788e12", "1554910997788").replacen(
-        r#""visitorId""#,
-        r#""tag":{"y":1,"x":"/"},"visitorId""#,
-        1,
-    );
+    // Integers as the integer; other numbers as serde_json writes their nearest f64.
+    let documented = minimal
+        .replace("1.554910997788e12", "1554910997788")
+        .replace(
+            r#""accuracyRadius":-0,"latitude":0.50,"longitude":5E-1"#,
+            r#""accuracyRadius":0,"latitude":0.5,"longitude":0.5"#,
+        )
+        .replacen(r#""visitorId""#, r#""tag":{"y":1,"x":"/"},"visitorId""#, 1);
     let expected = format!(r#"{{{documented},"zeta":{{"b":100.0,"a":"A"}},"alpha":[1.0,-0.0]}}"#);
     assert_eq!(written, expected);
 }
