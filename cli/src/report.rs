@@ -403,7 +403,17 @@ pub(crate) struct Report<W: Write> {
 impl<W: Write> Report<W> {
     pub(crate) fn new(style: Style, out: W) -> io::Result<Self> {
         let junit_cases = match style {
-            Style::Junit => Some(BufWriter::new(tempfile::tempfile()?)),
+            Style::Junit => {
+                let file = tempfile::tempfile().map_err(|error| {
+                    let folder = std::env::temp_dir();
+                    let message = format!(
+                        "cannot create the JUnit report's temporary file in {} (TMPDIR): {error}",
+                        folder.display()
+                    );
+                    io::Error::new(error.kind(), message)
+                })?;
+                Some(BufWriter::new(file))
+            }
             _ => None,
         };
         Ok(Report { style, out, junit_cases })
