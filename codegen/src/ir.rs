@@ -6,7 +6,9 @@
 //! of any type is a `serde_json::Value`.
 
 use crate::error::{SchemaError, SchemaErrors};
-use crate::model::{Additional, Allowed, Bounds, Enumeration, Kind, Model, ObjectType, ValueSchema};
+use crate::model::{
+    Additional, Allowed, Bounds, Enumeration, Kind, Model, ObjectType, StringFormat, ValueSchema,
+};
 use crate::naming;
 
 /// The name of the field that keeps the keys a struct does not declare.
@@ -181,6 +183,8 @@ pub struct Element {
 pub struct Limits {
     /// `maxLength` of a string, in code points.
     pub max_length: Option<u64>,
+    /// The asserted `format` of a string other than a date-time (`ipv4`, `ipv6`).
+    pub format: Option<StringFormat>,
     /// `minLength` of a string, in code points.
     pub min_length: Option<u64>,
     /// `minItems` of an array.
@@ -352,8 +356,8 @@ fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
         Kind::String { allowed: Some(Allowed { enumeration: Some(index), .. }), .. } => {
             ValueKind::Enum(model.enumerations[*index].name.clone())
         }
-        Kind::String { date_time: true, .. } => ValueKind::DateTime,
-        Kind::String { date_time: false, .. } => ValueKind::String,
+        Kind::String { format: Some(StringFormat::DateTime), .. } => ValueKind::DateTime,
+        Kind::String { .. } => ValueKind::String,
         Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, allowed } => {
             // A list of integers bounds the value by itself; bounds on both sides keep it in an
             // i64 (they are i64s); otherwise it may be as large as a JSON number.
@@ -373,8 +377,9 @@ fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
 
 fn limits(kind: &Kind) -> Limits {
     match kind {
-        Kind::String { max_length, min_length, allowed, .. } => Limits {
+        Kind::String { max_length, min_length, allowed, format } => Limits {
             max_length: *max_length,
+            format: format.filter(|format| *format != StringFormat::DateTime),
             min_length: *min_length,
             strings: allowed.clone(),
             ..Limits::default()

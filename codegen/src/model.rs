@@ -20,8 +20,33 @@ pub const MAX_JSON_TEXT_LENGTH: &str = "x-fingerprint-maxJsonTextLength";
 /// The largest integer below which every integer is exact as a 64-bit float: 2^53.
 const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
-/// The one `format` the generator supports.
+/// The `format` of an RFC 3339 date-time.
 pub const DATE_TIME: &str = "date-time";
+
+/// A `format` the validators assert (every other `format` is an annotation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringFormat {
+    /// `date-time`: RFC 3339.
+    DateTime,
+    /// `ipv4`: dotted decimal (RFC 2673 §3.2), as JSON Schema defines it.
+    Ipv4,
+    /// `ipv6`: RFC 4291 §2.2, as JSON Schema defines it.
+    Ipv6,
+}
+
+impl StringFormat {
+    /// Every asserted format.
+    pub const ALL: [StringFormat; 3] = [StringFormat::DateTime, StringFormat::Ipv4, StringFormat::Ipv6];
+
+    /// The format's name, as `format` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StringFormat::DateTime => DATE_TIME,
+            StringFormat::Ipv4 => "ipv4",
+            StringFormat::Ipv6 => "ipv6",
+        }
+    }
+}
 
 /// A schema, read: every object type it declares, in the order the schema first mentions them.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,8 +192,9 @@ pub enum Kind {
         max_length: Option<u64>,
         /// `minLength`, in Unicode code points.
         min_length: Option<u64>,
-        /// `format: date-time`.
-        date_time: bool,
+        /// The `format` the validators assert (`date-time`, `ipv4`, `ipv6`); any other
+        /// `format` is an annotation (DESIGN §2 rule 10).
+        format: Option<StringFormat>,
         /// `enum` or `const`.
         allowed: Option<Allowed<String>>,
     },
@@ -413,7 +439,7 @@ impl<'a> Reader<'a> {
             Some("string") => Kind::String {
                 max_length: self.read_count(object, pointer, "maxLength"),
                 min_length: self.read_min_length(object, pointer),
-                date_time: self.read_format(object, pointer),
+                format: self.read_format(object, pointer),
                 allowed: self.string_list(list, pointer, type_name, description.as_ref()),
             },
             Some("integer") => Kind::Integer {
@@ -814,13 +840,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_format(&mut self, object: &Map<String, Value>, pointer: &str) -> bool {
-        match object.get("format") {
-            None => false,
-            Some(Value::String(format)) if format == DATE_TIME => true,
-            Some(_) => {
-                self.error(&pointer_join(pointer, "format"), "the only supported `format` is \"date-time\"");
-                false
+    /// Reads `format`: the formats the validators assert; any other string is an annotation.
+    fn read_format(&mut self, object: &Map<String, Value>, pointer: &str) -> Option<StringFormat> {
+        match object.get("format")? {
+            Value::String(format) => StringFormat::ALL.into_iter().find(|known| known.as_str() == format),
+            _ => {
+                self.error(&pointer_join(pointer, "format"), "`format` must be a string");
+                None
             }
         }
     }
@@ -841,8 +867,10 @@ impl<'a> Reader<'a> {
         };
         for keyword in object.keys() {
             let keyword = keyword.as_str();
+            // `format` on another type is an annotation (the vendor's `int64`, `double`).
             if VALUE_KEYWORDS.contains(&keyword)
                 && keyword != "type"
+                && keyword != "format"
                 && keyword != "$ref"
                 && !fits.contains(&keyword)
             {

@@ -14,7 +14,7 @@ use crate::ir::{
     ADDITIONAL_PROPERTIES, Element, FIELDS_PER_WORD, Limits, OtherKeys, Presence, RustField, RustItems,
     RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind,
 };
-use crate::model::{Allowed, ListKeyword};
+use crate::model::{Allowed, ListKeyword, StringFormat};
 use crate::naming;
 
 /// The full text of the generated validators module.
@@ -380,6 +380,13 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
     }
     match &value.kind {
         // A string enum always has its list, read above.
+        ValueKind::String if limits.format.is_some() => {
+            let format = match limits.format {
+                Some(StringFormat::Ipv6) => quote!(crate::runtime::validate::context::Format::Ipv6),
+                _ => quote!(crate::runtime::validate::context::Format::Ipv4),
+            };
+            quote!(cx.formatted_string::<BUILD>(#path, #nullable, #max_length, #format))
+        }
         ValueKind::String | ValueKind::Enum(_) => match limits.min_length {
             Some(min) => {
                 let min = Literal::u64_unsuffixed(min);
