@@ -7,7 +7,8 @@
 
 use crate::error::{SchemaError, SchemaErrors};
 use crate::model::{
-    Additional, Allowed, Bounds, Enumeration, Kind, Model, ObjectType, StringFormat, ValueSchema,
+    Additional, Allowed, Bounds, Combinator, Enumeration, Kind, Model, ObjectType, StringFormat, Union,
+    ValueSchema,
 };
 use crate::naming;
 
@@ -34,6 +35,25 @@ pub struct RustItems {
     pub structs: Vec<RustStruct>,
     /// One enum per string `enum`, in the order the schema first mentions them.
     pub enums: Vec<RustEnum>,
+    /// One enum per union of objects, in the order the schema first mentions them.
+    pub unions: Vec<RustUnion>,
+}
+
+/// A generated enum of a union: one variant per alternative (a struct), and one for a value
+/// whose discriminator the schema does not list, so that an alternative the vendor adds later
+/// still deserializes (DESIGN §2 rule 12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustUnion {
+    /// The type name.
+    pub name: String,
+    /// Its documentation, one paragraph an entry.
+    pub docs: Vec<String>,
+    /// `oneOf` or `anyOf`.
+    pub combinator: Combinator,
+    /// The JSON property that tells the alternatives apart.
+    pub discriminator: String,
+    /// `(variant name, discriminator value, struct name)`, in schema order.
+    pub variants: Vec<(String, String, String)>,
 }
 
 /// A generated enum: the values a string `enum` lists, and a variant for any other string,
@@ -161,6 +181,8 @@ pub enum ValueKind {
     Struct(String),
     /// A generated enum, by name (a string `enum`).
     Enum(String),
+    /// A generated union (its name, and what its reader needs).
+    Union(Box<RustUnion>),
     /// `Vec` of an element.
     List(Box<Element>),
     /// An ordered map from keys to an element: `crate::IndexMap<String, T>`, or
@@ -205,6 +227,8 @@ pub struct Limits {
     pub number: Bounds,
     /// `enum` or `const` of a string.
     pub strings: Option<Allowed<String>>,
+    /// The `oneOf`/`anyOf` that wraps the value alone: any violation inside is one of it.
+    pub wrapped: Option<Combinator>,
     /// `enum` or `const` of an integer.
     pub integers: Option<Allowed<i64>>,
 }
@@ -242,7 +266,8 @@ impl RustItems {
             .iter()
             .map(|enumeration| lower_enumeration(model, enumeration, &mut errors))
             .collect();
-        if errors.is_empty() { Ok(RustItems { structs, enums }) } else { Err(SchemaErrors(errors)) }
+        let unions = model.unions.iter().map(|union| lower_union(model, union, &mut errors)).collect();
+        if errors.is_empty() { Ok(RustItems { structs, enums, unions }) } else { Err(SchemaErrors(errors)) }
     }
 }
 
@@ -351,6 +376,54 @@ fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<
     RustEnum { name: name.clone(), docs: docs(None, enumeration.description.as_deref(), &fallback), variants }
 }
 
+fn lower_union(model: &Model, union: &Union, errors: &mut Vec<SchemaError>) -> RustUnion {
+    let name = &union.name;
+    let taken = RESERVED_TYPE_NAMES.contains(&name.as_str())
+        || model.objects.iter().any(|object| object.name == *name)
+        || model.enumerations.iter().any(|enumeration| enumeration.name == *name)
+        || model
+            .unions
+            .iter()
+            .take_while(|earlier| !std::ptr::eq(*earlier, union))
+            .any(|earlier| earlier.name == *name);
+    if taken {
+        errors.push(SchemaError::new(
+            &union.pointer,
+            format!("the union would take the type name `{name}`, which another type already has: move it into `$defs` under another name"),
+        ));
+    }
+    let item = union_item(model, union);
+    for (index, (variant, tag, _)) in item.variants.iter().enumerate() {
+        if variant == UNKNOWN_VARIANT || item.variants[..index].iter().any(|(earlier, ..)| earlier == variant)
+        {
+            errors.push(SchemaError::new(&union.pointer, format!("the alternative whose `{}` is {tag:?} would take the variant name `{variant}`, which is taken", union.discriminator)));
+        }
+    }
+    item
+}
+
+/// The Rust form of a union (its checks are [`lower_union`]'s).
+fn union_item(model: &Model, union: &Union) -> RustUnion {
+    let variants = union
+        .alternatives
+        .iter()
+        .map(|(tag, object)| (naming::variant_name(tag), tag.clone(), model.objects[*object].name.clone()))
+        .collect();
+    let fallback = format!(
+        "The alternatives of the `{}` at `#{}`, told apart by `{}`.",
+        union.combinator.as_str(),
+        union.pointer,
+        union.discriminator
+    );
+    RustUnion {
+        name: union.name.clone(),
+        docs: docs(None, union.description.as_deref(), &fallback),
+        combinator: union.combinator,
+        discriminator: union.discriminator.clone(),
+        variants,
+    }
+}
+
 fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
     let kind = match &schema.kind {
         Kind::String { allowed: Some(Allowed { enumeration: Some(index), .. }), .. } => {
@@ -371,8 +444,9 @@ fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
         Kind::Object(index) => ValueKind::Struct(model.objects[*index].name.clone()),
         Kind::Array { items, .. } => ValueKind::List(Box::new(element(model, items))),
         Kind::Map { values } => ValueKind::Map(Box::new(element(model, values))),
+        Kind::Union(index) => ValueKind::Union(Box::new(union_item(model, &model.unions[*index]))),
     };
-    RustValue { kind, limits: limits(&schema.kind) }
+    RustValue { kind, limits: Limits { wrapped: schema.wrapped, ..limits(&schema.kind) } }
 }
 
 fn limits(kind: &Kind) -> Limits {
@@ -399,7 +473,7 @@ fn limits(kind: &Kind) -> Limits {
         Kind::Array { min_items, max_items, .. } => {
             Limits { min_items: *min_items, max_items: *max_items, ..Limits::default() }
         }
-        Kind::Boolean | Kind::Object(_) | Kind::Map { .. } => Limits::default(),
+        Kind::Boolean | Kind::Object(_) | Kind::Map { .. } | Kind::Union(_) => Limits::default(),
     }
 }
 

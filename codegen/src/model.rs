@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Number, Value, json};
 
 use crate::error::{SchemaError, SchemaErrors, pointer_join};
 use crate::naming;
@@ -58,6 +58,46 @@ pub struct Model {
     /// Every string enumeration (`enum` of strings), which the Rust types name; a
     /// [`Allowed::enumeration`] refers to `enumerations[i]`.
     pub enumerations: Vec<Enumeration>,
+    /// Every union (`oneOf`/`anyOf` of objects with a discriminator); `Kind::Union(i)` refers
+    /// to `unions[i]`.
+    pub unions: Vec<Union>,
+}
+
+/// `oneOf` or `anyOf`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combinator {
+    /// `oneOf`.
+    OneOf,
+    /// `anyOf`.
+    AnyOf,
+}
+
+impl Combinator {
+    /// The keyword as JSON Schema spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Combinator::OneOf => "oneOf",
+            Combinator::AnyOf => "anyOf",
+        }
+    }
+}
+
+/// A `oneOf` or `anyOf` of object types, told apart by a required string property whose value
+/// (a `const`, or a one-value `enum`) differs in every alternative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The type name, in `PascalCase`.
+    pub name: String,
+    /// Where the union is declared.
+    pub pointer: String,
+    /// The `description` of the declaration.
+    pub description: Option<String>,
+    /// `oneOf` or `anyOf`.
+    pub combinator: Combinator,
+    /// The property that tells the alternatives apart.
+    pub discriminator: String,
+    /// `(discriminator value, objects[i])`, in schema order.
+    pub alternatives: Vec<(String, usize)>,
 }
 
 /// A string `enum` with a name: a Rust enum of its values, open to values added later.
@@ -179,6 +219,9 @@ pub struct ValueSchema {
     pub nullable: bool,
     /// `deprecated: true` (here, or where a `$ref` to it stands).
     pub deprecated: bool,
+    /// The `oneOf` or `anyOf` that wraps this one schema (with `{"type": "null"}`, for a
+    /// nullable reference): JSON Schema then reports any violation inside as one of it.
+    pub wrapped: Option<Combinator>,
     /// What the value is when it is not `null`.
     pub kind: Kind,
 }
@@ -220,6 +263,8 @@ pub enum Kind {
     Boolean,
     /// An object of the type `objects[index]`.
     Object(usize),
+    /// A union of object types told apart by a discriminator: `unions[index]`.
+    Union(usize),
     /// An object without `properties`: a map from any key to values of one schema (of any
     /// type, when `additionalProperties` is absent or `true`).
     Map {
@@ -250,7 +295,7 @@ impl Kind {
             Kind::Integer { .. } => "integer",
             Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
-            Kind::Object(_) | Kind::Map { .. } => "object",
+            Kind::Object(_) | Kind::Map { .. } | Kind::Union(_) => "object",
             Kind::Array { .. } => "array",
             Kind::Any { .. } => "any",
         }
@@ -307,6 +352,8 @@ const VALUE_KEYWORDS: &[&str] = &[
     "exclusiveMaximum",
     "enum",
     "const",
+    "oneOf",
+    "anyOf",
     MAX_JSON_TEXT_LENGTH,
 ];
 
@@ -323,9 +370,12 @@ impl Model {
         let mut reader = Reader::new(&document);
         let root = reader.read_root(&document, root_type_name);
         match root {
-            Some(root) if reader.errors.is_empty() => {
-                Ok(Model { root, objects: reader.objects, enumerations: reader.enumerations })
-            }
+            Some(root) if reader.errors.is_empty() => Ok(Model {
+                root,
+                objects: reader.objects,
+                enumerations: reader.enumerations,
+                unions: reader.unions,
+            }),
             _ => Err(SchemaErrors(reader.errors)),
         }
     }
@@ -343,6 +393,7 @@ struct Reader<'a> {
     resolved: BTreeMap<String, Option<ValueSchema>>,
     objects: Vec<ObjectType>,
     enumerations: Vec<Enumeration>,
+    unions: Vec<Union>,
     errors: Vec<SchemaError>,
 }
 
@@ -354,6 +405,7 @@ impl<'a> Reader<'a> {
             resolved: BTreeMap::new(),
             objects: Vec::new(),
             enumerations: Vec::new(),
+            unions: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -390,14 +442,15 @@ impl<'a> Reader<'a> {
         }
         // Definitions nobody references are still read, so that their errors are reported, but
         // they generate nothing: what they declare comes after every reachable type, and goes.
-        let (reachable_objects, reachable_enumerations) = (self.objects.len(), self.enumerations.len());
+        let reachable = (self.objects.len(), self.enumerations.len(), self.unions.len());
         if let Some(definitions) = self.definitions {
             for name in definitions.keys() {
                 self.resolve_definition(name, &pointer_join("/$defs", name));
             }
         }
-        self.objects.truncate(reachable_objects);
-        self.enumerations.truncate(reachable_enumerations);
+        self.objects.truncate(reachable.0);
+        self.enumerations.truncate(reachable.1);
+        self.unions.truncate(reachable.2);
         Some(root)
     }
 
@@ -429,6 +482,19 @@ impl<'a> Reader<'a> {
         let description = self.read_text(object, pointer, "description");
         if let Some(reference) = object.get("$ref") {
             return self.read_reference(object, reference, pointer, title, description);
+        }
+        for combinator in [Combinator::OneOf, Combinator::AnyOf] {
+            if let Some(alternatives) = object.get(combinator.as_str()) {
+                return self.read_union(
+                    object,
+                    combinator,
+                    alternatives,
+                    pointer,
+                    type_name,
+                    title,
+                    description,
+                );
+            }
         }
         let (kind_name, nullable) = self.read_type(object, pointer)?;
         let list = self.read_list(object, pointer, nullable).ok()?;
@@ -464,23 +530,7 @@ impl<'a> Reader<'a> {
                     && !object.contains_key("properties")
                     && object.get("additionalProperties") != Some(&Value::Bool(false)) =>
             {
-                let values = match object.get("additionalProperties") {
-                    Some(schema @ Value::Object(_)) => self.read_value(
-                        schema,
-                        &pointer_join(pointer, "additionalProperties"),
-                        &format!("{type_name}Value"),
-                        false,
-                    )?,
-                    _ => ValueSchema {
-                        pointer: pointer.to_owned(),
-                        title: None,
-                        description: None,
-                        nullable: true,
-                        deprecated: false,
-                        kind: Kind::Any { max_json_text_length: None },
-                    },
-                };
-                Kind::Map { values: Box::new(values) }
+                self.read_map(object, pointer, type_name)?
             }
             Some("object") => {
                 Kind::Object(self.read_object(object, pointer, type_name, title.clone(), description.clone()))
@@ -494,7 +544,15 @@ impl<'a> Reader<'a> {
         };
         self.check_keywords_fit(object, pointer, &kind);
         let deprecated = object.get("deprecated") == Some(&Value::Bool(true));
-        Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, deprecated, kind })
+        Some(ValueSchema {
+            pointer: pointer.to_owned(),
+            title,
+            description,
+            nullable,
+            deprecated,
+            wrapped: None,
+            kind,
+        })
     }
 
     /// Reads `enum` or `const`: the keyword and its values (`null` included), checking that
@@ -553,7 +611,9 @@ impl<'a> Reader<'a> {
             self.error(&at, format!("`{}` lists no string for a string", keyword.as_str()));
             return None;
         }
-        let enumeration = (keyword == ListKeyword::Enum).then(|| {
+        // A one-value `enum` is a `const` in all but name: a plain string, no Rust enum (a
+        // union's discriminator often is one, in every alternative).
+        let enumeration = (keyword == ListKeyword::Enum && values.len() > 1).then(|| {
             self.enumerations.push(Enumeration {
                 name: type_name.to_owned(),
                 pointer: at,
@@ -580,6 +640,29 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some(Allowed { keyword, values: integers, enumeration: None, typed })
+    }
+
+    /// Reads an object without `properties` as a map of the `additionalProperties` schema (of
+    /// any values, when there is none).
+    fn read_map(&mut self, object: &'a Map<String, Value>, pointer: &str, type_name: &str) -> Option<Kind> {
+        let values = match object.get("additionalProperties") {
+            Some(schema @ Value::Object(_)) => self.read_value(
+                schema,
+                &pointer_join(pointer, "additionalProperties"),
+                &format!("{type_name}Value"),
+                false,
+            )?,
+            _ => ValueSchema {
+                pointer: pointer.to_owned(),
+                title: None,
+                description: None,
+                nullable: true,
+                deprecated: false,
+                wrapped: None,
+                kind: Kind::Any { max_json_text_length: None },
+            },
+        };
+        Some(Kind::Map { values: Box::new(values) })
     }
 
     /// Reads `type`: the one non-null type name (`None` without `type`) and whether null is allowed.
@@ -620,6 +703,111 @@ impl<'a> Reader<'a> {
                 None
             }
         }
+    }
+
+    /// Reads a `oneOf`/`anyOf`: one schema (and perhaps `{"type": "null"}`) is that schema,
+    /// wrapped; several must be object types told apart by a discriminator.
+    #[allow(clippy::too_many_arguments, reason = "the parts of one schema, read once")]
+    fn read_union(
+        &mut self,
+        object: &'a Map<String, Value>,
+        combinator: Combinator,
+        alternatives: &'a Value,
+        pointer: &str,
+        type_name: &str,
+        title: Option<String>,
+        description: Option<String>,
+    ) -> Option<ValueSchema> {
+        let keyword = combinator.as_str();
+        let at = pointer_join(pointer, keyword);
+        for other in object.keys().filter(|other| *other != keyword && !is_annotation(other)) {
+            self.error(
+                &pointer_join(pointer, other),
+                format!("`{other}` beside `{keyword}` is not supported: state it in each alternative"),
+            );
+        }
+        let Some(alternatives) = alternatives.as_array().filter(|alternatives| !alternatives.is_empty())
+        else {
+            self.error(&at, format!("`{keyword}` must be a non-empty array of schemas"));
+            return None;
+        };
+        let is_null = |schema: &Value| {
+            schema.as_object().is_some_and(|members| {
+                members.get("type") == Some(&json!("null"))
+                    && members.keys().all(|key| key == "type" || is_annotation(key))
+            })
+        };
+        let nullable = alternatives.iter().any(is_null);
+        let others: Vec<(usize, &'a Value)> =
+            alternatives.iter().enumerate().filter(|(_, alternative)| !is_null(alternative)).collect();
+        if let [(index, only)] = others.as_slice() {
+            let mut schema =
+                self.read_value(only, &pointer_join(&at, &index.to_string()), type_name, false)?;
+            schema.nullable |= nullable;
+            schema.wrapped = Some(combinator);
+            pointer.clone_into(&mut schema.pointer);
+            schema.title = title.or(schema.title);
+            schema.description = description.or(schema.description);
+            return Some(schema);
+        }
+        let mut objects = Vec::new();
+        for (index, alternative) in &others {
+            let alternative_at = pointer_join(&at, &index.to_string());
+            let read =
+                self.read_value(alternative, &alternative_at, &format!("{type_name}{index}"), false)?;
+            match read.kind {
+                Kind::Object(object_index) if !read.nullable => objects.push(object_index),
+                _ => {
+                    self.error(&alternative_at, format!("an alternative of a `{keyword}` of several schemas must be an object schema (or {{\"type\": \"null\"}}): the generator reads only unions of objects told apart by a property"));
+                    return None;
+                }
+            }
+        }
+        let Some((discriminator, tags)) = self.find_discriminator(&objects) else {
+            self.error(&at, format!("an un-discriminated `{keyword}` is not supported: give every alternative a required string property with its own `const` (or one-value `enum`), such as \"type\", which tells them apart"));
+            return None;
+        };
+        self.unions.push(Union {
+            name: type_name.to_owned(),
+            pointer: at,
+            description: description.clone(),
+            combinator,
+            discriminator,
+            alternatives: tags.into_iter().zip(objects).collect(),
+        });
+        let kind = Kind::Union(self.unions.len() - 1);
+        Some(ValueSchema {
+            pointer: pointer.to_owned(),
+            title,
+            description,
+            nullable,
+            deprecated: false,
+            wrapped: None,
+            kind,
+        })
+    }
+
+    /// The first property of the first alternative that every alternative requires with one
+    /// string value of its own, and those values.
+    fn find_discriminator(&self, objects: &[usize]) -> Option<(String, Vec<String>)> {
+        let tag_of = |object: usize, name: &str| {
+            let property = self.objects[object].properties.iter().find(|property| property.name == name)?;
+            match &property.schema.kind {
+                Kind::String { allowed: Some(Allowed { values, .. }), .. }
+                    if property.required && values.len() == 1 =>
+                {
+                    Some(values[0].clone())
+                }
+                _ => None,
+            }
+        };
+        self.objects[*objects.first()?].properties.iter().find_map(|candidate| {
+            let tags: Option<Vec<String>> =
+                objects.iter().map(|object| tag_of(*object, &candidate.name)).collect();
+            let tags = tags?;
+            let distinct = tags.iter().enumerate().all(|(index, tag)| !tags[..index].contains(tag));
+            distinct.then(|| (candidate.name.clone(), tags))
+        })
     }
 
     fn read_reference(
@@ -862,6 +1050,7 @@ impl<'a> Reader<'a> {
             Kind::Boolean => &[],
             Kind::Object(_) => &["properties", "required", "additionalProperties"],
             Kind::Map { .. } => &["additionalProperties"],
+            Kind::Union(_) => &["oneOf", "anyOf"],
             Kind::Array { .. } => &["items", "minItems", "maxItems"],
             Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
         };

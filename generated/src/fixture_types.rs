@@ -153,3 +153,47 @@ fn maps_keep_their_entries_in_order_and_closed_objects_reject_others_in_every_mo
     );
     assert!(serde_json::from_slice::<maps::Payload>(closed).is_err());
 }
+
+#[test]
+fn a_union_is_read_by_its_discriminator_wherever_it_stands() {
+    use crate::generated::fixtures::unions::{types as unions, validators as union_validators};
+    // The discriminator comes last, after members only the `block` alternative has.
+    let text = r#"{"action": {"status": 403, "reason": null, "type": "block"},
+        "history": [{"type": "allow", "headers": ["x"]}], "owner": null, "fallback": null}"#;
+    let payload = union_validators::parse(text.as_bytes(), Options::DEFAULT).unwrap();
+    let unions::RuleAction::Block(block) = &payload.action else { panic!("{:?}", payload.action) };
+    assert_eq!((block.status, block.type_.as_str()), (403, "block"));
+    assert!(matches!(&payload.history.as_deref(), Some([unions::RuleAction::Allow(_)])));
+    assert!(payload.owner.is_null() && payload.fallback.is_null());
+    // serde agrees, and keeps an alternative the schema does not list yet.
+    let typed: unions::Payload = serde_json::from_str(text).unwrap();
+    assert_eq!(typed.action, payload.action);
+    let added: unions::RuleAction = serde_json::from_str(r#"{"type": "challenge", "level": 2}"#).unwrap();
+    assert_eq!(added, unions::RuleAction::Unknown(json!({"type": "challenge", "level": 2})));
+    assert_eq!(serde_json::to_value(&added).unwrap(), json!({"type": "challenge", "level": 2}));
+}
+
+#[test]
+fn a_union_reports_a_mismatch_as_one_violation_of_its_combinator() {
+    use crate::generated::fixtures::unions::validators as union_validators;
+    let text = br#"{"action": {"status": 42, "type": "block"}, "history": [{"type": "challenge"}, 7],
+        "owner": {"id": "toolong"}, "note": "123456"}"#;
+    let violations = union_validators::validate(text, Options::DEFAULT).unwrap_err();
+    let found: Vec<(&str, Keyword)> =
+        violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
+    assert_eq!(
+        found,
+        [
+            ("/action", Keyword::OneOf),
+            ("/history/0", Keyword::OneOf),
+            ("/history/1", Keyword::OneOf),
+            ("/owner", Keyword::AnyOf),
+            ("/note", Keyword::OneOf),
+        ]
+    );
+    let first = violations.iter().next().unwrap();
+    assert_eq!(
+        first.message,
+        "matches no alternative of its `oneOf`: at /status, 42 is below the minimum 100"
+    );
+}

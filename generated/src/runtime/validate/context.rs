@@ -55,6 +55,16 @@ impl<T> Slot<T> {
 }
 
 impl<T> Slot<T> {
+    /// The slot with its value mapped (an alternative of a union, to the union).
+    #[allow(dead_code, reason = "the validators of a schema with a union call it")]
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Slot<U> {
+        match self {
+            Slot::Null => Slot::Null,
+            Slot::Value(value) => Slot::Value(value.map(f)),
+            Slot::Invalid => Slot::Invalid,
+        }
+    }
+
     /// The slot of a nullable array item: `null` is a valid item, kept as `None`.
     #[allow(dead_code, reason = "the validators of a schema with nullable array items call it")]
     pub(crate) fn or_null(self) -> Slot<Option<T>> {
@@ -144,6 +154,7 @@ impl IntegerValue for Number {
 
 /// A `format` the validators assert besides `date-time`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code, reason = "the validators of a schema with `format: ipv4` or `ipv6` name it")]
 pub(crate) enum Format {
     /// `ipv4`: four decimal octets, no leading zeros (RFC 2673 §3.2).
     Ipv4,
@@ -209,6 +220,34 @@ fn not_listed(found: &str, keyword: Keyword, shown: &[String]) -> String {
             let more = if shown.len() > SHOWN { ", …" } else { "" };
             let listed = shown.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
             format!("{found} is not one of the documented values: {listed}{more}")
+        }
+    }
+}
+
+/// Skips the value that follows (a look-ahead reader's: nothing is checked or reported).
+fn skip(reader: &mut Reader<'_>) -> Result<(), SyntaxError> {
+    match reader.peek()? {
+        Next::Null => reader.null(),
+        Next::Boolean => reader.boolean().map(drop),
+        Next::Number => reader.number().map(drop),
+        Next::String => reader.string(),
+        Next::Array => {
+            reader.begin_array()?;
+            let mut first = true;
+            while reader.next_item(first)? {
+                first = false;
+                skip(reader)?;
+            }
+            Ok(())
+        }
+        Next::Object => {
+            reader.begin_object()?;
+            let mut first = true;
+            while reader.next_key(first)? {
+                first = false;
+                skip(reader)?;
+            }
+            Ok(())
         }
     }
 }
@@ -1172,6 +1211,111 @@ impl<'a> Context<'a> {
             }
         }
         Ok(Slot::Value((BUILD && complete).then_some(entries)))
+    }
+
+    /// Reads a value that a `oneOf` or `anyOf` wraps, as JSON Schema judges it: when `read`
+    /// records any violation (a duplicate key aside), they become one violation of `keyword`
+    /// at `path`, which names the first of them.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with a union call it")]
+    pub(crate) fn collapsed<T>(
+        &mut self,
+        path: &Path<'_>,
+        keyword: Keyword,
+        read: impl FnOnce(&mut Self) -> Result<Slot<T>, Abort>,
+    ) -> Result<Slot<T>, Abort> {
+        self.reader.skip_whitespace();
+        let offset = self.reader.offset();
+        let before = self.violations.len();
+        let slot = read(self)?;
+        let inner = &self.violations[before..];
+        let Some(first) = inner.iter().find(|violation| violation.keyword != Keyword::DuplicateKey) else {
+            return Ok(slot);
+        };
+        let pointer = path.pointer();
+        let at = first.pointer.strip_prefix(pointer.as_str()).filter(|rest| !rest.is_empty());
+        let message = match at {
+            Some(rest) => format!("matches no alternative of its `{keyword}`: at {rest}, {}", first.message),
+            None => format!("matches no alternative of its `{keyword}`: {}", first.message),
+        };
+        let mut kept = 0;
+        for index in before..self.violations.len() {
+            if self.violations[index].keyword == Keyword::DuplicateKey {
+                self.violations.swap(before + kept, index);
+                kept += 1;
+            }
+        }
+        self.violations.truncate(before + kept);
+        self.violation(path, keyword, offset, message)?;
+        Ok(Slot::Invalid)
+    }
+
+    /// Reads a union of objects told apart by the string property `discriminator`: `read`
+    /// gets its value (wherever it stands in the object; `None` when the value is not an
+    /// object, or has no such string) and reads the alternative it names. Every violation
+    /// inside becomes one violation of `keyword`, as JSON Schema judges a union.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with a union call it")]
+    pub(crate) fn union<T>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        keyword: Keyword,
+        discriminator: &str,
+        read: impl FnOnce(&mut Self, &Path<'_>, Option<&str>) -> Result<Slot<T>, Abort>,
+    ) -> Result<Slot<T>, Abort> {
+        if nullable && self.peek()? == Next::Null {
+            let null = self.reader.null();
+            self.scan(null)?;
+            return Ok(Slot::Null);
+        }
+        let tag = if self.peek()? == Next::Object { self.discriminator(discriminator) } else { None };
+        self.collapsed(path, keyword, |cx| read(cx, path, tag.as_deref()))
+    }
+
+    /// Records that a union's value names no alternative, and skips it.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema with a union call it")]
+    pub(crate) fn no_alternative<T>(
+        &mut self,
+        path: &Path<'_>,
+        discriminator: &str,
+    ) -> Result<Slot<T>, Abort> {
+        let offset = self.reader.offset();
+        let message = format!("its `{discriminator}` names none of the alternatives");
+        self.violation(path, Keyword::Type, offset, message)?;
+        self.value::<false>(path)?;
+        Ok(Slot::Invalid)
+    }
+
+    /// The string value of the member `name` of the object that follows, looked up ahead
+    /// without moving the reader; `None` when it has no such string member (or is not well
+    /// formed, which the read itself reports).
+    fn discriminator(&self, name: &str) -> Option<Cow<'a, str>> {
+        let mut ahead = self.reader.fork();
+        ahead.begin_object().ok()?;
+        let mut first = true;
+        while ahead.next_key(first).ok()? {
+            first = false;
+            if ahead.last().decode() == name {
+                if ahead.peek().ok()? != Next::String {
+                    return None;
+                }
+                ahead.string().ok()?;
+                return Some(ahead.last().decode());
+            }
+            skip(&mut ahead).ok()?;
+        }
+        None
     }
 
     /// Reports a required field as missing; `offset` is where its object starts.
