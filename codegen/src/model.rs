@@ -474,7 +474,7 @@ impl<'a> Reader<'a> {
                 let place = if ROOT_ONLY.contains(&keyword.as_str()) { " except at the root" } else { "" };
                 self.error(
                     &pointer_join(pointer, keyword),
-                    format!("the keyword `{keyword}` is not supported{place}"),
+                    format!("the keyword `{keyword}` is not supported{place}: remove it (an annotation can be an `x-` key), or add it to the generator (ARCHITECTURE.md, \"Adding a keyword\")"),
                 );
             }
         }
@@ -853,7 +853,17 @@ impl<'a> Reader<'a> {
             return None;
         };
         self.resolved.insert(name.to_owned(), None);
-        let read = self.read_value(schema, &pointer_join("/$defs", name), &naming::type_name(name), false);
+        let definition = pointer_join("/$defs", name);
+        let first_error = self.errors.len();
+        let read = self.read_value(schema, &definition, &naming::type_name(name), false);
+        // An error inside a definition names the use site too (the one whose `$ref` read it
+        // first; a definition nobody references is read from its own pointer).
+        let use_site = at.strip_suffix("/$ref").unwrap_or(at);
+        if use_site != definition {
+            for error in &mut self.errors[first_error..] {
+                error.used_at.get_or_insert_with(|| use_site.to_owned());
+            }
+        }
         self.resolved.insert(name.to_owned(), read.clone());
         read
     }
