@@ -24,7 +24,12 @@ pub fn types_module(items: &RustItems, schema_path: &str) -> Result<String, Sche
     let structs = items.structs.iter().map(struct_item);
     let enums = items.enums.iter().map(enum_item);
     let unions = items.unions.iter().map(union_item);
-    let tokens = quote! { #(#structs)* #(#enums)* #(#unions)* };
+    // The schema's descriptions are prose written for any language, not Rust docs: names in
+    // them are not in backticks.
+    let tokens = quote! {
+        #![allow(clippy::doc_markdown, reason = "the docs are the schema's descriptions, prose for any language")]
+        #(#structs)* #(#enums)* #(#unions)*
+    };
     let summary = "Rust types of the identification webhook: one struct per object of the schema.";
     Ok(banner(summary, schema_path) + &format_tokens(tokens)?)
 }
@@ -383,7 +388,7 @@ fn list_part(limits: &Limits, nullable: bool) -> Option<TokenStream> {
         }
         (_, Some(allowed)) => (
             allowed.keyword,
-            allowed.values.iter().map(|value| readable_i64(*value, false).into_token_stream()).collect(),
+            allowed.values.iter().map(|value| readable_i64(*value, true).into_token_stream()).collect(),
         ),
         _ => return None,
     };

@@ -586,7 +586,8 @@ impl<'a> Context<'a> {
             }
         };
         let integral = exact.is_some() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
-        if !integral {
+        // Without `type`, a fraction breaks only the list.
+        if !integral && typed {
             let message = format!("expected an integer, found {token}, which has a fraction");
             self.violation(path, Keyword::Type, offset, message)?;
         }
