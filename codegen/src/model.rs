@@ -331,6 +331,13 @@ const ANNOTATIONS: &[&str] =
 fn is_annotation(keyword: &str) -> bool {
     ANNOTATIONS.contains(&keyword) || (keyword.starts_with("x-") && keyword != MAX_JSON_TEXT_LENGTH)
 }
+
+/// Whether a keyword, with its value, asserts nothing: `unevaluatedProperties: true` and
+/// `required: []` (transcriptions of `OpenAPI` carry both), which the generator may ignore.
+fn asserts_nothing(keyword: &str, value: &Value) -> bool {
+    matches!((keyword, value), ("unevaluatedProperties", Value::Bool(true)))
+        || (keyword == "required" && value.as_array().is_some_and(Vec::is_empty))
+}
 /// Keywords allowed only on the document's root.
 const ROOT_ONLY: &[&str] = &["$schema", "$id", "$defs"];
 /// Keywords allowed beside the annotations, each checked against the schema's type below.
@@ -386,11 +393,19 @@ impl Model {
     }
 }
 
+/// Where the reading of a definition stands.
+enum Resolution {
+    /// Being read: meeting it again is a reference cycle.
+    Reading,
+    /// Read: its schema, or `None` when it had errors (reported once, where it was read).
+    Read(Option<ValueSchema>),
+}
+
 /// The state of one read: what was found so far.
 struct Reader<'a> {
     definitions: Option<&'a Map<String, Value>>,
-    /// Definitions already read (`Some`), or being read (`None`: a reference cycle).
-    resolved: BTreeMap<String, Option<ValueSchema>>,
+    /// Definitions read, or being read.
+    resolved: BTreeMap<String, Resolution>,
     objects: Vec<ObjectType>,
     enumerations: Vec<Enumeration>,
     unions: Vec<Union>,
@@ -468,6 +483,7 @@ impl<'a> Reader<'a> {
         };
         for keyword in object.keys() {
             let known = is_annotation(keyword)
+                || asserts_nothing(keyword, &object[keyword])
                 || VALUE_KEYWORDS.contains(&keyword.as_str())
                 || (is_root && ROOT_ONLY.contains(&keyword.as_str()));
             if !known {
@@ -720,7 +736,9 @@ impl<'a> Reader<'a> {
     ) -> Option<ValueSchema> {
         let keyword = combinator.as_str();
         let at = pointer_join(pointer, keyword);
-        for other in object.keys().filter(|other| *other != keyword && !is_annotation(other)) {
+        for other in object.keys().filter(|other| {
+            *other != keyword && !is_annotation(other) && !asserts_nothing(other, &object[*other])
+        }) {
             self.error(
                 &pointer_join(pointer, other),
                 format!("`{other}` beside `{keyword}` is not supported: state it in each alternative"),
@@ -819,7 +837,7 @@ impl<'a> Reader<'a> {
         description: Option<String>,
     ) -> Option<ValueSchema> {
         for keyword in object.keys() {
-            if keyword != "$ref" && !is_annotation(keyword) {
+            if keyword != "$ref" && !is_annotation(keyword) && !asserts_nothing(keyword, &object[keyword]) {
                 self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only annotations are: title, description, $comment, examples, deprecated, readOnly, writeOnly, default, x-*): move it into the referenced schema"));
             }
         }
@@ -841,8 +859,8 @@ impl<'a> Reader<'a> {
 
     fn resolve_definition(&mut self, name: &str, at: &str) -> Option<ValueSchema> {
         match self.resolved.get(name) {
-            Some(Some(done)) => return Some(done.clone()),
-            Some(None) => {
+            Some(Resolution::Read(done)) => return done.clone(),
+            Some(Resolution::Reading) => {
                 self.error(at, format!("the reference to `{name}` is recursive, which is not supported"));
                 return None;
             }
@@ -852,7 +870,7 @@ impl<'a> Reader<'a> {
             self.error(at, format!("`$defs` has no schema named `{name}`"));
             return None;
         };
-        self.resolved.insert(name.to_owned(), None);
+        self.resolved.insert(name.to_owned(), Resolution::Reading);
         let definition = pointer_join("/$defs", name);
         let first_error = self.errors.len();
         let read = self.read_value(schema, &definition, &naming::type_name(name), false);
@@ -864,7 +882,7 @@ impl<'a> Reader<'a> {
                 error.used_at.get_or_insert_with(|| use_site.to_owned());
             }
         }
-        self.resolved.insert(name.to_owned(), read.clone());
+        self.resolved.insert(name.to_owned(), Resolution::Read(read.clone()));
         read
     }
 
@@ -1064,10 +1082,11 @@ impl<'a> Reader<'a> {
             Kind::Array { .. } => &["items", "minItems", "maxItems"],
             Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
         };
-        for keyword in object.keys() {
+        for (keyword, value) in object {
             let keyword = keyword.as_str();
             // `format` on another type is an annotation (the vendor's `int64`, `double`).
             if VALUE_KEYWORDS.contains(&keyword)
+                && !asserts_nothing(keyword, value)
                 && keyword != "type"
                 && keyword != "format"
                 && keyword != "$ref"
