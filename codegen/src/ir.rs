@@ -361,14 +361,14 @@ fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<
     }
     let mut variants: Vec<(String, String)> = Vec::new();
     for value in &enumeration.values {
-        let variant = naming::variant_name(value);
+        let mut variant = naming::variant_name(value);
         if variant == UNKNOWN_VARIANT {
             errors.push(SchemaError::new(&enumeration.pointer, format!("the value {value:?} would take the variant name `{UNKNOWN_VARIANT}`, which holds the values the schema does not list")));
-        } else if let Some((_, twin)) = variants.iter().find(|(earlier, _)| *earlier == variant) {
-            errors.push(SchemaError::new(
-                &enumeration.pointer,
-                format!("the values {twin:?} and {value:?} would both become the variant `{variant}`"),
-            ));
+        }
+        // Values that differ only in what identifiers cannot spell ("a-b", "a_b") keep apart
+        // by their place in the list: `AB`, `AB2`.
+        if variants.iter().any(|(earlier, _)| *earlier == variant) {
+            variant = format!("{variant}{}", variants.len() + 1);
         }
         variants.push((variant, value.clone()));
     }

@@ -310,11 +310,23 @@ fn list_type(values: &[Value]) -> Option<&'static str> {
     let values: Vec<&Value> = non_null.collect();
     if values.iter().all(|value| value.is_string()) {
         Some("string")
-    } else if values.iter().all(|value| value.is_i64()) {
+    } else if values.iter().all(|value| as_integer(value).is_some()) {
         Some("integer")
     } else {
         None
     }
+}
+
+/// The integer a JSON number is, as JSON Schema compares numbers (`-2.0` is `-2`), when it
+/// fits an i64 and a float holds it exactly.
+fn as_integer(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        #[allow(clippy::cast_possible_truncation, reason = "integral and within ±2^53, checked first")]
+        value
+            .as_f64()
+            .filter(|float| float.fract() == 0.0 && float.abs() <= MAX_EXACT)
+            .map(|float| float as i64)
+    })
 }
 
 /// Whether a list (if any) has `null` among its values.
@@ -647,7 +659,7 @@ impl<'a> Reader<'a> {
         pointer: &str,
     ) -> Option<Allowed<i64>> {
         let (keyword, values, typed) = list?;
-        let integers: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
+        let integers: Vec<i64> = values.iter().filter_map(as_integer).collect();
         if integers.len() != values.iter().filter(|value| !value.is_null()).count() {
             self.error(
                 &pointer_join(pointer, keyword.as_str()),

@@ -18,6 +18,9 @@ fn a_string_enum_keeps_a_value_the_schema_does_not_list_yet() {
     assert_eq!(serde_json::to_value(Status::InProgress).unwrap(), json!("in-progress"));
     assert_eq!(Status::InProgress.to_string(), "in-progress");
     assert_eq!(Status::KNOWN, ["active", "in-progress", "3ds", "done"]);
+    // Values that only differ in what identifiers cannot spell keep apart by their place.
+    assert_eq!(types::Spelling::from_json_text("a_b"), types::Spelling::AB2);
+    assert_eq!(types::Spelling::AB.as_str(), "a-b");
 }
 
 #[test]
