@@ -309,6 +309,9 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
                     schema.description.as_deref(),
                     &format!("The `{}` field (the schema does not describe it).", property.name),
                 );
+                if let Some(example) = &schema.example {
+                    docs.push(format!("Example: `{}`.", example.replace('`', "'")));
+                }
                 if schema.deprecated {
                     // A note, not `#[deprecated]`: a payload still carries the field, and reading
                     // it must not break a build that denies warnings.

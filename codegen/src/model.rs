@@ -219,6 +219,8 @@ pub struct ValueSchema {
     pub nullable: bool,
     /// `deprecated: true` (here, or where a `$ref` to it stands).
     pub deprecated: bool,
+    /// The first of its `examples`, as compact JSON text, for the docs.
+    pub example: Option<String>,
     /// The `oneOf` or `anyOf` that wraps this one schema (with `{"type": "null"}`, for a
     /// nullable reference): JSON Schema then reports any violation inside as one of it.
     pub wrapped: Option<Combinator>,
@@ -329,6 +331,13 @@ fn as_integer(value: &Value) -> Option<i64> {
     })
 }
 
+/// The first of a schema's `examples` as compact JSON text, when it is short enough for a
+/// line of docs.
+fn first_example(object: &Map<String, Value>) -> Option<String> {
+    let example = object.get("examples")?.as_array()?.first()?.to_string();
+    (example.chars().count() <= 60).then_some(example)
+}
+
 /// Whether a list (if any) has `null` among its values.
 fn list_allows_null(list: Option<&(ListKeyword, Vec<Value>, bool)>) -> bool {
     list.is_none_or(|(_, values, _)| values.contains(&Value::Null))
@@ -410,7 +419,7 @@ enum Resolution {
     /// Being read: meeting it again is a reference cycle.
     Reading,
     /// Read: its schema, or `None` when it had errors (reported once, where it was read).
-    Read(Option<ValueSchema>),
+    Read(Option<Box<ValueSchema>>),
 }
 
 /// The state of one read: what was found so far.
@@ -578,6 +587,7 @@ impl<'a> Reader<'a> {
             description,
             nullable,
             deprecated,
+            example: first_example(object),
             wrapped: None,
             kind,
         })
@@ -686,6 +696,7 @@ impl<'a> Reader<'a> {
                 description: None,
                 nullable: true,
                 deprecated: false,
+                example: None,
                 wrapped: None,
                 kind: Kind::Any { max_json_text_length: None },
             },
@@ -812,6 +823,7 @@ impl<'a> Reader<'a> {
             description,
             nullable,
             deprecated: false,
+            example: first_example(object),
             wrapped: None,
             kind,
         })
@@ -866,12 +878,13 @@ impl<'a> Reader<'a> {
         resolved.title = title.or(resolved.title);
         resolved.description = description.or(resolved.description);
         resolved.deprecated |= object.get("deprecated") == Some(&Value::Bool(true));
+        resolved.example = first_example(object).or(resolved.example);
         Some(resolved)
     }
 
     fn resolve_definition(&mut self, name: &str, at: &str) -> Option<ValueSchema> {
         match self.resolved.get(name) {
-            Some(Resolution::Read(done)) => return done.clone(),
+            Some(Resolution::Read(done)) => return done.as_deref().cloned(),
             Some(Resolution::Reading) => {
                 self.error(at, format!("the reference to `{name}` is recursive, which is not supported"));
                 return None;
@@ -894,7 +907,7 @@ impl<'a> Reader<'a> {
                 error.used_at.get_or_insert_with(|| use_site.to_owned());
             }
         }
-        self.resolved.insert(name.to_owned(), Resolution::Read(read.clone()));
+        self.resolved.insert(name.to_owned(), Resolution::Read(read.clone().map(Box::new)));
         read
     }
 
