@@ -499,7 +499,7 @@ impl<'a> Reader<'a> {
         is_root: bool,
     ) -> Option<ValueSchema> {
         let Some(object) = schema.as_object() else {
-            self.error(pointer, "a schema must be a JSON object here (boolean schemas are not supported)");
+            self.error(pointer, "a schema must be a JSON object here (boolean schemas are not supported): write `{}` for a value of any type");
             return None;
         };
         for keyword in object.keys() {
@@ -738,7 +738,7 @@ impl<'a> Reader<'a> {
         match non_null.as_slice() {
             [one] => Some((Some(*one), nullable)),
             _ => {
-                self.error(&at, "`type` must name exactly one type besides an optional \"null\" (unions are not supported)");
+                self.error(&at, "`type` must name exactly one type besides an optional \"null\" (unions of types are not supported): leave `type` out for a value of any type, or use a `oneOf` of objects told apart by a property");
                 None
             }
         }
@@ -886,7 +886,7 @@ impl<'a> Reader<'a> {
         match self.resolved.get(name) {
             Some(Resolution::Read(done)) => return done.as_deref().cloned(),
             Some(Resolution::Reading) => {
-                self.error(at, format!("the reference to `{name}` is recursive, which is not supported"));
+                self.error(at, format!("the reference to `{name}` is recursive, which is not supported (the Rust type would contain itself): end the cycle with a value of any type (a schema without `type`)"));
                 return None;
             }
             None => {}
