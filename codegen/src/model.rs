@@ -543,7 +543,7 @@ impl<'a> Reader<'a> {
                 max_length: self.read_count(object, pointer, "maxLength"),
                 min_length: self.read_min_length(object, pointer),
                 format: self.read_format(object, pointer),
-                allowed: self.string_list(list, pointer, type_name, description.as_ref()),
+                allowed: self.string_list(list, pointer, Some(type_name), description.as_ref()),
             },
             Some("integer") => Kind::Integer {
                 minimum: self.read_integer(object, pointer, "minimum"),
@@ -580,6 +580,7 @@ impl<'a> Reader<'a> {
             _ => Kind::Any { max_json_text_length: self.read_count(object, pointer, MAX_JSON_TEXT_LENGTH) },
         };
         self.check_keywords_fit(object, pointer, &kind);
+        self.check_list_company(&kind, pointer);
         let deprecated = object.get("deprecated") == Some(&Value::Bool(true));
         Some(ValueSchema {
             pointer: pointer.to_owned(),
@@ -635,11 +636,13 @@ impl<'a> Reader<'a> {
         Ok(Some((keyword, values, typed)))
     }
 
+    /// A string list; an `enum` of several values gets a Rust enum named `type_name`, unless
+    /// `type_name` is `None` (a list that narrows a referenced string stays a string).
     fn string_list(
         &mut self,
         list: Option<(ListKeyword, Vec<Value>, bool)>,
         pointer: &str,
-        type_name: &str,
+        type_name: Option<&str>,
         description: Option<&String>,
     ) -> Option<Allowed<String>> {
         let (keyword, values, typed) = list?;
@@ -651,7 +654,8 @@ impl<'a> Reader<'a> {
         }
         // A one-value `enum` is a `const` in all but name: a plain string, no Rust enum (a
         // union's discriminator often is one, in every alternative).
-        let enumeration = (keyword == ListKeyword::Enum && values.len() > 1).then(|| {
+        let type_name = type_name.filter(|_| keyword == ListKeyword::Enum && values.len() > 1);
+        let enumeration = type_name.map(|type_name| {
             self.enumerations.push(Enumeration {
                 name: type_name.to_owned(),
                 pointer: at,
@@ -861,7 +865,12 @@ impl<'a> Reader<'a> {
         description: Option<String>,
     ) -> Option<ValueSchema> {
         for keyword in object.keys() {
-            if keyword != "$ref" && !is_annotation(keyword) && !asserts_nothing(keyword, &object[keyword]) {
+            let list = keyword == "const" || keyword == "enum";
+            if keyword != "$ref"
+                && !list
+                && !is_annotation(keyword)
+                && !asserts_nothing(keyword, &object[keyword])
+            {
                 self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only annotations are: title, description, $comment, examples, deprecated, readOnly, writeOnly, default, x-*): move it into the referenced schema"));
             }
         }
@@ -879,7 +888,61 @@ impl<'a> Reader<'a> {
         resolved.description = description.or(resolved.description);
         resolved.deprecated |= object.get("deprecated") == Some(&Value::Bool(true));
         resolved.example = first_example(object).or(resolved.example);
+        if object.contains_key("const") || object.contains_key("enum") {
+            self.list_beside_reference(object, pointer, &mut resolved)?;
+        }
         Some(resolved)
+    }
+
+    /// `const` or `enum` beside a `$ref` (as transcriptions of `OpenAPI` narrow a shared type): the
+    /// list of this use, when the referenced schema is a string or an integer without a list
+    /// of its own (the value is then checked against both, as one list).
+    fn list_beside_reference(
+        &mut self,
+        object: &Map<String, Value>,
+        pointer: &str,
+        resolved: &mut ValueSchema,
+    ) -> Option<()> {
+        let list = self.read_list(object, pointer, resolved.nullable).ok()?;
+        let (keyword, values, _) = list.clone()?;
+        if values.contains(&Value::Null) != resolved.nullable {
+            let keyword = keyword.as_str();
+            let message = if resolved.nullable {
+                format!(
+                    "the referenced schema allows null but `{keyword}` does not list it: add null to the list"
+                )
+            } else {
+                format!(
+                    "`{keyword}` lists null but the referenced schema does not allow it: remove null from the list"
+                )
+            };
+            self.error(&pointer_join(pointer, keyword), message);
+            return None;
+        }
+        // The referenced schema states the type.
+        let list = list.map(|(keyword, values, _)| (keyword, values, true));
+        match &mut resolved.kind {
+            Kind::String { allowed: allowed @ None, .. } if list_type(&values) == Some("string") => {
+                *allowed = self.string_list(list, pointer, None, None);
+            }
+            Kind::Integer { allowed: allowed @ None, .. } if list_type(&values) == Some("integer") => {
+                *allowed = self.integer_list(list, pointer);
+            }
+            _ => {
+                let keyword = keyword.as_str();
+                self.error(
+                    &pointer_join(pointer, keyword),
+                    format!("`{keyword}` beside a `$ref` is supported when the referenced schema is a string or an integer without a list of its own: write the value's schema in place of the `$ref`, with the `{keyword}`"),
+                );
+                return None;
+            }
+        }
+        let errors = self.errors.len();
+        self.check_list_company(&resolved.kind, pointer);
+        if self.errors.len() > errors {
+            return None;
+        }
+        Some(())
     }
 
     fn resolve_definition(&mut self, name: &str, at: &str) -> Option<ValueSchema> {
@@ -1089,6 +1152,37 @@ impl<'a> Reader<'a> {
                 self.error(&pointer_join(pointer, "format"), "`format` must be a string");
                 None
             }
+        }
+    }
+
+    /// Reports what the validators would not check beside a list of values: bounds beside an
+    /// integer list, a `format` beside a string list (the list says more than either).
+    fn check_list_company(&mut self, kind: &Kind, pointer: &str) {
+        let beside = match kind {
+            Kind::Integer {
+                allowed: Some(allowed),
+                minimum,
+                maximum,
+                exclusive_minimum,
+                exclusive_maximum,
+            } => {
+                let bounded = minimum.is_some()
+                    || maximum.is_some()
+                    || exclusive_minimum.is_some()
+                    || exclusive_maximum.is_some();
+                bounded.then_some((allowed.keyword, "bounds (`minimum`, `maximum`, ...)"))
+            }
+            Kind::String { allowed: Some(allowed), format: Some(_), .. } => {
+                Some((allowed.keyword, "`format`"))
+            }
+            _ => None,
+        };
+        if let Some((keyword, what)) = beside {
+            let keyword = keyword.as_str();
+            self.error(
+                &pointer_join(pointer, keyword),
+                format!("{what} and `{keyword}` together are not supported: the listed values say more; drop {what}, or the list"),
+            );
         }
     }
 
