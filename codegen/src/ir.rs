@@ -21,8 +21,10 @@ pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 /// Type names the runtime of the generated crate takes: a schema type may not use them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeError"];
 
-/// The variant of a generated enum that holds a value the schema does not list (yet).
-pub const UNKNOWN_VARIANT: &str = "Unknown";
+/// The variant of a generated enum that holds a value the schema does not list (yet). Not
+/// `Unknown`: vendors list `"unknown"` as a value. A listed value that would take this name is
+/// numbered, as clashing values are (`Unlisted2`).
+pub const UNKNOWN_VARIANT: &str = "Unlisted";
 
 /// The most properties the validators mark in one `u64`; an object with more marks them in
 /// an array of `u64`s.
@@ -365,12 +367,9 @@ fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<
     let mut variants: Vec<(String, String)> = Vec::new();
     for value in &enumeration.values {
         let mut variant = naming::variant_name(value);
-        if variant == UNKNOWN_VARIANT {
-            errors.push(SchemaError::new(&enumeration.pointer, format!("the value {value:?} would take the variant name `{UNKNOWN_VARIANT}`, which holds the values the schema does not list")));
-        }
         // Values that differ only in what identifiers cannot spell ("a-b", "a_b") keep apart
-        // by their place in the list: `AB`, `AB2`.
-        if variants.iter().any(|(earlier, _)| *earlier == variant) {
+        // by their place in the list: `AB`, `AB2`; so does a value named like the fallback.
+        if variant == UNKNOWN_VARIANT || variants.iter().any(|(earlier, _)| *earlier == variant) {
             variant = format!("{variant}{}", variants.len() + 1);
         }
         variants.push((variant, value.clone()));

@@ -12,7 +12,7 @@ fn a_string_enum_keeps_a_value_the_schema_does_not_list_yet() {
     assert_eq!(Status::from_json_text("in-progress"), Status::InProgress);
     assert_eq!(Status::from_json_text("3ds"), Status::Value3ds);
     let added: Status = serde_json::from_value(json!("paused")).unwrap();
-    assert_eq!(added, Status::Unknown("paused".to_owned()));
+    assert_eq!(added, Status::Unlisted("paused".to_owned()));
     assert!(!added.is_known() && Status::Done.is_known());
     assert_eq!(serde_json::to_value(&added).unwrap(), json!("paused"));
     assert_eq!(serde_json::to_value(Status::InProgress).unwrap(), json!("in-progress"));
@@ -21,14 +21,18 @@ fn a_string_enum_keeps_a_value_the_schema_does_not_list_yet() {
     // Values that only differ in what identifiers cannot spell keep apart by their place.
     assert_eq!(types::Spelling::from_json_text("a_b"), types::Spelling::AB2);
     assert_eq!(types::Spelling::AB.as_str(), "a-b");
+    // Vendors list "unknown": it is a value like any other; the fallback is `Unlisted`.
+    assert_eq!(types::Spelling::from_json_text("unknown"), types::Spelling::Unknown);
+    assert_eq!(types::Spelling::from_json_text("unlisted"), types::Spelling::Unlisted4);
+    assert_eq!(types::Spelling::from_json_text("other"), types::Spelling::Unlisted("other".to_owned()));
 }
 
 #[test]
 fn a_payload_with_an_added_value_deserializes_with_serde_but_fails_validation() {
     let text = r#"{"status": "paused", "kind": "ip_blocklist", "tags": ["red", "blue"]}"#;
     let payload: types::Payload = serde_json::from_str(text).unwrap();
-    assert_eq!(payload.status, types::Status::Unknown("paused".to_owned()));
-    assert_eq!(payload.tags, Some(vec![types::Color::Red, types::Color::Unknown("blue".to_owned())]));
+    assert_eq!(payload.status, types::Status::Unlisted("paused".to_owned()));
+    assert_eq!(payload.tags, Some(vec![types::Color::Red, types::Color::Unlisted("blue".to_owned())]));
     let violations = validators::validate(text.as_bytes(), Options::DEFAULT).unwrap_err();
     let found: Vec<(&str, Keyword)> =
         violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
@@ -172,7 +176,7 @@ fn a_union_is_read_by_its_discriminator_wherever_it_stands() {
     let typed: unions::Payload = serde_json::from_str(text).unwrap();
     assert_eq!(typed.action, payload.action);
     let added: unions::RuleAction = serde_json::from_str(r#"{"type": "challenge", "level": 2}"#).unwrap();
-    assert_eq!(added, unions::RuleAction::Unknown(json!({"type": "challenge", "level": 2})));
+    assert_eq!(added, unions::RuleAction::Unlisted(json!({"type": "challenge", "level": 2})));
     assert_eq!(serde_json::to_value(&added).unwrap(), json!({"type": "challenge", "level": 2}));
 }
 
