@@ -27,7 +27,18 @@ pub fn types_module(items: &RustItems, schema_path: &str) -> Result<String, Sche
     // The schema's descriptions are prose written for any language, not Rust docs: names in
     // them are not in backticks.
     let tokens = quote! {
-        #![allow(clippy::doc_markdown, reason = "the docs are the schema's descriptions, prose for any language")]
+        #![allow(
+            clippy::doc_markdown,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::doc_link_with_quotes,
+            reason = "the docs are the schema's descriptions, prose for any language, not Rust's Markdown"
+        )]
+        #![allow(
+            clippy::struct_field_names,
+            clippy::struct_excessive_bools,
+            reason = "the fields are the schema's properties, named and typed as the schema says"
+        )]
         #(#structs)* #(#enums)* #(#unions)*
     };
     let summary = "Rust types of the identification webhook: one struct per object of the schema.";

@@ -5,7 +5,15 @@
 
 #![allow(
     clippy::doc_markdown,
-    reason = "the docs are the schema's descriptions, prose for any language"
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::doc_link_with_quotes,
+    reason = "the docs are the schema's descriptions, prose for any language, not Rust's Markdown"
+)]
+#![allow(
+    clippy::struct_field_names,
+    clippy::struct_excessive_bools,
+    reason = "the fields are the schema's properties, named and typed as the schema says"
 )]
 /// Fingerprint identification webhook.
 ///
