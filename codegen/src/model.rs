@@ -164,6 +164,9 @@ pub struct Allowed<T> {
     /// Whether the schema states `type` beside the list (then a value of another type breaks
     /// `type` as well as the list).
     pub typed: bool,
+    /// The list of a referenced schema that this one narrows (`{"$ref": ..., "const": ...}`
+    /// to a string `enum`): a value must be in both, and each list it is not in is broken.
+    pub narrows: Option<Box<Allowed<T>>>,
 }
 
 /// An object shape with a name.
@@ -664,7 +667,7 @@ impl<'a> Reader<'a> {
             });
             self.enumerations.len() - 1
         });
-        Some(Allowed { keyword, values, enumeration, typed })
+        Some(Allowed { keyword, values, enumeration, typed, narrows: None })
     }
 
     fn integer_list(
@@ -681,7 +684,7 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        Some(Allowed { keyword, values: integers, enumeration: None, typed })
+        Some(Allowed { keyword, values: integers, enumeration: None, typed, narrows: None })
     }
 
     /// Reads an object without `properties` as a map of the `additionalProperties` schema (of
@@ -925,6 +928,22 @@ impl<'a> Reader<'a> {
             Kind::String { allowed: allowed @ None, .. } if list_type(&values) == Some("string") => {
                 *allowed = self.string_list(list, pointer, None, None);
             }
+            // A referenced string list, narrowed: every value must be one of the referenced.
+            Kind::String { allowed: allowed @ Some(_), .. } if list_type(&values) == Some("string") => {
+                let outer = allowed.take().map(Box::new);
+                let narrowed = self.string_list(list, pointer, None, None)?;
+                let outer_values = outer.as_ref().map(|outer| outer.values.as_slice()).unwrap_or_default();
+                if let Some(stray) = narrowed.values.iter().find(|value| !outer_values.contains(value)) {
+                    self.error(
+                        &pointer_join(pointer, keyword.as_str()),
+                        format!("`{}` lists {stray:?}, which the referenced schema's list does not have, so no value could be valid: list only the referenced values", keyword.as_str()),
+                    );
+                    return None;
+                }
+                // The Rust type stays the referenced enum's.
+                let enumeration = outer.as_ref().and_then(|outer| outer.enumeration);
+                *allowed = Some(Allowed { enumeration, narrows: outer, ..narrowed });
+            }
             Kind::Integer { allowed: allowed @ None, .. } if list_type(&values) == Some("integer") => {
                 *allowed = self.integer_list(list, pointer);
             }
@@ -932,7 +951,7 @@ impl<'a> Reader<'a> {
                 let keyword = keyword.as_str();
                 self.error(
                     &pointer_join(pointer, keyword),
-                    format!("`{keyword}` beside a `$ref` is supported when the referenced schema is a string or an integer without a list of its own: write the value's schema in place of the `$ref`, with the `{keyword}`"),
+                    format!("`{keyword}` beside a `$ref` is supported when the referenced schema is a string, or an integer without a list of its own: write the value's schema in place of the `$ref`, with the `{keyword}`"),
                 );
                 return None;
             }

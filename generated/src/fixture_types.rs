@@ -204,3 +204,23 @@ fn a_union_reports_a_mismatch_as_one_violation_of_its_combinator() {
         "matches no alternative of its `oneOf`: at /status, 42 is below the minimum 100"
     );
 }
+
+#[test]
+fn a_const_beside_a_reference_to_an_enum_breaks_each_list_apart() {
+    let keywords = |text: &str| -> Vec<Keyword> {
+        let payload = format!(r#"{{"status": "done", "kind": "ip_blocklist", "warm": {text}}}"#);
+        match validators::validate(payload.as_bytes(), Options::DEFAULT) {
+            Ok(()) => Vec::new(),
+            Err(violations) => violations.iter().map(|violation| violation.keyword).collect(),
+        }
+    };
+    assert_eq!(keywords(r#""red""#), []);
+    // Listed by the referenced enum, not by the const.
+    assert_eq!(keywords(r#""green""#), [Keyword::Const]);
+    // Listed by neither: JSON Schema reports both.
+    assert_eq!(keywords(r#""blue""#), [Keyword::Enum, Keyword::Const]);
+    assert_eq!(keywords("1"), [Keyword::Type, Keyword::Enum, Keyword::Const]);
+    let payload =
+        validators::parse(br#"{"status": "done", "kind": "ip_blocklist", "warm": "red"}"#, Options::DEFAULT);
+    assert_eq!(payload.unwrap().warm, Some(types::Color::Red));
+}

@@ -406,7 +406,7 @@ fn plain_value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> 
     let limits = &value.limits;
     let max_length = optional_count(limits.max_length);
     if let Some(allowed) = &limits.strings {
-        let list = list(allowed, &allowed.values);
+        let listed = list(allowed, &allowed.values);
         let build = match &value.kind {
             ValueKind::Enum(name) => {
                 let name = format_ident!("{name}");
@@ -414,7 +414,11 @@ fn plain_value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> 
             }
             _ => quote!(str::to_owned),
         };
-        return quote!(cx.listed_string::<BUILD, _>(#path, #nullable, #max_length, #list, #build));
+        if let Some(outer) = &allowed.narrows {
+            let outer = list(outer, &outer.values);
+            return quote!(cx.narrowed_string::<BUILD, _>(#path, #nullable, #max_length, #outer, #listed, #build));
+        }
+        return quote!(cx.listed_string::<BUILD, _>(#path, #nullable, #max_length, #listed, #build));
     }
     if let Some(allowed) = &limits.integers {
         let values: Vec<_> = allowed.values.iter().map(|value| readable_i64(*value, false)).collect();

@@ -551,6 +551,53 @@ impl<'a> Context<'a> {
         Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&text))) } else { Slot::Invalid })
     }
 
+    /// Reads a string that must be in `list` and in the `outer` list it narrows (a `const`
+    /// beside a `$ref` to a string `enum`): each list it is not in is one violation, as JSON
+    /// Schema judges the two apart.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    #[allow(dead_code, reason = "the validators of a schema that narrows a referenced list call it")]
+    pub(crate) fn narrowed_string<const BUILD: bool, T>(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        max_length: Option<usize>,
+        outer: List<'_, &str>,
+        list: List<'_, &str>,
+        build: impl FnOnce(&str) -> T,
+    ) -> Result<Slot<T>, Abort> {
+        self.reader.skip_whitespace();
+        let offset = self.reader.offset();
+        let shown = |list: &List<'_, &str>| list.values.iter().map(|value| quoted(value)).collect::<Vec<_>>();
+        let found = self.peek()?;
+        if found != Next::String && !(found == Next::Null && nullable) {
+            self.expect(path, nullable, Next::String)?;
+            for list in [&outer, &list] {
+                let message = not_listed(found.described(), list.keyword, &shown(list));
+                self.violation(path, list.keyword, offset, message)?;
+            }
+            return Ok(Slot::Invalid);
+        }
+        match self.string_token(path, nullable, None)? {
+            None => return Ok(Slot::Null),
+            Some(false) => return Ok(Slot::Invalid),
+            Some(true) => {}
+        }
+        let text = self.reader.last().decode();
+        let mut listed = true;
+        for list in [&outer, &list] {
+            if !list.values.contains(&text.as_ref()) {
+                listed = false;
+                let message = not_listed(&quoted(&text), list.keyword, &shown(list));
+                self.violation(path, list.keyword, offset, message)?;
+            }
+        }
+        let fits = self.string_fits(path, offset, max_length)? == Some(true);
+        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&text))) } else { Slot::Invalid })
+    }
+
     /// Reads an integer that must be one of `allowed` (`enum`, or `const` with one value).
     ///
     /// # Errors
