@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Additional, Allowed, Kind, Model, ObjectType, ValueSchema};
+use crate::model::{Additional, Allowed, Kind, Model, ObjectType, StringFormat, ValueSchema};
 
 /// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +23,9 @@ pub struct ConstraintRow {
     pub required: bool,
     /// Whether it may be `null`.
     pub nullable: bool,
-    /// `maxLength`, or for a value of any type the limit on its compact JSON text.
+    /// `maxLength`, or for a value of any type the limit on its canonical JSON text (RFC 8785).
     pub max_length: Option<u64>,
-    /// `date-time` when the format applies.
+    /// The asserted `format` (`date-time`, `ipv4`, `ipv6`), if any.
     pub format: Option<&'static str>,
     /// The `minimum` and `maximum` of an integer that has both and no exclusive bound.
     pub bounds: Option<(i64, i64)>,
@@ -78,9 +78,7 @@ fn push_value(
         _ => None,
     };
     let (max_length, format) = match schema.kind {
-        Kind::String { max_length, date_time, .. } => {
-            (max_length, date_time.then_some(crate::model::DATE_TIME))
-        }
+        Kind::String { max_length, format, .. } => (max_length, format.map(StringFormat::as_str)),
         Kind::Any { max_json_text_length } => (max_json_text_length, None),
         _ => (None, None),
     };

@@ -5,21 +5,28 @@ use std::fmt;
 /// One construct of the schema that the generator cannot turn into code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaError {
-    /// The JSON pointer of the construct in the schema document (`""` for the root).
+    /// The JSON pointer of the construct in the schema document (`""` for the root): where
+    /// it is defined.
     pub pointer: String,
+    /// Where it is used, when that is elsewhere: the first `$ref` that led to the definition
+    /// the construct is in.
+    pub used_at: Option<String>,
     /// What is wrong there, and what is supported instead.
     pub message: String,
 }
 
 impl SchemaError {
     pub(crate) fn new(pointer: &str, message: impl Into<String>) -> Self {
-        SchemaError { pointer: pointer.to_owned(), message: message.into() }
+        SchemaError { pointer: pointer.to_owned(), used_at: None, message: message.into() }
     }
 }
 
 impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at #{}: {}", self.pointer, self.message)
+        match &self.used_at {
+            Some(used_at) => write!(f, "at #{} (used at #{used_at}): {}", self.pointer, self.message),
+            None => write!(f, "at #{}: {}", self.pointer, self.message),
+        }
     }
 }
 

@@ -206,7 +206,7 @@ fn maximal(example: &Value, rows: &[ConstraintRow]) -> Group {
             ("string", Some(limit)) => {
                 set(&mut payload, &row.pointer, json!("🦀".repeat(limit_chars(limit))));
             }
-            // A string of n characters takes n + 2 in compact JSON text.
+            // A string of n characters takes n + 2 in canonical JSON text.
             ("any", Some(limit)) => {
                 set(&mut payload, &row.pointer, json!("🦀".repeat(limit_chars(limit) - 2)));
             }

@@ -6,7 +6,10 @@
 //! of any type is a `serde_json::Value`.
 
 use crate::error::{SchemaError, SchemaErrors};
-use crate::model::{Additional, Allowed, Bounds, Enumeration, Kind, Model, ObjectType, ValueSchema};
+use crate::model::{
+    Additional, Allowed, Bounds, Combinator, Enumeration, Kind, Model, ObjectType, StringFormat, Union,
+    ValueSchema,
+};
 use crate::naming;
 
 /// The name of the field that keeps the keys a struct does not declare.
@@ -18,8 +21,10 @@ pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 /// Type names the runtime of the generated crate takes: a schema type may not use them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "DateTime", "DateTimeError"];
 
-/// The variant of a generated enum that holds a value the schema does not list (yet).
-pub const UNKNOWN_VARIANT: &str = "Unknown";
+/// The variant of a generated enum that holds a value the schema does not list (yet). Not
+/// `Unknown`: vendors list `"unknown"` as a value. A listed value that would take this name is
+/// numbered, as clashing values are (`Unlisted2`).
+pub const UNKNOWN_VARIANT: &str = "Unlisted";
 
 /// The most properties the validators mark in one `u64`; an object with more marks them in
 /// an array of `u64`s.
@@ -32,6 +37,25 @@ pub struct RustItems {
     pub structs: Vec<RustStruct>,
     /// One enum per string `enum`, in the order the schema first mentions them.
     pub enums: Vec<RustEnum>,
+    /// One enum per union of objects, in the order the schema first mentions them.
+    pub unions: Vec<RustUnion>,
+}
+
+/// A generated enum of a union: one variant per alternative (a struct), and one for a value
+/// whose discriminator the schema does not list, so that an alternative the vendor adds later
+/// still deserializes (DESIGN §2 rule 12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustUnion {
+    /// The type name.
+    pub name: String,
+    /// Its documentation, one paragraph an entry.
+    pub docs: Vec<String>,
+    /// `oneOf` or `anyOf`.
+    pub combinator: Combinator,
+    /// The JSON property that tells the alternatives apart.
+    pub discriminator: String,
+    /// `(variant name, discriminator value, struct name)`, in schema order.
+    pub variants: Vec<(String, String, String)>,
 }
 
 /// A generated enum: the values a string `enum` lists, and a variant for any other string,
@@ -159,6 +183,8 @@ pub enum ValueKind {
     Struct(String),
     /// A generated enum, by name (a string `enum`).
     Enum(String),
+    /// A generated union (its name, and what its reader needs).
+    Union(Box<RustUnion>),
     /// `Vec` of an element.
     List(Box<Element>),
     /// An ordered map from keys to an element: `crate::IndexMap<String, T>`, or
@@ -181,13 +207,15 @@ pub struct Element {
 pub struct Limits {
     /// `maxLength` of a string, in code points.
     pub max_length: Option<u64>,
+    /// The asserted `format` of a string other than a date-time (`ipv4`, `ipv6`).
+    pub format: Option<StringFormat>,
     /// `minLength` of a string, in code points.
     pub min_length: Option<u64>,
     /// `minItems` of an array.
     pub min_items: Option<u64>,
     /// `maxItems` of an array.
     pub max_items: Option<u64>,
-    /// The vendor limit on the compact JSON text of a value of any type.
+    /// The vendor limit on the canonical JSON text (RFC 8785) of a value of any type.
     pub max_json_text_length: Option<u64>,
     /// `minimum` of an integer.
     pub minimum: Option<i64>,
@@ -201,6 +229,8 @@ pub struct Limits {
     pub number: Bounds,
     /// `enum` or `const` of a string.
     pub strings: Option<Allowed<String>>,
+    /// The `oneOf`/`anyOf` that wraps the value alone: any violation inside is one of it.
+    pub wrapped: Option<Combinator>,
     /// `enum` or `const` of an integer.
     pub integers: Option<Allowed<i64>>,
 }
@@ -238,7 +268,8 @@ impl RustItems {
             .iter()
             .map(|enumeration| lower_enumeration(model, enumeration, &mut errors))
             .collect();
-        if errors.is_empty() { Ok(RustItems { structs, enums }) } else { Err(SchemaErrors(errors)) }
+        let unions = model.unions.iter().map(|union| lower_union(model, union, &mut errors)).collect();
+        if errors.is_empty() { Ok(RustItems { structs, enums, unions }) } else { Err(SchemaErrors(errors)) }
     }
 }
 
@@ -280,6 +311,9 @@ fn lower_object(model: &Model, object: &ObjectType, errors: &mut Vec<SchemaError
                     schema.description.as_deref(),
                     &format!("The `{}` field (the schema does not describe it).", property.name),
                 );
+                if let Some(example) = &schema.example {
+                    docs.push(format!("Example: `{}`.", example.replace('`', "'")));
+                }
                 if schema.deprecated {
                     // A note, not `#[deprecated]`: a payload still carries the field, and reading
                     // it must not break a build that denies warnings.
@@ -332,14 +366,11 @@ fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<
     }
     let mut variants: Vec<(String, String)> = Vec::new();
     for value in &enumeration.values {
-        let variant = naming::variant_name(value);
-        if variant == UNKNOWN_VARIANT {
-            errors.push(SchemaError::new(&enumeration.pointer, format!("the value {value:?} would take the variant name `{UNKNOWN_VARIANT}`, which holds the values the schema does not list")));
-        } else if let Some((_, twin)) = variants.iter().find(|(earlier, _)| *earlier == variant) {
-            errors.push(SchemaError::new(
-                &enumeration.pointer,
-                format!("the values {twin:?} and {value:?} would both become the variant `{variant}`"),
-            ));
+        let mut variant = naming::variant_name(value);
+        // Values that differ only in what identifiers cannot spell ("a-b", "a_b") keep apart
+        // by their place in the list: `AB`, `AB2`; so does a value named like the fallback.
+        if variant == UNKNOWN_VARIANT || variants.iter().any(|(earlier, _)| *earlier == variant) {
+            variant = format!("{variant}{}", variants.len() + 1);
         }
         variants.push((variant, value.clone()));
     }
@@ -347,13 +378,61 @@ fn lower_enumeration(model: &Model, enumeration: &Enumeration, errors: &mut Vec<
     RustEnum { name: name.clone(), docs: docs(None, enumeration.description.as_deref(), &fallback), variants }
 }
 
+fn lower_union(model: &Model, union: &Union, errors: &mut Vec<SchemaError>) -> RustUnion {
+    let name = &union.name;
+    let taken = RESERVED_TYPE_NAMES.contains(&name.as_str())
+        || model.objects.iter().any(|object| object.name == *name)
+        || model.enumerations.iter().any(|enumeration| enumeration.name == *name)
+        || model
+            .unions
+            .iter()
+            .take_while(|earlier| !std::ptr::eq(*earlier, union))
+            .any(|earlier| earlier.name == *name);
+    if taken {
+        errors.push(SchemaError::new(
+            &union.pointer,
+            format!("the union would take the type name `{name}`, which another type already has: move it into `$defs` under another name"),
+        ));
+    }
+    let item = union_item(model, union);
+    for (index, (variant, tag, _)) in item.variants.iter().enumerate() {
+        if variant == UNKNOWN_VARIANT || item.variants[..index].iter().any(|(earlier, ..)| earlier == variant)
+        {
+            errors.push(SchemaError::new(&union.pointer, format!("the alternative whose `{}` is {tag:?} would take the variant name `{variant}`, which is taken", union.discriminator)));
+        }
+    }
+    item
+}
+
+/// The Rust form of a union (its checks are [`lower_union`]'s).
+fn union_item(model: &Model, union: &Union) -> RustUnion {
+    let variants = union
+        .alternatives
+        .iter()
+        .map(|(tag, object)| (naming::variant_name(tag), tag.clone(), model.objects[*object].name.clone()))
+        .collect();
+    let fallback = format!(
+        "The alternatives of the `{}` at `#{}`, told apart by `{}`.",
+        union.combinator.as_str(),
+        union.pointer,
+        union.discriminator
+    );
+    RustUnion {
+        name: union.name.clone(),
+        docs: docs(None, union.description.as_deref(), &fallback),
+        combinator: union.combinator,
+        discriminator: union.discriminator.clone(),
+        variants,
+    }
+}
+
 fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
     let kind = match &schema.kind {
         Kind::String { allowed: Some(Allowed { enumeration: Some(index), .. }), .. } => {
             ValueKind::Enum(model.enumerations[*index].name.clone())
         }
-        Kind::String { date_time: true, .. } => ValueKind::DateTime,
-        Kind::String { date_time: false, .. } => ValueKind::String,
+        Kind::String { format: Some(StringFormat::DateTime), .. } => ValueKind::DateTime,
+        Kind::String { .. } => ValueKind::String,
         Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, allowed } => {
             // A list of integers bounds the value by itself; bounds on both sides keep it in an
             // i64 (they are i64s); otherwise it may be as large as a JSON number.
@@ -367,14 +446,16 @@ fn lower_value(model: &Model, schema: &ValueSchema) -> RustValue {
         Kind::Object(index) => ValueKind::Struct(model.objects[*index].name.clone()),
         Kind::Array { items, .. } => ValueKind::List(Box::new(element(model, items))),
         Kind::Map { values } => ValueKind::Map(Box::new(element(model, values))),
+        Kind::Union(index) => ValueKind::Union(Box::new(union_item(model, &model.unions[*index]))),
     };
-    RustValue { kind, limits: limits(&schema.kind) }
+    RustValue { kind, limits: Limits { wrapped: schema.wrapped, ..limits(&schema.kind) } }
 }
 
 fn limits(kind: &Kind) -> Limits {
     match kind {
-        Kind::String { max_length, min_length, allowed, .. } => Limits {
+        Kind::String { max_length, min_length, allowed, format } => Limits {
             max_length: *max_length,
+            format: format.filter(|format| *format != StringFormat::DateTime),
             min_length: *min_length,
             strings: allowed.clone(),
             ..Limits::default()
@@ -394,7 +475,7 @@ fn limits(kind: &Kind) -> Limits {
         Kind::Array { min_items, max_items, .. } => {
             Limits { min_items: *min_items, max_items: *max_items, ..Limits::default() }
         }
-        Kind::Boolean | Kind::Object(_) | Kind::Map { .. } => Limits::default(),
+        Kind::Boolean | Kind::Object(_) | Kind::Map { .. } | Kind::Union(_) => Limits::default(),
     }
 }
 

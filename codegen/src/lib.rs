@@ -23,6 +23,7 @@ pub mod ir;
 pub mod model;
 pub mod naming;
 pub mod strict;
+pub mod suite;
 
 pub use error::{SchemaError, SchemaErrors};
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Number, Value, json};
 
 use crate::error::{SchemaError, SchemaErrors, pointer_join};
 use crate::naming;
@@ -20,8 +20,33 @@ pub const MAX_JSON_TEXT_LENGTH: &str = "x-fingerprint-maxJsonTextLength";
 /// The largest integer below which every integer is exact as a 64-bit float: 2^53.
 const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
-/// The one `format` the generator supports.
+/// The `format` of an RFC 3339 date-time.
 pub const DATE_TIME: &str = "date-time";
+
+/// A `format` the validators assert (every other `format` is an annotation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringFormat {
+    /// `date-time`: RFC 3339.
+    DateTime,
+    /// `ipv4`: dotted decimal (RFC 2673 §3.2), as JSON Schema defines it.
+    Ipv4,
+    /// `ipv6`: RFC 4291 §2.2, as JSON Schema defines it.
+    Ipv6,
+}
+
+impl StringFormat {
+    /// Every asserted format.
+    pub const ALL: [StringFormat; 3] = [StringFormat::DateTime, StringFormat::Ipv4, StringFormat::Ipv6];
+
+    /// The format's name, as `format` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StringFormat::DateTime => DATE_TIME,
+            StringFormat::Ipv4 => "ipv4",
+            StringFormat::Ipv6 => "ipv6",
+        }
+    }
+}
 
 /// A schema, read: every object type it declares, in the order the schema first mentions them.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +58,46 @@ pub struct Model {
     /// Every string enumeration (`enum` of strings), which the Rust types name; a
     /// [`Allowed::enumeration`] refers to `enumerations[i]`.
     pub enumerations: Vec<Enumeration>,
+    /// Every union (`oneOf`/`anyOf` of objects with a discriminator); `Kind::Union(i)` refers
+    /// to `unions[i]`.
+    pub unions: Vec<Union>,
+}
+
+/// `oneOf` or `anyOf`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combinator {
+    /// `oneOf`.
+    OneOf,
+    /// `anyOf`.
+    AnyOf,
+}
+
+impl Combinator {
+    /// The keyword as JSON Schema spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Combinator::OneOf => "oneOf",
+            Combinator::AnyOf => "anyOf",
+        }
+    }
+}
+
+/// A `oneOf` or `anyOf` of object types, told apart by a required string property whose value
+/// (a `const`, or a one-value `enum`) differs in every alternative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The type name, in `PascalCase`.
+    pub name: String,
+    /// Where the union is declared.
+    pub pointer: String,
+    /// The `description` of the declaration.
+    pub description: Option<String>,
+    /// `oneOf` or `anyOf`.
+    pub combinator: Combinator,
+    /// The property that tells the alternatives apart.
+    pub discriminator: String,
+    /// `(discriminator value, objects[i])`, in schema order.
+    pub alternatives: Vec<(String, usize)>,
 }
 
 /// A string `enum` with a name: a Rust enum of its values, open to values added later.
@@ -99,6 +164,9 @@ pub struct Allowed<T> {
     /// Whether the schema states `type` beside the list (then a value of another type breaks
     /// `type` as well as the list).
     pub typed: bool,
+    /// The list of a referenced schema that this one narrows (`{"$ref": ..., "const": ...}`
+    /// to a string `enum`): a value must be in both, and each list it is not in is broken.
+    pub narrows: Option<Box<Allowed<T>>>,
 }
 
 /// An object shape with a name.
@@ -154,6 +222,11 @@ pub struct ValueSchema {
     pub nullable: bool,
     /// `deprecated: true` (here, or where a `$ref` to it stands).
     pub deprecated: bool,
+    /// The first of its `examples`, as compact JSON text, for the docs.
+    pub example: Option<String>,
+    /// The `oneOf` or `anyOf` that wraps this one schema (with `{"type": "null"}`, for a
+    /// nullable reference): JSON Schema then reports any violation inside as one of it.
+    pub wrapped: Option<Combinator>,
     /// What the value is when it is not `null`.
     pub kind: Kind,
 }
@@ -167,8 +240,9 @@ pub enum Kind {
         max_length: Option<u64>,
         /// `minLength`, in Unicode code points.
         min_length: Option<u64>,
-        /// `format: date-time`.
-        date_time: bool,
+        /// The `format` the validators assert (`date-time`, `ipv4`, `ipv6`); any other
+        /// `format` is an annotation (DESIGN §2 rule 10).
+        format: Option<StringFormat>,
         /// `enum` or `const`.
         allowed: Option<Allowed<String>>,
     },
@@ -194,6 +268,8 @@ pub enum Kind {
     Boolean,
     /// An object of the type `objects[index]`.
     Object(usize),
+    /// A union of object types told apart by a discriminator: `unions[index]`.
+    Union(usize),
     /// An object without `properties`: a map from any key to values of one schema (of any
     /// type, when `additionalProperties` is absent or `true`).
     Map {
@@ -224,7 +300,7 @@ impl Kind {
             Kind::Integer { .. } => "integer",
             Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
-            Kind::Object(_) | Kind::Map { .. } => "object",
+            Kind::Object(_) | Kind::Map { .. } | Kind::Union(_) => "object",
             Kind::Array { .. } => "array",
             Kind::Any { .. } => "any",
         }
@@ -239,11 +315,30 @@ fn list_type(values: &[Value]) -> Option<&'static str> {
     let values: Vec<&Value> = non_null.collect();
     if values.iter().all(|value| value.is_string()) {
         Some("string")
-    } else if values.iter().all(|value| value.is_i64()) {
+    } else if values.iter().all(|value| as_integer(value).is_some()) {
         Some("integer")
     } else {
         None
     }
+}
+
+/// The integer a JSON number is, as JSON Schema compares numbers (`-2.0` is `-2`), when it
+/// fits an i64 and a float holds it exactly.
+fn as_integer(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        #[allow(clippy::cast_possible_truncation, reason = "integral and within ±2^53, checked first")]
+        value
+            .as_f64()
+            .filter(|float| float.fract() == 0.0 && float.abs() <= MAX_EXACT)
+            .map(|float| float as i64)
+    })
+}
+
+/// The first of a schema's `examples` as compact JSON text, when it is short enough for a
+/// line of docs.
+fn first_example(object: &Map<String, Value>) -> Option<String> {
+    let example = object.get("examples")?.as_array()?.first()?.to_string();
+    (example.chars().count() <= 60).then_some(example)
 }
 
 /// Whether a list (if any) has `null` among its values.
@@ -259,6 +354,13 @@ const ANNOTATIONS: &[&str] =
 /// other than the ones the generator reads.
 fn is_annotation(keyword: &str) -> bool {
     ANNOTATIONS.contains(&keyword) || (keyword.starts_with("x-") && keyword != MAX_JSON_TEXT_LENGTH)
+}
+
+/// Whether a keyword, with its value, asserts nothing: `unevaluatedProperties: true` and
+/// `required: []` (transcriptions of `OpenAPI` carry both), which the generator may ignore.
+fn asserts_nothing(keyword: &str, value: &Value) -> bool {
+    matches!((keyword, value), ("unevaluatedProperties", Value::Bool(true)))
+        || (keyword == "required" && value.as_array().is_some_and(Vec::is_empty))
 }
 /// Keywords allowed only on the document's root.
 const ROOT_ONLY: &[&str] = &["$schema", "$id", "$defs"];
@@ -281,6 +383,8 @@ const VALUE_KEYWORDS: &[&str] = &[
     "exclusiveMaximum",
     "enum",
     "const",
+    "oneOf",
+    "anyOf",
     MAX_JSON_TEXT_LENGTH,
 ];
 
@@ -297,9 +401,12 @@ impl Model {
         let mut reader = Reader::new(&document);
         let root = reader.read_root(&document, root_type_name);
         match root {
-            Some(root) if reader.errors.is_empty() => {
-                Ok(Model { root, objects: reader.objects, enumerations: reader.enumerations })
-            }
+            Some(root) if reader.errors.is_empty() => Ok(Model {
+                root,
+                objects: reader.objects,
+                enumerations: reader.enumerations,
+                unions: reader.unions,
+            }),
             _ => Err(SchemaErrors(reader.errors)),
         }
     }
@@ -310,13 +417,22 @@ impl Model {
     }
 }
 
+/// Where the reading of a definition stands.
+enum Resolution {
+    /// Being read: meeting it again is a reference cycle.
+    Reading,
+    /// Read: its schema, or `None` when it had errors (reported once, where it was read).
+    Read(Option<Box<ValueSchema>>),
+}
+
 /// The state of one read: what was found so far.
 struct Reader<'a> {
     definitions: Option<&'a Map<String, Value>>,
-    /// Definitions already read (`Some`), or being read (`None`: a reference cycle).
-    resolved: BTreeMap<String, Option<ValueSchema>>,
+    /// Definitions read, or being read.
+    resolved: BTreeMap<String, Resolution>,
     objects: Vec<ObjectType>,
     enumerations: Vec<Enumeration>,
+    unions: Vec<Union>,
     errors: Vec<SchemaError>,
 }
 
@@ -328,6 +444,7 @@ impl<'a> Reader<'a> {
             resolved: BTreeMap::new(),
             objects: Vec::new(),
             enumerations: Vec::new(),
+            unions: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -364,14 +481,15 @@ impl<'a> Reader<'a> {
         }
         // Definitions nobody references are still read, so that their errors are reported, but
         // they generate nothing: what they declare comes after every reachable type, and goes.
-        let (reachable_objects, reachable_enumerations) = (self.objects.len(), self.enumerations.len());
+        let reachable = (self.objects.len(), self.enumerations.len(), self.unions.len());
         if let Some(definitions) = self.definitions {
             for name in definitions.keys() {
                 self.resolve_definition(name, &pointer_join("/$defs", name));
             }
         }
-        self.objects.truncate(reachable_objects);
-        self.enumerations.truncate(reachable_enumerations);
+        self.objects.truncate(reachable.0);
+        self.enumerations.truncate(reachable.1);
+        self.unions.truncate(reachable.2);
         Some(root)
     }
 
@@ -384,18 +502,19 @@ impl<'a> Reader<'a> {
         is_root: bool,
     ) -> Option<ValueSchema> {
         let Some(object) = schema.as_object() else {
-            self.error(pointer, "a schema must be a JSON object here (boolean schemas are not supported)");
+            self.error(pointer, "a schema must be a JSON object here (boolean schemas are not supported): write `{}` for a value of any type");
             return None;
         };
         for keyword in object.keys() {
             let known = is_annotation(keyword)
+                || asserts_nothing(keyword, &object[keyword])
                 || VALUE_KEYWORDS.contains(&keyword.as_str())
                 || (is_root && ROOT_ONLY.contains(&keyword.as_str()));
             if !known {
                 let place = if ROOT_ONLY.contains(&keyword.as_str()) { " except at the root" } else { "" };
                 self.error(
                     &pointer_join(pointer, keyword),
-                    format!("the keyword `{keyword}` is not supported{place}"),
+                    format!("the keyword `{keyword}` is not supported{place}: remove it (an annotation can be an `x-` key), or add it to the generator (ARCHITECTURE.md, \"Adding a keyword\")"),
                 );
             }
         }
@@ -403,6 +522,19 @@ impl<'a> Reader<'a> {
         let description = self.read_text(object, pointer, "description");
         if let Some(reference) = object.get("$ref") {
             return self.read_reference(object, reference, pointer, title, description);
+        }
+        for combinator in [Combinator::OneOf, Combinator::AnyOf] {
+            if let Some(alternatives) = object.get(combinator.as_str()) {
+                return self.read_union(
+                    object,
+                    combinator,
+                    alternatives,
+                    pointer,
+                    type_name,
+                    title,
+                    description,
+                );
+            }
         }
         let (kind_name, nullable) = self.read_type(object, pointer)?;
         let list = self.read_list(object, pointer, nullable).ok()?;
@@ -413,8 +545,8 @@ impl<'a> Reader<'a> {
             Some("string") => Kind::String {
                 max_length: self.read_count(object, pointer, "maxLength"),
                 min_length: self.read_min_length(object, pointer),
-                date_time: self.read_format(object, pointer),
-                allowed: self.string_list(list, pointer, type_name, description.as_ref()),
+                format: self.read_format(object, pointer),
+                allowed: self.string_list(list, pointer, Some(type_name), description.as_ref()),
             },
             Some("integer") => Kind::Integer {
                 minimum: self.read_integer(object, pointer, "minimum"),
@@ -438,23 +570,7 @@ impl<'a> Reader<'a> {
                     && !object.contains_key("properties")
                     && object.get("additionalProperties") != Some(&Value::Bool(false)) =>
             {
-                let values = match object.get("additionalProperties") {
-                    Some(schema @ Value::Object(_)) => self.read_value(
-                        schema,
-                        &pointer_join(pointer, "additionalProperties"),
-                        &format!("{type_name}Value"),
-                        false,
-                    )?,
-                    _ => ValueSchema {
-                        pointer: pointer.to_owned(),
-                        title: None,
-                        description: None,
-                        nullable: true,
-                        deprecated: false,
-                        kind: Kind::Any { max_json_text_length: None },
-                    },
-                };
-                Kind::Map { values: Box::new(values) }
+                self.read_map(object, pointer, type_name)?
             }
             Some("object") => {
                 Kind::Object(self.read_object(object, pointer, type_name, title.clone(), description.clone()))
@@ -467,8 +583,18 @@ impl<'a> Reader<'a> {
             _ => Kind::Any { max_json_text_length: self.read_count(object, pointer, MAX_JSON_TEXT_LENGTH) },
         };
         self.check_keywords_fit(object, pointer, &kind);
+        self.check_list_company(&kind, pointer);
         let deprecated = object.get("deprecated") == Some(&Value::Bool(true));
-        Some(ValueSchema { pointer: pointer.to_owned(), title, description, nullable, deprecated, kind })
+        Some(ValueSchema {
+            pointer: pointer.to_owned(),
+            title,
+            description,
+            nullable,
+            deprecated,
+            example: first_example(object),
+            wrapped: None,
+            kind,
+        })
     }
 
     /// Reads `enum` or `const`: the keyword and its values (`null` included), checking that
@@ -513,11 +639,13 @@ impl<'a> Reader<'a> {
         Ok(Some((keyword, values, typed)))
     }
 
+    /// A string list; an `enum` of several values gets a Rust enum named `type_name`, unless
+    /// `type_name` is `None` (a list that narrows a referenced string stays a string).
     fn string_list(
         &mut self,
         list: Option<(ListKeyword, Vec<Value>, bool)>,
         pointer: &str,
-        type_name: &str,
+        type_name: Option<&str>,
         description: Option<&String>,
     ) -> Option<Allowed<String>> {
         let (keyword, values, typed) = list?;
@@ -527,7 +655,10 @@ impl<'a> Reader<'a> {
             self.error(&at, format!("`{}` lists no string for a string", keyword.as_str()));
             return None;
         }
-        let enumeration = (keyword == ListKeyword::Enum).then(|| {
+        // A one-value `enum` is a `const` in all but name: a plain string, no Rust enum (a
+        // union's discriminator often is one, in every alternative).
+        let type_name = type_name.filter(|_| keyword == ListKeyword::Enum && values.len() > 1);
+        let enumeration = type_name.map(|type_name| {
             self.enumerations.push(Enumeration {
                 name: type_name.to_owned(),
                 pointer: at,
@@ -536,7 +667,7 @@ impl<'a> Reader<'a> {
             });
             self.enumerations.len() - 1
         });
-        Some(Allowed { keyword, values, enumeration, typed })
+        Some(Allowed { keyword, values, enumeration, typed, narrows: None })
     }
 
     fn integer_list(
@@ -545,7 +676,7 @@ impl<'a> Reader<'a> {
         pointer: &str,
     ) -> Option<Allowed<i64>> {
         let (keyword, values, typed) = list?;
-        let integers: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
+        let integers: Vec<i64> = values.iter().filter_map(as_integer).collect();
         if integers.len() != values.iter().filter(|value| !value.is_null()).count() {
             self.error(
                 &pointer_join(pointer, keyword.as_str()),
@@ -553,7 +684,31 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        Some(Allowed { keyword, values: integers, enumeration: None, typed })
+        Some(Allowed { keyword, values: integers, enumeration: None, typed, narrows: None })
+    }
+
+    /// Reads an object without `properties` as a map of the `additionalProperties` schema (of
+    /// any values, when there is none).
+    fn read_map(&mut self, object: &'a Map<String, Value>, pointer: &str, type_name: &str) -> Option<Kind> {
+        let values = match object.get("additionalProperties") {
+            Some(schema @ Value::Object(_)) => self.read_value(
+                schema,
+                &pointer_join(pointer, "additionalProperties"),
+                &format!("{type_name}Value"),
+                false,
+            )?,
+            _ => ValueSchema {
+                pointer: pointer.to_owned(),
+                title: None,
+                description: None,
+                nullable: true,
+                deprecated: false,
+                example: None,
+                wrapped: None,
+                kind: Kind::Any { max_json_text_length: None },
+            },
+        };
+        Some(Kind::Map { values: Box::new(values) })
     }
 
     /// Reads `type`: the one non-null type name (`None` without `type`) and whether null is allowed.
@@ -590,10 +745,118 @@ impl<'a> Reader<'a> {
         match non_null.as_slice() {
             [one] => Some((Some(*one), nullable)),
             _ => {
-                self.error(&at, "`type` must name exactly one type besides an optional \"null\" (unions are not supported)");
+                self.error(&at, "`type` must name exactly one type besides an optional \"null\" (unions of types are not supported): leave `type` out for a value of any type, or use a `oneOf` of objects told apart by a property");
                 None
             }
         }
+    }
+
+    /// Reads a `oneOf`/`anyOf`: one schema (and perhaps `{"type": "null"}`) is that schema,
+    /// wrapped; several must be object types told apart by a discriminator.
+    #[allow(clippy::too_many_arguments, reason = "the parts of one schema, read once")]
+    fn read_union(
+        &mut self,
+        object: &'a Map<String, Value>,
+        combinator: Combinator,
+        alternatives: &'a Value,
+        pointer: &str,
+        type_name: &str,
+        title: Option<String>,
+        description: Option<String>,
+    ) -> Option<ValueSchema> {
+        let keyword = combinator.as_str();
+        let at = pointer_join(pointer, keyword);
+        for other in object.keys().filter(|other| {
+            *other != keyword && !is_annotation(other) && !asserts_nothing(other, &object[*other])
+        }) {
+            self.error(
+                &pointer_join(pointer, other),
+                format!("`{other}` beside `{keyword}` is not supported: state it in each alternative"),
+            );
+        }
+        let Some(alternatives) = alternatives.as_array().filter(|alternatives| !alternatives.is_empty())
+        else {
+            self.error(&at, format!("`{keyword}` must be a non-empty array of schemas"));
+            return None;
+        };
+        let is_null = |schema: &Value| {
+            schema.as_object().is_some_and(|members| {
+                members.get("type") == Some(&json!("null"))
+                    && members.keys().all(|key| key == "type" || is_annotation(key))
+            })
+        };
+        let nullable = alternatives.iter().any(is_null);
+        let others: Vec<(usize, &'a Value)> =
+            alternatives.iter().enumerate().filter(|(_, alternative)| !is_null(alternative)).collect();
+        if let [(index, only)] = others.as_slice() {
+            let mut schema =
+                self.read_value(only, &pointer_join(&at, &index.to_string()), type_name, false)?;
+            schema.nullable |= nullable;
+            schema.wrapped = Some(combinator);
+            pointer.clone_into(&mut schema.pointer);
+            schema.title = title.or(schema.title);
+            schema.description = description.or(schema.description);
+            return Some(schema);
+        }
+        let mut objects = Vec::new();
+        for (index, alternative) in &others {
+            let alternative_at = pointer_join(&at, &index.to_string());
+            let read =
+                self.read_value(alternative, &alternative_at, &format!("{type_name}{index}"), false)?;
+            match read.kind {
+                Kind::Object(object_index) if !read.nullable => objects.push(object_index),
+                _ => {
+                    self.error(&alternative_at, format!("an alternative of a `{keyword}` of several schemas must be an object schema (or {{\"type\": \"null\"}}): the generator reads only unions of objects told apart by a property"));
+                    return None;
+                }
+            }
+        }
+        let Some((discriminator, tags)) = self.find_discriminator(&objects) else {
+            self.error(&at, format!("an un-discriminated `{keyword}` is not supported: give every alternative a required string property with its own `const` (or one-value `enum`), such as \"type\", which tells them apart"));
+            return None;
+        };
+        self.unions.push(Union {
+            name: type_name.to_owned(),
+            pointer: at,
+            description: description.clone(),
+            combinator,
+            discriminator,
+            alternatives: tags.into_iter().zip(objects).collect(),
+        });
+        let kind = Kind::Union(self.unions.len() - 1);
+        Some(ValueSchema {
+            pointer: pointer.to_owned(),
+            title,
+            description,
+            nullable,
+            deprecated: false,
+            example: first_example(object),
+            wrapped: None,
+            kind,
+        })
+    }
+
+    /// The first property of the first alternative that every alternative requires with one
+    /// string value of its own, and those values.
+    fn find_discriminator(&self, objects: &[usize]) -> Option<(String, Vec<String>)> {
+        let tag_of = |object: usize, name: &str| {
+            let property = self.objects[object].properties.iter().find(|property| property.name == name)?;
+            match &property.schema.kind {
+                Kind::String { allowed: Some(Allowed { values, .. }), .. }
+                    if property.required && values.len() == 1 =>
+                {
+                    Some(values[0].clone())
+                }
+                _ => None,
+            }
+        };
+        self.objects[*objects.first()?].properties.iter().find_map(|candidate| {
+            let tags: Option<Vec<String>> =
+                objects.iter().map(|object| tag_of(*object, &candidate.name)).collect();
+            let tags = tags?;
+            let distinct = tags.iter().enumerate().all(|(index, tag)| !tags[..index].contains(tag));
+            distinct.then(|| (candidate.name.clone(), tags))
+        })
     }
 
     fn read_reference(
@@ -605,7 +868,12 @@ impl<'a> Reader<'a> {
         description: Option<String>,
     ) -> Option<ValueSchema> {
         for keyword in object.keys() {
-            if keyword != "$ref" && !is_annotation(keyword) {
+            let list = keyword == "const" || keyword == "enum";
+            if keyword != "$ref"
+                && !list
+                && !is_annotation(keyword)
+                && !asserts_nothing(keyword, &object[keyword])
+            {
                 self.error(&pointer_join(pointer, keyword), format!("`{keyword}` beside `$ref` is not supported (only annotations are: title, description, $comment, examples, deprecated, readOnly, writeOnly, default, x-*): move it into the referenced schema"));
             }
         }
@@ -622,14 +890,85 @@ impl<'a> Reader<'a> {
         resolved.title = title.or(resolved.title);
         resolved.description = description.or(resolved.description);
         resolved.deprecated |= object.get("deprecated") == Some(&Value::Bool(true));
+        resolved.example = first_example(object).or(resolved.example);
+        if object.contains_key("const") || object.contains_key("enum") {
+            self.list_beside_reference(object, pointer, &mut resolved)?;
+        }
         Some(resolved)
+    }
+
+    /// `const` or `enum` beside a `$ref` (as transcriptions of `OpenAPI` narrow a shared type): the
+    /// list of this use, when the referenced schema is a string or an integer without a list
+    /// of its own (the value is then checked against both, as one list).
+    fn list_beside_reference(
+        &mut self,
+        object: &Map<String, Value>,
+        pointer: &str,
+        resolved: &mut ValueSchema,
+    ) -> Option<()> {
+        let list = self.read_list(object, pointer, resolved.nullable).ok()?;
+        let (keyword, values, _) = list.clone()?;
+        if values.contains(&Value::Null) != resolved.nullable {
+            let keyword = keyword.as_str();
+            let message = if resolved.nullable {
+                format!(
+                    "the referenced schema allows null but `{keyword}` does not list it: add null to the list"
+                )
+            } else {
+                format!(
+                    "`{keyword}` lists null but the referenced schema does not allow it: remove null from the list"
+                )
+            };
+            self.error(&pointer_join(pointer, keyword), message);
+            return None;
+        }
+        // The referenced schema states the type.
+        let list = list.map(|(keyword, values, _)| (keyword, values, true));
+        match &mut resolved.kind {
+            Kind::String { allowed: allowed @ None, .. } if list_type(&values) == Some("string") => {
+                *allowed = self.string_list(list, pointer, None, None);
+            }
+            // A referenced string list, narrowed: every value must be one of the referenced.
+            Kind::String { allowed: allowed @ Some(_), .. } if list_type(&values) == Some("string") => {
+                let outer = allowed.take().map(Box::new);
+                let narrowed = self.string_list(list, pointer, None, None)?;
+                let outer_values = outer.as_ref().map(|outer| outer.values.as_slice()).unwrap_or_default();
+                if let Some(stray) = narrowed.values.iter().find(|value| !outer_values.contains(value)) {
+                    self.error(
+                        &pointer_join(pointer, keyword.as_str()),
+                        format!("`{}` lists {stray:?}, which the referenced schema's list does not have, so no value could be valid: list only the referenced values", keyword.as_str()),
+                    );
+                    return None;
+                }
+                // The Rust type stays the referenced enum's.
+                let enumeration = outer.as_ref().and_then(|outer| outer.enumeration);
+                *allowed = Some(Allowed { enumeration, narrows: outer, ..narrowed });
+            }
+            Kind::Integer { allowed: allowed @ None, .. } if list_type(&values) == Some("integer") => {
+                *allowed = self.integer_list(list, pointer);
+            }
+            _ => {
+                let keyword = keyword.as_str();
+                self.error(
+                    &pointer_join(pointer, keyword),
+                    format!("`{keyword}` beside a `$ref` is supported when the referenced schema is a string, or an integer without a list of its own: write the value's schema in place of the `$ref`, with the `{keyword}`"),
+                );
+                return None;
+            }
+        }
+        let errors = self.errors.len();
+        self.check_list_company(&resolved.kind, pointer);
+        if self.errors.len() > errors {
+            return None;
+        }
+        Some(())
     }
 
     fn resolve_definition(&mut self, name: &str, at: &str) -> Option<ValueSchema> {
         match self.resolved.get(name) {
-            Some(Some(done)) => return Some(done.clone()),
-            Some(None) => {
-                self.error(at, format!("the reference to `{name}` is recursive, which is not supported"));
+            Some(Resolution::Read(done)) => return done.as_deref().cloned(),
+            Some(Resolution::Reading) => {
+                self.error(at, format!("the reference to `{name}` is recursive, which is not supported (the Rust type would contain itself): end the cycle with a value of any type (a schema without `type`)"));
                 return None;
             }
             None => {}
@@ -638,9 +977,19 @@ impl<'a> Reader<'a> {
             self.error(at, format!("`$defs` has no schema named `{name}`"));
             return None;
         };
-        self.resolved.insert(name.to_owned(), None);
-        let read = self.read_value(schema, &pointer_join("/$defs", name), &naming::type_name(name), false);
-        self.resolved.insert(name.to_owned(), read.clone());
+        self.resolved.insert(name.to_owned(), Resolution::Reading);
+        let definition = pointer_join("/$defs", name);
+        let first_error = self.errors.len();
+        let read = self.read_value(schema, &definition, &naming::type_name(name), false);
+        // An error inside a definition names the use site too (the one whose `$ref` read it
+        // first; a definition nobody references is read from its own pointer).
+        let use_site = at.strip_suffix("/$ref").unwrap_or(at);
+        if use_site != definition {
+            for error in &mut self.errors[first_error..] {
+                error.used_at.get_or_insert_with(|| use_site.to_owned());
+            }
+        }
+        self.resolved.insert(name.to_owned(), Resolution::Read(read.clone().map(Box::new)));
         read
     }
 
@@ -814,14 +1163,45 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_format(&mut self, object: &Map<String, Value>, pointer: &str) -> bool {
-        match object.get("format") {
-            None => false,
-            Some(Value::String(format)) if format == DATE_TIME => true,
-            Some(_) => {
-                self.error(&pointer_join(pointer, "format"), "the only supported `format` is \"date-time\"");
-                false
+    /// Reads `format`: the formats the validators assert; any other string is an annotation.
+    fn read_format(&mut self, object: &Map<String, Value>, pointer: &str) -> Option<StringFormat> {
+        match object.get("format")? {
+            Value::String(format) => StringFormat::ALL.into_iter().find(|known| known.as_str() == format),
+            _ => {
+                self.error(&pointer_join(pointer, "format"), "`format` must be a string");
+                None
             }
+        }
+    }
+
+    /// Reports what the validators would not check beside a list of values: bounds beside an
+    /// integer list, a `format` beside a string list (the list says more than either).
+    fn check_list_company(&mut self, kind: &Kind, pointer: &str) {
+        let beside = match kind {
+            Kind::Integer {
+                allowed: Some(allowed),
+                minimum,
+                maximum,
+                exclusive_minimum,
+                exclusive_maximum,
+            } => {
+                let bounded = minimum.is_some()
+                    || maximum.is_some()
+                    || exclusive_minimum.is_some()
+                    || exclusive_maximum.is_some();
+                bounded.then_some((allowed.keyword, "bounds (`minimum`, `maximum`, ...)"))
+            }
+            Kind::String { allowed: Some(allowed), format: Some(_), .. } => {
+                Some((allowed.keyword, "`format`"))
+            }
+            _ => None,
+        };
+        if let Some((keyword, what)) = beside {
+            let keyword = keyword.as_str();
+            self.error(
+                &pointer_join(pointer, keyword),
+                format!("{what} and `{keyword}` together are not supported: the listed values say more; drop {what}, or the list"),
+            );
         }
     }
 
@@ -836,13 +1216,17 @@ impl<'a> Reader<'a> {
             Kind::Boolean => &[],
             Kind::Object(_) => &["properties", "required", "additionalProperties"],
             Kind::Map { .. } => &["additionalProperties"],
+            Kind::Union(_) => &["oneOf", "anyOf"],
             Kind::Array { .. } => &["items", "minItems", "maxItems"],
             Kind::Any { .. } => &[MAX_JSON_TEXT_LENGTH],
         };
-        for keyword in object.keys() {
+        for (keyword, value) in object {
             let keyword = keyword.as_str();
+            // `format` on another type is an annotation (the vendor's `int64`, `double`).
             if VALUE_KEYWORDS.contains(&keyword)
+                && !asserts_nothing(keyword, value)
                 && keyword != "type"
+                && keyword != "format"
                 && keyword != "$ref"
                 && !fits.contains(&keyword)
             {

@@ -12,20 +12,27 @@ fn a_string_enum_keeps_a_value_the_schema_does_not_list_yet() {
     assert_eq!(Status::from_json_text("in-progress"), Status::InProgress);
     assert_eq!(Status::from_json_text("3ds"), Status::Value3ds);
     let added: Status = serde_json::from_value(json!("paused")).unwrap();
-    assert_eq!(added, Status::Unknown("paused".to_owned()));
+    assert_eq!(added, Status::Unlisted("paused".to_owned()));
     assert!(!added.is_known() && Status::Done.is_known());
     assert_eq!(serde_json::to_value(&added).unwrap(), json!("paused"));
     assert_eq!(serde_json::to_value(Status::InProgress).unwrap(), json!("in-progress"));
     assert_eq!(Status::InProgress.to_string(), "in-progress");
     assert_eq!(Status::KNOWN, ["active", "in-progress", "3ds", "done"]);
+    // Values that only differ in what identifiers cannot spell keep apart by their place.
+    assert_eq!(types::Spelling::from_json_text("a_b"), types::Spelling::AB2);
+    assert_eq!(types::Spelling::AB.as_str(), "a-b");
+    // Vendors list "unknown": it is a value like any other; the fallback is `Unlisted`.
+    assert_eq!(types::Spelling::from_json_text("unknown"), types::Spelling::Unknown);
+    assert_eq!(types::Spelling::from_json_text("unlisted"), types::Spelling::Unlisted4);
+    assert_eq!(types::Spelling::from_json_text("other"), types::Spelling::Unlisted("other".to_owned()));
 }
 
 #[test]
 fn a_payload_with_an_added_value_deserializes_with_serde_but_fails_validation() {
     let text = r#"{"status": "paused", "kind": "ip_blocklist", "tags": ["red", "blue"]}"#;
     let payload: types::Payload = serde_json::from_str(text).unwrap();
-    assert_eq!(payload.status, types::Status::Unknown("paused".to_owned()));
-    assert_eq!(payload.tags, Some(vec![types::Color::Red, types::Color::Unknown("blue".to_owned())]));
+    assert_eq!(payload.status, types::Status::Unlisted("paused".to_owned()));
+    assert_eq!(payload.tags, Some(vec![types::Color::Red, types::Color::Unlisted("blue".to_owned())]));
     let violations = validators::validate(text.as_bytes(), Options::DEFAULT).unwrap_err();
     let found: Vec<(&str, Keyword)> =
         violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
@@ -152,4 +159,68 @@ fn maps_keep_their_entries_in_order_and_closed_objects_reject_others_in_every_mo
         [("/point/z", Keyword::AdditionalProperties), ("/empty/k", Keyword::AdditionalProperties)]
     );
     assert!(serde_json::from_slice::<maps::Payload>(closed).is_err());
+}
+
+#[test]
+fn a_union_is_read_by_its_discriminator_wherever_it_stands() {
+    use crate::generated::fixtures::unions::{types as unions, validators as union_validators};
+    // The discriminator comes last, after members only the `block` alternative has.
+    let text = r#"{"action": {"status": 403, "reason": null, "type": "block"},
+        "history": [{"type": "allow", "headers": ["x"]}], "owner": null, "fallback": null}"#;
+    let payload = union_validators::parse(text.as_bytes(), Options::DEFAULT).unwrap();
+    let unions::RuleAction::Block(block) = &payload.action else { panic!("{:?}", payload.action) };
+    assert_eq!((block.status, block.type_.as_str()), (403, "block"));
+    assert!(matches!(&payload.history.as_deref(), Some([unions::RuleAction::Allow(_)])));
+    assert!(payload.owner.is_null() && payload.fallback.is_null());
+    // serde agrees, and keeps an alternative the schema does not list yet.
+    let typed: unions::Payload = serde_json::from_str(text).unwrap();
+    assert_eq!(typed.action, payload.action);
+    let added: unions::RuleAction = serde_json::from_str(r#"{"type": "challenge", "level": 2}"#).unwrap();
+    assert_eq!(added, unions::RuleAction::Unlisted(json!({"type": "challenge", "level": 2})));
+    assert_eq!(serde_json::to_value(&added).unwrap(), json!({"type": "challenge", "level": 2}));
+}
+
+#[test]
+fn a_union_reports_a_mismatch_as_one_violation_of_its_combinator() {
+    use crate::generated::fixtures::unions::validators as union_validators;
+    let text = br#"{"action": {"status": 42, "type": "block"}, "history": [{"type": "challenge"}, 7],
+        "owner": {"id": "toolong"}, "note": "123456"}"#;
+    let violations = union_validators::validate(text, Options::DEFAULT).unwrap_err();
+    let found: Vec<(&str, Keyword)> =
+        violations.iter().map(|violation| (violation.pointer.as_str(), violation.keyword)).collect();
+    assert_eq!(
+        found,
+        [
+            ("/action", Keyword::OneOf),
+            ("/history/0", Keyword::OneOf),
+            ("/history/1", Keyword::OneOf),
+            ("/owner", Keyword::AnyOf),
+            ("/note", Keyword::OneOf),
+        ]
+    );
+    let first = violations.iter().next().unwrap();
+    assert_eq!(
+        first.message,
+        "matches no alternative of its `oneOf`: at /status, 42 is below the minimum 100"
+    );
+}
+
+#[test]
+fn a_const_beside_a_reference_to_an_enum_breaks_each_list_apart() {
+    let keywords = |text: &str| -> Vec<Keyword> {
+        let payload = format!(r#"{{"status": "done", "kind": "ip_blocklist", "warm": {text}}}"#);
+        match validators::validate(payload.as_bytes(), Options::DEFAULT) {
+            Ok(()) => Vec::new(),
+            Err(violations) => violations.iter().map(|violation| violation.keyword).collect(),
+        }
+    };
+    assert_eq!(keywords(r#""red""#), []);
+    // Listed by the referenced enum, not by the const.
+    assert_eq!(keywords(r#""green""#), [Keyword::Const]);
+    // Listed by neither: JSON Schema reports both.
+    assert_eq!(keywords(r#""blue""#), [Keyword::Enum, Keyword::Const]);
+    assert_eq!(keywords("1"), [Keyword::Type, Keyword::Enum, Keyword::Const]);
+    let payload =
+        validators::parse(br#"{"status": "done", "kind": "ip_blocklist", "warm": "red"}"#, Options::DEFAULT);
+    assert_eq!(payload.unwrap().warm, Some(types::Color::Red));
 }

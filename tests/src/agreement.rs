@@ -41,9 +41,35 @@ impl<'i> jsonschema::Keyword<'i> for MaxJsonTextLength {
     }
 }
 
+/// The formats JSON Schema defines that the project treats as annotations (DESIGN §2 rule 10):
+/// only `date-time`, `ipv4` and `ipv6` are asserted.
+const ANNOTATION_FORMATS: &[&str] = &[
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
 fn reference_validator(schema: &Value) -> Validator {
-    jsonschema::draft202012::options()
+    let mut options = jsonschema::draft202012::options();
+    for format in ANNOTATION_FORMATS {
+        options = options.with_format(*format, |_: &str| true);
+    }
+    options
         .should_validate_formats(true)
+        .should_ignore_unknown_formats(true)
         .with_keyword(TAG_KEYWORD, |_, value, _| {
             let limit = value.as_u64().and_then(|limit| usize::try_from(limit).ok()).unwrap_or(usize::MAX);
             Ok(Box::new(MaxJsonTextLength(limit)))

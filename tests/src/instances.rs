@@ -31,14 +31,20 @@ impl<'a> Derive<'a> {
     }
 
     fn instance(&self, schema: &'a Value, full: bool, depth: usize) -> Value {
-        let schema = self.resolve(schema);
         if depth > 16 {
             return Value::Null;
         }
-        if let Some(constant) = schema.get("const") {
+        // A list beside a `$ref` narrows the referenced schema: it decides.
+        let listed = if schema.get("const").is_some() || schema.get("enum").is_some() {
+            schema
+        } else {
+            self.resolve(schema)
+        };
+        let schema = self.resolve(schema);
+        if let Some(constant) = listed.get("const") {
             return constant.clone();
         }
-        if let Some(Value::Array(values)) = schema.get("enum") {
+        if let Some(Value::Array(values)) = listed.get("enum") {
             let chosen = if full { values.last() } else { values.first() };
             return chosen.cloned().unwrap_or(Value::Null);
         }

@@ -197,7 +197,7 @@ pub struct FieldFacts {
     pub required: bool,
     /// Whether it allows `null`.
     pub nullable: bool,
-    /// `maxLength`, or the vendor limit on the compact JSON text of a value of any type.
+    /// `maxLength`, or the vendor limit on the canonical JSON text (RFC 8785) of a value of any type.
     pub max_length: Option<u64>,
 }
 

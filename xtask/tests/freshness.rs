@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 
 use xtask::{
     CODEGEN_FIXTURES_DIR, COMMAND, Error, FIXTURES_DIR, GENERATED_DIR, SCHEMA_PATH, STRICT_SCHEMA_PATH,
-    check, write,
+    TEST_SUITE_DIR, check, write,
 };
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
-/// A temporary copy of what generation reads and writes: `schema/`, the codegen fixtures and
-/// the generated folder, at every depth.
+/// A temporary copy of what generation reads and writes: `schema/`, the codegen fixtures, the
+/// vendored JSON-Schema-Test-Suite files and the generated folder, at every depth.
 fn copy_of_repository() -> tempfile::TempDir {
     fn copy_folder(from: &Path, to: &Path) {
         fs::create_dir_all(to).unwrap();
@@ -29,7 +29,7 @@ fn copy_of_repository() -> tempfile::TempDir {
     }
     let copy = tempfile::tempdir().unwrap();
     let root = repository_root();
-    for folder in ["schema", CODEGEN_FIXTURES_DIR, GENERATED_DIR] {
+    for folder in ["schema", CODEGEN_FIXTURES_DIR, TEST_SUITE_DIR, GENERATED_DIR] {
         copy_folder(&root.join(folder), &copy.path().join(folder));
     }
     copy

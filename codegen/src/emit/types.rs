@@ -11,7 +11,7 @@ use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
 use crate::ir::{
     ADDITIONAL_PROPERTIES, Element, Limits, OtherKeys, Presence, RustEnum, RustField, RustItems, RustStruct,
-    RustValue, UNKNOWN_FIELDS, UNKNOWN_VARIANT, ValueKind,
+    RustUnion, RustValue, UNKNOWN_FIELDS, UNKNOWN_VARIANT, ValueKind,
 };
 use crate::model::{ListKeyword, MAX_JSON_TEXT_LENGTH};
 
@@ -23,7 +23,24 @@ use crate::model::{ListKeyword, MAX_JSON_TEXT_LENGTH};
 pub fn types_module(items: &RustItems, schema_path: &str) -> Result<String, SchemaErrors> {
     let structs = items.structs.iter().map(struct_item);
     let enums = items.enums.iter().map(enum_item);
-    let tokens = quote! { #(#structs)* #(#enums)* };
+    let unions = items.unions.iter().map(union_item);
+    // The schema's descriptions are prose written for any language, not Rust docs: names in
+    // them are not in backticks.
+    let tokens = quote! {
+        #![allow(
+            clippy::doc_markdown,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::doc_link_with_quotes,
+            reason = "the docs are the schema's descriptions, prose for any language, not Rust's Markdown"
+        )]
+        #![allow(
+            clippy::struct_field_names,
+            clippy::struct_excessive_bools,
+            reason = "the fields are the schema's properties, named and typed as the schema says"
+        )]
+        #(#structs)* #(#enums)* #(#unions)*
+    };
     let summary = "Rust types of the identification webhook: one struct per object of the schema.";
     Ok(banner(summary, schema_path) + &format_tokens(tokens)?)
 }
@@ -116,6 +133,7 @@ fn enum_item(item: &RustEnum) -> TokenStream {
         impl From<String> for #name {
             fn from(text: String) -> Self {
                 match Self::from_json_text(&text) {
+                    // Every enum lists two values or more: a one-value `enum` is a plain string.
                     Self::#unknown(_) => Self::#unknown(text),
                     known => known,
                 }
@@ -125,8 +143,8 @@ fn enum_item(item: &RustEnum) -> TokenStream {
         impl From<#name> for String {
             fn from(value: #name) -> Self {
                 match value {
+                    #(#name::#variants => #values.to_owned(),)*
                     #name::#unknown(text) => text,
-                    known => known.as_str().to_owned(),
                 }
             }
         }
@@ -144,6 +162,57 @@ fn enum_item(item: &RustEnum) -> TokenStream {
 
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 ::schemars::json_schema!({ "type": "string", "enum": [#(#values),*] })
+            }
+        }
+    }
+}
+
+/// A union as a Rust enum: one variant per alternative, chosen by the discriminator, and one
+/// for a value whose discriminator the schema does not list (an alternative the vendor adds
+/// before the schema lists it), kept as it came. The validators still report that value.
+fn union_item(item: &RustUnion) -> TokenStream {
+    let name = format_ident!("{}", item.name);
+    let docs = doc_attributes(&item.docs);
+    let unknown = format_ident!("{UNKNOWN_VARIANT}");
+    let discriminator = &item.discriminator;
+    let variants: Vec<_> = item.variants.iter().map(|(variant, ..)| format_ident!("{variant}")).collect();
+    let tags: Vec<&String> = item.variants.iter().map(|(_, tag, _)| tag).collect();
+    let structs: Vec<_> = item.variants.iter().map(|(.., name)| format_ident!("{name}")).collect();
+    let variant_docs =
+        tags.iter().map(|tag| format!(" The alternative whose `{discriminator}` is `{tag:?}`."));
+    let type_name = &item.name;
+    let combinator = item.combinator.as_str();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants(#structs),)*
+            /// A value whose discriminator the schema does not list: the vendor may add
+            /// alternatives before the schema lists them. The validators report it as a
+            /// violation; serde keeps it as it came.
+            #unknown(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let alternative = match value.get(#discriminator).and_then(::serde_json::Value::as_str) {
+                    #(Some(#tags) => ::serde_json::from_value(value).map(Self::#variants),)*
+                    _ => return Ok(Self::#unknown(value)),
+                };
+                alternative.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#type_name)
+            }
+
+            fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                let alternatives = [#(generator.subschema_for::<#structs>()),*];
+                ::schemars::json_schema!({ #combinator: alternatives })
             }
         }
     }
@@ -187,6 +256,10 @@ fn value_type(value: &RustValue) -> TokenStream {
         ValueKind::Json => quote!(::serde_json::Value),
         ValueKind::Struct(name) | ValueKind::Enum(name) => {
             let name = format_ident!("{name}");
+            quote!(#name)
+        }
+        ValueKind::Union(union) => {
+            let name = format_ident!("{}", union.name);
             quote!(#name)
         }
         ValueKind::List(element) => {
@@ -326,7 +399,7 @@ fn list_part(limits: &Limits, nullable: bool) -> Option<TokenStream> {
         }
         (_, Some(allowed)) => (
             allowed.keyword,
-            allowed.values.iter().map(|value| readable_i64(*value, false).into_token_stream()).collect(),
+            allowed.values.iter().map(|value| readable_i64(*value, true).into_token_stream()).collect(),
         ),
         _ => return None,
     };

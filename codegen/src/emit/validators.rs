@@ -12,9 +12,9 @@ use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
 use crate::error::SchemaErrors;
 use crate::ir::{
     ADDITIONAL_PROPERTIES, Element, FIELDS_PER_WORD, Limits, OtherKeys, Presence, RustField, RustItems,
-    RustStruct, RustValue, UNKNOWN_FIELDS, ValueKind,
+    RustStruct, RustUnion, RustValue, UNKNOWN_FIELDS, ValueKind,
 };
-use crate::model::{Allowed, ListKeyword};
+use crate::model::{Allowed, Combinator, ListKeyword, StringFormat};
 use crate::naming;
 
 /// The full text of the generated validators module.
@@ -360,10 +360,53 @@ fn optional_count(limit: Option<u64>) -> TokenStream {
 /// The call that reads a value at `path`, checking the value's own limits: a
 /// `Result<Slot<T>, Abort>`.
 fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenStream {
+    let read = plain_value_reader(value, nullable, path);
+    match value.limits.wrapped {
+        // A schema alone in a `oneOf`/`anyOf` (a nullable reference): JSON Schema reports any
+        // violation inside as one of the combinator.
+        Some(combinator) => {
+            let keyword = combinator_keyword(combinator);
+            quote!(cx.collapsed(#path, #keyword, |cx| #read))
+        }
+        None => read,
+    }
+}
+
+/// The call that reads a union: the runtime finds the discriminator, the match reads the
+/// alternative it names as its struct, and wraps it in the union's variant.
+fn union_reader(union: &RustUnion, nullable: bool, path: &TokenStream) -> TokenStream {
+    let keyword = combinator_keyword(union.combinator);
+    let discriminator = &union.discriminator;
+    let name = format_ident!("{}", union.name);
+    let arms = union.variants.iter().map(|(variant, tag, struct_name)| {
+        let variant = format_ident!("{variant}");
+        let read = reader_name(struct_name);
+        quote! {
+            Some(#tag) => Ok(cx.object(path, false, #read::<BUILD>)?.map(super::types::#name::#variant)),
+        }
+    });
+    quote! {
+        cx.union(#path, #nullable, #keyword, #discriminator, |cx, path, tag| match tag {
+            #(#arms)*
+            _ => cx.no_alternative(path, #discriminator),
+        })
+    }
+}
+
+/// The runtime's keyword of a combinator.
+fn combinator_keyword(combinator: Combinator) -> TokenStream {
+    match combinator {
+        Combinator::OneOf => quote!(crate::runtime::validate::violation::Keyword::OneOf),
+        Combinator::AnyOf => quote!(crate::runtime::validate::violation::Keyword::AnyOf),
+    }
+}
+
+/// [`value_reader`] without a wrapping combinator.
+fn plain_value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenStream {
     let limits = &value.limits;
     let max_length = optional_count(limits.max_length);
     if let Some(allowed) = &limits.strings {
-        let list = list(allowed, &allowed.values);
+        let listed = list(allowed, &allowed.values);
         let build = match &value.kind {
             ValueKind::Enum(name) => {
                 let name = format_ident!("{name}");
@@ -371,7 +414,11 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
             }
             _ => quote!(str::to_owned),
         };
-        return quote!(cx.listed_string::<BUILD, _>(#path, #nullable, #max_length, #list, #build));
+        if let Some(outer) = &allowed.narrows {
+            let outer = list(outer, &outer.values);
+            return quote!(cx.narrowed_string::<BUILD, _>(#path, #nullable, #max_length, #outer, #listed, #build));
+        }
+        return quote!(cx.listed_string::<BUILD, _>(#path, #nullable, #max_length, #listed, #build));
     }
     if let Some(allowed) = &limits.integers {
         let values: Vec<_> = allowed.values.iter().map(|value| readable_i64(*value, false)).collect();
@@ -380,6 +427,13 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
     }
     match &value.kind {
         // A string enum always has its list, read above.
+        ValueKind::String if limits.format.is_some() => {
+            let format = match limits.format {
+                Some(StringFormat::Ipv6) => quote!(crate::runtime::validate::context::Format::Ipv6),
+                _ => quote!(crate::runtime::validate::context::Format::Ipv4),
+            };
+            quote!(cx.formatted_string::<BUILD>(#path, #nullable, #max_length, #format))
+        }
         ValueKind::String | ValueKind::Enum(_) => match limits.min_length {
             Some(min) => {
                 let min = Literal::u64_unsuffixed(min);
@@ -423,6 +477,7 @@ fn value_reader(value: &RustValue, nullable: bool, path: &TokenStream) -> TokenS
             let read = reader_name(name);
             quote!(cx.object(#path, #nullable, #read::<BUILD>))
         }
+        ValueKind::Union(union) => union_reader(union, nullable, path),
         ValueKind::Map(element) => {
             let value = element_reader(element);
             quote!(cx.map::<BUILD, _, _>(#path, #nullable, |cx, path| #value))

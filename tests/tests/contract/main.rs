@@ -10,5 +10,6 @@ mod hostile;
 mod payloads;
 mod round_trip;
 mod schema_snapshot;
+mod test_suite;
 mod types_drift;
 mod validation;

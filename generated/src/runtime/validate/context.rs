@@ -20,6 +20,13 @@ use super::rfc3339;
 use super::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations};
 use crate::{DateTime, Nullable};
 
+// The readers of the vocabulary beyond the identification webhook's own (lists, bounds, maps,
+// unions, formats, ...), in a module of their own: they use this module's private items.
+mod vocabulary;
+
+#[allow(unused_imports, reason = "the validators of schemas that use them name them here")]
+pub(crate) use vocabulary::{Bounds, Format, List, was_seen_in};
+
 /// Validation stopped: a syntax error, or too many violations. The reason is in the context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Abort;
@@ -54,94 +61,6 @@ impl<T> Slot<T> {
     }
 }
 
-impl<T> Slot<T> {
-    /// The slot of a nullable array item: `null` is a valid item, kept as `None`.
-    #[allow(dead_code, reason = "the validators of a schema with nullable array items call it")]
-    pub(crate) fn or_null(self) -> Slot<Option<T>> {
-        match self {
-            Slot::Null => Slot::Value(Some(None)),
-            Slot::Value(value) => Slot::Value(value.map(Some)),
-            Slot::Invalid => Slot::Invalid,
-        }
-    }
-}
-
-impl Slot<Value> {
-    /// The slot of an array item of any type: `null` is a valid item, kept as `Value::Null`.
-    #[allow(dead_code, reason = "the validators of a schema with arrays of any values call it")]
-    pub(crate) fn null_as_json(self) -> Slot<Value> {
-        match self {
-            Slot::Null => Slot::Value(Some(Value::Null)),
-            other => other,
-        }
-    }
-}
-
-/// The values a value must be one of, as the generated validators state them.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct List<'v, T> {
-    /// `enum`, or `const` (with one value).
-    pub(crate) keyword: Keyword,
-    /// The values, `null` left out (it is the reader's `nullable`).
-    pub(crate) values: &'v [T],
-    /// Whether the schema states a `type` beside the list (then a value of another type also
-    /// breaks `type`).
-    pub(crate) typed: bool,
-}
-
-/// The bounds of a number, as the generated validators state them (each a float that holds the
-/// schema's bound exactly).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Bounds {
-    /// `minimum`.
-    pub(crate) minimum: Option<f64>,
-    /// `maximum`.
-    pub(crate) maximum: Option<f64>,
-    /// `exclusiveMinimum`.
-    pub(crate) exclusive_minimum: Option<f64>,
-    /// `exclusiveMaximum`.
-    pub(crate) exclusive_maximum: Option<f64>,
-}
-
-/// How `number` compares with `bound`: exactly for an integer and an integral bound (so that
-/// `9007199254740993` is above `9007199254740992.0`), as floats otherwise.
-fn compare(number: &Number, bound: f64) -> Option<std::cmp::Ordering> {
-    const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
-    let exact = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from));
-    match exact {
-        #[allow(clippy::cast_possible_truncation, reason = "integral and within ±2^64, so exact")]
-        Some(exact) if bound.fract() == 0.0 && bound.abs() <= TWO_POW_64 => Some(exact.cmp(&(bound as i128))),
-        _ => number.as_f64().and_then(|float| float.partial_cmp(&bound)),
-    }
-}
-
-/// A Rust type an integer field holds: `i64` (bounded) or `Number` (wide).
-pub(crate) trait IntegerValue: Sized {
-    /// The value of an integral `number` within the field's bounds.
-    fn from_number(number: Number) -> Option<Self>;
-}
-
-impl IntegerValue for i64 {
-    fn from_number(number: Number) -> Option<Self> {
-        #[allow(
-            clippy::cast_possible_truncation,
-            reason = "integral and within the i64 range, checked first"
-        )]
-        number.as_i64().or_else(|| {
-            number
-                .as_f64()
-                .filter(|float| float.fract() == 0.0 && float.abs() < 9.2e18)
-                .map(|float| float as i64)
-        })
-    }
-}
-
-impl IntegerValue for Number {
-    fn from_number(number: Number) -> Option<Self> {
-        Some(number)
-    }
-}
-
 /// The outcome of checking the type of the next value.
 enum Check {
     /// `null`, allowed and consumed.
@@ -163,29 +82,9 @@ fn quoted(text: &str) -> String {
     }
 }
 
-/// The message of a value outside a list: `found` and the `shown` values, already quoted.
-fn not_listed(found: &str, keyword: Keyword, shown: &[String]) -> String {
-    const SHOWN: usize = 12;
-    match (keyword, shown) {
-        (Keyword::Const, [only]) => format!("{found} is not the one documented value, {only}"),
-        _ => {
-            let more = if shown.len() > SHOWN { ", …" } else { "" };
-            let listed = shown.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
-            format!("{found} is not one of the documented values: {listed}{more}")
-        }
-    }
-}
-
 /// Whether documented field `index` was marked in `seen` by [`Context::seen`].
 pub(crate) fn was_seen(seen: u64, index: u32) -> bool {
     seen & (1 << index) != 0
-}
-
-/// Whether documented field `index` was marked in `seen` by [`Context::seen_in`] (an object
-/// with more than 64 documented fields).
-#[allow(dead_code, reason = "the validators of a schema with an object of over 64 properties call it")]
-pub(crate) fn was_seen_in(seen: &[u64], index: u32) -> bool {
-    seen.get(index as usize / 64).is_some_and(|word| was_seen(*word, index % 64))
 }
 
 /// How many bytes of pointers and messages the violations of an input of `input_len` bytes may
@@ -374,47 +273,6 @@ impl<'a> Context<'a> {
         Ok(Some(true))
     }
 
-    /// Checks the length of the last string read against `minLength`: `true` when it is long
-    /// enough.
-    fn string_long_enough(
-        &mut self,
-        path: &Path<'_>,
-        offset: usize,
-        min_length: usize,
-    ) -> Result<bool, Abort> {
-        let chars = self.reader.last().chars;
-        if chars < min_length {
-            let message = format!("{chars} characters; the documented minimum is {min_length}");
-            self.violation(path, Keyword::MinLength, offset, message)?;
-            return Ok(false);
-        }
-        Ok(true)
-    }
-
-    /// Reads a string with a `minLength` (and maybe a `maxLength`), in code points.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with `minLength` call it")]
-    pub(crate) fn string_at_least<const BUILD: bool>(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        min_length: usize,
-        max_length: Option<usize>,
-    ) -> Result<Slot<String>, Abort> {
-        self.reader.skip_whitespace();
-        let offset = self.reader.offset();
-        match self.string_token(path, nullable, max_length)? {
-            None => Ok(Slot::Null),
-            Some(true) if self.string_long_enough(path, offset, min_length)? => {
-                Ok(Slot::Value(BUILD.then(|| self.reader.last().decode().into_owned())))
-            }
-            Some(_) => Ok(Slot::Invalid),
-        }
-    }
-
     /// Reads an RFC 3339 date-time.
     ///
     /// # Errors
@@ -447,120 +305,6 @@ impl<'a> Context<'a> {
             }
             _ => Ok(Slot::Invalid),
         }
-    }
-
-    /// Checks the type of a value that must be in a list: a value of another type is not in the
-    /// list either (JSON Schema checks `enum` apart from `type`), and without `type` only the
-    /// list's keyword is broken.
-    fn expect_listed(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        want: Next,
-        typed: bool,
-        keyword: Keyword,
-        shown: &dyn Fn() -> Vec<String>,
-    ) -> Result<Check, Abort> {
-        let found = self.peek()?;
-        if found == want || (found == Next::Null && nullable) {
-            return self.expect(path, nullable, want);
-        }
-        let offset = self.reader.offset();
-        if typed {
-            self.expect(path, nullable, want)?;
-        } else {
-            self.value::<false>(path)?;
-        }
-        let message = not_listed(found.described(), keyword, &shown());
-        self.violation(path, keyword, offset, message)?;
-        Ok(Check::Mismatch)
-    }
-
-    /// Reads a string that must be one of `allowed` (`enum`, or `const` with one value),
-    /// checking `maxLength` too; `build` makes the typed value of a listed string.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with a string `enum` or `const` call it")]
-    pub(crate) fn listed_string<const BUILD: bool, T>(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        max_length: Option<usize>,
-        list: List<'_, &str>,
-        build: impl FnOnce(&str) -> T,
-    ) -> Result<Slot<T>, Abort> {
-        let shown = || list.values.iter().map(|value| quoted(value)).collect::<Vec<_>>();
-        match self.expect_listed(path, nullable, Next::String, list.typed, list.keyword, &shown)? {
-            Check::Null => return Ok(Slot::Null),
-            Check::Mismatch => return Ok(Slot::Invalid),
-            Check::Matches => {}
-        }
-        let offset = self.reader.offset();
-        // The list and the length are independent rules: a value can break both.
-        match self.string_token(path, nullable, None)? {
-            None => return Ok(Slot::Null),
-            Some(false) => return Ok(Slot::Invalid),
-            Some(true) => {}
-        }
-        let text = self.reader.last().decode();
-        let listed = list.values.contains(&text.as_ref());
-        if !listed {
-            let message = not_listed(&quoted(&text), list.keyword, &shown());
-            self.violation(path, list.keyword, offset, message)?;
-        }
-        let fits = self.string_fits(path, offset, max_length)? == Some(true);
-        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&text))) } else { Slot::Invalid })
-    }
-
-    /// Reads an integer that must be one of `allowed` (`enum`, or `const` with one value).
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with an integer `enum` or `const` call it")]
-    pub(crate) fn listed_integer<const BUILD: bool>(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        list: List<'_, i64>,
-    ) -> Result<Slot<i64>, Abort> {
-        let List { keyword, values: allowed, typed } = list;
-        let shown = || allowed.iter().map(ToString::to_string).collect::<Vec<_>>();
-        match self.expect_listed(path, nullable, Next::Number, typed, keyword, &shown)? {
-            Check::Null => return Ok(Slot::Null),
-            Check::Mismatch => return Ok(Slot::Invalid),
-            Check::Matches => {}
-        }
-        let offset = self.reader.offset();
-        let (number, token) = self.number_value()?;
-        let exact: Option<i128> = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from));
-        // JSON Schema compares numbers by value: `1.0` is the listed `1`.
-        #[allow(
-            clippy::cast_precision_loss,
-            clippy::float_cmp,
-            reason = "a float is compared exactly, as a float, as JSON Schema does"
-        )]
-        let found = match exact {
-            Some(exact) => allowed.iter().copied().find(|value| i128::from(*value) == exact),
-            None => {
-                number.as_f64().and_then(|float| allowed.iter().copied().find(|value| *value as f64 == float))
-            }
-        };
-        let integral = exact.is_some() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
-        if !integral {
-            let message = format!("expected an integer, found {token}, which has a fraction");
-            self.violation(path, Keyword::Type, offset, message)?;
-        }
-        if found.is_none() {
-            let message = not_listed(token, keyword, &shown());
-            self.violation(path, keyword, offset, message)?;
-        }
-        Ok(match found {
-            Some(value) if integral => Slot::Value(BUILD.then_some(value)),
-            _ => Slot::Invalid,
-        })
     }
 
     /// Reads a number token and its value as `serde_json` reads it.
@@ -634,104 +378,6 @@ impl<'a> Context<'a> {
         Ok(Slot::Value(if BUILD { integer } else { None }))
     }
 
-    /// Reads a number within `bounds`.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with bounded numbers call it")]
-    pub(crate) fn bounded_number<const BUILD: bool>(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        bounds: Bounds,
-    ) -> Result<Slot<Number>, Abort> {
-        match self.expect(path, nullable, Next::Number)? {
-            Check::Null => return Ok(Slot::Null),
-            Check::Mismatch => return Ok(Slot::Invalid),
-            Check::Matches => {}
-        }
-        let offset = self.reader.offset();
-        let (number, token) = self.number_value()?;
-        let within = self.within(path, offset, &number, token, bounds)?;
-        Ok(if within { Slot::Value(BUILD.then_some(number)) } else { Slot::Invalid })
-    }
-
-    /// Reads an integer (any number with a zero fraction) within `bounds`, as an `i64` (whose
-    /// range the bounds keep it in) or as the `Number` of a wide integer.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with such integers call it")]
-    pub(crate) fn bounded_integer<const BUILD: bool, T: IntegerValue>(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        bounds: Bounds,
-    ) -> Result<Slot<T>, Abort> {
-        match self.expect(path, nullable, Next::Number)? {
-            Check::Null => return Ok(Slot::Null),
-            Check::Mismatch => return Ok(Slot::Invalid),
-            Check::Matches => {}
-        }
-        let offset = self.reader.offset();
-        let (number, token) = self.number_value()?;
-        let integral =
-            number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
-        // The type and the bounds are independent rules: `1.5` can break both.
-        if !integral {
-            let message = format!("expected an integer, found {token}, which has a fraction");
-            self.violation(path, Keyword::Type, offset, message)?;
-        }
-        let within = self.within(path, offset, &number, token, bounds)?;
-        Ok(match (integral && within, BUILD) {
-            (true, true) => match T::from_number(number) {
-                Some(value) => Slot::Value(Some(value)),
-                None => Slot::Invalid,
-            },
-            (true, false) => Slot::Value(None),
-            (false, _) => Slot::Invalid,
-        })
-    }
-
-    /// Reports every bound `number` breaks; `true` when it breaks none.
-    fn within(
-        &mut self,
-        path: &Path<'_>,
-        offset: usize,
-        number: &Number,
-        token: &str,
-        bounds: Bounds,
-    ) -> Result<bool, Abort> {
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        let checks = [
-            (bounds.minimum, Keyword::Minimum, &[Less][..], "below the minimum"),
-            (bounds.maximum, Keyword::Maximum, &[Greater][..], "above the maximum"),
-            (
-                bounds.exclusive_minimum,
-                Keyword::ExclusiveMinimum,
-                &[Less, Equal][..],
-                "not above the exclusive minimum",
-            ),
-            (
-                bounds.exclusive_maximum,
-                Keyword::ExclusiveMaximum,
-                &[Greater, Equal][..],
-                "not below the exclusive maximum",
-            ),
-        ];
-        let mut within = true;
-        for (bound, keyword, breaking, side) in checks {
-            let Some(bound) = bound else { continue };
-            if compare(number, bound).is_some_and(|order| breaking.contains(&order)) {
-                within = false;
-                self.violation(path, keyword, offset, format!("{token} is {side} {bound}"))?;
-            }
-        }
-        Ok(within)
-    }
-
     /// Reads a number.
     ///
     /// # Errors
@@ -773,7 +419,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Reads any JSON value (`null` included), checking the length of its compact JSON text.
+    /// Reads any JSON value (`null` included), checking the length of its canonical JSON text
+    /// (RFC 8785).
     ///
     /// # Errors
     ///
@@ -909,54 +556,6 @@ impl<'a> Context<'a> {
         self.sized_array::<BUILD, T>(path, nullable, 0, None, read_item)
     }
 
-    /// Reads an array of at least `min_items` and at most `max_items` items, which
-    /// `read_item` reads; the array is built only when every item was built.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    pub(crate) fn sized_array<const BUILD: bool, T>(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        min_items: usize,
-        max_items: Option<usize>,
-        mut read_item: impl FnMut(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
-    ) -> Result<Slot<Vec<T>>, Abort> {
-        self.reader.skip_whitespace();
-        let offset = self.reader.offset();
-        match self.expect(path, nullable, Next::Array)? {
-            Check::Null => return Ok(Slot::Null),
-            Check::Mismatch => return Ok(Slot::Invalid),
-            Check::Matches => {}
-        }
-        let begin = self.reader.begin_array();
-        self.scan(begin)?;
-        let mut items = Vec::new();
-        let mut complete = true;
-        let mut index = 0;
-        while self.next_item(index == 0)? {
-            match read_item(self, &Path::Index(path, index))?.value() {
-                // Only a build keeps items: a nullable item is a value even when only checking.
-                Some(item) if BUILD => items.push(item),
-                Some(_) => {}
-                None => complete = false,
-            }
-            index += 1;
-        }
-        if index < min_items {
-            let message = format!("{index} items; the documented minimum is {min_items}");
-            self.violation(path, Keyword::MinItems, offset, message)?;
-            return Ok(Slot::Invalid);
-        }
-        if let Some(max) = max_items.filter(|max| index > *max) {
-            let message = format!("{index} items; the documented maximum is {max}");
-            self.violation(path, Keyword::MaxItems, offset, message)?;
-            return Ok(Slot::Invalid);
-        }
-        Ok(Slot::Value((BUILD && complete).then_some(items)))
-    }
-
     /// Consumes the `{` of a generated object (its caller checked the type); returns its offset.
     ///
     /// # Errors
@@ -1024,25 +623,6 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// [`Context::seen`] for an object with more than 64 documented fields, marked in words of 64.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with an object of over 64 properties call it")]
-    pub(crate) fn seen_in(
-        &mut self,
-        seen: &mut [u64],
-        index: u32,
-        path: &Path<'_>,
-        offset: usize,
-    ) -> Result<(), Abort> {
-        match seen.get_mut(index as usize / 64) {
-            Some(word) => self.seen(word, index % 64, path, offset),
-            None => Ok(()),
-        }
-    }
-
     /// Reads an undocumented field: allowed, unless strict; a repeat is a duplicate. Returns
     /// its value when building.
     ///
@@ -1066,90 +646,6 @@ impl<'a> Context<'a> {
             self.violation(path, Keyword::AdditionalProperties, offset, message)?;
         }
         Ok(self.value::<BUILD>(path)?.0)
-    }
-
-    /// Reads a key that an object with `additionalProperties: false` does not declare: a
-    /// violation in every mode; a repeat is a duplicate too.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with a closed object call it")]
-    pub(crate) fn rejected_field(
-        &mut self,
-        path: &Path<'_>,
-        key: Cow<'a, str>,
-        offset: usize,
-        keys: &mut KeySet<'a>,
-    ) -> Result<(), Abort> {
-        let message = format!("{} is not a documented field, and this object allows no other", quoted(&key));
-        if !keys.insert(key) {
-            self.duplicate(path, offset)?;
-        }
-        self.violation(path, Keyword::AdditionalProperties, offset, message)?;
-        self.value::<false>(path)?;
-        Ok(())
-    }
-
-    /// Reads an entry that `additionalProperties` describes, with `read_value`; a repeated key
-    /// is a duplicate. Allowed in strict mode: the schema documents it.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with `additionalProperties` call it")]
-    pub(crate) fn additional_field<T>(
-        &mut self,
-        path: &Path<'_>,
-        key: Cow<'a, str>,
-        offset: usize,
-        keys: &mut KeySet<'a>,
-        read_value: impl FnOnce(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
-    ) -> Result<Slot<T>, Abort> {
-        if !keys.insert(key) {
-            self.duplicate(path, offset)?;
-        }
-        read_value(self, path)
-    }
-
-    /// Reads an object without `properties` as a map: every entry's value with `read_value`,
-    /// in payload order; the map is built only when every value was built.
-    ///
-    /// # Errors
-    ///
-    /// [`Abort`] on a syntax error or at the violation cap.
-    #[allow(dead_code, reason = "the validators of a schema with a map call it")]
-    pub(crate) fn map<const BUILD: bool, M: Default + Extend<(String, T)>, T>(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        mut read_value: impl FnMut(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
-    ) -> Result<Slot<M>, Abort> {
-        match self.expect(path, nullable, Next::Object)? {
-            Check::Null => return Ok(Slot::Null),
-            Check::Mismatch => return Ok(Slot::Invalid),
-            Check::Matches => {}
-        }
-        self.begin_object()?;
-        let mut keys = KeySet::default();
-        let mut entries = M::default();
-        let mut complete = true;
-        let mut first = true;
-        while self.next_key(first)? {
-            first = false;
-            let offset = self.key_offset();
-            let key = self.key_text();
-            let entry_path = Path::Key(path, &key);
-            if !keys.insert(key.clone()) {
-                self.duplicate(&entry_path, offset)?;
-            }
-            match read_value(self, &entry_path)?.value() {
-                Some(value) if BUILD => entries.extend(std::iter::once((key.into_owned(), value))),
-                Some(_) => {}
-                None => complete = false,
-            }
-        }
-        Ok(Slot::Value((BUILD && complete).then_some(entries)))
     }
 
     /// Reports a required field as missing; `offset` is where its object starts.

@@ -514,6 +514,18 @@ impl<'a> Reader<'a> {
             self.unexpected("`null`")
         }
     }
+
+    /// A second reader at the same place, to look ahead without moving this one (a union
+    /// finds its discriminator, wherever it stands in the object, before reading the object).
+    pub(crate) fn fork(&self) -> Reader<'a> {
+        Reader {
+            bytes: self.bytes,
+            at: self.at,
+            depth: self.depth,
+            last: self.last,
+            key_offset: self.key_offset,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,11 @@ pub enum Keyword {
     AdditionalProperties,
     /// `enum`: a value the schema's list of values does not have.
     Enum,
+    /// `oneOf`: a value matches none of a union's alternatives (or the one its discriminator
+    /// names, not in full).
+    OneOf,
+    /// `anyOf`: as `oneOf`, for an `anyOf` union (or a reference that may be `null`).
+    AnyOf,
     /// `const`: a value other than the one the schema allows.
     Const,
     /// `x-fingerprint-maxJsonTextLength`: the canonical JSON text (RFC 8785) of `tag` is too long.
@@ -63,6 +68,8 @@ impl Keyword {
             Keyword::ExclusiveMaximum => "exclusiveMaximum",
             Keyword::AdditionalProperties => "additionalProperties",
             Keyword::Enum => "enum",
+            Keyword::OneOf => "oneOf",
+            Keyword::AnyOf => "anyOf",
             Keyword::Const => "const",
             Keyword::MaxJsonTextLength => "x-fingerprint-maxJsonTextLength",
             Keyword::InvalidJson => "invalidJson",
