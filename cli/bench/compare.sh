@@ -75,7 +75,8 @@ print(f"{statistics.median(runs):.4f}")
 for format in human json github junit; do
   /usr/bin/time -f "%e %U %S" -o "$work/time.txt" "$fpwebhook" validate --format "$format" "$work/empty.ndjson" \
     > "$work/report.out" 2> /dev/null || true
-  read -r wall user system < "$work/time.txt"
+  # The last line: /usr/bin/time puts "Command exited with non-zero status 1" before it.
+  read -r wall user system < <(tail -n 1 "$work/time.txt")
   echo "$format $wall $(python3 -c "print($user + $system)") $(stat -c %s "$work/report.out")"
 done > "$work/reporting.txt"
 rm -f "$work/report.out"
