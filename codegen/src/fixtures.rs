@@ -6,6 +6,8 @@
 //! invalid test lists the violations that change must cause. Names and order are stable: a
 //! diff of the suite is a diff of the contract.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
 use crate::constraints::{ConstraintRow, Place};
@@ -31,11 +33,11 @@ pub struct Expected {
     /// Its instance pointer.
     pub pointer: String,
     /// Its keyword.
-    pub keyword: &'static str,
+    pub keyword: Cow<'static, str>,
 }
 
 fn expected(pointer: &str, keyword: &'static str) -> Expected {
-    Expected { pointer: pointer.to_owned(), keyword }
+    Expected { pointer: pointer.to_owned(), keyword: Cow::Borrowed(keyword) }
 }
 
 /// One test: a payload (as a value or as text) and its verdict.
@@ -152,8 +154,18 @@ fn without(example: &Value, pointer: &str) -> Value {
 }
 
 /// The suite: `(file name, file text)` in a stable order. `example` is the documentation's
-/// example payload; `rows` the schema's constraint table.
-pub fn suite(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, String)> {
+/// example payload; `rows` the schema's constraint table; `real_world_cases` the hand-written
+/// cases of what real deliveries do (see [`real_world`]'s file).
+///
+/// # Errors
+///
+/// When a real-world case is malformed or changes what the example does not have: a message
+/// naming the case, never a wrong fixture.
+pub fn suite(
+    example: &Value,
+    rows: &[ConstraintRow],
+    real_world_cases: &Value,
+) -> Result<Vec<(String, String)>, String> {
     // Each rule changes a value the example has; a value it lacks (a map entry, an item of an
     // empty array) would make a test that changes nothing.
     let rows: Vec<ConstraintRow> =
@@ -170,10 +182,10 @@ pub fn suite(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, String)> {
         ("integers.json", integers(example, rows)),
         ("date-times.json", date_times(example, rows)),
         ("unknown-fields.json", unknown_fields(example, rows)),
-        ("project-rules.json", project_rules(example)),
-        ("real-world.json", real_world(example)),
+        ("project-rules.json", project_rules(example, rows)),
+        ("real-world.json", real_world(example, real_world_cases)?),
     ];
-    files
+    Ok(files
         .into_iter()
         .map(|(name, groups)| {
             let value = Value::Array(groups.iter().map(Group::to_json).collect());
@@ -181,7 +193,7 @@ pub fn suite(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, String)> {
             text.push('\n');
             (name.to_owned(), text)
         })
-        .collect()
+        .collect())
 }
 
 fn documented_example(example: &Value) -> Group {
@@ -480,140 +492,239 @@ fn text_test(description: &str, text: String, errors: Vec<Expected>, requirement
     }
 }
 
-/// A `tag` test given as text, so that the spelling of `tag` reaches the validator as written:
-/// the example with `tag_text` as its `tag`.
-fn tag_text_test(example: &Value, description: &str, tag_text: &str, valid: bool) -> Test {
-    const PLACEHOLDER: &str = "\"the tag's text goes here\"";
-    let payload = with(example, "/tag", json!(PLACEHOLDER.trim_matches('"')));
-    let text = serde_json::to_string(&payload).unwrap_or_default().replacen(PLACEHOLDER, tag_text, 1);
-    let errors = if valid { Vec::new() } else { vec![expected("/tag", requires::TAG_LIMIT)] };
-    Test {
-        description: description.to_owned(),
-        input: Input::Text(text),
-        errors,
-        requires: vec![requires::TAG_LIMIT],
+/// A value of any type whose canonical JSON text has a limit (the vendor keyword), as the
+/// constraint table gives it: where it is, what it is called, and the limit.
+struct JsonTextLimit<'r> {
+    pointer: &'r str,
+    name: &'r str,
+    limit: usize,
+}
+
+impl JsonTextLimit<'_> {
+    /// The example with `value` at the limited place.
+    fn with(&self, example: &Value, value: Value) -> Value {
+        with(example, self.pointer, value)
+    }
+
+    fn exceeded(&self) -> Vec<Expected> {
+        vec![expected(self.pointer, requires::TAG_LIMIT)]
+    }
+
+    /// A test given as text, so that the spelling of the value reaches the validator as
+    /// written: the example with `text` at the limited place.
+    fn text_test(&self, example: &Value, description: String, text: &str, valid: bool) -> Test {
+        const PLACEHOLDER: &str = "\"the value's text goes here\"";
+        let payload = self.with(example, json!(PLACEHOLDER.trim_matches('"')));
+        let payload_text = serde_json::to_string(&payload).unwrap_or_default().replacen(PLACEHOLDER, text, 1);
+        Test {
+            description,
+            input: Input::Text(payload_text),
+            errors: if valid { Vec::new() } else { self.exceeded() },
+            requires: vec![requires::TAG_LIMIT],
+        }
+    }
+
+    /// A string test: valid when its canonical length is within the limit.
+    fn string_test(&self, example: &Value, description: String, text: &str, length: usize) -> Test {
+        let value = self.with(example, json!(text));
+        if length <= self.limit {
+            Test::valid(description, value).requiring(requires::TAG_LIMIT)
+        } else {
+            Test::invalid(description, value, self.exceeded()).requiring(requires::TAG_LIMIT)
+        }
     }
 }
 
-/// The `tag` limit: code points of the canonical JSON text (RFC 8785), near 4096, in every
-/// kind of character and number spelling.
-fn tag_limit_rules(example: &Value) -> Vec<Group> {
-    let tag = |text: String| with(example, "/tag", json!(text));
+/// The places of the constraint table with a limit on their canonical JSON text.
+fn json_text_limits(rows: &[ConstraintRow]) -> Vec<JsonTextLimit<'_>> {
+    rows.iter()
+        .filter(|row| row.json_type == "any" && !row.pointer.contains('*'))
+        .filter_map(|row| {
+            let limit = usize::try_from(row.max_length?).ok().filter(|limit| *limit >= 16)?;
+            let name = row.pointer.rsplit('/').next().unwrap_or_default();
+            Some(JsonTextLimit { pointer: &row.pointer, name, limit })
+        })
+        .collect()
+}
+
+/// The limit on a value's canonical JSON text (RFC 8785, in code points), just under and just
+/// over it, in every kind of character and number spelling.
+fn json_text_limit_rules(example: &Value, place: &JsonTextLimit<'_>) -> Vec<Group> {
+    let (name, limit) = (place.name, place.limit);
+    // A string of n characters, each written as `width` characters: n * width + 2 with the
+    // quotes. `fill` ASCII characters make up the rest.
+    let (newlines, newline_fill) = ((limit - 2) / 2, (limit - 2) % 2);
+    let (controls, control_fill) = ((limit - 2) / 6, (limit - 2) % 6);
+    let padded =
+        |repeated: &str, count: usize, fill: usize| format!("{}{}", repeated.repeat(count), "t".repeat(fill));
+    let strings = vec![
+        place.string_test(
+            example,
+            format!("a string of {} ASCII characters ({limit} with its quotes)", limit - 2),
+            &"t".repeat(limit - 2),
+            limit,
+        ),
+        place.string_test(
+            example,
+            format!("a string of {} ASCII characters ({} with its quotes)", limit - 1, limit + 1),
+            &"t".repeat(limit - 1),
+            limit + 1,
+        ),
+        place.string_test(example, format!("a string of {} 4-byte characters", limit - 2), &"🦀".repeat(limit - 2), limit),
+        place.string_test(example, format!("a string of {} 4-byte characters", limit - 1), &"🦀".repeat(limit - 1), limit + 1),
+        // `{"k":"…"}`: 8 characters besides the string's own.
+        Test::invalid(
+            format!("an object whose canonical text is {} characters", limit + 1),
+            place.with(example, json!({"k": "t".repeat(limit + 1 - 8)})),
+            place.exceeded(),
+        )
+        .requiring(requires::TAG_LIMIT),
+        place.string_test(
+            example,
+            format!("{newlines} newlines, each written as two characters ({limit} with the quotes)"),
+            &padded("\n", newlines, newline_fill),
+            limit,
+        ),
+        place.string_test(
+            example,
+            format!("{newlines} newlines and one more character ({})", limit + 1),
+            &padded("\n", newlines, newline_fill + 1),
+            limit + 1,
+        ),
+        place.string_test(
+            example,
+            format!("{controls} control characters, each written as six (\\u0001), and {control_fill} more ({limit})"),
+            &padded("\u{1}", controls, control_fill),
+            limit,
+        ),
+        place.string_test(
+            example,
+            format!("{controls} control characters, each written as six, and {} more ({})", control_fill + 1, limit + 1),
+            &padded("\u{1}", controls, control_fill + 1),
+            limit + 1,
+        ),
+    ];
+    // `[` + a string of n characters (n + 2) + `,` + the number + `]`: n + 5 + its canonical
+    // length. Each spelling, with what ECMAScript writes, at the limit or one over it.
+    let numbers = [
+        ("1.0E2", "100", "1.0E2 is written 100", true),
+        ("-0.0", "0", "-0.0 is written 0", true),
+        ("-0.0", "0", "-0.0 is written 0", false),
+        (
+            "123456789012345678901234567890",
+            "1.2345678901234568e+29",
+            "a 30-digit integer is written as its nearest double, 1.2345678901234568e+29",
+            true,
+        ),
+        (
+            "123456789012345678901234567890",
+            "1.2345678901234568e+29",
+            "a 30-digit integer is written as its nearest double, 1.2345678901234568e+29",
+            false,
+        ),
+        ("18446744073709551616", "18446744073709552000", "2^64 is written 18446744073709552000", true),
+        ("1e21", "1e+21", "1e21 is written 1e+21", false),
+    ];
+    let mut spellings = vec![
+        place.text_test(
+            example,
+            format!("{} characters escaped as \\u0041 count as written canonically: {limit}", limit - 2),
+            &format!("\"{}\"", "\\u0041".repeat(limit - 2)),
+            true,
+        ),
+        place.text_test(
+            example,
+            format!("{} 4-byte characters escaped as surrogate pairs: {limit}", limit - 2),
+            &format!("\"{}\"", "\\ud83e\\udd80".repeat(limit - 2)),
+            true,
+        ),
+    ];
+    spellings.extend(numbers.into_iter().map(|(spelled, written, description, at_limit)| {
+        let length = if at_limit { limit } else { limit + 1 };
+        let text = format!("[\"{}\",{spelled}]", "t".repeat(length - 5 - written.len()));
+        place.text_test(example, format!("{description}: {length}"), &text, at_limit)
+    }));
+    // `[ "…" ,\n 1 ]` is `["…",1]` canonically: n + 6.
+    spellings.push(place.text_test(
+        example,
+        format!("whitespace does not count: {limit}"),
+        &format!("[ \"{}\" ,\n 1 ]", "t".repeat(limit - 6)),
+        true,
+    ));
     vec![
-        Group::new(
-            "tag: at most 4096 characters of canonical JSON text (RFC 8785)",
-            vec![
-                Test::valid(
-                    "a string of 4094 ASCII characters (4096 with its quotes)",
-                    tag("t".repeat(4094)),
-                )
-                .requiring(requires::TAG_LIMIT),
-                Test::invalid(
-                    "a string of 4095 ASCII characters (4097 with its quotes)",
-                    tag("t".repeat(4095)),
-                    vec![expected("/tag", requires::TAG_LIMIT)],
-                )
-                .requiring(requires::TAG_LIMIT),
-                Test::valid("a string of 4094 4-byte characters", tag("🦀".repeat(4094)))
-                    .requiring(requires::TAG_LIMIT),
-                Test::invalid(
-                    "a string of 4095 4-byte characters",
-                    tag("🦀".repeat(4095)),
-                    vec![expected("/tag", requires::TAG_LIMIT)],
-                )
-                .requiring(requires::TAG_LIMIT),
-                Test::invalid(
-                    "an object whose canonical text is 4097 characters",
-                    with(example, "/tag", json!({"k": "t".repeat(4097 - 8)})),
-                    vec![expected("/tag", requires::TAG_LIMIT)],
-                )
-                .requiring(requires::TAG_LIMIT),
-                Test::valid(
-                    "2047 newlines, each written as two characters (4096 with the quotes)",
-                    tag("\n".repeat(2047)),
-                )
-                .requiring(requires::TAG_LIMIT),
-                Test::invalid(
-                    "2047 newlines and one more character (4097)",
-                    tag(format!("{}t", "\n".repeat(2047))),
-                    vec![expected("/tag", requires::TAG_LIMIT)],
-                )
-                .requiring(requires::TAG_LIMIT),
-                Test::valid(
-                    "682 control characters, each written as six (\\u0001), and 2 more (4096)",
-                    tag(format!("{}tt", "\u{1}".repeat(682))),
-                )
-                .requiring(requires::TAG_LIMIT),
-                Test::invalid(
-                    "682 control characters, each written as six, and 3 more (4097)",
-                    tag(format!("{}ttt", "\u{1}".repeat(682))),
-                    vec![expected("/tag", requires::TAG_LIMIT)],
-                )
-                .requiring(requires::TAG_LIMIT),
-            ],
-        ),
-        Group::new(
-            "tag: the limit does not depend on how the sender spelled a value",
-            [
-                (
-                    "4094 characters escaped as \\u0041 count as written canonically: 4096",
-                    format!("\"{}\"", "\\u0041".repeat(4094)),
-                    true,
-                ),
-                (
-                    "4094 4-byte characters escaped as surrogate pairs: 4096",
-                    format!("\"{}\"", "\\ud83e\\udd80".repeat(4094)),
-                    true,
-                ),
-                ("1.0E2 is written 100: 4096", format!("[\"{}\",1.0E2]", "t".repeat(4088)), true),
-                ("-0.0 is written 0: 4096", format!("[\"{}\",-0.0]", "t".repeat(4090)), true),
-                ("-0.0 is written 0: 4097", format!("[\"{}\",-0.0]", "t".repeat(4091)), false),
-                (
-                    "a 30-digit integer is written as its nearest double, 1.2345678901234568e+29: 4096",
-                    format!("[\"{}\",123456789012345678901234567890]", "t".repeat(4069)),
-                    true,
-                ),
-                (
-                    "a 30-digit integer is written as its nearest double, 1.2345678901234568e+29: 4097",
-                    format!("[\"{}\",123456789012345678901234567890]", "t".repeat(4070)),
-                    false,
-                ),
-                (
-                    "2^64 is written 18446744073709552000: 4096",
-                    format!("[\"{}\",18446744073709551616]", "t".repeat(4071)),
-                    true,
-                ),
-                ("1e21 is written 1e+21: 4097", format!("[\"{}\",1e21]", "t".repeat(4087)), false),
-                ("whitespace does not count: 4096", format!("[ \"{}\" ,\n 1 ]", "t".repeat(4090)), true),
-            ]
-            .into_iter()
-            .map(|(description, tag_text, valid)| tag_text_test(example, description, &tag_text, valid))
-            .collect(),
-        ),
+        Group::new(format!("{name}: at most {limit} characters of canonical JSON text (RFC 8785)"), strings),
+        Group::new(format!("{name}: the limit does not depend on how the sender spelled a value"), spellings),
     ]
 }
 
-fn project_rules(example: &Value) -> Vec<Group> {
+/// An object's text with its first member written twice, and the pointer of the repeat: the
+/// object's own pointer plus the first key. `None` for an object without members.
+fn with_first_member_repeated(
+    object: &Map<String, Value>,
+    pointer: &str,
+) -> Option<(String, String, String)> {
+    let (key, value) = object.iter().next()?;
+    let text = serde_json::to_string(object).ok()?;
+    let member = format!("{}:{}", serde_json::to_string(key).ok()?, serde_json::to_string(value).ok()?);
+    let repeated = text.replacen('{', &format!("{{{member},"), 1);
+    let key_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+    Some((text, repeated, key_pointer))
+}
+
+/// The first object nested in `value` (in document order) that has members, with its pointer.
+fn first_nested_object<'v>(value: &'v Value, pointer: &str) -> Option<(&'v Map<String, Value>, String)> {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(members) => members
+            .iter()
+            .map(|(key, member)| (format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")), member))
+            .collect(),
+        Value::Array(items) => {
+            items.iter().enumerate().map(|(index, item)| (format!("{pointer}/{index}"), item)).collect()
+        }
+        _ => return None,
+    };
+    children.into_iter().find_map(|(child_pointer, child)| match child {
+        Value::Object(members) if !members.is_empty() => Some((members, child_pointer)),
+        other => first_nested_object(other, &child_pointer),
+    })
+}
+
+/// A repeated key at the top level and in the first nested object of the example, whichever
+/// keys those are: the example's first member written twice.
+fn duplicate_key_rules(example: &Value) -> Vec<Test> {
     let compact = serde_json::to_string(example).unwrap_or_default();
-    let mut groups = tag_limit_rules(example);
+    let mut tests = Vec::new();
+    if let Some((_, repeated, pointer)) =
+        example.as_object().and_then(|root| with_first_member_repeated(root, ""))
+    {
+        tests.push(text_test(
+            "a repeated top-level key",
+            repeated,
+            vec![expected(&pointer, requires::DUPLICATE_KEYS)],
+            requires::DUPLICATE_KEYS,
+        ));
+    }
+    // The nested object's text stands in the example's text as serde_json writes both; its
+    // first occurrence is the object itself, as any earlier one would be an earlier object.
+    if let Some((object, object_pointer)) = first_nested_object(example, "")
+        && let Some((text, repeated, pointer)) = with_first_member_repeated(object, &object_pointer)
+    {
+        tests.push(text_test(
+            "a repeated key inside a nested object",
+            compact.replacen(&text, &repeated, 1),
+            vec![expected(&pointer, requires::DUPLICATE_KEYS)],
+            requires::DUPLICATE_KEYS,
+        ));
+    }
+    tests
+}
+
+fn project_rules(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    let compact = serde_json::to_string(example).unwrap_or_default();
+    let mut groups: Vec<Group> =
+        json_text_limits(rows).iter().flat_map(|place| json_text_limit_rules(example, place)).collect();
     groups.extend([
-        Group::new(
-            "duplicate keys are an error",
-            vec![
-                text_test(
-                    "a repeated top-level key",
-                    compact.replacen('{', "{\"visitorId\":\"XXXXXXXXXXXXXXXXXXXX\",", 1),
-                    vec![expected("/visitorId", requires::DUPLICATE_KEYS)],
-                    requires::DUPLICATE_KEYS,
-                ),
-                text_test(
-                    "a repeated key inside tag",
-                    compact.replacen("\"requestType\"", "\"requestType\":\"login\",\"requestType\"", 1),
-                    vec![expected("/tag/requestType", requires::DUPLICATE_KEYS)],
-                    requires::DUPLICATE_KEYS,
-                ),
-            ],
-        ),
+        Group::new("duplicate keys are an error", duplicate_key_rules(example)),
         Group::new(
             "the payload must be one JSON object",
             vec![
@@ -637,7 +748,7 @@ fn project_rules(example: &Value) -> Vec<Group> {
                 ),
                 text_test(
                     "NaN",
-                    compact.replacen("0.97", "NaN", 1),
+                    compact.replacen('{', "{\"anyKey\":NaN,", 1),
                     vec![expected("", requires::JSON_TEXT)],
                     requires::JSON_TEXT,
                 ),
@@ -650,81 +761,64 @@ fn project_rules(example: &Value) -> Vec<Group> {
     groups
 }
 
-fn real_world(example: &Value) -> Vec<Group> {
-    let mut signals = example.clone();
-    if let Value::Object(members) = &mut signals {
-        for name in [
-            "bot",
-            "ipBlocklist",
-            "tor",
-            "vpn",
-            "proxy",
-            "tampering",
-            "emulator",
-            "rootApps",
-            "clonedApp",
-            "frida",
-            "jailbroken",
-            "privacySettings",
-            "virtualMachine",
-            "highActivity",
-            "locationSpoofing",
-            "remoteControl",
-            "developerTools",
-            "mitmAttack",
-            "replayed",
-            "suspectScore",
-        ] {
-            members.insert(name.to_owned(), json!({"data": {"result": false}}));
-        }
-        members.insert(
-            "velocity".to_owned(),
-            json!({"distinctIp": {"intervals": {"5m": 1, "1h": 1, "24h": 1}}}),
-        );
+/// Puts `value` at `pointer`, adding the member when its object lacks it; `false` when there is
+/// no object or array slot there.
+fn put(payload: &mut Value, pointer: &str, value: Value) -> bool {
+    if let Some(slot) = payload.pointer_mut(pointer) {
+        *slot = value;
+        return true;
     }
-    let mut captured = with(example, "/time", json!(""));
-    remove(&mut captured, "/firstSeenAt");
-    remove(&mut captured, "/lastSeenAt");
-    let event = json!({
-        "event_id": "1760000000000.EvEnT4",
-        "timestamp": 1_760_000_000_000_u64,
-        "url": "https://www.example.com/login",
-        "ip_address": "192.0.2.44",
-        "tags": {},
-        "identification": {"visitor_id": "Ev4ntF0rm4tV1s1t0r123", "confidence": {"score": 0.97}},
-        "incognito": false
-    });
-    vec![Group::new(
-        "what real deliveries do",
-        vec![
-            Test::valid("dozens of undocumented signals at the top level", signals),
-            Test::invalid(
-                "an early capture: an empty time, no firstSeenAt or lastSeenAt",
-                captured,
-                vec![
-                    expected("/firstSeenAt", "required"),
-                    expected("/lastSeenAt", "required"),
-                    expected("/time", "format"),
-                ],
-            ),
-            Test::valid("a scalar tag wrapped in an object", with(example, "/tag", json!({"tag": "my_tag"}))),
-            Test::invalid(
-                "the newer event format (snake_case, no identification-webhook fields)",
-                event,
-                [
-                    "/browserDetails",
-                    "/firstSeenAt",
-                    "/ip",
-                    "/ipLocation",
-                    "/lastSeenAt",
-                    "/requestId",
-                    "/time",
-                    "/visitorId",
-                ]
-                .into_iter()
-                .map(|pointer| expected(pointer, "required"))
-                .collect(),
-            ),
-        ],
-    )]
+    let Some((parent, key)) = pointer.rsplit_once('/') else { return false };
+    match payload.pointer_mut(parent) {
+        Some(Value::Object(members)) => {
+            members.insert(key.replace("~1", "/").replace("~0", "~"), value);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// One hand-written case of what real deliveries do, as a test: the example changed by `set`
+/// and `remove`, or `data` as it is; valid unless it lists `errors`.
+fn real_world_case(example: &Value, case: &Value) -> Result<Test, String> {
+    let description =
+        case.get("description").and_then(Value::as_str).ok_or("a case needs a `description` string")?;
+    let at = |problem: String| format!("case {description:?}: {problem}");
+    let data = match case.get("data") {
+        Some(data) => data.clone(),
+        None => {
+            let mut payload = example.clone();
+            for (pointer, value) in case.get("set").and_then(Value::as_object).into_iter().flatten() {
+                if !put(&mut payload, pointer, value.clone()) {
+                    return Err(at(format!("`set` {pointer:?}: the example has no object there")));
+                }
+            }
+            for pointer in case.get("remove").and_then(Value::as_array).into_iter().flatten() {
+                let pointer =
+                    pointer.as_str().ok_or_else(|| at("`remove` lists JSON pointers".to_owned()))?;
+                if payload.pointer(pointer).is_none() {
+                    return Err(at(format!("`remove` {pointer:?}: the example has no such field")));
+                }
+                remove(&mut payload, pointer);
+            }
+            payload
+        }
+    };
+    let mut errors = Vec::new();
+    for error in case.get("errors").and_then(Value::as_array).into_iter().flatten() {
+        let (Some(pointer), Some(keyword)) =
+            (error.get("pointer").and_then(Value::as_str), error.get("keyword").and_then(Value::as_str))
+        else {
+            return Err(at("each of `errors` has a `pointer` and a `keyword`".to_owned()));
+        };
+        errors.push(Expected { pointer: pointer.to_owned(), keyword: Cow::Owned(keyword.to_owned()) });
+    }
+    Ok(Test { description: description.to_owned(), input: Input::Data(data), errors, requires: Vec::new() })
+}
+
+/// The group of what real deliveries do, from the hand-written cases (`schema/real-world-cases.json`).
+fn real_world(example: &Value, cases: &Value) -> Result<Vec<Group>, String> {
+    let cases = cases.get("cases").and_then(Value::as_array).ok_or("the file needs a `cases` array")?;
+    let tests = cases.iter().map(|case| real_world_case(example, case)).collect::<Result<_, _>>()?;
+    Ok(vec![Group::new("what real deliveries do", tests)])
 }

@@ -20,6 +20,8 @@ pub const SCHEMA_PATH: &str = "schema/identification-webhook.schema.json";
 pub const STRICT_SCHEMA_PATH: &str = "schema/identification-webhook.strict.schema.json";
 /// The documentation's example payload, which the fixtures derive from.
 pub const EXAMPLE_PATH: &str = "schema/documented-example.json";
+/// The hand-written cases of what real deliveries do, which the fixture suite includes.
+pub const REAL_WORLD_CASES_PATH: &str = "schema/real-world-cases.json";
 /// The folder of the generated conformance suite.
 pub const FIXTURES_DIR: &str = "schema/fixtures";
 /// The schemas the generator's snapshot tests read; their output is compiled too.
@@ -152,7 +154,15 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
         source: io::Error::new(io::ErrorKind::InvalidData, source),
     })?;
     let model = Model::read(&schema, config.root_type_name).map_err(Error::Schema)?;
-    let fixture_files = fixtures::suite(&example, &constraints::rows(&model))
+    let real_world_cases = read(root, REAL_WORLD_CASES_PATH)?;
+    let invalid = |message: String| Error::Io {
+        path: root.join(REAL_WORLD_CASES_PATH),
+        source: io::Error::new(io::ErrorKind::InvalidData, message),
+    };
+    let real_world_cases =
+        serde_json::from_str(&real_world_cases).map_err(|source| invalid(source.to_string()))?;
+    let fixture_files = fixtures::suite(&example, &constraints::rows(&model), &real_world_cases)
+        .map_err(invalid)?
         .into_iter()
         .map(|(name, contents)| Output { path: format!("{FIXTURES_DIR}/{name}"), contents });
     Ok(vec![
