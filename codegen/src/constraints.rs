@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use crate::error::pointer_join;
 use crate::model::{Additional, Allowed, Kind, Model, ObjectType, StringFormat, ValueSchema};
 
 /// The constraints of one value: a property, or the items of an array.
@@ -57,7 +58,7 @@ pub fn rows(model: &Model) -> Vec<ConstraintRow> {
 
 fn push_object(model: &Model, object: &ObjectType, prefix: &str, rows: &mut Vec<ConstraintRow>) {
     for property in &object.properties {
-        let pointer = format!("{prefix}/{}", property.name.replace('~', "~0").replace('/', "~1"));
+        let pointer = pointer_join(prefix, &property.name);
         push_value(model, &property.schema, &pointer, Place::Property, property.required, rows);
     }
     if let Additional::Schema(values) = &object.additional {

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use crate::constraints::{ConstraintRow, Place};
+use crate::error::pointer_join;
 
 /// The file of the canonical schema, as fixture groups name it.
 pub const CANONICAL: &str = "identification-webhook.schema.json";
@@ -667,17 +668,16 @@ fn with_first_member_repeated(
     let text = serde_json::to_string(object).ok()?;
     let member = format!("{}:{}", serde_json::to_string(key).ok()?, serde_json::to_string(value).ok()?);
     let repeated = text.replacen('{', &format!("{{{member},"), 1);
-    let key_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+    let key_pointer = pointer_join(pointer, key);
     Some((text, repeated, key_pointer))
 }
 
 /// The first object nested in `value` (in document order) that has members, with its pointer.
 fn first_nested_object<'v>(value: &'v Value, pointer: &str) -> Option<(&'v Map<String, Value>, String)> {
     let children: Vec<(String, &Value)> = match value {
-        Value::Object(members) => members
-            .iter()
-            .map(|(key, member)| (format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")), member))
-            .collect(),
+        Value::Object(members) => {
+            members.iter().map(|(key, member)| (pointer_join(pointer, key), member)).collect()
+        }
         Value::Array(items) => {
             items.iter().enumerate().map(|(index, item)| (format!("{pointer}/{index}"), item)).collect()
         }

@@ -216,7 +216,7 @@ impl<'a> Context<'a> {
         let or_null = if nullable { " or null" } else { "" };
         let message = format!("expected {}{or_null}, found {}", want.described(), found.described());
         self.violation(path, Keyword::Type, offset, message)?;
-        self.value::<false>(path)?;
+        self.value::<false>(path, false)?;
         Ok(Check::Mismatch)
     }
 
@@ -438,7 +438,7 @@ impl<'a> Context<'a> {
             }
             _ => self.reader.offset(),
         };
-        let (value, length) = self.value::<BUILD>(path)?;
+        let (value, length) = self.value::<BUILD>(path, max_json_text_length.is_some())?;
         if let Some(max) = max_json_text_length.filter(|max| length > *max) {
             let message = format!(
                 "its canonical JSON text (RFC 8785) is {length} characters; the documented maximum is {max}"
@@ -455,12 +455,17 @@ impl<'a> Context<'a> {
     ///
     /// [`Abort`] on a syntax error or at the violation cap.
     pub(crate) fn skip(&mut self, path: &Path<'_>) -> Result<(), Abort> {
-        self.value::<false>(path).map(drop)
+        self.value::<false>(path, false).map(drop)
     }
 
     /// Reads any value: builds it when `BUILD`, reports duplicate keys at every depth, and
-    /// measures its canonical JSON text (RFC 8785) in characters.
-    fn value<const BUILD: bool>(&mut self, path: &Path<'_>) -> Result<(Option<Value>, usize), Abort> {
+    /// measures its canonical JSON text (RFC 8785) in characters when `measure` (numbers are
+    /// formatted to be measured; the length is meaningless without it).
+    fn value<const BUILD: bool>(
+        &mut self,
+        path: &Path<'_>,
+        measure: bool,
+    ) -> Result<(Option<Value>, usize), Abort> {
         match self.peek()? {
             Next::Null => {
                 let null = self.reader.null();
@@ -474,7 +479,9 @@ impl<'a> Context<'a> {
             }
             Next::Number => {
                 let (number, token) = self.number_value()?;
-                Ok((BUILD.then(|| Value::Number(number)), canonical::number_len(token)))
+                // Measuring a number formats it; only a limited value needs it.
+                let length = if measure { canonical::number_len(token) } else { 0 };
+                Ok((BUILD.then(|| Value::Number(number)), length))
             }
             Next::String => {
                 let scanned = self.reader.string();
@@ -489,7 +496,7 @@ impl<'a> Context<'a> {
                 let mut length = 2;
                 let mut index = 0;
                 while self.next_item(index == 0)? {
-                    let (item, item_length) = self.value::<BUILD>(&Path::Index(path, index))?;
+                    let (item, item_length) = self.value::<BUILD>(&Path::Index(path, index), measure)?;
                     length += item_length + usize::from(index > 0);
                     items.extend(item);
                     index += 1;
@@ -511,7 +518,7 @@ impl<'a> Context<'a> {
                     if !keys.insert(key.clone()) {
                         self.duplicate(&member_path, key_offset)?;
                     }
-                    let (member, member_length) = self.value::<BUILD>(&member_path)?;
+                    let (member, member_length) = self.value::<BUILD>(&member_path, measure)?;
                     length += key_length + 1 + member_length + usize::from(!first);
                     if let Some(member) = member {
                         members.insert(key.into_owned(), member);
@@ -645,7 +652,7 @@ impl<'a> Context<'a> {
                 format!("{shown} is not a documented field, and strict mode rejects undocumented fields");
             self.violation(path, Keyword::AdditionalProperties, offset, message)?;
         }
-        Ok(self.value::<BUILD>(path)?.0)
+        Ok(self.value::<BUILD>(path, false)?.0)
     }
 
     /// Reports a required field as missing; `offset` is where its object starts.

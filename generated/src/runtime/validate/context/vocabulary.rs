@@ -249,7 +249,7 @@ impl<'a> Context<'a> {
         if typed {
             self.expect(path, nullable, want)?;
         } else {
-            self.value::<false>(path)?;
+            self.value::<false>(path, false)?;
         }
         let message = not_listed(found.described(), keyword, &shown());
         self.violation(path, keyword, offset, message)?;
@@ -607,7 +607,7 @@ impl<'a> Context<'a> {
             self.duplicate(path, offset)?;
         }
         self.violation(path, Keyword::AdditionalProperties, offset, message)?;
-        self.value::<false>(path)?;
+        self.value::<false>(path, false)?;
         Ok(())
     }
 
@@ -752,7 +752,7 @@ impl<'a> Context<'a> {
         let offset = self.reader.offset();
         let message = format!("its `{discriminator}` names none of the alternatives");
         self.violation(path, Keyword::Type, offset, message)?;
-        self.value::<false>(path)?;
+        self.value::<false>(path, false)?;
         Ok(Slot::Invalid)
     }
 
