@@ -156,7 +156,7 @@ fn without(example: &Value, pointer: &str) -> Value {
 
 /// The suite: `(file name, file text)` in a stable order. `example` is the documentation's
 /// example payload; `rows` the schema's constraint table; `real_world_cases` the hand-written
-/// cases of what real deliveries do (see [`real_world`]'s file).
+/// cases of what real deliveries do (`schema/real-world-cases.json`, parsed).
 ///
 /// # Errors
 ///
