@@ -284,7 +284,17 @@ class OpenAPIWalker:
         node, base = self.resolve(node, base)
         out[ptr] = (facts_of(node, required), (node.get("description") or "").strip())
         req = set(node.get("required") or [])
-        for k, v in (node.get("properties") or {}).items():
+        shared = node.get("properties") or {}
+        branches = node.get("oneOf") or node.get("anyOf") or []
+        if shared and branches:
+            # Properties beside a oneOf/anyOf belong to each alternative's object: the schema
+            # states them at the start of each (DECISIONS.md D16), so compare them there.
+            for kw in ("oneOf", "anyOf"):
+                for i, br in enumerate(node.get(kw) or []):
+                    for k, v in shared.items():
+                        self.walk(v, base, "%s/%s/%d/%s" % (ptr, kw, i, k), k in req, out, depth + 1)
+            shared = {}
+        for k, v in shared.items():
             self.walk(v, base, ptr + "/" + k, k in req, out, depth + 1)
         if isinstance(node.get("items"), dict):
             self.walk(node["items"], base, ptr + "/[]", True, out, depth + 1)
