@@ -14,9 +14,9 @@ use crate::constraints::{ConstraintRow, Place};
 use crate::error::pointer_join;
 
 /// The file of the canonical schema, as fixture groups name it.
-pub const CANONICAL: &str = "identification-webhook.schema.json";
+pub const CANONICAL: &str = "identification-webhook/schema.json";
 /// The file of the strict schema, as fixture groups name it.
-pub const STRICT: &str = "identification-webhook.strict.schema.json";
+pub const STRICT: &str = "identification-webhook/strict.schema.json";
 
 /// What the project's own validators need to judge a test that plain JSON Schema cannot.
 pub mod requires {

@@ -41,7 +41,7 @@ pub fn read_repository_file(relative: &str) -> String {
 /// The canonical schema's path relative to the repository root.
 pub const CANONICAL_SCHEMA: &str = "schema/identification-webhook.schema.json";
 /// The documented-limits table's path relative to the repository root.
-pub const DOCUMENTED_LIMITS: &str = "schema/documented-limits.csv";
+pub const DOCUMENTED_LIMITS: &str = "schema/identification-webhook/documented-limits.csv";
 
 /// What the documentation annotates for a field's nullability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,15 +15,15 @@ use fingerprint_webhook_codegen::{Config, SchemaErrors, generate};
 use fingerprint_webhook_codegen::{constraints, fixtures};
 
 /// The canonical schema, relative to the repository root.
-pub const SCHEMA_PATH: &str = "schema/identification-webhook.schema.json";
+pub const SCHEMA_PATH: &str = "schema/identification-webhook/schema.json";
 /// The strict variant of the schema, generated from the canonical one.
-pub const STRICT_SCHEMA_PATH: &str = "schema/identification-webhook.strict.schema.json";
+pub const STRICT_SCHEMA_PATH: &str = "schema/identification-webhook/strict.schema.json";
 /// The documentation's example payload, which the fixtures derive from.
-pub const EXAMPLE_PATH: &str = "schema/documented-example.json";
+pub const EXAMPLE_PATH: &str = "schema/identification-webhook/example.json";
 /// The hand-written cases of what real deliveries do, which the fixture suite includes.
-pub const REAL_WORLD_CASES_PATH: &str = "schema/real-world-cases.json";
+pub const REAL_WORLD_CASES_PATH: &str = "schema/identification-webhook/real-world-cases.json";
 /// The folder of the generated conformance suite.
-pub const FIXTURES_DIR: &str = "schema/fixtures";
+pub const FIXTURES_DIR: &str = "schema/identification-webhook/fixtures";
 /// The schemas the generator's snapshot tests read; their output is compiled too.
 pub const CODEGEN_FIXTURES_DIR: &str = "codegen/tests/fixtures";
 /// The JSON-Schema-Test-Suite files the generator is tested on (vendored, with the license).
