@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::ExitCode;
 
-use fingerprint_webhook::{Options, validate};
+use fingerprint_webhook::{Contract, Options};
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args_os().nth(1) else {
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         if payload.iter().all(|byte| matches!(byte, b' ' | b'\t' | b'\r')) {
             continue;
         }
-        match validate(payload, Options::DEFAULT) {
+        match Contract::detect(payload).validate(payload, Options::DEFAULT) {
             Ok(()) => valid += 1,
             Err(_) => invalid += 1,
         }

@@ -1,6 +1,6 @@
-//! `fpwebhook`: validates Fingerprint identification webhook payloads, for CI pipelines and for
-//! people debugging a delivery; also prints the published schema, the documented example and
-//! the conformance suite.
+//! `fpwebhook`: validates Fingerprint webhook payloads under their contracts, for CI pipelines and
+//! for people debugging a delivery; also prints each contract's published schema, example and
+//! conformance suite.
 
 /// The allocator: payloads are read on the main thread and judged on the others, and outcomes
 /// the other way round, so most memory is freed by a thread that did not allocate it. glibc's
@@ -10,7 +10,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod input;
-mod published;
 mod report;
 
 use std::io::{self, IsTerminal, Write};
@@ -19,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use fingerprint_webhook::{Options, validate};
+use fingerprint_webhook::{CONTRACTS, Contract, Options};
 use rayon::prelude::*;
 
 use crate::input::{InputError, Payload, Reading, Sink, read_inputs};
@@ -155,6 +154,7 @@ fn warn(line: std::fmt::Arguments<'_>) {
 /// with what was found.
 fn judge<W: Write>(
     batch: Vec<Payload>,
+    contract: Option<&'static Contract>,
     options: Options,
     style: Style,
     summary: &mut Summary,
@@ -163,7 +163,7 @@ fn judge<W: Write>(
     let judged: Vec<(bool, String)> = batch
         .into_par_iter()
         .map(|payload| {
-            let outcome = Outcome::of(payload, |bytes| validate(bytes, options));
+            let outcome = Outcome::of(payload, contract, options);
             (outcome.valid, style.render(&outcome))
         })
         .collect();
@@ -177,7 +177,7 @@ fn judge<W: Write>(
 #[command(
     name = "fpwebhook",
     version,
-    about = "Validates Fingerprint identification webhook payloads against the documented contract."
+    about = "Validates Fingerprint webhook payloads against their documented contracts."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -205,6 +205,10 @@ Examples:
   fpwebhook validate --format junit payloads/ > report.xml
   kafka-dump | fpwebhook validate --ndjson --format json")]
     Validate {
+        /// The contract to judge payloads under: `auto` judges each one under the contract its
+        /// shape names (an event has `event_id`).
+        #[arg(long, value_name = "NAME", default_value = "auto", value_parser = contract_choices(true))]
+        contract: String,
         /// Reject fields the documentation does not list (the strict schema).
         #[arg(long)]
         strict: bool,
@@ -222,27 +226,58 @@ Examples:
         /// Files, directories, or `-` for standard input (the default).
         paths: Vec<PathBuf>,
     },
-    /// Print the published JSON Schema of the payload.
+    /// Print a contract's published JSON Schema.
     #[command(
-        after_help = "Examples:\n  fpwebhook schema > identification-webhook.schema.json\n  fpwebhook schema --strict"
+        after_help = "Examples:\n  fpwebhook schema --contract event > event.schema.json\n  fpwebhook schema --contract identification-webhook --strict"
     )]
     Schema {
+        /// The contract.
+        #[arg(long, value_name = "NAME", value_parser = contract_choices(false))]
+        contract: String,
         /// Print the strict variant, which rejects undocumented fields.
         #[arg(long)]
         strict: bool,
     },
-    /// Print the documentation's example payload.
+    /// Print a contract's example payload.
     #[command(
-        after_help = "Example, the documentation's curl test:\n  fpwebhook example | curl <your-webhook-url> -X POST -H 'Content-Type: application/json' --data-binary @-"
+        after_help = "Example, the documentation's curl test:\n  fpwebhook example --contract identification-webhook | curl <your-webhook-url> -X POST -H 'Content-Type: application/json' --data-binary @-"
     )]
-    Example,
-    /// Write the conformance suite (and the schemas it names) for other-language harnesses.
-    #[command(after_help = "Example:\n  fpwebhook fixtures --out vendor/fingerprint-webhook")]
+    Example {
+        /// The contract.
+        #[arg(long, value_name = "NAME", value_parser = contract_choices(false))]
+        contract: String,
+    },
+    /// Write the conformance suites (and the schemas they name) for other-language harnesses.
+    #[command(after_help = "\
+Each contract's files go into a folder named after it, as in the repository's schema/ folder,
+which the groups' `schema` members name: OUT/<contract>/schema.json, strict.schema.json and
+fixtures/*.json.
+
+Example:
+  fpwebhook fixtures --out vendor/fingerprint-webhook")]
     Fixtures {
-        /// The folder to write into (created if missing): the schemas, and `fixtures/*.json`.
+        /// The folder to write into (created if missing).
         #[arg(long)]
         out: PathBuf,
+        /// Only this contract's (every contract's by default).
+        #[arg(long, value_name = "NAME", value_parser = contract_choices(false))]
+        contract: Option<String>,
     },
+}
+
+/// The names `--contract` takes: every contract's, and `auto` where the shape may choose.
+fn contract_choices(auto: bool) -> clap::builder::PossibleValuesParser {
+    let names = CONTRACTS
+        .iter()
+        .map(|contract| clap::builder::PossibleValue::new(contract.name()).help(contract.title()));
+    let auto = auto
+        .then(|| clap::builder::PossibleValue::new("auto").help("the contract each payload's shape names"));
+    clap::builder::PossibleValuesParser::new(auto.into_iter().chain(names))
+}
+
+/// The contract named `name`, which clap has checked.
+fn contract_named(name: &str) -> &'static Contract {
+    Contract::named(name).unwrap_or(&CONTRACTS[0])
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -260,19 +295,21 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Validate { strict, format, ndjson, max_payload_bytes, paths } => {
+        Command::Validate { contract, strict, format, ndjson, max_payload_bytes, paths } => {
             run_validate(ValidateArgs {
+                contract: (contract != "auto").then(|| contract_named(&contract)),
                 strict,
                 format,
                 reading: Reading { ndjson, max_payload_bytes: max_payload_bytes.as_u64() },
                 paths,
             })
         }
-        Command::Schema { strict } => {
-            print(if strict { published::STRICT_SCHEMA } else { published::SCHEMA }).map(|()| VALID)
+        Command::Schema { contract, strict } => {
+            let contract = contract_named(&contract);
+            print(if strict { contract.strict_schema() } else { contract.schema() }).map(|()| VALID)
         }
-        Command::Example => print(published::EXAMPLE).map(|()| VALID),
-        Command::Fixtures { out } => write_fixtures(&out),
+        Command::Example { contract } => print(contract_named(&contract).example()).map(|()| VALID),
+        Command::Fixtures { out, contract } => write_fixtures(&out, contract.as_deref().map(contract_named)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -291,34 +328,36 @@ fn print(text: &str) -> io::Result<()> {
     out.flush()
 }
 
-fn write_fixtures(out: &std::path::Path) -> io::Result<u8> {
-    let fixtures = out.join("fixtures");
+fn write_fixtures(out: &std::path::Path, only: Option<&'static Contract>) -> io::Result<u8> {
     let located = |error: io::Error, path: &std::path::Path| {
         io::Error::new(error.kind(), format!("{}: {error}", path.display()))
     };
-    std::fs::create_dir_all(&fixtures).map_err(|error| located(error, &fixtures))?;
-    let schemas = [
-        ("identification-webhook.schema.json", published::SCHEMA),
-        ("identification-webhook.strict.schema.json", published::STRICT_SCHEMA),
-    ];
-    for (name, text) in schemas {
-        let path = out.join(name);
-        std::fs::write(&path, text).map_err(|error| located(error, &path))?;
+    let mut files = 0;
+    let contracts = CONTRACTS.iter().filter(|contract| only.is_none_or(|only| only == *contract));
+    for contract in contracts {
+        let folder = out.join(contract.name());
+        let fixtures = folder.join("fixtures");
+        std::fs::create_dir_all(&fixtures).map_err(|error| located(error, &fixtures))?;
+        let schemas = [("schema.json", contract.schema()), ("strict.schema.json", contract.strict_schema())];
+        for (name, text) in schemas {
+            let path = folder.join(name);
+            std::fs::write(&path, text).map_err(|error| located(error, &path))?;
+            files += 1;
+        }
+        for (name, text) in contract.fixtures() {
+            let path = fixtures.join(name);
+            std::fs::write(&path, text).map_err(|error| located(error, &path))?;
+            files += 1;
+        }
     }
-    for (name, text) in published::FIXTURES {
-        let path = fixtures.join(name);
-        std::fs::write(&path, text).map_err(|error| located(error, &path))?;
-    }
-    warn(format_args!(
-        "wrote {} fixture files and 2 schemas into {}",
-        published::FIXTURES.len(),
-        out.display()
-    ));
+    warn(format_args!("wrote {files} files into {}", out.display()));
     Ok(VALID)
 }
 
 /// What `validate` was asked to do.
 struct ValidateArgs {
+    /// The contract to judge under; `None` for the one each payload's shape names.
+    contract: Option<&'static Contract>,
     strict: bool,
     format: Format,
     reading: Reading,
@@ -326,7 +365,7 @@ struct ValidateArgs {
 }
 
 fn run_validate(args: ValidateArgs) -> io::Result<u8> {
-    let ValidateArgs { strict, format, reading, paths } = args;
+    let ValidateArgs { contract, strict, format, reading, paths } = args;
     let stdin_reads =
         if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::reads_stdin(path)).count() };
     if stdin_reads > 1 {
@@ -384,7 +423,7 @@ fn run_validate(args: ValidateArgs) -> io::Result<u8> {
                 // Judge what has arrived: the batch is full, nothing more is waiting, or an
                 // input error must be told after the payloads before it.
                 progress.advance(batch.len(), batch.iter().map(|payload| payload.content.len()).sum());
-                judge(std::mem::take(&mut batch), options, style, &mut summary, &mut report)?;
+                judge(std::mem::take(&mut batch), contract, options, style, &mut summary, &mut report)?;
                 backlog.free(std::mem::take(&mut batch_footprint));
                 if let Some(error) = error {
                     warn(format_args!(

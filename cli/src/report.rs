@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 
-use fingerprint_webhook::{Keyword, Positions, Violations};
+use fingerprint_webhook::{Contract, Keyword, Options, Positions, Violations};
 
 use crate::input::{Content, Framing, InputError, Payload};
 
@@ -30,6 +30,9 @@ pub(crate) struct Finding {
 #[derive(Debug, Clone)]
 pub(crate) struct Outcome {
     pub(crate) source: String,
+    /// The contract the payload was judged under: `None` for a payload too large to be read
+    /// under `--contract auto`, whose shape was never seen.
+    pub(crate) contract: Option<&'static str>,
     pub(crate) file: Option<String>,
     pub(crate) findings: Vec<Finding>,
     pub(crate) hint: Option<&'static str>,
@@ -38,11 +41,19 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    /// The outcome of judging `payload` with `judge`.
-    pub(crate) fn of(payload: Payload, judge: impl FnOnce(&[u8]) -> Result<(), Violations>) -> Outcome {
+    /// The outcome of judging `payload` under `forced`, or when `None` under the contract its
+    /// shape names, with `options`.
+    pub(crate) fn of(payload: Payload, forced: Option<&'static Contract>, options: Options) -> Outcome {
         let Payload { source, file, first_line, framing, content } = payload;
-        let mut outcome =
-            Outcome { source, file, findings: Vec::new(), hint: None, truncated: false, valid: true };
+        let mut outcome = Outcome {
+            source,
+            contract: forced.map(Contract::name),
+            file,
+            findings: Vec::new(),
+            hint: None,
+            truncated: false,
+            valid: true,
+        };
         let bytes = match content {
             Content::Bytes(bytes) => bytes,
             Content::TooLarge { limit } => {
@@ -59,10 +70,11 @@ impl Outcome {
                 return outcome;
             }
         };
-        let Err(violations) = judge(&bytes) else { return outcome };
+        let contract = forced.unwrap_or_else(|| Contract::detect(&bytes));
+        outcome.contract = Some(contract.name());
+        let Err(violations) = contract.validate(&bytes, options) else { return outcome };
         outcome.valid = false;
         outcome.truncated = violations.is_truncated();
-        outcome.hint = violations.hint();
         if framing == Framing::Whole && looks_like_ndjson(&bytes, &violations) {
             outcome.hint = Some(NDJSON_HINT);
         }
@@ -214,12 +226,23 @@ fn human(outcome: &Outcome, colour: bool, out: &mut String) {
     out.push_str(": ");
     if outcome.valid {
         paint(colour, "32", "valid", out);
+        if let Some(contract) = outcome.contract {
+            let _ = write!(out, " ({contract})");
+        }
         out.push('\n');
         return;
     }
     let count = outcome.findings.len();
     paint(colour, "1;31", "invalid", out);
-    let _ = writeln!(out, " ({count} violation{})", if count == 1 { "" } else { "s" });
+    let plural = if count == 1 { "" } else { "s" };
+    match outcome.contract {
+        Some(contract) => {
+            let _ = writeln!(out, " ({count} violation{plural} of {contract})");
+        }
+        None => {
+            let _ = writeln!(out, " ({count} violation{plural})");
+        }
+    }
     if let Some(hint) = outcome.hint {
         out.push_str("  ");
         paint(colour, "33", "hint:", out);
@@ -266,6 +289,9 @@ fn json_string(text: &str, out: &mut String) {
 fn json(outcome: &Outcome, out: &mut String) {
     out.push_str("{\"source\":");
     json_string(&outcome.source, out);
+    if let Some(contract) = outcome.contract {
+        let _ = write!(out, ",\"contract\":\"{contract}\"");
+    }
     let _ = write!(out, ",\"valid\":{},\"errors\":[", outcome.valid);
     for (index, finding) in outcome.findings.iter().enumerate() {
         if index > 0 {
@@ -327,7 +353,14 @@ fn github(outcome: &Outcome, out: &mut String) {
     for finding in &outcome.findings {
         out.push_str("::error ");
         github_location(outcome, finding.line, finding.column, out);
-        let _ = write!(out, "title=fpwebhook {}::", finding.keyword);
+        match outcome.contract {
+            Some(contract) => {
+                let _ = write!(out, "title=fpwebhook {contract} {}::", finding.keyword);
+            }
+            None => {
+                let _ = write!(out, "title=fpwebhook {}::", finding.keyword);
+            }
+        }
         github_escaped(&outcome.source, false, out);
         out.push(' ');
         github_escaped(if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer }, false, out);
@@ -366,17 +399,20 @@ fn escape_xml(text: &str) -> Cow<'_, str> {
 
 fn junit(outcome: &Outcome, out: &mut String) {
     let name = escape_xml(&outcome.source);
+    // The class names the contract (`fpwebhook.event`), which test report pages group by.
+    let class = match outcome.contract {
+        Some(contract) => format!("fpwebhook.{contract}"),
+        None => "fpwebhook".to_owned(),
+    };
     if outcome.valid {
-        let _ = writeln!(out, "    <testcase classname=\"fpwebhook\" name=\"{name}\"/>");
+        let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\"/>");
         return;
     }
     let count = outcome.findings.len();
-    let _ = writeln!(out, "    <testcase classname=\"fpwebhook\" name=\"{name}\">");
-    let _ = write!(
-        out,
-        "      <failure type=\"contract\" message=\"{count} violation{} of the identification webhook contract\">",
-        if count == 1 { "" } else { "s" }
-    );
+    let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
+    let plural = if count == 1 { "" } else { "s" };
+    let under = outcome.contract.map(|contract| format!(" of the {contract} contract")).unwrap_or_default();
+    let _ = write!(out, "      <failure type=\"contract\" message=\"{count} violation{plural}{under}\">");
     if let Some(hint) = outcome.hint {
         let _ = writeln!(out, "hint: {}", escape_xml(hint));
     }

@@ -29,7 +29,7 @@ fn repository() -> &'static Path {
 }
 
 fn example() -> String {
-    std::fs::read_to_string(repository().join("schema/documented-example.json")).unwrap()
+    std::fs::read_to_string(repository().join("schema/identification-webhook/example.json")).unwrap()
 }
 
 /// A folder of inputs: a valid and an invalid payload, an NDJSON file, a nested folder, and a
@@ -129,7 +129,10 @@ fn standard_input_is_read_for_dash_and_for_no_path_and_as_ndjson_on_request() {
     let example = example();
     for args in [&["validate"][..], &["validate", "-"][..]] {
         let output = fpwebhook(folder.path(), args, example.as_bytes());
-        assert_eq!(text(&output.stdout), "-: valid\n1 payload: 1 valid, 0 invalid\n");
+        assert_eq!(
+            text(&output.stdout),
+            "-: valid (identification-webhook)\n1 payload: 1 valid, 0 invalid\n"
+        );
     }
     let compact =
         serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&example).unwrap()).unwrap();
@@ -171,29 +174,76 @@ fn a_closed_pipe_ends_the_run_quietly() {
     assert_eq!(text(&output.stderr), "");
 }
 
-#[test]
-fn schema_example_and_fixtures_publish_the_contract() {
-    let folder = tempfile::tempdir().unwrap();
-    let schema = fpwebhook(folder.path(), &["schema"], b"");
-    assert_eq!(
-        text(&schema.stdout),
-        std::fs::read_to_string(repository().join("schema/identification-webhook.schema.json")).unwrap()
-    );
-    let strict = fpwebhook(folder.path(), &["schema", "--strict"], b"");
-    assert!(text(&strict.stdout).contains("\"additionalProperties\": false"));
-    let example = fpwebhook(folder.path(), &["example"], b"");
-    let validated = fpwebhook(folder.path(), &["validate", "-"], &example.stdout);
-    assert_eq!(validated.status.code(), Some(0), "the example is a valid payload");
+/// The contract folders of the repository, by name.
+fn contract_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repository().join("schema"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("schema.json").is_file())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
 
+#[test]
+fn schema_example_and_fixtures_publish_every_contract() {
+    let folder = tempfile::tempdir().unwrap();
     let written = fpwebhook(folder.path(), &["fixtures", "--out", "vendor"], b"");
     assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
-    for entry in std::fs::read_dir(repository().join("schema/fixtures")).unwrap() {
-        let entry = entry.unwrap();
-        let copy =
-            std::fs::read_to_string(folder.path().join("vendor/fixtures").join(entry.file_name())).unwrap();
-        assert_eq!(copy, std::fs::read_to_string(entry.path()).unwrap());
+    for name in contract_names() {
+        let contract = repository().join("schema").join(&name);
+        let schema = fpwebhook(folder.path(), &["schema", "--contract", &name], b"");
+        assert_eq!(text(&schema.stdout), std::fs::read_to_string(contract.join("schema.json")).unwrap());
+        let strict = fpwebhook(folder.path(), &["schema", "--contract", &name, "--strict"], b"");
+        assert_eq!(
+            text(&strict.stdout),
+            std::fs::read_to_string(contract.join("strict.schema.json")).unwrap()
+        );
+        let example = fpwebhook(folder.path(), &["example", "--contract", &name], b"");
+        let validated = fpwebhook(folder.path(), &["validate", "--format", "json", "-"], &example.stdout);
+        assert_eq!(validated.status.code(), Some(0), "{name}'s example is a valid payload");
+        assert!(text(&validated.stdout).contains(&format!("\"contract\":\"{name}\"")), "auto finds {name}");
+        for entry in std::fs::read_dir(contract.join("fixtures")).unwrap() {
+            let entry = entry.unwrap();
+            let copy = folder.path().join("vendor").join(&name).join("fixtures").join(entry.file_name());
+            assert_eq!(
+                std::fs::read_to_string(copy).unwrap(),
+                std::fs::read_to_string(entry.path()).unwrap()
+            );
+        }
+        for file in ["schema.json", "strict.schema.json"] {
+            assert!(folder.path().join("vendor").join(&name).join(file).is_file());
+        }
     }
-    assert!(folder.path().join("vendor/identification-webhook.strict.schema.json").is_file());
+    // A name that is not a contract is refused with the list of names.
+    let unknown = fpwebhook(folder.path(), &["schema", "--contract", "nope"], b"");
+    assert_eq!(unknown.status.code(), Some(2));
+    for name in contract_names() {
+        assert!(text(&unknown.stderr).contains(&name), "{}", text(&unknown.stderr));
+    }
+}
+
+#[test]
+fn validate_names_the_contract_it_judged_under_and_contract_forces_one() {
+    let folder = tempfile::tempdir().unwrap();
+    for name in contract_names() {
+        let example = fpwebhook(folder.path(), &["example", "--contract", &name], b"");
+        for other in contract_names() {
+            let forced = fpwebhook(
+                folder.path(),
+                &["validate", "--contract", &other, "--format", "json"],
+                &example.stdout,
+            );
+            let line = text(&forced.stdout);
+            assert!(line.contains(&format!("\"contract\":\"{other}\"")), "{line}");
+            assert_eq!(
+                forced.status.code(),
+                Some(if other == name { 0 } else { 1 }),
+                "{name} under {other}: {line}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -419,14 +469,14 @@ fn usage_mistakes_get_a_hint() {
     let applied = fpwebhook(folder.path(), &["validate", "--ndjson", "lines.txt"], b"");
     assert_eq!(
         text(&applied.stdout),
-        "lines.txt:1: valid\nlines.txt:2: valid\n2 payloads: 2 valid, 0 invalid\n"
+        "lines.txt:1: valid (identification-webhook)\nlines.txt:2: valid (identification-webhook)\n2 payloads: 2 valid, 0 invalid\n"
     );
 
-    let event = r#"{"event_id": "1", "identification": {}}"#;
-    let github = fpwebhook(folder.path(), &["validate", "--format", "github", "-"], event.as_bytes());
+    let two_lines = "{}\n{}\n";
+    let github = fpwebhook(folder.path(), &["validate", "--format", "github", "-"], two_lines.as_bytes());
     let shown = text(&github.stdout);
     assert_eq!(shown.matches("hint").count(), 1, "{shown}");
-    assert!(shown.starts_with("::notice title=fpwebhook hint::- this looks like"), "{shown}");
+    assert!(shown.starts_with("::notice title=fpwebhook hint::- this looks like several payloads"), "{shown}");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use crate::error::pointer_join;
-use crate::model::{Additional, Allowed, Kind, Model, ObjectType, StringFormat, ValueSchema};
+use crate::model::{Additional, Allowed, Combinator, Kind, Model, ObjectType, StringFormat, ValueSchema};
 
 /// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,9 @@ pub struct ConstraintRow {
     pub range: Option<String>,
     /// `enum` or `const`: the keyword and the values, as JSON texts.
     pub values: Option<(&'static str, Vec<String>)>,
+    /// The `oneOf` or `anyOf` the value is (a union of objects), or that wraps it (a nullable
+    /// reference): JSON Schema reports any violation of the value as one of it.
+    pub combinator: Option<&'static str>,
 }
 
 /// What holds a value.
@@ -135,6 +138,10 @@ fn push_value(
             None => range,
         },
         values,
+        combinator: match &schema.kind {
+            Kind::Union(index) => Some(model.unions[*index].combinator.as_str()),
+            _ => schema.wrapped.map(Combinator::as_str),
+        },
         place,
         json_type: schema.kind.type_name(),
         required,

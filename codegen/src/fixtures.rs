@@ -13,10 +13,15 @@ use serde_json::{Map, Value, json};
 use crate::constraints::{ConstraintRow, Place};
 use crate::error::pointer_join;
 
-/// The file of the canonical schema, as fixture groups name it.
-pub const CANONICAL: &str = "identification-webhook/schema.json";
-/// The file of the strict schema, as fixture groups name it.
-pub const STRICT: &str = "identification-webhook/strict.schema.json";
+/// The canonical schema of contract `contract`, as fixture groups name it: its path under `schema/`.
+pub fn canonical_schema(contract: &str) -> String {
+    format!("{contract}/schema.json")
+}
+
+/// The strict schema of contract `contract`, as fixture groups name it.
+pub fn strict_schema(contract: &str) -> String {
+    format!("{contract}/strict.schema.json")
+}
 
 /// What the project's own validators need to judge a test that plain JSON Schema cannot.
 pub mod requires {
@@ -98,44 +103,61 @@ impl Test {
     }
 }
 
-/// A group of tests against one schema.
+/// A group of tests against one schema of the contract: the canonical one, or the strict one.
 struct Group {
     description: String,
-    schema: &'static str,
+    strict: bool,
     tests: Vec<Test>,
 }
 
 impl Group {
     fn new(description: impl Into<String>, tests: Vec<Test>) -> Self {
-        Group { description: description.into(), schema: CANONICAL, tests }
+        Group { description: description.into(), strict: false, tests }
     }
 
     fn strict(description: impl Into<String>, tests: Vec<Test>) -> Self {
-        Group { description: description.into(), schema: STRICT, tests }
+        Group { description: description.into(), strict: true, tests }
     }
 
-    fn to_json(&self) -> Value {
+    fn to_json(&self, contract: &str) -> Value {
+        let schema = if self.strict { strict_schema(contract) } else { canonical_schema(contract) };
         json!({
             "description": self.description,
-            "schema": self.schema,
+            "schema": schema,
             "tests": self.tests.iter().map(Test::to_json).collect::<Vec<_>>(),
         })
     }
 }
 
-/// The pointer of a row in the documented example (`*` becomes the first item).
-fn concrete(pointer: &str) -> String {
-    pointer.replace('*', "0")
+/// The pointer of a row in `value` (the example, or a payload made from it): `*` becomes the
+/// first item of an array, or the first key of a map.
+fn concrete(value: &Value, pointer: &str) -> String {
+    let mut concrete = String::new();
+    let mut at = Some(value);
+    for segment in pointer.split('/').skip(1) {
+        let segment = match (segment, at) {
+            ("*", Some(Value::Object(members))) => members
+                .keys()
+                .next()
+                .map_or_else(|| "*".to_owned(), |key| key.replace('~', "~0").replace('/', "~1")),
+            ("*", _) => "0".to_owned(),
+            (segment, _) => segment.to_owned(),
+        };
+        concrete.push('/');
+        concrete.push_str(&segment);
+        at = at.and_then(|value| value.pointer(&format!("/{segment}")));
+    }
+    concrete
 }
 
 fn set(payload: &mut Value, pointer: &str, value: Value) {
-    if let Some(slot) = payload.pointer_mut(&concrete(pointer)) {
+    if let Some(slot) = payload.pointer_mut(&concrete(payload, pointer)) {
         *slot = value;
     }
 }
 
 fn remove(payload: &mut Value, pointer: &str) {
-    let pointer = concrete(pointer);
+    let pointer = concrete(payload, pointer);
     let Some((parent, key)) = pointer.rsplit_once('/') else { return };
     if let Some(Value::Object(members)) = payload.pointer_mut(parent) {
         members.shift_remove(&key.replace("~1", "/").replace("~0", "~"));
@@ -154,42 +176,66 @@ fn without(example: &Value, pointer: &str) -> Value {
     payload
 }
 
-/// The suite: `(file name, file text)` in a stable order. `example` is the documentation's
-/// example payload; `rows` the schema's constraint table; `real_world_cases` the hand-written
-/// cases of what real deliveries do (`schema/real-world-cases.json`, parsed).
+/// The suite of contract `contract`: `(file name, file text)` in a stable order. `example` is
+/// the contract's example payload; `rows` its schema's constraint table; `real_world_cases` the
+/// hand-written cases of what real deliveries do (its `real-world-cases.json`, parsed), or
+/// `null` when it has none.
 ///
 /// # Errors
 ///
-/// When a real-world case is malformed or changes what the example does not have: a message
-/// naming the case, never a wrong fixture.
+/// When the example lacks a value that a rule changes (an optional field, an item of an array,
+/// an entry of a map), or a real-world case is malformed or changes what the example does not
+/// have: a message saying what to add, never a wrong fixture.
 pub fn suite(
+    contract: &str,
     example: &Value,
     rows: &[ConstraintRow],
     real_world_cases: &Value,
 ) -> Result<Vec<(String, String)>, String> {
-    // Each rule changes a value the example has; a value it lacks (a map entry, an item of an
-    // empty array) would make a test that changes nothing.
-    let rows: Vec<ConstraintRow> =
-        rows.iter().filter(|row| example.pointer(&concrete(&row.pointer)).is_some()).cloned().collect();
-    let rows = rows.as_slice();
-    let files = [
-        (
-            "documented-example.json",
-            vec![documented_example(example), minimal(example, rows), maximal(example, rows)],
-        ),
+    // Each rule changes a value the example has: a value it lacks would make a test that
+    // changes nothing, so every one must be there.
+    let missing: Vec<&str> = rows
+        .iter()
+        .map(|row| row.pointer.as_str())
+        .filter(|pointer| example.pointer(&concrete(example, pointer)).is_none())
+        .collect();
+    // Name only the outermost of what is missing: the rest is inside it.
+    let outermost: Vec<&str> = missing
+        .iter()
+        .filter(|pointer| {
+            !missing.iter().any(|outer| outer != *pointer && pointer.starts_with(&format!("{outer}/")))
+        })
+        .copied()
+        .collect();
+    if !outermost.is_empty() {
+        return Err(format!(
+            "example.json lacks {} value(s) that the fixture rules change: {}. Add each to the example, \
+             with every field it may have (an array needs one item, a map one entry): the fixtures \
+             derive from the example, and a rule cannot change what is not there",
+            outermost.len(),
+            outermost.join(", ")
+        ));
+    }
+    let mut files = vec![
+        ("example.json", vec![contract_example(example), minimal(example, rows), maximal(example, rows)]),
         ("max-length.json", max_length(example, rows)),
         ("nullability.json", nullability(example, rows)),
         ("types.json", types(example, rows)),
+        ("listed-values.json", listed_values(example, rows)),
         ("integers.json", integers(example, rows)),
         ("date-times.json", date_times(example, rows)),
         ("unknown-fields.json", unknown_fields(example, rows)),
         ("project-rules.json", project_rules(example, rows)),
-        ("real-world.json", real_world(example, real_world_cases)?),
     ];
+    if !real_world_cases.is_null() {
+        files.push(("real-world.json", real_world(example, real_world_cases)?));
+    }
+    files.sort_by_key(|(name, _)| *name);
     Ok(files
         .into_iter()
+        .filter(|(_, groups)| !groups.is_empty())
         .map(|(name, groups)| {
-            let value = Value::Array(groups.iter().map(Group::to_json).collect());
+            let value = Value::Array(groups.iter().map(|group| group.to_json(contract)).collect());
             let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
             text.push('\n');
             (name.to_owned(), text)
@@ -197,11 +243,8 @@ pub fn suite(
         .collect())
 }
 
-fn documented_example(example: &Value) -> Group {
-    Group::new(
-        "the documentation's example",
-        vec![Test::valid("the example payload, as documented", example.clone())],
-    )
+fn contract_example(example: &Value) -> Group {
+    Group::new("the contract's example", vec![Test::valid("the example payload, as it is", example.clone())])
 }
 
 fn minimal(example: &Value, rows: &[ConstraintRow]) -> Group {
@@ -241,7 +284,7 @@ fn max_length(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
         .filter(|row| row.json_type == "string")
         .filter_map(|row| Some((row, limit_chars(row.max_length?))))
         .map(|(row, limit)| {
-            let pointer = concrete(&row.pointer);
+            let pointer = concrete(example, &row.pointer);
             let mut tests = Vec::new();
             for (name, character) in [("ASCII", "a"), ("4-byte", "🦀")] {
                 tests.push(Test::valid(
@@ -259,10 +302,25 @@ fn max_length(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
         .collect()
 }
 
+/// The violations of putting `value` where `row` is, besides its type: the row's `enum` or
+/// `const` when the value is not listed.
+fn unlisted(row: &ConstraintRow, pointer: &str, value: &Value, mut errors: Vec<Expected>) -> Vec<Expected> {
+    if let Some(combinator) = row.combinator {
+        // A union, or a value wrapped in one: every violation inside is one of it.
+        return vec![expected(pointer, combinator)];
+    }
+    if let Some((keyword, values)) = &row.values
+        && !values.iter().any(|listed| serde_json::from_str::<Value>(listed).ok().as_ref() == Some(value))
+    {
+        errors.push(expected(pointer, keyword));
+    }
+    errors
+}
+
 fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
     rows.iter()
         .map(|row| {
-            let pointer = concrete(&row.pointer);
+            let pointer = concrete(example, &row.pointer);
             let null = with(example, &row.pointer, Value::Null);
             let absent = without(example, &row.pointer);
             let tests = match (row.place, row.required, row.nullable) {
@@ -273,7 +331,7 @@ fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 (Place::Item | Place::Entry, _, false) => vec![Test::invalid(
                     "a null item (the items do not allow null)",
                     null,
-                    vec![expected(&pointer, "type")],
+                    unlisted(row, &pointer, &Value::Null, vec![expected(&pointer, "type")]),
                 )],
                 (Place::Property, true, true) => vec![
                     Test::valid("null (required, and allows null)", null),
@@ -283,7 +341,7 @@ fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     Test::invalid(
                         "null (documented `nullable: false`)",
                         null,
-                        vec![expected(&pointer, "type")],
+                        unlisted(row, &pointer, &Value::Null, vec![expected(&pointer, "type")]),
                     ),
                     Test::invalid(
                         "absent (documented `nullable: false`)",
@@ -296,7 +354,11 @@ fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     Test::valid("absent (documented `nullable: true`)", absent),
                 ],
                 (Place::Property, false, false) => vec![
-                    Test::invalid("null (nullability not annotated)", null, vec![expected(&pointer, "type")]),
+                    Test::invalid(
+                        "null (nullability not annotated)",
+                        null,
+                        unlisted(row, &pointer, &Value::Null, vec![expected(&pointer, "type")]),
+                    ),
                     Test::valid("absent (nullability not annotated)", absent),
                 ],
             };
@@ -333,15 +395,16 @@ fn types(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
     rows.iter()
         .filter(|row| row.json_type != "any")
         .map(|row| {
-            let pointer = concrete(&row.pointer);
+            let pointer = concrete(example, &row.pointer);
             let tests = values_of_each_type()
                 .into_iter()
                 .filter(|(_, value)| !accepts(row.json_type, value))
                 .map(|(name, value)| {
+                    let errors = unlisted(row, &pointer, &value, vec![expected(&pointer, "type")]);
                     Test::invalid(
                         format!("{name} instead of {}", row.json_type),
                         with(example, &row.pointer, value),
-                        vec![expected(&pointer, "type")],
+                        errors,
                     )
                 })
                 .collect();
@@ -350,30 +413,81 @@ fn types(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
         .collect()
 }
 
+/// A value outside an `enum` or a `const` list, and each listed value, where the list has one.
+fn listed_values(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .filter_map(|row| Some((row, row.values.as_ref()?)))
+        .map(|(row, (keyword, values))| {
+            let pointer = concrete(example, &row.pointer);
+            let mut tests: Vec<Test> = values
+                .iter()
+                .filter_map(|text| serde_json::from_str::<Value>(text).ok())
+                .map(|value| {
+                    Test::valid(format!("the listed value {value}"), with(example, &row.pointer, value))
+                })
+                .collect();
+            let unlisted = match row.json_type {
+                "integer" => json!(
+                    values
+                        .iter()
+                        .filter_map(|text| text.parse::<i64>().ok())
+                        .max()
+                        .unwrap_or(0)
+                        .saturating_add(1)
+                ),
+                _ => json!(format!(
+                    "{}-not-listed",
+                    values.first().map_or("value", |text| text.trim_matches('"'))
+                )),
+            };
+            tests.push(Test::invalid(
+                format!("a value of the right type that is not listed: {unlisted}"),
+                with(example, &row.pointer, unlisted),
+                vec![expected(&pointer, keyword)],
+            ));
+            Group::new(format!("{}: {keyword}", row.pointer), tests)
+        })
+        .collect()
+}
+
 fn integers(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
     rows.iter()
         .filter_map(|row| Some((row, row.bounds?)))
         .map(|(row, (minimum, maximum))| {
-            let pointer = concrete(&row.pointer);
+            let pointer = concrete(example, &row.pointer);
             let at = |value: Value| with(example, &row.pointer, value);
-            let tests = vec![
-                Test::valid("an integer-valued float (1554910997788.0)", at(json!(1_554_910_997_788.0))),
-                Test::valid("zero written as 0.0", at(json!(0.0))),
-                Test::invalid(
-                    "a fraction (1554910997788.5)",
-                    at(json!(1_554_910_997_788.5)),
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "a fixture's value: the nearest float is the point"
+            )]
+            let (low, high) = (minimum as f64, maximum as f64);
+            let mut tests = vec![Test::valid(
+                format!("the maximum written with a fraction of zero ({high:.1})"),
+                at(json!(high)),
+            )];
+            if minimum <= 0 && maximum >= 0 {
+                tests.push(Test::valid("zero written as 0.0", at(json!(0.0))));
+            }
+            // A fraction within the bounds, small enough for a double to keep its half.
+            let fraction = (low / 2.0 + high / 2.0).floor() + 0.5;
+            if low < fraction && fraction < high && fraction.abs() < 4_503_599_627_370_496.0 {
+                tests.push(Test::invalid(
+                    format!("a fraction ({fraction})"),
+                    at(json!(fraction)),
                     vec![expected(&pointer, "type")],
-                ),
+                ));
+            }
+            tests.extend([
                 Test::valid(format!("the maximum ({maximum})"), at(json!(maximum))),
                 Test::valid(format!("the minimum ({minimum})"), at(json!(minimum))),
                 Test::invalid(
-                    format!("one above the maximum ({})", maximum + 1),
-                    at(json!(maximum + 1)),
+                    format!("one above the maximum ({})", i128::from(maximum) + 1),
+                    at(json!(i128::from(maximum) + 1)),
                     vec![expected(&pointer, "maximum")],
                 ),
                 Test::invalid(
-                    format!("one below the minimum ({})", minimum - 1),
-                    at(json!(minimum - 1)),
+                    format!("one below the minimum ({})", i128::from(minimum) - 1),
+                    at(json!(i128::from(minimum) - 1)),
                     vec![expected(&pointer, "minimum")],
                 ),
                 Test::invalid(
@@ -381,7 +495,7 @@ fn integers(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     at(json!(1e300)),
                     vec![expected(&pointer, "maximum")],
                 ),
-            ];
+            ]);
             Group::new(format!("{}: integers", row.pointer), tests)
         })
         .collect()
@@ -417,7 +531,7 @@ fn date_times(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
         .filter(|row| row.format == Some("date-time"))
         .enumerate()
         .map(|(index, row)| {
-            let pointer = concrete(&row.pointer);
+            let pointer = concrete(example, &row.pointer);
             // Every edge case on the first date-time field; a valid and an invalid one on the others.
             let cases: Vec<&(&str, &str, bool)> =
                 if index == 0 { DATE_TIMES.iter().collect() } else { vec![&DATE_TIMES[0], &DATE_TIMES[16]] };
@@ -439,21 +553,31 @@ fn date_times(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
 }
 
 /// Every object in the documented example that the schema describes, by pointer.
-fn object_pointers(rows: &[ConstraintRow]) -> Vec<String> {
-    std::iter::once(String::new())
-        .chain(rows.iter().filter(|row| row.json_type == "object").map(|row| concrete(&row.pointer)))
+/// With each, the `oneOf`/`anyOf` it is, if it is a union (whose violations are one of it).
+fn object_pointers(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, Option<&'static str>)> {
+    std::iter::once((String::new(), None))
+        .chain(
+            rows.iter()
+                .filter(|row| row.json_type == "object")
+                // A map's keys are data, not fields: the strict schema leaves it open.
+                .filter(|row| {
+                    let entries = format!("{}/*", row.pointer);
+                    !rows.iter().any(|entry| entry.place == Place::Entry && entry.pointer == entries)
+                })
+                .map(|row| (concrete(example, &row.pointer), row.combinator)),
+        )
         .collect()
 }
 
 fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
-    let cases: Vec<(String, Value)> = object_pointers(rows)
+    let cases: Vec<(String, Option<&'static str>, Value)> = object_pointers(example, rows)
         .into_iter()
-        .map(|object| {
+        .map(|(object, combinator)| {
             let mut payload = example.clone();
             if let Some(Value::Object(members)) = payload.pointer_mut(&object) {
                 members.insert("undocumentedField".to_owned(), json!({"result": true}));
             }
-            (object, payload)
+            (object, combinator, payload)
         })
         .collect();
     let describe =
@@ -463,7 +587,7 @@ fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
             "unknown fields are allowed at every level",
             cases
                 .iter()
-                .map(|(object, payload)| {
+                .map(|(object, _, payload)| {
                     Test::valid(format!("an undocumented field in {}", describe(object)), payload.clone())
                 })
                 .collect(),
@@ -472,12 +596,13 @@ fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
             "the strict schema rejects unknown fields at every level",
             cases
                 .iter()
-                .map(|(object, payload)| {
-                    Test::invalid(
-                        format!("an undocumented field in {}", describe(object)),
-                        payload.clone(),
-                        vec![expected(&format!("{object}/undocumentedField"), "additionalProperties")],
-                    )
+                .map(|(object, combinator, payload)| {
+                    // In a union, the field breaks every alternative: one violation of the union.
+                    let error = match combinator {
+                        Some(combinator) => expected(object, combinator),
+                        None => expected(&format!("{object}/undocumentedField"), "additionalProperties"),
+                    };
+                    Test::invalid(format!("an undocumented field in {}", describe(object)), payload.clone(), vec![error])
                 })
                 .collect(),
         ),
@@ -816,7 +941,8 @@ fn real_world_case(example: &Value, case: &Value) -> Result<Test, String> {
     Ok(Test { description: description.to_owned(), input: Input::Data(data), errors, requires: Vec::new() })
 }
 
-/// The group of what real deliveries do, from the hand-written cases (`schema/real-world-cases.json`).
+/// The group of what real deliveries do, from the contract's hand-written cases (its
+/// `real-world-cases.json`).
 fn real_world(example: &Value, cases: &Value) -> Result<Vec<Group>, String> {
     let cases = cases.get("cases").and_then(Value::as_array).ok_or("the file needs a `cases` array")?;
     let tests = cases.iter().map(|case| real_world_case(example, case)).collect::<Result<_, _>>()?;

@@ -1,4 +1,4 @@
-//! Turns the canonical JSON Schema of the identification webhook into Rust source: pure, no file IO.
+//! Turns a canonical JSON Schema of a webhook contract into Rust source: pure, no file IO.
 //!
 //! The pipeline runs in plain phases, each in its own module:
 //!

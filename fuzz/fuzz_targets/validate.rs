@@ -1,18 +1,23 @@
-//! Arbitrary bytes through the generated validator: it must not panic, and whenever serde_json
-//! reads the bytes, its verdict and findings must match the jsonschema crate's (see
-//! `webhook_tests::agreement::check_agreement`).
+//! Arbitrary bytes through every contract's generated validator: it must not panic, and whenever
+//! serde_json reads the bytes, its verdict and findings must match the jsonschema crate's (see
+//! `webhook_tests::agreement::check_agreement`); detecting the contract must not panic either.
 
 #![no_main]
 
 use std::sync::LazyLock;
 
+use fingerprint_webhook::{CONTRACTS, Contract};
 use libfuzzer_sys::fuzz_target;
 use webhook_tests::agreement::{Reference, check_agreement};
 
-static REFERENCE: LazyLock<Reference> = LazyLock::new(Reference::default);
+static REFERENCES: LazyLock<Vec<Reference>> =
+    LazyLock::new(|| CONTRACTS.iter().map(Reference::for_contract).collect());
 
 fuzz_target!(|bytes: &[u8]| {
-    if let Err(disagreement) = check_agreement(&REFERENCE, bytes) {
-        panic!("{disagreement}");
+    let _ = Contract::detect(bytes);
+    for (contract, reference) in CONTRACTS.iter().zip(REFERENCES.iter()) {
+        if let Err(disagreement) = check_agreement(contract, reference, bytes) {
+            panic!("{}: {disagreement}", contract.name());
+        }
     }
 });

@@ -1,34 +1,45 @@
-//! Typed payloads and validators of the Fingerprint identification webhook, generated from its canonical JSON Schema.
+//! Typed payloads and validators of Fingerprint's webhooks, generated from their canonical JSON Schemas.
 //!
-//! [`IdentificationWebhook`], its nested types, and the validators behind [`validate`] and
-//! [`parse`] are written by `cargo xtask generate` from
-//! `schema/identification-webhook.schema.json`; the runtime they rely on ([`Nullable`],
-//! [`DateTime`], the serde helpers and the JSON scanner) is written by hand in `runtime/`.
+//! The crate knows every contract of the project's `schema/` folder, one module each, named after
+//! it: [`identification_webhook`], the legacy identification webhook of Fingerprint's webhook
+//! documentation, and [`event`], the event webhook that subscriptions receive today (Server API
+//! v4). Each module has the contract's root type and its nested types, and two functions:
+//! `validate` checks the raw bytes of a delivery against every documented constraint without
+//! building anything; `parse` does the same and builds the typed payload in the same pass. Both
+//! return every [`Violation`], in document order, as [`Violations`].
 //!
-//! [`validate`] checks the raw bytes of a delivery against every documented constraint without
-//! building anything; [`parse`] does the same and builds the typed payload in the same pass.
-//! Both return every [`Violation`], in document order, as [`Violations`].
+//! [`CONTRACTS`] lists them as data (name, schemas, example, conformance suite, validator);
+//! [`Contract::detect`] tells which contract a payload's shape names, and [`parse_detected`]
+//! parses a payload under it, returning a [`Payload`] that says which.
 //!
 //! The types follow the documented contract:
-//! - a field documented `nullable: false` is a plain value; a field documented `nullable: true`
-//!   is a [`Nullable`], which keeps *absent* and `null` apart through a round trip;
+//! - a required field that may not be `null` is a plain value; an optional one, or one that may
+//!   be `null`, is a [`Nullable`], which keeps *absent* and `null` apart through a round trip;
 //! - date-times keep their exact text and give typed access to the instant;
-//! - `tag` is any JSON value;
+//! - a value of any type (the legacy `tag`) is a `serde_json::Value`;
+//! - a string enumeration is a Rust enum with an `Unlisted` variant, so that a value the vendor
+//!   adds before the schema is updated still parses (and is reported by `validate`);
 //! - fields the documentation does not list are kept in `unknown_fields` at every level.
 //!
 //! ```
-//! let payload: fingerprint_webhook::IdentificationWebhook = serde_json::from_str(
-//!     r#"{"requestId": "Px6VxbRC6WBkA39yeNH3", "visitorId": "3HNey93AkBW6CRbxV6xP",
-//!         "timestamp": 1554910997788, "time": "2019-10-12T07:20:50.52Z", "incognito": false,
-//!         "url": "https://banking.example.com/signup", "ip": "216.3.128.12",
-//!         "ipLocation": {}, "browserDetails": {}, "firstSeenAt": {"global": null},
-//!         "lastSeenAt": {}, "linkedId": null}"#,
-//! )?;
+//! use fingerprint_webhook::{Options, Payload, identification_webhook};
+//!
+//! let delivery = br#"{"requestId": "Px6VxbRC6WBkA39yeNH3", "visitorId": "3HNey93AkBW6CRbxV6xP",
+//!     "timestamp": 1554910997788, "time": "2019-10-12T07:20:50.52Z", "incognito": false,
+//!     "url": "https://banking.example.com/signup", "ip": "216.3.128.12",
+//!     "ipLocation": {}, "browserDetails": {}, "firstSeenAt": {"global": null},
+//!     "lastSeenAt": {}, "linkedId": null}"#;
+//! let payload = identification_webhook::parse(delivery, Options::DEFAULT)?;
 //! assert_eq!(payload.visitor_id, "3HNey93AkBW6CRbxV6xP");
 //! assert!(payload.linked_id.is_null());
 //! assert!(payload.tag.is_absent());
 //! assert_eq!(payload.time.instant().year(), 2019);
-//! # Ok::<(), serde_json::Error>(())
+//!
+//! // The same bytes, with the contract detected from their shape.
+//! let detected = fingerprint_webhook::parse_detected(delivery, Options::DEFAULT).map_err(|(_, violations)| violations)?;
+//! assert_eq!(detected.contract().name(), "identification-webhook");
+//! assert!(matches!(detected, Payload::IdentificationWebhook(_)));
+//! # Ok::<(), fingerprint_webhook::Violations>(())
 //! ```
 
 #[rustfmt::skip]
@@ -38,16 +49,16 @@ mod runtime;
 #[cfg(test)]
 mod fixture_types;
 
-pub use generated::types::*;
-pub use generated::validators::{parse, validate};
+pub use generated::*;
 /// The ordered map of the entries an object's `additionalProperties` describes.
 pub use indexmap::IndexMap;
+pub use runtime::contract::Contract;
 pub use runtime::date_time::{DateTime, DateTimeError};
 pub use runtime::nullable::Nullable;
+pub use runtime::validate::Options;
 pub use runtime::validate::violation::{
     Keyword, MAX_VIOLATIONS, Positions, Violation, Violations, line_column,
 };
-pub use runtime::validate::{EVENT_FORMAT_HINT, Options};
 
 /// The generator's validators for its own test schemas, for the workspace's differential tests;
 /// not part of the public API.

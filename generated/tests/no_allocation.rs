@@ -4,64 +4,7 @@
 use std::fmt::Write as _;
 
 use fingerprint_webhook::__codegen_fixtures::FIXTURES;
-use fingerprint_webhook::{Options, validate};
-
-const DOCUMENTED_EXAMPLE: &str = r#"{
-  "requestId": "Px6VxbRC6WBkA39yeNH3",
-  "tag": {"requestType": "signup", "yourCustomId": 45321},
-  "linkedId": "any-string",
-  "visitorId": "3HNey93AkBW6CRbxV6xP",
-  "visitorFound": true,
-  "timestamp": 1554910997788,
-  "time": "2019-10-12T07:20:50.52Z",
-  "incognito": false,
-  "url": "https://banking.example.com/signup",
-  "clientReferrer": "https://google.com?search=banking+services",
-  "ip": "216.3.128.12",
-  "ipLocation": {
-    "accuracyRadius": 1,
-    "city": {"name": "Bolingbrook"},
-    "continent": {"code": "NA", "name": "North America"},
-    "country": {"code": "US", "name": "United States"},
-    "latitude": 41.12933,
-    "longitude": -88.9954,
-    "postalCode": "60547",
-    "subdivisions": [{"isoCode": "IL", "name": "Illinois"}],
-    "timezone": "America/Chicago"
-  },
-  "browserDetails": {
-    "browserName": "Chrome", "browserFullVersion": "73.0.3683.86", "browserMajorVersion": "73",
-    "os": "Mac OS X", "osVersion": "10.14.3", "device": "Other",
-    "userAgent": "(Macintosh; Intel Mac OS X 10_14_3) Chrome/73.0.3683.86"
-  },
-  "confidence": {"score": 0.97},
-  "firstSeenAt": {"global": "2022-03-16T11:26:45.362Z", "subscription": "2022-03-16T11:31:01.101Z"},
-  "lastSeenAt": {"global": "2022-03-16T11:28:34.023Z", "subscription": null},
-  "bot": {"result": "notDetected", "probability": 0.01},
-  "replayed": false
-}"#;
-
-#[test]
-fn validate_only_does_not_allocate_on_a_valid_payload() {
-    assert_eq!(validate(DOCUMENTED_EXAMPLE.as_bytes(), Options::DEFAULT), Ok(()));
-    let info = allocation_counter::measure(|| {
-        assert!(validate(DOCUMENTED_EXAMPLE.as_bytes(), Options::DEFAULT).is_ok());
-    });
-    assert_eq!(info.count_total, 0, "{info:?}");
-}
-
-#[test]
-fn the_counter_sees_allocations_on_the_invalid_path() {
-    let invalid = DOCUMENTED_EXAMPLE.replace("\"incognito\": false", "\"incognito\": 0");
-    let info = allocation_counter::measure(|| {
-        assert!(validate(invalid.as_bytes(), Options::DEFAULT).is_err());
-    });
-    assert!(info.count_total > 0, "a violation carries an owned pointer and message");
-}
-
-/// A payload with smart signals, as real deliveries carry them: 31 keys at the root, most of
-/// them undocumented.
-const SMART_SIGNALS: &str = include_str!("../../tests/payloads/valid/smart-signals.json");
+use fingerprint_webhook::{CONTRACTS, Options};
 
 fn assert_no_allocation(name: &str, validate: impl Fn() -> bool) {
     assert!(validate(), "{name} is valid");
@@ -72,14 +15,63 @@ fn assert_no_allocation(name: &str, validate: impl Fn() -> bool) {
 }
 
 #[test]
+fn validate_only_does_not_allocate_on_a_valid_payload() {
+    for contract in CONTRACTS {
+        assert_no_allocation(contract.name(), || {
+            contract.validate(contract.example().as_bytes(), Options::DEFAULT).is_ok()
+        });
+        // Every valid test of its conformance suite given as data, as its harnesses see it.
+        for (file, text) in contract.fixtures() {
+            let groups: serde_json::Value = serde_json::from_str(text).unwrap();
+            for group in groups
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|group| !group["schema"].as_str().unwrap().ends_with("strict.schema.json"))
+            {
+                for test in group["tests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|test| test["valid"] == true && test.get("data").is_some())
+                {
+                    let payload = test["data"].to_string();
+                    let name = format!("{} {file}: {}", contract.name(), test["description"]);
+                    assert_no_allocation(&name, || {
+                        contract.validate(payload.as_bytes(), Options::DEFAULT).is_ok()
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_counter_sees_allocations_on_the_invalid_path() {
+    for contract in CONTRACTS {
+        let info = allocation_counter::measure(|| {
+            assert!(contract.validate(b"{}", Options::DEFAULT).is_err());
+        });
+        assert!(
+            info.count_total > 0,
+            "{}: a violation carries an owned pointer and message",
+            contract.name()
+        );
+    }
+}
+
+#[test]
 fn many_undocumented_fields_cost_no_allocation() {
-    assert_no_allocation("smart signals", || validate(SMART_SIGNALS.as_bytes(), Options::DEFAULT).is_ok());
     let mut extra = String::new();
     for index in 0..60 {
         let _ = write!(extra, "\"signal{index}\": {{\"result\": {index}}}, ");
     }
-    let many = DOCUMENTED_EXAMPLE.replacen('{', &format!("{{{extra}"), 1);
-    assert_no_allocation("60 undocumented fields", || validate(many.as_bytes(), Options::DEFAULT).is_ok());
+    for contract in CONTRACTS {
+        let many = contract.example().replacen('{', &format!("{{{extra}"), 1);
+        assert_no_allocation(contract.name(), || {
+            contract.validate(many.as_bytes(), Options::DEFAULT).is_ok()
+        });
+    }
 }
 
 #[test]

@@ -5,17 +5,13 @@
 //! `jsonschema`'s conventions mapped to the project's: a missing field is reported at its own
 //! pointer, and each undocumented field in strict mode at its own pointer.
 
-use fingerprint_webhook::{Keyword, MAX_VIOLATIONS, Options, Violations, validate};
+use fingerprint_webhook::{Contract, Keyword, MAX_VIOLATIONS, Options, Violations};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 use crate::canonical::canonical_json_len;
 use crate::duplicates::repeats_a_key;
-use crate::read_repository_file;
-
-/// The strict schema's path relative to the repository root.
-pub const STRICT_SCHEMA: &str = "schema/identification-webhook.strict.schema.json";
 
 /// The vendor keyword of the `tag` limit.
 const TAG_KEYWORD: &str = "x-fingerprint-maxJsonTextLength";
@@ -78,27 +74,26 @@ fn reference_validator(schema: &Value) -> Validator {
         .expect("the schema builds")
 }
 
-fn read_schema(path: &str) -> Value {
-    serde_json::from_str(&read_repository_file(path)).expect("the schema is JSON")
-}
-
 /// The independent validator, for a schema and its strict variant.
 pub struct Reference {
     canonical: Validator,
     strict: Validator,
 }
 
-impl Default for Reference {
-    /// The reference for the canonical schema of the repository.
-    fn default() -> Self {
+impl Reference {
+    /// The reference for a contract: its published schema and strict schema.
+    ///
+    /// # Panics
+    ///
+    /// When a schema is not one that `jsonschema` builds.
+    pub fn for_contract(contract: &Contract) -> Self {
+        let schema = |text: &str| serde_json::from_str(text).expect("the schema is JSON");
         Reference {
-            canonical: reference_validator(&read_schema(crate::CANONICAL_SCHEMA)),
-            strict: reference_validator(&read_schema(STRICT_SCHEMA)),
+            canonical: reference_validator(&schema(contract.schema())),
+            strict: reference_validator(&schema(contract.strict_schema())),
         }
     }
-}
 
-impl Reference {
     /// The reference for any schema the generator reads, given as text; its strict variant is
     /// derived as `cargo xtask generate` derives the canonical schema's.
     ///
@@ -106,8 +101,8 @@ impl Reference {
     ///
     /// When the text is not a schema that `jsonschema` builds.
     pub fn for_schema(schema_text: &str) -> Self {
-        let strict =
-            fingerprint_webhook_codegen::strict::strict_schema(schema_text).expect("the schema is JSON");
+        let strict = fingerprint_webhook_codegen::strict::strict_schema(schema_text, "schema.json")
+            .expect("the schema is JSON");
         Reference {
             canonical: reference_validator(&serde_json::from_str(schema_text).expect("the schema is JSON")),
             strict: reference_validator(&serde_json::from_str(&strict).expect("the strict schema is JSON")),
@@ -171,11 +166,6 @@ pub struct Ours {
     pub truncated: bool,
 }
 
-/// What the canonical schema's generated validator says of `bytes`.
-pub fn ours(bytes: &[u8], strict: bool) -> Ours {
-    ours_of(validate, bytes, strict)
-}
-
 /// What a generated validator says of `bytes`.
 pub fn ours_of(validate: ValidateFn, bytes: &[u8], strict: bool) -> Ours {
     let Err(violations) = validate(bytes, Options::DEFAULT.with_strict(strict)) else {
@@ -208,8 +198,8 @@ fn is_contained(part: &[Finding], whole: &[Finding]) -> bool {
 /// # Errors
 ///
 /// A description of the disagreement.
-pub fn check_agreement(reference: &Reference, bytes: &[u8]) -> Result<(), String> {
-    check_agreement_of(validate, reference, bytes)
+pub fn check_agreement(contract: &Contract, reference: &Reference, bytes: &[u8]) -> Result<(), String> {
+    check_agreement_of(contract.validator(), reference, bytes)
 }
 
 /// [`check_agreement`] for any generated validator and the reference of its schema.

@@ -38,10 +38,13 @@ pub fn read_repository_file(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-/// The canonical schema's path relative to the repository root.
-pub const CANONICAL_SCHEMA: &str = "schema/identification-webhook.schema.json";
-/// The documented-limits table's path relative to the repository root.
-pub const DOCUMENTED_LIMITS: &str = "schema/identification-webhook/documented-limits.csv";
+/// The path of a file of a contract's folder, relative to the repository root.
+pub fn contract_file(contract: &fingerprint_webhook::Contract, file: &str) -> String {
+    format!("schema/{}/{file}", contract.name())
+}
+
+/// A contract's documentation annotations table, in its folder (optional).
+pub const DOCUMENTED_LIMITS_FILE: &str = "documented-limits.csv";
 
 /// What the documentation annotates for a field's nullability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,9 +4,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+use xtask::contracts::{discover, path};
 use xtask::{
-    CODEGEN_FIXTURES_DIR, COMMAND, Error, FIXTURES_DIR, GENERATED_DIR, SCHEMA_PATH, STRICT_SCHEMA_PATH,
-    TEST_SUITE_DIR, check, write,
+    CODEGEN_FIXTURES_DIR, COMMAND, EXAMPLE_FILE, Error, FIXTURES_FOLDER, GENERATED_DIR, SCHEMA_FILE,
+    STRICT_SCHEMA_FILE, TEST_SUITE_DIR, check, write,
 };
 
 fn repository_root() -> PathBuf {
@@ -49,46 +51,64 @@ fn checked_in_generated_files_match_the_schema() {
     }
 }
 
+/// The first contract whose schema has a `maxLength`, and that schema's text.
+fn contract_with_a_max_length(root: &Path) -> (String, String, PathBuf) {
+    for contract in discover(root).unwrap() {
+        let schema_path = root.join(path(&contract.name, SCHEMA_FILE));
+        let schema = fs::read_to_string(&schema_path).unwrap();
+        if schema.contains("\"maxLength\": ") {
+            return (contract.name, schema, schema_path);
+        }
+    }
+    panic!("no contract has a maxLength");
+}
+
 #[test]
 fn check_fails_after_a_hand_edit_of_a_generated_file() {
     let copy = copy_of_repository();
-    let types = copy.path().join(GENERATED_DIR).join("types.rs");
-    let edited =
-        fs::read_to_string(&types).unwrap().replace("pub request_id: String", "pub request_id: Box<str>");
+    let module = &discover(copy.path()).unwrap()[0].module;
+    let types = copy.path().join(GENERATED_DIR).join(module).join("types.rs");
+    let mut edited = fs::read_to_string(&types).unwrap();
+    edited.push_str("// a hand edit\n");
     fs::write(&types, edited).unwrap();
 
     let error = check(copy.path()).unwrap_err();
-    assert_eq!(stale_paths(&error), [format!("{GENERATED_DIR}/types.rs")]);
+    assert_eq!(stale_paths(&error), [format!("{GENERATED_DIR}/{module}/types.rs")]);
     let message = error.to_string();
-    assert!(message.contains("-    pub request_id: Box<str>"), "the diff shows the hand edit:\n{message}");
-    assert!(message.contains("+    pub request_id: String"), "the diff shows the generated line:\n{message}");
+    assert!(message.contains("-// a hand edit"), "the diff shows the hand edit:\n{message}");
     assert!(message.contains(&format!("run `{COMMAND}`")), "the message names the command:\n{message}");
 }
 
 #[test]
 fn check_fails_after_a_schema_edit_without_regeneration() {
     let copy = copy_of_repository();
-    let schema_path = copy.path().join(SCHEMA_PATH);
-    let schema = fs::read_to_string(&schema_path).unwrap();
-    let edited = schema.replacen("\"maxLength\": 20", "\"maxLength\": 21", 1);
-    assert_ne!(schema, edited);
+    let (name, schema, schema_path) = contract_with_a_max_length(copy.path());
+    let at = schema.find("\"maxLength\": ").unwrap() + "\"maxLength\": ".len();
+    let digits = schema[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let limit: u64 = schema[at..at + digits].parse().unwrap();
+    let edited = format!("{}{}{}", &schema[..at], limit + 1, &schema[at + digits..]);
     fs::write(&schema_path, edited).unwrap();
 
     let error = check(copy.path()).unwrap_err();
-    let stale = [
-        format!("{GENERATED_DIR}/types.rs"),
-        format!("{GENERATED_DIR}/validators.rs"),
-        STRICT_SCHEMA_PATH.to_owned(),
-        // The maximal payload and the maxLength boundaries follow the limit.
-        format!("{FIXTURES_DIR}/documented-example.json"),
-        format!("{FIXTURES_DIR}/max-length.json"),
-    ];
-    assert_eq!(stale_paths(&error), stale);
-    assert!(error.to_string().contains("+    #[schemars(length(max = 21))]"), "{error}");
-    assert!(error.to_string().contains("cx.string::<BUILD>(&path, false, Some(21))"), "{error}");
+    let stale = stale_paths(&error);
+    let module = name.replace('-', "_");
+    for expected in [
+        format!("{GENERATED_DIR}/{module}/types.rs"),
+        format!("{GENERATED_DIR}/{module}/validators.rs"),
+        path(&name, STRICT_SCHEMA_FILE),
+        // The maxLength boundaries follow the limit.
+        path(&name, &format!("{FIXTURES_FOLDER}/max-length.json")),
+    ] {
+        assert!(stale.contains(&expected.as_str()), "{expected} is stale: {stale:?}");
+    }
+    assert!(
+        stale.iter().all(|stale| stale.starts_with(GENERATED_DIR) || stale.starts_with(&path(&name, "")))
+    );
+    assert!(error.to_string().contains(&format!("Some({})", limit + 1)), "{error}");
 
     // Regenerating makes the copy fresh again, and a second run writes nothing.
-    assert_eq!(write(copy.path()).unwrap(), stale);
+    let written = write(copy.path()).unwrap();
+    assert_eq!(written, stale.iter().map(|path| (*path).to_owned()).collect::<Vec<_>>());
     check(copy.path()).unwrap();
     assert!(write(copy.path()).unwrap().is_empty());
 }
@@ -113,22 +133,102 @@ fn check_reports_missing_and_leftover_files() {
 #[test]
 fn an_unsupported_schema_fails_with_its_pointer_and_writes_nothing() {
     let copy = copy_of_repository();
-    let schema_path = copy.path().join(SCHEMA_PATH);
-    let schema = fs::read_to_string(&schema_path).unwrap();
-    let edited = schema.replacen(
-        "\"description\": \"The IP address",
-        "\"pattern\": \"^[0-9.]+$\", \"description\": \"The IP address",
-        1,
-    );
-    assert_ne!(schema, edited);
+    let (name, schema, schema_path) = contract_with_a_max_length(copy.path());
+    let edited = schema.replacen("\"maxLength\": ", "\"pattern\": \"^[0-9.]+$\", \"maxLength\": ", 1);
     fs::write(&schema_path, edited).unwrap();
-    let before = fs::read_to_string(copy.path().join(GENERATED_DIR).join("types.rs")).unwrap();
+    let types = copy.path().join(GENERATED_DIR).join(name.replace('-', "_")).join("types.rs");
+    let before = fs::read_to_string(&types).unwrap();
 
     let error = write(copy.path()).unwrap_err();
-    assert!(matches!(error, Error::Schema(_)));
+    assert!(matches!(&error, Error::Schema { path: at, .. } if *at == path(&name, SCHEMA_FILE)), "{error}");
+    let message = error.to_string();
     assert!(
-        error.to_string().contains("at #/properties/ip/pattern: the keyword `pattern` is not supported"),
-        "{error}"
+        message.contains("/pattern") && message.contains("the keyword `pattern` is not supported"),
+        "{message}"
     );
-    assert_eq!(fs::read_to_string(copy.path().join(GENERATED_DIR).join("types.rs")).unwrap(), before);
+    assert_eq!(fs::read_to_string(&types).unwrap(), before);
+}
+
+/// Adds a documented field to a contract's schema and example, as a maintainer would.
+fn add_field(root: &Path, name: &str, in_example: bool) {
+    let schema_path = root.join(path(name, SCHEMA_FILE));
+    let mut schema: Value = serde_json::from_str(&fs::read_to_string(&schema_path).unwrap()).unwrap();
+    schema["properties"]["addedField"] = serde_json::json!({
+        "title": "Added field", "description": "A field the vendor added.", "type": "string", "maxLength": 12
+    });
+    fs::write(&schema_path, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+    if in_example {
+        let example_path = root.join(path(name, EXAMPLE_FILE));
+        let mut example: Value = serde_json::from_str(&fs::read_to_string(&example_path).unwrap()).unwrap();
+        example["addedField"] = serde_json::json!("added");
+        fs::write(&example_path, serde_json::to_string_pretty(&example).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn a_field_added_to_a_schema_and_its_example_regenerates_only_machine_written_files() {
+    for contract in discover(&repository_root()).unwrap() {
+        let copy = copy_of_repository();
+        add_field(copy.path(), &contract.name, true);
+        let written = write(copy.path()).unwrap();
+        assert!(
+            written
+                .iter()
+                .all(|file| file.starts_with(GENERATED_DIR) || file.starts_with(&path(&contract.name, ""))),
+            "{written:?}"
+        );
+        let fixtures = fs::read_to_string(
+            copy.path().join(path(&contract.name, &format!("{FIXTURES_FOLDER}/max-length.json"))),
+        )
+        .unwrap();
+        assert!(fixtures.contains("/addedField: maxLength 12"), "the new field has its fixtures");
+        check(copy.path()).unwrap();
+    }
+}
+
+#[test]
+fn a_field_the_example_lacks_fails_generation_saying_what_to_add() {
+    let copy = copy_of_repository();
+    let name = discover(copy.path()).unwrap()[0].name.clone();
+    add_field(copy.path(), &name, false);
+    let error = write(copy.path()).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("example.json lacks 1 value(s) that the fixture rules change: /addedField"),
+        "{message}"
+    );
+    assert!(message.contains("Add each to the example"), "{message}");
+}
+
+#[test]
+fn a_new_contract_folder_gets_its_module_strict_schema_fixtures_and_registry_entry() {
+    let copy = copy_of_repository();
+    let source = discover(copy.path()).unwrap()[0].name.clone();
+    let folder = copy.path().join("schema/added-contract");
+    fs::create_dir_all(&folder).unwrap();
+    for file in [SCHEMA_FILE, EXAMPLE_FILE] {
+        fs::copy(copy.path().join(path(&source, file)), folder.join(file)).unwrap();
+    }
+    let written = write(copy.path()).unwrap();
+    for expected in [
+        format!("{GENERATED_DIR}/added_contract/mod.rs"),
+        format!("{GENERATED_DIR}/added_contract/types.rs"),
+        format!("{GENERATED_DIR}/added_contract/validators.rs"),
+        format!("{GENERATED_DIR}/contracts.rs"),
+        format!("{GENERATED_DIR}/mod.rs"),
+        path("added-contract", STRICT_SCHEMA_FILE),
+        path("added-contract", &format!("{FIXTURES_FOLDER}/example.json")),
+    ] {
+        assert!(written.contains(&expected), "{expected} is written: {written:?}");
+    }
+    let registry = fs::read_to_string(copy.path().join(GENERATED_DIR).join("contracts.rs")).unwrap();
+    assert!(registry.contains("name: \"added-contract\""), "{registry}");
+    assert!(registry.contains("AddedContract(Box<super::added_contract::AddedContract>)"), "{registry}");
+    check(copy.path()).unwrap();
+
+    // A folder name that cannot be a module is refused, naming the folder.
+    fs::create_dir_all(copy.path().join("schema/Not_A_Name")).unwrap();
+    fs::copy(folder.join(SCHEMA_FILE), copy.path().join("schema/Not_A_Name").join(SCHEMA_FILE)).unwrap();
+    let error = write(copy.path()).unwrap_err().to_string();
+    assert!(error.starts_with("schema/Not_A_Name: a contract's folder name"), "{error}");
 }

@@ -41,7 +41,7 @@ pub fn types_module(items: &RustItems, schema_path: &str) -> Result<String, Sche
         )]
         #(#structs)* #(#enums)* #(#unions)*
     };
-    let summary = "Rust types of the identification webhook: one struct per object of the schema.";
+    let summary = "Rust types of the schema: one struct per object of the schema.";
     Ok(banner(summary, schema_path) + &format_tokens(tokens)?)
 }
 

@@ -39,7 +39,7 @@ pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String,
         #entry_points
         #(#readers)*
     };
-    let summary = "Validators of the identification webhook: one reader per object of the schema.";
+    let summary = "Validators of the schema: one reader per object of the schema.";
     Ok(banner(summary, schema_path) + &format_tokens(tokens)?)
 }
 

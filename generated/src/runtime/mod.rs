@@ -1,5 +1,6 @@
 //! The hand-written runtime that the generated types rely on.
 
+pub(crate) mod contract;
 pub(crate) mod date_time;
 pub(crate) mod nullable;
 pub(crate) mod serde_support;

@@ -1,7 +1,8 @@
 //! Hostile input: each gets one clear violation, and none panics, overflows the stack, or takes
 //! time or memory out of proportion to its size.
 
-use fingerprint_webhook::{Keyword, Options, Violations, parse, validate};
+use fingerprint_webhook::identification_webhook::{parse, validate};
+use fingerprint_webhook::{Keyword, Options, Violations};
 
 /// The only violation of `input`: its keyword and message, after checking that validate and
 /// parse agree on it.

@@ -2,14 +2,15 @@
 //! plain serde): nothing lost, null and absent kept apart, unknown fields kept at every level,
 //! date-times kept as written.
 
-use fingerprint_webhook::{IdentificationWebhook, Nullable, Options};
+use fingerprint_webhook::identification_webhook::{self, IdentificationWebhook};
+use fingerprint_webhook::{CONTRACTS, Nullable, Options};
 use serde_json::{Value, json};
 
 use crate::payloads::payloads;
 
 /// Parses through validate-and-parse, and checks that plain serde reads the same value.
 fn parse(text: &str) -> IdentificationWebhook {
-    let parsed = fingerprint_webhook::parse(text.as_bytes(), Options::DEFAULT)
+    let parsed = identification_webhook::parse(text.as_bytes(), Options::DEFAULT)
         .unwrap_or_else(|error| panic!("{error}\n{text}"));
     let deserialized: IdentificationWebhook = serde_json::from_str(text).unwrap();
     assert_eq!(parsed, deserialized, "validate-and-parse and serde read the same value");
@@ -17,11 +18,14 @@ fn parse(text: &str) -> IdentificationWebhook {
 }
 
 #[test]
-fn every_valid_payload_re_serializes_to_equal_json() {
-    for (name, text) in payloads("valid") {
+fn every_valid_payload_re_serializes_to_equal_json_under_the_contract_its_shape_names() {
+    let examples =
+        CONTRACTS.iter().map(|contract| (contract.name().to_owned(), contract.example().to_owned()));
+    for (name, text) in examples.chain(payloads("valid")) {
         let input: Value = serde_json::from_str(&text).unwrap();
-        let output = serde_json::to_value(parse(&text)).unwrap();
-        assert_eq!(output, input, "{name}");
+        let parsed = fingerprint_webhook::parse_detected(text.as_bytes(), Options::DEFAULT)
+            .unwrap_or_else(|(contract, violations)| panic!("{name} under {contract}: {violations}"));
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), input, "{name} under {}", parsed.contract());
     }
 }
 
@@ -43,7 +47,7 @@ fn absent_and_null_survive_round_trip() {
 
 #[test]
 fn the_value_accessor_gives_the_value_only_when_present() {
-    let payload = parse(&read("documented-example.json"));
+    let payload = parse(&read("example.json"));
     assert_eq!(payload.linked_id.value().map(String::as_str), Some("any-string"));
     assert_eq!(payload.ip_location.accuracy_radius, Nullable::Value(1));
     assert_eq!(payload.last_seen_at.subscription.value(), None);
@@ -105,11 +109,11 @@ fn date_times_keep_their_exact_text_and_give_the_instant() {
 
 #[test]
 fn an_integer_valued_timestamp_becomes_the_integer() {
-    let text = read("documented-example.json").replace("1554910997788", "1554910997788.0");
+    let text = read("example.json").replace("1554910997788", "1554910997788.0");
     let payload = parse(&text);
     assert_eq!(payload.timestamp, 1_554_910_997_788);
     assert_eq!(serde_json::to_value(&payload).unwrap()["timestamp"], json!(1_554_910_997_788_u64));
-    let fraction = read("documented-example.json").replace("1554910997788", "1554910997788.5");
+    let fraction = read("example.json").replace("1554910997788", "1554910997788.5");
     let error = serde_json::from_str::<IdentificationWebhook>(&fraction).unwrap_err().to_string();
     assert!(error.contains("expected an integer"), "{error}");
 }
@@ -125,13 +129,13 @@ fn deviations_fail_to_parse_with_a_reason() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("missing field `requestId`"), "{error}");
-    let null_score = read("documented-example.json").replace("\"score\": 0.97", "\"score\": null");
+    let null_score = read("example.json").replace("\"score\": 0.97", "\"score\": null");
     let error = serde_json::from_str::<IdentificationWebhook>(&null_score).unwrap_err().to_string();
     assert!(error.contains("invalid type: null, expected a JSON number"), "{error}");
 }
 
 fn read(name: &str) -> String {
-    let path = if name == "documented-example.json" { "schema" } else { "tests/payloads/valid" };
+    let path = if name == "example.json" { "schema/identification-webhook" } else { "tests/payloads/valid" };
     std::fs::read_to_string(webhook_tests::repository_root().join(path).join(name)).unwrap()
 }
 

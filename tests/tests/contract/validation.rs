@@ -1,16 +1,15 @@
 //! The generated validators on payloads with known violations: pointer, keyword, message,
 //! offset and order of each; strict mode; duplicates; the `tag` limit; the cap; the format hint.
 
-use fingerprint_webhook::{Keyword, MAX_VIOLATIONS, Options, Violations, parse, validate};
+use fingerprint_webhook::identification_webhook::{parse, validate};
+use fingerprint_webhook::{Contract, Keyword, MAX_VIOLATIONS, Options, Violations};
 use serde_json::{Value, json};
 
 use crate::payloads::payloads;
 
 fn example() -> Value {
-    serde_json::from_str(
-        &payloads("valid").into_iter().find(|(name, _)| name == "documented-example.json").unwrap().1,
-    )
-    .unwrap()
+    serde_json::from_str(&webhook_tests::read_repository_file("schema/identification-webhook/example.json"))
+        .unwrap()
 }
 
 fn violations_of(text: &str, options: Options) -> Violations {
@@ -29,7 +28,8 @@ fn summary(violations: &Violations) -> Vec<(String, &'static str)> {
 #[test]
 fn valid_payloads_pass_and_strict_mode_names_each_undocumented_field() {
     for (name, text) in payloads("valid") {
-        assert_eq!(validate(text.as_bytes(), Options::DEFAULT), Ok(()), "{name}");
+        let contract = Contract::detect(text.as_bytes());
+        assert_eq!(contract.validate(text.as_bytes(), Options::DEFAULT), Ok(()), "{name} under {contract}");
     }
     let example_text = serde_json::to_string(&example()).unwrap();
     assert_eq!(validate(example_text.as_bytes(), Options::STRICT), Ok(()));
@@ -266,19 +266,15 @@ fn invalid_json_after_the_violation_cap_replaces_every_other_violation() {
 }
 
 #[test]
-fn the_event_format_gets_a_hint_ahead_of_its_violations() {
+fn a_payload_in_the_event_format_is_judged_as_an_event_not_as_a_broken_legacy_payload() {
     let (_, text) = payloads("invalid").into_iter().find(|(name, _)| name == "event-format.json").unwrap();
-    let violations = violations_of(&text, Options::DEFAULT);
-    assert_eq!(violations.hint(), Some(fingerprint_webhook::EVENT_FORMAT_HINT));
-    assert_eq!(violations.len(), 8);
-    assert!(violations.iter().all(|violation| violation.keyword() == Keyword::Required));
-    let shown = violations.to_string();
-    assert!(shown.starts_with("hint: this looks like Fingerprint's newer event format"), "{shown}");
-    assert!(shown.contains("\n  /requestId: missing: the field is documented `nullable: false`, so it is required [required] at byte 0"), "{shown}");
-
-    let (_, text) = payloads("invalid")
-        .into_iter()
-        .find(|(name, _)| name == "empty-time-and-missing-seen-at.json")
-        .unwrap();
-    assert_eq!(violations_of(&text, Options::DEFAULT).hint(), None);
+    let contract = Contract::detect(text.as_bytes());
+    assert_eq!(contract.name(), "event");
+    let as_event = contract.validate(text.as_bytes(), Options::DEFAULT).unwrap_err();
+    // Under the legacy contract, forced, it misses most required fields: far more violations.
+    let legacy = Contract::named("identification-webhook").unwrap();
+    let as_legacy = legacy.validate(text.as_bytes(), Options::DEFAULT).unwrap_err();
+    assert!(as_legacy.iter().filter(|violation| violation.keyword() == Keyword::Required).count() >= 8);
+    assert!(as_event.len() < as_legacy.len(), "{as_event}\n{as_legacy}");
+    assert!(as_event.to_string().starts_with(&format!("{} violations of the contract", as_event.len())));
 }

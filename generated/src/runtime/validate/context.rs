@@ -22,7 +22,7 @@ use crate::{DateTime, Nullable};
 
 // The readers of the vocabulary beyond the identification webhook's own (lists, bounds, maps,
 // unions, formats, ...), in a module of their own: they use this module's private items.
-mod vocabulary;
+pub(crate) mod vocabulary;
 
 #[allow(unused_imports, reason = "the validators of schemas that use them name them here")]
 pub(crate) use vocabulary::{Bounds, Format, List, was_seen_in};
@@ -149,7 +149,7 @@ impl<'a> Context<'a> {
     /// Everything found, in document order.
     pub(crate) fn into_violations(mut self) -> Violations {
         self.violations.sort_by_key(|violation| violation.offset);
-        Violations { list: self.violations, truncated: self.truncated, hint: None }
+        Violations { list: self.violations, truncated: self.truncated }
     }
 
     /// Records a violation at `path`.

@@ -45,11 +45,6 @@ impl Options {
 /// A reader of the root object, as the generator writes one per object type.
 pub(crate) type ReadRoot<T> = for<'a, 'p> fn(&mut Context<'a>, &Path<'p>) -> Result<Option<T>, Abort>;
 
-/// The hint given ahead of the violations of a payload in Fingerprint's newer event format.
-pub const EVENT_FORMAT_HINT: &str = "this looks like Fingerprint's newer event format (snake_case `event_id` and \
-`identification`), not the identification webhook this validator checks; the violations below compare it with the \
-identification webhook";
-
 /// Validates a whole input with `read_root`: a UTF-8 JSON object and nothing after it.
 pub(crate) fn run<T>(
     bytes: &[u8],
@@ -67,11 +62,7 @@ pub(crate) fn run<T>(
             {
                 return Err(syntax_error);
             }
-            let mut violations = cx.into_violations();
-            if looks_like_event_format(bytes) {
-                violations.hint = Some(EVENT_FORMAT_HINT);
-            }
-            Err(violations)
+            Err(cx.into_violations())
         }
     }
 }
@@ -94,7 +85,6 @@ pub(crate) fn run_and_build<T>(
                 offset: 0,
             }],
             truncated: false,
-            hint: None,
         }),
     }
 }
@@ -141,25 +131,4 @@ fn read_payload<T>(cx: &mut Context<'_>, bytes: &[u8], read_root: ReadRoot<T>) -
         }));
     }
     Ok(root)
-}
-
-/// Whether the input's top-level object has a key of the event format: `event_id` or
-/// `identification`. Only called on failure, so it may take a second look at the input, with a
-/// throwaway context whose findings are dropped.
-fn looks_like_event_format(bytes: &[u8]) -> bool {
-    let mut cx = Context::new(bytes, false);
-    if cx.reader().peek() != Ok(Next::Object) || cx.begin_object().is_err() {
-        return false;
-    }
-    let mut first = true;
-    while let Ok(true) = cx.next_key(first) {
-        first = false;
-        if matches!(cx.key_text().as_ref(), "event_id" | "identification") {
-            return true;
-        }
-        if cx.any::<false>(&Path::Root, None).is_err() {
-            return false;
-        }
-    }
-    false
 }

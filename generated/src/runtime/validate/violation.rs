@@ -148,7 +148,6 @@ pub const MAX_VIOLATIONS: usize = 100;
 pub struct Violations {
     pub(crate) list: Vec<Violation>,
     pub(crate) truncated: bool,
-    pub(crate) hint: Option<&'static str>,
 }
 
 impl Violations {
@@ -174,11 +173,6 @@ impl Violations {
         self.truncated
     }
 
-    /// A plain hint that comes before the violations: the payload looks like another format.
-    pub fn hint(&self) -> Option<&'static str> {
-        self.hint
-    }
-
     /// The violations, by value.
     pub fn into_vec(self) -> Vec<Violation> {
         self.list
@@ -196,15 +190,8 @@ impl<'a> IntoIterator for &'a Violations {
 
 impl fmt::Display for Violations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(hint) = self.hint {
-            writeln!(f, "hint: {hint}")?;
-        }
         let count = self.list.len();
-        write!(
-            f,
-            "{count} violation{} of the identification webhook contract",
-            if count == 1 { "" } else { "s" }
-        )?;
+        write!(f, "{count} violation{} of the contract", if count == 1 { "" } else { "s" })?;
         for violation in &self.list {
             write!(f, "\n  {violation}")?;
         }

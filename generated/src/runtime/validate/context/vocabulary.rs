@@ -153,7 +153,7 @@ fn not_listed(found: &str, keyword: Keyword, shown: &[String]) -> String {
 }
 
 /// Skips the value that follows (a look-ahead reader's: nothing is checked or reported).
-fn skip(reader: &mut Reader<'_>) -> Result<(), SyntaxError> {
+pub(crate) fn skip(reader: &mut Reader<'_>) -> Result<(), SyntaxError> {
     match reader.peek()? {
         Next::Null => reader.null(),
         Next::Boolean => reader.boolean().map(drop),

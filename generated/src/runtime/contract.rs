@@ -1,0 +1,165 @@
+//! The contracts the crate knows, as data: each one's name, published texts and validator, and
+//! how a payload's shape names the contract it is written in.
+//!
+//! The list itself ([`CONTRACTS`](crate::CONTRACTS)) is machine-written, one entry per folder of
+//! `schema/`; this module is the hand-written part that does not depend on which contracts exist.
+
+use std::fmt;
+
+use super::validate::Options;
+use super::validate::context::vocabulary::skip;
+use super::validate::reader::{Next, Reader};
+use super::validate::violation::Violations;
+
+/// One contract: a webhook format with its canonical schema, its strict variant, its example,
+/// its conformance suite and its generated validator.
+///
+/// Every contract also has a module of the crate (named after it, `-` as `_`) with its typed
+/// payload and its `validate` and `parse`.
+#[non_exhaustive]
+pub struct Contract {
+    pub(crate) name: &'static str,
+    pub(crate) root_type: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) schema: &'static str,
+    pub(crate) strict_schema: &'static str,
+    pub(crate) example: &'static str,
+    pub(crate) fixtures: &'static [(&'static str, &'static str)],
+    pub(crate) detection_keys: &'static [&'static str],
+    pub(crate) validate: fn(&[u8], Options) -> Result<(), Violations>,
+}
+
+impl Contract {
+    /// Its name: the name of its folder under `schema/`, as `--contract` takes it.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The name of its root type in its module.
+    pub const fn root_type(&self) -> &'static str {
+        self.root_type
+    }
+
+    /// The `title` of its canonical schema.
+    pub const fn title(&self) -> &'static str {
+        self.title
+    }
+
+    /// The canonical JSON Schema (draft 2020-12), as published.
+    pub const fn schema(&self) -> &'static str {
+        self.schema
+    }
+
+    /// The strict variant of the schema, which rejects undocumented fields at every level.
+    pub const fn strict_schema(&self) -> &'static str {
+        self.strict_schema
+    }
+
+    /// A valid example payload.
+    pub const fn example(&self) -> &'static str {
+        self.example
+    }
+
+    /// The conformance suite, as `(file name, JSON text)`, in file name order. Each group names
+    /// its schema by its path under `schema/` (`<name>/schema.json` or
+    /// `<name>/strict.schema.json`).
+    pub const fn fixtures(&self) -> &'static [(&'static str, &'static str)] {
+        self.fixtures
+    }
+
+    /// The root fields that name this contract when a payload is detected: required fields of
+    /// its root that no other contract declares.
+    pub const fn detection_keys(&self) -> &'static [&'static str] {
+        self.detection_keys
+    }
+
+    /// Validates the raw bytes of a payload against this contract: the same as its module's
+    /// `validate`.
+    ///
+    /// # Errors
+    ///
+    /// Every violation, in document order.
+    pub fn validate(&self, bytes: &[u8], options: Options) -> Result<(), Violations> {
+        (self.validate)(bytes, options)
+    }
+
+    /// Its validator, as a function pointer: the same as its module's `validate`.
+    pub const fn validator(&self) -> fn(&[u8], Options) -> Result<(), Violations> {
+        self.validate
+    }
+
+    /// The contract named `name`, if the crate has it.
+    pub fn named(name: &str) -> Option<&'static Contract> {
+        crate::CONTRACTS.iter().find(|contract| contract.name == name)
+    }
+
+    /// The contract whose shape a payload has: the one with the most of its
+    /// [`detection_keys`](Contract::detection_keys) among the root's keys; when none has more
+    /// than another (a payload that is not an object, or names none), the first in
+    /// [`CONTRACTS`](crate::CONTRACTS), which is in name order. Reads the root's keys only, and
+    /// never fails: a payload that is not valid JSON is judged (and rejected) under whichever
+    /// contract its keys so far name.
+    pub fn detect(bytes: &[u8]) -> &'static Contract {
+        &crate::CONTRACTS[detect_index(bytes)]
+    }
+}
+
+/// The index in [`CONTRACTS`](crate::CONTRACTS) of the contract [`Contract::detect`] finds.
+pub(crate) fn detect_index(bytes: &[u8]) -> usize {
+    let mut counts = [0_usize; crate::generated::contracts::COUNT];
+    root_keys(bytes, |key| {
+        for (count, contract) in counts.iter_mut().zip(crate::CONTRACTS) {
+            *count += usize::from(contract.detection_keys.contains(&key));
+        }
+    });
+    let mut best = 0;
+    for (index, count) in counts.iter().enumerate() {
+        if *count > counts[best] {
+            best = index;
+        }
+    }
+    best
+}
+
+impl fmt::Debug for Contract {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Contract")
+            .field("name", &self.name)
+            .field("root_type", &self.root_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Contract {
+    fn eq(&self, other: &Contract) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Contract {}
+
+impl fmt::Display for Contract {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Calls `visit` with each key of the input's root object, in order, until the object ends or
+/// the text stops being well-formed JSON; nothing when the root is not an object.
+fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str)) {
+    let mut reader = Reader::new(bytes);
+    if reader.skip_whitespace().is_none()
+        || reader.peek() != Ok(Next::Object)
+        || reader.begin_object().is_err()
+    {
+        return;
+    }
+    let mut first = true;
+    while let Ok(true) = reader.next_key(first) {
+        first = false;
+        visit(&reader.last().decode());
+        if skip(&mut reader).is_err() {
+            return;
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! The contracts of `schema/`: finding their folders, the files each one gets, and the registry
+//! that lists them all for the library, the CLI and the tests.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use fingerprint_webhook_codegen::model::Model;
+use fingerprint_webhook_codegen::naming::type_name;
+use fingerprint_webhook_codegen::strict::strict_schema;
+use fingerprint_webhook_codegen::{Config, constraints, fixtures, generate};
+use serde_json::Value;
+
+use crate::{
+    COMMAND, EXAMPLE_FILE, Error, FIXTURES_FOLDER, GENERATED_DIR, Output, REAL_WORLD_CASES_FILE, SCHEMA_DIR,
+    SCHEMA_FILE, STRICT_SCHEMA_FILE, read,
+};
+
+/// Module names the generated folder uses for itself, which a contract cannot take.
+const RESERVED_MODULES: &[&str] = &["contracts", "fixtures", "mod"];
+
+/// Rust keywords, which a contract's module cannot be named.
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield",
+];
+
+/// One contract folder: `schema/<name>/` with its `schema.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractFolder {
+    /// The folder's name: the contract's name, as `--contract` takes it.
+    pub name: String,
+    /// Its module in the library (`-` as `_`).
+    pub module: String,
+    /// The Rust name of its root type (`PascalCase` of the name).
+    pub root_type: String,
+}
+
+/// The path of a file of contract `name`, relative to the repository root.
+pub fn path(name: &str, file: &str) -> String {
+    format!("{SCHEMA_DIR}/{name}/{file}")
+}
+
+/// Every contract folder under `root`, in name order: the folders of `schema/` that hold a
+/// `schema.json`.
+///
+/// # Errors
+///
+/// When `schema/` cannot be read, holds no contract, or a contract's name cannot be a Rust
+/// module.
+pub fn discover(root: &Path) -> Result<Vec<ContractFolder>, Error> {
+    let directory = root.join(SCHEMA_DIR);
+    let entries = fs::read_dir(&directory).map_err(|source| Error::Io { path: directory.clone(), source })?;
+    let mut folders = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io { path: directory.clone(), source })?;
+        if !entry.path().join(SCHEMA_FILE).is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let module = name.replace('-', "_");
+        let well_formed = name.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
+        }) && name.starts_with(|first: char| first.is_ascii_lowercase());
+        if !well_formed
+            || RUST_KEYWORDS.contains(&module.as_str())
+            || RESERVED_MODULES.contains(&module.as_str())
+        {
+            return Err(Error::Contract {
+                path: format!("{SCHEMA_DIR}/{name}"),
+                message: format!(
+                    "a contract's folder name becomes its `--contract` name and its Rust module: use lowercase letters, digits and single dashes, starting with a letter, and not a Rust keyword or one of {RESERVED_MODULES:?}"
+                ),
+            });
+        }
+        folders.push(ContractFolder { root_type: type_name(&name), module, name });
+    }
+    if folders.is_empty() {
+        return Err(Error::Contract {
+            path: SCHEMA_DIR.to_owned(),
+            message: format!(
+                "no contract: a contract is a folder here with a `{SCHEMA_FILE}` and an `{EXAMPLE_FILE}`"
+            ),
+        });
+    }
+    folders.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(folders)
+}
+
+/// What the registry needs to know of one generated contract.
+#[derive(Debug, Clone)]
+pub struct GeneratedContract {
+    folder: ContractFolder,
+    title: String,
+    /// The root's properties, each with whether it is required.
+    root_properties: Vec<(String, bool)>,
+    /// The fixture files, by name.
+    fixture_files: Vec<String>,
+}
+
+fn invalid_data(path: &str, message: String) -> Error {
+    Error::Contract { path: path.to_owned(), message }
+}
+
+/// The machine-written files of one contract: its module (types, validators), its strict schema
+/// and its fixture suite; and what the registry needs to know of it.
+///
+/// # Errors
+///
+/// When a file of the contract cannot be read, the schema has constructs the generator does not
+/// support, or the example lacks what a fixture rule needs.
+pub fn outputs(root: &Path, folder: &ContractFolder) -> Result<(Vec<Output>, GeneratedContract), Error> {
+    let name = &folder.name;
+    let schema_path = path(name, SCHEMA_FILE);
+    let schema = read(root, &schema_path)?;
+    let schema_error = |errors| Error::Schema { path: schema_path.clone(), errors };
+    let config = Config { root_type_name: &folder.root_type, schema_path: &schema_path };
+    let generated = generate(&schema, &config).map_err(schema_error)?;
+    let model = Model::read(&schema, &folder.root_type).map_err(schema_error)?;
+
+    let example_path = path(name, EXAMPLE_FILE);
+    if !root.join(&example_path).is_file() {
+        return Err(invalid_data(
+            &example_path,
+            "is missing: every contract has a valid example payload, which its fixtures derive from"
+                .to_owned(),
+        ));
+    }
+    let example: Value = serde_json::from_str(&read(root, &example_path)?)
+        .map_err(|error| invalid_data(&example_path, format!("is not JSON: {error}")))?;
+    let cases_path = path(name, REAL_WORLD_CASES_FILE);
+    let cases = match fs::read_to_string(root.join(&cases_path)) {
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|error| invalid_data(&cases_path, format!("is not JSON: {error}")))?,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Value::Null,
+        Err(source) => return Err(Error::Io { path: root.join(&cases_path), source }),
+    };
+    let suite = fixtures::suite(name, &example, &constraints::rows(&model), &cases)
+        .map_err(|message| invalid_data(&path(name, ""), message))?;
+
+    let module_folder = format!("{GENERATED_DIR}/{}", folder.module);
+    let title = model.root.title.clone().unwrap_or_else(|| name.clone());
+    let mut files = vec![
+        Output { path: format!("{module_folder}/mod.rs"), contents: module_file(folder, &title) },
+        Output { path: format!("{module_folder}/types.rs"), contents: generated.types },
+        Output { path: format!("{module_folder}/validators.rs"), contents: generated.validators },
+        Output {
+            path: path(name, STRICT_SCHEMA_FILE),
+            contents: strict_schema(&schema, &schema_path).map_err(schema_error)?,
+        },
+    ];
+    let fixture_files = suite.iter().map(|(file, _)| file.clone()).collect();
+    files.extend(
+        suite.into_iter().map(|(file, contents)| Output {
+            path: path(name, &format!("{FIXTURES_FOLDER}/{file}")),
+            contents,
+        }),
+    );
+    let root_properties = model
+        .root_object()
+        .properties
+        .iter()
+        .map(|property| (property.name.clone(), property.required))
+        .collect();
+    Ok((files, GeneratedContract { folder: folder.clone(), title, root_properties, fixture_files }))
+}
+
+/// The `mod.rs` of a contract's module: its docs, and its types, `validate` and `parse` in reach.
+fn module_file(folder: &ContractFolder, title: &str) -> String {
+    let ContractFolder { name, root_type, .. } = folder;
+    format!(
+        "//! The `{name}` contract: {title}.\n//!\n\
+         //! @generated by `{COMMAND}` from `schema/{name}/schema.json`. Do not edit by hand.\n//!\n\
+         //! [`{root_type}`] and its nested types, [`validate`] and [`parse`]. The contract's schemas,\n\
+         //! example and conformance suite are in [`CONTRACTS`](crate::CONTRACTS).\n\n\
+         mod types;\nmod validators;\n\n\
+         pub use types::*;\npub use validators::{{parse, validate}};\n"
+    )
+}
+
+/// The keys that name a contract in a payload: its required root fields that no other contract
+/// declares.
+fn detection_keys(contract: &GeneratedContract, all: &[GeneratedContract]) -> Vec<String> {
+    contract
+        .root_properties
+        .iter()
+        .filter(|(key, required)| {
+            *required
+                && all
+                    .iter()
+                    .filter(|other| other.folder != contract.folder)
+                    .all(|other| other.root_properties.iter().all(|(other_key, _)| other_key != key))
+        })
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// The registry of every contract (`contracts.rs`) and the generated folder's `mod.rs`.
+pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
+    let mut modules = String::new();
+    let mut entries = String::new();
+    let mut variants = String::new();
+    let mut contract_arms = String::new();
+    let mut parse_arms = String::new();
+    for (index, contract) in contracts.iter().enumerate() {
+        let ContractFolder { name, module, root_type } = &contract.folder;
+        let _ = writeln!(modules, "pub mod {module};");
+        let include = |file: &str| format!("include_str!(\"../../../schema/{name}/{file}\")");
+        let mut fixtures = String::new();
+        for file in &contract.fixture_files {
+            let _ = write!(
+                fixtures,
+                "\n            ({file:?}, {}),",
+                include(&format!("{FIXTURES_FOLDER}/{file}"))
+            );
+        }
+        let keys: Vec<String> =
+            detection_keys(contract, contracts).iter().map(|key| format!("{key:?}")).collect();
+        let _ = write!(
+            entries,
+            "    Contract {{\n        name: {name:?},\n        root_type: {root_type:?},\n        title: {title:?},\n        \
+             schema: {schema},\n        strict_schema: {strict},\n        example: {example},\n        \
+             fixtures: &[{fixtures}\n        ],\n        detection_keys: &[{keys}],\n        \
+             validate: super::{module}::validate,\n    }},\n",
+            title = contract.title,
+            schema = include(SCHEMA_FILE),
+            strict = include(STRICT_SCHEMA_FILE),
+            example = include(EXAMPLE_FILE),
+            keys = keys.join(", "),
+        );
+        let _ = write!(
+            variants,
+            "    /// A payload of the `{name}` contract.\n    {root_type}(Box<super::{module}::{root_type}>),\n"
+        );
+        let _ = writeln!(contract_arms, "            Payload::{root_type}(_) => &CONTRACTS[{index}],");
+        let pattern = if index + 1 == contracts.len() { "_".to_owned() } else { index.to_string() };
+        let _ = writeln!(
+            parse_arms,
+            "        {pattern} => super::{module}::parse(bytes, options).map(|payload| Payload::{root_type}(Box::new(payload))),"
+        );
+    }
+    let parse_body = if contracts.len() == 1 {
+        let ContractFolder { module, root_type, .. } = &contracts[0].folder;
+        format!(
+            "super::{module}::parse(bytes, options)\n        .map(|payload| Payload::{root_type}(Box::new(payload)))\n        \
+             .map_err(|violations| (&CONTRACTS[0], violations))"
+        )
+    } else {
+        format!(
+            "let index = detect_index(bytes);\n    let parsed = match index {{\n{parse_arms}    }};\n    \
+             parsed.map_err(|violations| (&CONTRACTS[index], violations))"
+        )
+    };
+    let registry = format!(
+        "//! Every contract of `schema/`, as data, and the entry point that parses a payload under the\n\
+         //! contract its shape names.\n//!\n//! @generated by `{COMMAND}`. Do not edit by hand.\n\n\
+         use crate::runtime::contract::{imports};\n\
+         use crate::runtime::validate::Options;\n\
+         use crate::runtime::validate::violation::Violations;\n\n\
+         /// How many contracts there are.\npub(crate) const COUNT: usize = {count};\n\n\
+         /// Every contract the crate knows, in name order: one per folder of `schema/`.\n\
+         pub static CONTRACTS: &[Contract] = &[\n{entries}];\n\n\
+         /// A payload, typed under the contract it was parsed under: one variant per contract.\n\
+         /// It serializes as the payload it holds.\n\
+         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]\n#[serde(untagged)]\n#[non_exhaustive]\npub enum Payload {{\n{variants}}}\n\n\
+         impl Payload {{\n    /// The contract it was parsed under.\n    pub fn contract(&self) -> &'static Contract {{\n        \
+         match self {{\n{contract_arms}        }}\n    }}\n}}\n\n\
+         /// Validates a payload and builds its typed value in one pass, under the contract its\n\
+         /// shape names ([`Contract::detect`]).\n///\n/// # Errors\n///\n\
+         /// The contract it was judged under, and every violation of it, in document order.\n\
+         pub fn parse_detected(bytes: &[u8], options: Options) -> Result<Payload, (&'static Contract, Violations)> {{\n    \
+         {parse_body}\n}}\n",
+        count = contracts.len(),
+        imports = if contracts.len() == 1 { "Contract" } else { "{Contract, detect_index}" },
+    );
+    let module = format!(
+        "//! The machine-written modules of the crate: one per contract of `schema/`, and their registry.\n//!\n\
+         //! @generated by `{COMMAND}`. Do not edit by hand.\n\n\
+         {modules}\n\
+         pub(crate) mod contracts;\n\n\
+         pub use contracts::{{CONTRACTS, Payload, parse_detected}};\n\n\
+         /// The generator's output for the schemas of `codegen/tests/fixtures/`, compiled (in tests,\n\
+         /// and for the differential tests of `webhook-tests` behind the `codegen-fixtures` feature)\n\
+         /// under the workspace lints, so that every construct the generator supports yields Rust\n\
+         /// that builds cleanly and validates as JSON Schema does, not only the contracts'.\n\
+         #[cfg(any(test, feature = \"codegen-fixtures\"))]\npub(crate) mod fixtures;\n"
+    );
+    vec![
+        Output { path: format!("{GENERATED_DIR}/mod.rs"), contents: module },
+        Output { path: format!("{GENERATED_DIR}/contracts.rs"), contents: registry },
+    ]
+}
