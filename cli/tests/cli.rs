@@ -237,11 +237,7 @@ fn validate_names_the_contract_it_judged_under_and_contract_forces_one() {
             );
             let line = text(&forced.stdout);
             assert!(line.contains(&format!("\"contract\":\"{other}\"")), "{line}");
-            assert_eq!(
-                forced.status.code(),
-                Some(if other == name { 0 } else { 1 }),
-                "{name} under {other}: {line}"
-            );
+            assert_eq!(forced.status.code(), Some(i32::from(other != name)), "{name} under {other}: {line}");
         }
     }
 }
@@ -476,7 +472,10 @@ fn usage_mistakes_get_a_hint() {
     let github = fpwebhook(folder.path(), &["validate", "--format", "github", "-"], two_lines.as_bytes());
     let shown = text(&github.stdout);
     assert_eq!(shown.matches("hint").count(), 1, "{shown}");
-    assert!(shown.starts_with("::notice title=fpwebhook hint::- this looks like several payloads"), "{shown}");
+    assert!(
+        shown.starts_with("::notice title=fpwebhook hint::- this looks like several payloads"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -602,7 +602,11 @@ fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                         Some(combinator) => expected(object, combinator),
                         None => expected(&format!("{object}/undocumentedField"), "additionalProperties"),
                     };
-                    Test::invalid(format!("an undocumented field in {}", describe(object)), payload.clone(), vec![error])
+                    Test::invalid(
+                        format!("an undocumented field in {}", describe(object)),
+                        payload.clone(),
+                        vec![error],
+                    )
                 })
                 .collect(),
         ),

@@ -35,6 +35,11 @@ pub fn types_module(items: &RustItems, schema_path: &str) -> Result<String, Sche
             reason = "the docs are the schema's descriptions, prose for any language, not Rust's Markdown"
         )]
         #![allow(
+            rustdoc::bare_urls,
+            rustdoc::invalid_html_tags,
+            reason = "the docs are the schema's descriptions, whose links and markup are the vendor's prose"
+        )]
+        #![allow(
             clippy::struct_field_names,
             clippy::struct_excessive_bools,
             reason = "the fields are the schema's properties, named and typed as the schema says"
@@ -92,6 +97,8 @@ fn enum_item(item: &RustEnum) -> TokenStream {
     let variants: Vec<_> = item.variants.iter().map(|(variant, _)| format_ident!("{variant}")).collect();
     let values: Vec<&String> = item.variants.iter().map(|(_, value)| value).collect();
     let variant_docs = values.iter().map(|value| format!(" `{value:?}`."));
+    let from_json_text_doc =
+        format!(" The variant of a JSON string: [`Self::{unknown}`] for a value the schema does not list.");
     let type_name = &item.name;
     quote! {
         #docs
@@ -108,7 +115,7 @@ fn enum_item(item: &RustEnum) -> TokenStream {
             /// The values the schema lists, in schema order.
             pub const KNOWN: &'static [&'static str] = &[#(#values),*];
 
-            /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+            #[doc = #from_json_text_doc]
             pub fn from_json_text(text: &str) -> Self {
                 match text {
                     #(#values => Self::#variants,)*

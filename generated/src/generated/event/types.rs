@@ -11,6 +11,11 @@
     reason = "the docs are the schema's descriptions, prose for any language, not Rust's Markdown"
 )]
 #![allow(
+    rustdoc::bare_urls,
+    rustdoc::invalid_html_tags,
+    reason = "the docs are the schema's descriptions, whose links and markup are the vendor's prose"
+)]
+#![allow(
     clippy::struct_field_names,
     clippy::struct_excessive_bools,
     reason = "the fields are the schema's properties, named and typed as the schema says"
@@ -3365,7 +3370,7 @@ pub enum Source {
 impl Source {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["device", "edge"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "device" => Self::Device,
@@ -3442,7 +3447,7 @@ pub enum IncrementalIdentificationStatus {
 impl IncrementalIdentificationStatus {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["partially_completed", "completed"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "partially_completed" => Self::PartiallyCompleted,
@@ -3522,7 +3527,7 @@ pub enum Platform {
 impl Platform {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["js", "android", "ios", "unknown"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "js" => Self::Js,
@@ -3607,7 +3612,7 @@ pub enum Bot {
 impl Bot {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["bad", "good", "not_detected"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "bad" => Self::Bad,
@@ -3729,7 +3734,7 @@ impl Category {
         "search_engine_optimization",
         "unknown",
     ];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "advertising_and_marketing" => Self::AdvertisingAndMarketing,
@@ -3862,7 +3867,7 @@ impl Identity {
         "spoofed",
         "unknown",
     ];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "verified" => Self::Verified,
@@ -3944,7 +3949,7 @@ pub enum Confidence {
 impl Confidence {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["low", "medium", "high"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "low" => Self::Low,
@@ -4025,7 +4030,7 @@ pub enum ProxyConfidence {
 impl ProxyConfidence {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["low", "medium", "high"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "low" => Self::Low,
@@ -4111,7 +4116,7 @@ impl ProxyType {
         "data_center",
         "unknown",
     ];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "residential" => Self::Residential,
@@ -4188,7 +4193,7 @@ pub enum RuleActionType {
 impl RuleActionType {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["allow", "block"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "allow" => Self::Allow,
@@ -4272,7 +4277,7 @@ pub enum TamperingConfidence {
 impl TamperingConfidence {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["low", "medium", "high"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "low" => Self::Low,
@@ -4353,7 +4358,7 @@ pub enum VpnConfidence {
 impl VpnConfidence {
     /// The values the schema lists, in schema order.
     pub const KNOWN: &'static [&'static str] = &["low", "medium", "high"];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "low" => Self::Low,
@@ -4449,7 +4454,7 @@ impl RareDevicePercentileBucket {
         "p99.9+",
         "not_seen",
     ];
-    /// The variant of a JSON string: [`Self::#unknown`] for a value the schema does not list.
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
     pub fn from_json_text(text: &str) -> Self {
         match text {
             "<p95" => Self::P95,

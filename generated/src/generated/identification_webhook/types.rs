@@ -11,6 +11,11 @@
     reason = "the docs are the schema's descriptions, prose for any language, not Rust's Markdown"
 )]
 #![allow(
+    rustdoc::bare_urls,
+    rustdoc::invalid_html_tags,
+    reason = "the docs are the schema's descriptions, whose links and markup are the vendor's prose"
+)]
+#![allow(
     clippy::struct_field_names,
     clippy::struct_excessive_bools,
     reason = "the fields are the schema's properties, named and typed as the schema says"
