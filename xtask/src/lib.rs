@@ -2,7 +2,8 @@
 //!
 //! [`outputs`] computes every machine-written file from `schema/`; [`write()`] puts them on disk and
 //! [`check`] compares them with the disk without writing. One list, two modes, so the files
-//! that are checked are exactly the files that are written.
+//! that are checked are exactly the files that are written. [`drift`] compares each contract's
+//! schema with the vendor's OpenAPI it was transcribed from.
 
 use std::fmt::{self, Write as _};
 use std::fs;
@@ -13,6 +14,8 @@ use fingerprint_webhook_codegen::model::Model;
 use fingerprint_webhook_codegen::strict::strict_schema;
 use fingerprint_webhook_codegen::{Config, SchemaErrors, generate};
 use fingerprint_webhook_codegen::{constraints, fixtures};
+
+pub mod drift;
 
 /// The canonical schema, relative to the repository root.
 pub const SCHEMA_PATH: &str = "schema/identification-webhook/schema.json";
