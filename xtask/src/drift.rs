@@ -336,24 +336,24 @@ impl Comparison {
             let _ = writeln!(report, "{line}");
         }
         let findings = self.unlisted.len() + self.stale + self.undocumented.len();
-        let _ = writeln!(
-            report,
-            "{name}: {}: {} OpenAPI fields, {} schema fields, {} differences, {} listed in decisions.json",
-            if findings == 0 {
-                "clean".to_owned()
-            } else {
-                format!(
-                    "{} unlisted, {} stale, {} undocumented",
-                    self.unlisted.len(),
-                    self.stale,
-                    self.undocumented.len()
-                )
-            },
+        let counts = format!(
+            "{} OpenAPI fields, {} schema fields; {} differences, {} listed in decisions.json",
             self.openapi_fields,
             self.schema_fields,
             self.differences,
-            self.listed,
+            if self.listed == self.differences { "all".to_owned() } else { self.listed.to_string() },
         );
+        let verdict = if findings == 0 {
+            "clean".to_owned()
+        } else {
+            format!(
+                "{} unlisted, {} stale, {} undocumented",
+                self.unlisted.len(),
+                self.stale,
+                self.undocumented.len()
+            )
+        };
+        let _ = writeln!(report, "{name}: {verdict} ({counts})");
         if print_unlisted && !self.unlisted.is_empty() {
             let entries: Vec<Value> = self
                 .unlisted
@@ -700,7 +700,7 @@ impl<'t> Walker<'t> {
         let document =
             relative_path("", document).map_err(|why| format!("{} {why}", self.tree.show(document)))?;
         let node = self.node(&document, pointer)?;
-        self.ancestors.push(format!("{document}#{pointer}"));
+        self.ancestors.push(target_key(&document, pointer));
         self.walk(node, &document, "", true, 0)?;
         Ok(self.fields)
     }
@@ -788,13 +788,16 @@ impl<'t> Walker<'t> {
             } else {
                 relative_path(&file, path).map_err(|why| format!("{here}: $ref {reference:?} {why}"))?
             };
-            let key = format!("{target_file}#{fragment}");
+            let key = target_key(&target_file, fragment);
             if self.ancestors.contains(&key) || chain.contains(&key) {
                 let cycle: Vec<&str> =
                     self.ancestors.iter().chain(&chain).map(String::as_str).chain([key.as_str()]).collect();
                 return Err(format!("{here}: at {}: $ref cycle: {}", shown_pointer(at), cycle.join(" -> ")));
             }
-            let target = match self.node(&target_file, fragment)? {
+            let target = self.node(&target_file, fragment).map_err(|error| {
+                format!("{error} (the $ref {reference:?} of {here} at {})", shown_pointer(at))
+            })?;
+            let target = match target {
                 Value::Object(map) => map,
                 Value::Bool(_) => Map::new(),
                 other => {
@@ -946,6 +949,11 @@ fn facts(node: &Map<String, Value>, required: bool) -> Vec<Value> {
             other => node.get(other).cloned().unwrap_or_else(absent),
         })
         .collect()
+}
+
+/// How a `$ref` target is named in a cycle: the file, and the pointer in it when there is one.
+fn target_key(file: &str, pointer: &str) -> String {
+    if pointer.is_empty() { file.to_owned() } else { format!("{file}#{pointer}") }
 }
 
 /// A JSON pointer segment: `~` and `/` escaped (RFC 6901).
