@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::drift::{Options, contracts_with_source, run};
+use xtask::drift::{Options, Outcome, contracts_with_source, run};
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
@@ -171,13 +171,13 @@ fn without_contract_a_release_compares_the_contracts_it_documents() {
     assert_eq!(outcome.errors, ["schema/other/vendor/Other.yaml: does not exist"]);
 }
 
-/// A repository with one contract `hostile` whose schema is `{}` and whose vendor/ holds
-/// `files`; its source is `document` at `""`.
-fn hostile(document: &str, files: &[(&str, String)]) -> (tempfile::TempDir, Vec<String>) {
+/// A repository with one contract `small`, its `schema`, and `files` in its vendor/; its source
+/// is `document` at `""`.
+fn small_contract(schema: &str, document: &str, files: &[(&str, String)]) -> (tempfile::TempDir, Outcome) {
     let repository = tempfile::tempdir().unwrap();
-    let contract = repository.path().join("schema/hostile");
+    let contract = repository.path().join("schema/small");
     fs::create_dir_all(contract.join("vendor")).unwrap();
-    fs::write(contract.join("schema.json"), "{}").unwrap();
+    fs::write(contract.join("schema.json"), schema).unwrap();
     fs::write(
         contract.join("decisions.json"),
         format!(r#"{{"openapi": {{"document": {document:?}, "schema": ""}}}}"#),
@@ -188,9 +188,30 @@ fn hostile(document: &str, files: &[(&str, String)]) -> (tempfile::TempDir, Vec<
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
     }
-    let outcome = run(repository.path(), &only("hostile"));
+    let outcome = run(repository.path(), &only("small"));
+    (repository, outcome)
+}
+
+/// The errors of a contract whose schema is `{}`: there must be some.
+fn hostile(document: &str, files: &[(&str, String)]) -> (tempfile::TempDir, Vec<String>) {
+    let (repository, outcome) = small_contract("{}", document, files);
     assert_eq!(outcome.exit_code(), 2, "{}", outcome.report);
     (repository, outcome.errors)
+}
+
+#[test]
+fn yaml_is_read_as_yaml_1_2_and_numbers_compare_by_value() {
+    let schema = r#"{"type": "object", "properties": {
+        "answer": {"type": "string", "enum": ["yes", "no", "on"]},
+        "score": {"type": "number", "maximum": 1}}}"#;
+    let files = [(
+        "A.yaml",
+        "type: object\nproperties:\n  answer:\n    type: string\n    enum: [yes, no, on]\n  \
+         score:\n    type: number\n    maximum: 1.0\n"
+            .to_owned(),
+    )];
+    let (_repository, outcome) = small_contract(schema, "A.yaml", &files);
+    assert_eq!(outcome.exit_code(), 0, "{}{:?}", outcome.report, outcome.errors);
 }
 
 fn error_of(document: &str, files: &[(&str, String)]) -> String {
@@ -207,28 +228,28 @@ fn a_ref_cycle_is_an_error() {
     ];
     assert_eq!(
         error_of("A.yaml", &files),
-        "schema/hostile/vendor/sub/B.yaml: at /child: $ref cycle: A.yaml -> sub/B.yaml -> A.yaml"
+        "schema/small/vendor/sub/B.yaml: at /child: $ref cycle: A.yaml -> sub/B.yaml -> A.yaml"
     );
     let files = [("Self.yaml", "$ref: '#'\n".to_owned())];
     assert_eq!(
         error_of("Self.yaml", &files),
-        "schema/hostile/vendor/Self.yaml: at (root): $ref cycle: Self.yaml -> Self.yaml"
+        "schema/small/vendor/Self.yaml: at (root): $ref cycle: Self.yaml -> Self.yaml"
     );
 }
 
 #[test]
 fn missing_files_are_errors_that_name_them() {
-    assert_eq!(error_of("Missing.yaml", &[]), "schema/hostile/vendor/Missing.yaml: does not exist");
+    assert_eq!(error_of("Missing.yaml", &[]), "schema/small/vendor/Missing.yaml: does not exist");
     let files = [("A.yaml", "properties:\n  x:\n    $ref: Gone.yaml\n".to_owned())];
     assert_eq!(
         error_of("A.yaml", &files),
-        "schema/hostile/vendor/Gone.yaml: does not exist (the $ref \"Gone.yaml\" of schema/hostile/vendor/A.yaml at /x)"
+        "schema/small/vendor/Gone.yaml: does not exist (the $ref \"Gone.yaml\" of schema/small/vendor/A.yaml at /x)"
     );
     let files = [("A.yaml", "properties:\n  x:\n    $ref: 'A.yaml#/nowhere'\n".to_owned())];
     assert_eq!(
         error_of("A.yaml", &files),
-        "schema/hostile/vendor/A.yaml: nothing at the JSON pointer \"/nowhere\" \
-         (the $ref \"A.yaml#/nowhere\" of schema/hostile/vendor/A.yaml at /x)"
+        "schema/small/vendor/A.yaml: nothing at the JSON pointer \"/nowhere\" \
+         (the $ref \"A.yaml#/nowhere\" of schema/small/vendor/A.yaml at /x)"
     );
 }
 
@@ -240,7 +261,7 @@ fn refs_may_not_leave_the_folder() {
         let files = [("A.yaml", format!("properties:\n  x:\n    $ref: '{reference}'\n"))];
         let error = error_of("A.yaml", &files);
         assert!(
-            error.starts_with(&format!("schema/hostile/vendor/A.yaml: $ref {reference:?} ")),
+            error.starts_with(&format!("schema/small/vendor/A.yaml: $ref {reference:?} ")),
             "{reference}: {error}"
         );
         assert!(
@@ -283,7 +304,7 @@ fn depth_fan_out_and_alias_bombs_are_bounded() {
     }
     let bomb = bomb.join("\n");
     let error = error_of("Bomb.yaml", &[("Bomb.yaml", bomb)]);
-    assert!(error.starts_with("schema/hostile/vendor/Bomb.yaml: "), "{error}");
+    assert!(error.starts_with("schema/small/vendor/Bomb.yaml: "), "{error}");
 }
 
 #[test]
@@ -299,7 +320,7 @@ fn usage_errors() {
     assert_eq!(
         errors,
         [
-            "schema/hostile/decisions.json: openapi.document \"../outside.yaml\" leaves the folder the documents are read from"
+            "schema/small/decisions.json: openapi.document \"../outside.yaml\" leaves the folder the documents are read from"
         ]
     );
 }
