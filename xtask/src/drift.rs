@@ -536,19 +536,23 @@ fn undocumented_decisions(root: &Path, name: &str, decisions: &DecisionsFile) ->
 /// The report's order of the pointers of both sides: the OpenAPI's walk order, each pointer
 /// only the schema has placed after the one that precedes it in the schema's walk.
 fn merged_order(openapi: &[String], schema: &[String]) -> Vec<String> {
-    let mut order: Vec<String> = openapi.to_vec();
-    let mut position: HashMap<String, usize> =
-        order.iter().enumerate().map(|(index, pointer)| (pointer.clone(), index)).collect();
-    let mut previous: Option<usize> = None;
+    let known: HashSet<&str> = openapi.iter().map(String::as_str).collect();
+    // The schema's own pointers, by the last shared pointer before them (`None`: the start).
+    let mut after: HashMap<Option<&str>, Vec<&str>> = HashMap::new();
+    let mut anchor = None;
     for pointer in schema {
-        if let Some(&index) = position.get(pointer) {
-            previous = Some(index);
-            continue;
+        if known.contains(pointer.as_str()) {
+            anchor = Some(pointer.as_str());
+        } else {
+            after.entry(anchor).or_default().push(pointer);
         }
-        let index = previous.map_or(0, |index| index + 1);
-        order.insert(index, pointer.clone());
-        position = order.iter().enumerate().map(|(index, pointer)| (pointer.clone(), index)).collect();
-        previous = Some(index);
+    }
+    let mut order: Vec<String> = Vec::with_capacity(openapi.len() + schema.len());
+    order.extend(after.remove(&None).unwrap_or_default().into_iter().map(str::to_owned));
+    for pointer in openapi {
+        order.push(pointer.clone());
+        order
+            .extend(after.remove(&Some(pointer.as_str())).unwrap_or_default().into_iter().map(str::to_owned));
     }
     order
 }

@@ -192,6 +192,16 @@ fn small_contract(schema: &str, document: &str, files: &[(&str, String)]) -> (te
     (repository, outcome)
 }
 
+#[test]
+fn fields_of_either_side_are_reported_in_document_order() {
+    let schema = r#"{"properties": {"a": {}, "x": {}, "c": {}, "y": {"type": "string"}}}"#;
+    let files = [("A.yaml", "properties:\n  a: {}\n  b: {}\n  c: {}\n".to_owned())];
+    let (_repository, outcome) = small_contract(schema, "A.yaml", &files);
+    assert_eq!(outcome.exit_code(), 1, "{:?}", outcome.errors);
+    assert_eq!(fields(&outcome.report), ["/x", "/b", "/y"], "{}", outcome.report);
+    assert!(outcome.report.contains("/x\n  unlisted  presence: only in the schema\n"), "{}", outcome.report);
+}
+
 /// The errors of a contract whose schema is `{}`: there must be some.
 fn hostile(document: &str, files: &[(&str, String)]) -> (tempfile::TempDir, Vec<String>) {
     let (repository, outcome) = small_contract("{}", document, files);
