@@ -205,6 +205,12 @@ fn read_decisions(root: &Path, name: &str) -> Result<Option<DecisionsFile>, Stri
 /// repository `root`.
 pub fn run(root: &Path, options: &Options) -> Outcome {
     let mut outcome = Outcome::default();
+    if let Some(dir) = options.openapi.as_ref().filter(|dir| !dir.is_dir()) {
+        outcome
+            .errors
+            .push(format!("{}: not a folder (--openapi names a release's schemas/ folder)", dir.display()));
+        return outcome;
+    }
     let all = match contracts(root) {
         Ok(all) => all,
         Err(error) => {
@@ -281,27 +287,25 @@ pub fn run(root: &Path, options: &Options) -> Outcome {
             }
         });
     }
-    let _ = writeln!(
-        outcome.report,
-        "== drift: {}",
-        if outcome.findings == 0 && outcome.errors.is_empty() {
-            format!("clean ({compared} {})", plural(compared, "contract", "contracts"))
-        } else {
-            let mut parts = Vec::new();
-            if outcome.findings > 0 {
-                parts.push(format!("{} to review", outcome.findings));
-            }
-            if !outcome.errors.is_empty() {
-                parts.push(format!("{} error(s), on standard error", outcome.errors.len()));
-            }
-            format!(
-                "{} ({compared} {} compared)",
-                parts.join(", "),
-                plural(compared, "contract", "contracts")
-            )
-        }
-    );
+    let summary = summary(&outcome, compared);
+    let _ = writeln!(outcome.report, "== drift: {summary}");
     outcome
+}
+
+/// The closing line's verdict.
+fn summary(outcome: &Outcome, compared: usize) -> String {
+    let contracts = plural(compared, "contract", "contracts");
+    if outcome.findings == 0 && outcome.errors.is_empty() {
+        return format!("clean ({compared} {contracts})");
+    }
+    let mut parts = Vec::new();
+    if outcome.findings > 0 {
+        parts.push(format!("{} to review", outcome.findings));
+    }
+    if !outcome.errors.is_empty() {
+        parts.push(format!("{} error(s), on standard error", outcome.errors.len()));
+    }
+    format!("{} ({compared} {contracts} compared)", parts.join(", "))
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -326,6 +326,11 @@ fn usage_errors() {
         outcome.errors[0]
             .starts_with("no contract \"no-such-contract\": schema/no-such-contract/ does not exist")
     );
+    let outcome = run(&root, &Options { openapi: Some("no/such/release".into()), ..Options::default() });
+    assert_eq!(
+        outcome.errors,
+        ["no/such/release: not a folder (--openapi names a release's schemas/ folder)"]
+    );
     let (_repository, errors) = hostile("../outside.yaml", &[]);
     assert_eq!(
         errors,
