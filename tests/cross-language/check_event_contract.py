@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks of the `event` contract (schema/event/: schema.json, example.json, vendor/, decisions.json).
+"""Checks of the `event` contract (schema/event/: schema.json, example.json, decisions.json).
 
   (a) schema.json is valid against the JSON Schema draft 2020-12 metaschema, and follows the
       project's house rules (a title and a description on every property, every `$ref` resolves,
@@ -9,27 +9,18 @@
       `jsonschema` (Draft202012Validator, FORMAT_CHECKER); every error is printed with its path;
       a real payload error is accepted only if decisions.json lists it under
       `real_payload_deviations`;
-  (b') a few mutations of example.json are judged as the documented rules say they must be;
-  (c) the OpenAPI (vendor/ by default, `$ref`s resolved) and schema.json are walked side by side;
-      every difference, per property pointer, in presence, required-ness, nullability, type, enum,
-      const, bounds, lengths, item counts, pattern, format, additionalProperties, discriminator,
-      unevaluatedProperties, oneOf/anyOf arity, or a vendor description that the schema's
-      description no longer contains, must be listed in decisions.json `differences` (with the
-      id of the decision in DECISIONS.md that explains it); a listed difference that no longer
-      exists is reported too (stale).
+  (b') a few mutations of example.json are judged as the documented rules say they must be.
 
-Pointers: "" is the payload root, "/ip_info/v4/address" a property, "[]" an array's items,
-"oneOf/0" a branch, "{}" a map's value schema.
+Where the schema drifts from the vendored OpenAPI is `cargo xtask drift` (xtask/src/drift.rs):
+it compares every contract with the source its decisions.json declares, and
+xtask/tests/drift.rs runs it in CI; `cargo xtask drift --openapi DIR` compares with a newer
+release.
 
-Usage: check.py [--openapi DIR] [--examples DIR] [--print-unlisted]
-  --openapi DIR     an OpenAPI `schemas/` folder to compare with (default: vendor/), e.g. a newer
-                    release, to see what changed;
-  --examples DIR    where the real payloads are (default: ../shared/fingerprint-examples);
-  --print-unlisted  print the unlisted differences as decisions.json entries (to review, give a
-                    decision id, and paste).
+Usage: check_event_contract.py [--examples DIR]
+  --examples DIR    where the real payloads are (default: ../shared/fingerprint-examples).
 Exit status 0 when everything is clean, 1 otherwise.
 
-Needs Python 3 with `jsonschema` (4.26.0 used), `pyyaml` and, for `date-time` should the contract
+Needs Python 3 with `jsonschema` (4.26.0 used) and, for `date-time` should the contract
 ever use it, `rfc3339-validator`; a `pip install --target .py ...` folder beside this file is used
 when present (`.ci/run` installs them into tests/cross-language/.python).
 """
@@ -44,16 +35,8 @@ LOCAL_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".python")
 if os.path.isdir(LOCAL_PY):
     sys.path.insert(0, LOCAL_PY)
 
-import yaml  # noqa: E402
 from jsonschema import Draft202012Validator  # noqa: E402
 
-ABSENT = "(absent)"
-FACT_KEYS = [
-    "type", "nullable", "enum", "const", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems",
-    "uniqueItems", "format", "deprecated", "additionalProperties", "unevaluatedProperties",
-    "discriminator", "oneOf", "anyOf", "allOf",
-]
 problems = []
 
 
@@ -216,189 +199,13 @@ def check_mutations(schema):
     print("ran %d mutations" % len(MUTATIONS))
 
 
-# ---------------------------------------------------------------- (c) drift against the OpenAPI
-def norm_type(t):
-    if t is None:
-        return ABSENT, False
-    ts = [t] if isinstance(t, str) else list(t)
-    nullable = "null" in ts
-    rest = sorted(x for x in ts if x != "null")
-    return (rest[0] if len(rest) == 1 else rest) if rest else ABSENT, nullable
-
-
-def facts_of(node, required):
-    f = {}
-    t, nullable = norm_type(node.get("type"))
-    f["type"] = t
-    f["nullable"] = bool(nullable or node.get("nullable") is True)
-    for k in FACT_KEYS:
-        if k in ("type", "nullable"):
-            continue
-        if k in ("oneOf", "anyOf", "allOf"):
-            f[k] = len(node[k]) if k in node else ABSENT
-        elif k == "discriminator":
-            f[k] = node[k].get("propertyName") if k in node else ABSENT
-        elif k in ("additionalProperties", "unevaluatedProperties"):
-            v = node.get(k, ABSENT)
-            f[k] = v if v in (True, False, ABSENT) else "schema"
-        else:
-            f[k] = node.get(k, ABSENT)
-    if f["deprecated"] is False:
-        f["deprecated"] = ABSENT
-    f["required"] = required
-    return f
-
-
-class OpenAPIWalker:
-    def __init__(self, root):
-        self.root = root
-        self.cache = {}
-
-    def load(self, path):
-        if path not in self.cache:
-            with open(path, encoding="utf-8") as fh:
-                self.cache[path] = yaml.safe_load(fh)
-        return self.cache[path]
-
-    def resolve(self, node, base):
-        """Merge a $ref target with its siblings (siblings win); return (node, file it lives in)."""
-        depth = 0
-        while isinstance(node, dict) and "$ref" in node:
-            depth += 1
-            if depth > 20:
-                raise RuntimeError("$ref chain too long at %s" % base)
-            ref = node["$ref"]
-            if ref.startswith("#"):
-                raise RuntimeError("local $ref %s in %s is not supported" % (ref, base))
-            target = os.path.normpath(os.path.join(os.path.dirname(base), ref))
-            merged = dict(self.load(target))
-            for k, v in node.items():
-                if k != "$ref":
-                    merged[k] = v
-            node, base = merged, target
-        return node, base
-
-    def walk(self, node, base, ptr, required, out, depth=0):
-        if depth > 40:
-            raise RuntimeError("schema too deep at %s" % ptr)
-        node, base = self.resolve(node, base)
-        out[ptr] = (facts_of(node, required), (node.get("description") or "").strip())
-        req = set(node.get("required") or [])
-        shared = node.get("properties") or {}
-        branches = node.get("oneOf") or node.get("anyOf") or []
-        if shared and branches:
-            # Properties beside a oneOf/anyOf belong to each alternative's object: the schema
-            # states them at the start of each (DECISIONS.md D16), so compare them there.
-            for kw in ("oneOf", "anyOf"):
-                for i, br in enumerate(node.get(kw) or []):
-                    for k, v in shared.items():
-                        self.walk(v, base, "%s/%s/%d/%s" % (ptr, kw, i, k), k in req, out, depth + 1)
-            shared = {}
-        for k, v in shared.items():
-            self.walk(v, base, ptr + "/" + k, k in req, out, depth + 1)
-        if isinstance(node.get("items"), dict):
-            self.walk(node["items"], base, ptr + "/[]", True, out, depth + 1)
-        if isinstance(node.get("additionalProperties"), dict):
-            self.walk(node["additionalProperties"], base, ptr + "/{}", True, out, depth + 1)
-        for kw in ("oneOf", "anyOf"):
-            for i, br in enumerate(node.get(kw) or []):
-                self.walk(br, base, "%s/%s/%d" % (ptr, kw, i), True, out, depth + 1)
-
-
-def walk_schema(schema, node, ptr, required, out, depth=0):
-    if depth > 40:
-        raise RuntimeError("schema too deep at %s" % ptr)
-    while "$ref" in node:
-        target = schema["$defs"][node["$ref"][len("#/$defs/"):]]
-        merged = dict(target)
-        for k, v in node.items():
-            if k != "$ref":
-                merged[k] = v
-        node = merged
-    out[ptr] = (facts_of(node, required), node.get("description") or "")
-    req = set(node.get("required") or [])
-    for k, v in (node.get("properties") or {}).items():
-        walk_schema(schema, v, ptr + "/" + k, k in req, out, depth + 1)
-    if isinstance(node.get("items"), dict):
-        walk_schema(schema, node["items"], ptr + "/[]", True, out, depth + 1)
-    if isinstance(node.get("additionalProperties"), dict):
-        walk_schema(schema, node["additionalProperties"], ptr + "/{}", True, out, depth + 1)
-    for kw in ("oneOf", "anyOf"):
-        for i, br in enumerate(node.get(kw) or []):
-            walk_schema(schema, br, "%s/%s/%d" % (ptr, kw, i), True, out, depth + 1)
-
-
-def squash(s):
-    return " ".join(s.split())
-
-
-def drift(schema, openapi_dir, decisions, print_unlisted):
-    shown = os.path.relpath(openapi_dir, HERE) if openapi_dir.startswith(HERE + os.sep) else openapi_dir
-    print("== (c) schema.json against the OpenAPI in %s" % shown)
-    root_doc = os.path.join(openapi_dir, "fingerprint-server-api-v4.yaml")
-    w = OpenAPIWalker(openapi_dir)
-    try:
-        body = w.load(root_doc)["webhooks"]["event"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    except (OSError, KeyError, TypeError) as e:
-        problem("%s has no webhooks.event request body schema (%s: %s); is it a v4 (v3.x) release?"
-                % (root_doc, type(e).__name__, e))
-        return
-    oa, sc = {}, {}
-    w.walk(body, root_doc, "", True, oa)
-    walk_schema(schema, schema, "", True, sc)
-    diffs = []
-    for ptr in sorted(set(oa) | set(sc)):
-        if ptr not in sc:
-            diffs.append((ptr, "presence", "present", ABSENT))
-            continue
-        if ptr not in oa:
-            diffs.append((ptr, "presence", ABSENT, "present"))
-            continue
-        (fo, do), (fs, ds) = oa[ptr], sc[ptr]
-        for k in ["required"] + FACT_KEYS:
-            if fo[k] != fs[k]:
-                diffs.append((ptr, k, fo[k], fs[k]))
-        if do and squash(do) not in squash(ds):
-            diffs.append((ptr, "description", "vendor text not contained", "(differs)"))
-    listed = {}
-    for d in decisions.get("differences", []):
-        listed[(d["pointer"], d["keyword"])] = d
-    unlisted, seen = [], set()
-    for ptr, k, vo, vs in diffs:
-        d = listed.get((ptr, k))
-        if d is not None and d.get("openapi") == vo and d.get("schema") == vs:
-            seen.add((ptr, k))
-            continue
-        unlisted.append({"pointer": ptr, "keyword": k, "openapi": vo, "schema": vs, "decision": "?"})
-        problem("unlisted difference at %s: %s: OpenAPI %s, schema %s" % (
-            ptr or "(root)", k, json.dumps(vo), json.dumps(vs)))
-    for key in sorted(set(listed) - seen):
-        problem("decisions.json lists a difference that no longer exists: %s %s" % key)
-    ids = {d.get("decision") for d in decisions.get("differences", [])}
-    with open(os.path.join(HERE, "DECISIONS.md"), encoding="utf-8") as fh:
-        md = fh.read()
-    for i in sorted(x for x in ids if x):
-        if ("## %s " % i) not in md and ("### %s " % i) not in md:
-            problem("decision %s of decisions.json has no section in DECISIONS.md" % i)
-    print("compared %d OpenAPI nodes with %d schema nodes; %d differences, %d listed in decisions.json, %d unlisted"
-          % (len(oa), len(sc), len(diffs), len(seen), len(unlisted)))
-    if print_unlisted and unlisted:
-        print(json.dumps(unlisted, indent=2))
-
-
 def main(argv):
-    openapi_dir = os.path.join(HERE, "vendor")
     examples_dir = os.path.normpath(os.path.join(ROOT, "..", "shared", "fingerprint-examples"))
-    print_unlisted = False
     args = list(argv)
     while args:
         a = args.pop(0)
-        if a == "--openapi" and args:
-            openapi_dir = os.path.abspath(args.pop(0))
-        elif a == "--examples" and args:
+        if a == "--examples" and args:
             examples_dir = os.path.abspath(args.pop(0))
-        elif a == "--print-unlisted":
-            print_unlisted = True
         else:
             print(__doc__)
             return 2
@@ -407,7 +214,6 @@ def main(argv):
     check_schema(schema)
     check_payloads(schema, examples_dir, decisions)
     check_mutations(schema)
-    drift(schema, openapi_dir, decisions, print_unlisted)
     print("== %s" % ("clean" if not problems else "%d problem(s)" % len(problems)))
     return 0 if not problems else 1
 

@@ -2,7 +2,8 @@
 //!
 //! [`outputs`] computes every machine-written file from `schema/`; [`write()`] puts them on disk and
 //! [`check`] compares them with the disk without writing. One list, two modes, so the files
-//! that are checked are exactly the files that are written.
+//! that are checked are exactly the files that are written. [`drift`] compares each contract's
+//! schema with the vendor's OpenAPI it was transcribed from.
 
 use std::fmt::{self, Write as _};
 use std::fs;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use fingerprint_webhook_codegen::{Config, SchemaErrors, generate};
 
+pub mod drift;
 pub mod contracts;
 
 /// The folder of the contracts: one folder per contract (DESIGN §3), named as `--contract`

@@ -1,0 +1,341 @@
+//! `cargo xtask drift`: every contract agrees with its vendored OpenAPI as its decisions say, a
+//! changed release is reported field by field, stale decisions are found, and hostile documents
+//! give errors, never a panic or a hang.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::drift::{Options, Outcome, contracts_with_source, run};
+
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// Replaces the one occurrence of `old` in the file.
+fn edit(path: &Path, old: &str, new: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert_eq!(text.matches(old).count(), 1, "{old:?} in {}", path.display());
+    fs::write(path, text.replacen(old, new, 1)).unwrap();
+}
+
+fn only(contract: &str) -> Options {
+    Options { contract: Some(contract.to_owned()), ..Options::default() }
+}
+
+/// The groups of a report: its field lines, which are the ones that start with `/` or `(root)`.
+fn fields(report: &str) -> Vec<&str> {
+    report.lines().filter(|line| line.starts_with('/') || line.starts_with("(root)")).collect()
+}
+
+#[test]
+fn every_contract_with_a_source_is_clean_against_its_vendored_openapi() {
+    let root = repository_root();
+    let contracts = contracts_with_source(&root).unwrap();
+    assert!(contracts.contains(&"event".to_owned()), "{contracts:?}");
+    for contract in contracts {
+        let outcome = run(&root, &only(&contract));
+        assert_eq!(
+            outcome.exit_code(),
+            0,
+            "{contract} drifted from its vendor/:\n{}{}",
+            outcome.report,
+            outcome.errors.join("\n")
+        );
+    }
+}
+
+#[test]
+fn a_changed_release_is_reported_field_by_field() {
+    let scratch = tempfile::tempdir().unwrap();
+    let release = scratch.path().join("release");
+    copy_folder(&repository_root().join("schema/event/vendor"), &release);
+    let schemas = release.join("components/schemas");
+    // A length limit changes (in a type used at two places), an enumeration grows, a property
+    // appears and another becomes nullable.
+    edit(
+        &schemas.join("smartsignals/Geolocation.yaml"),
+        "- EU\n    minLength: 2\n    maxLength: 2",
+        "- EU\n    minLength: 2\n    maxLength: 3",
+    );
+    edit(
+        &schemas.join("smartsignals/BotResult.yaml"),
+        "  - not_detected\n",
+        "  - not_detected\n  - suspicious\n",
+    );
+    edit(
+        &schemas.join("smartsignals/IPInfoV4.yaml"),
+        "  asn_name:\n",
+        "  asn_country:\n    type: string\n    description: The country the ASN is registered in.\n  asn_name:\n",
+    );
+    edit(&schemas.join("platform/LinkedId.yaml"), "type: string\n", "type: [string, 'null']\n");
+
+    let drift = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["drift", "--contract", "event", "--openapi", "release"])
+            .args(extra)
+            .current_dir(scratch.path())
+            .output()
+            .unwrap()
+    };
+    let output = drift(&[]);
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{report}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        fields(&report),
+        [
+            "/linked_id",
+            "/bot",
+            "/ip_info/v4/geolocation/continent_code",
+            "/ip_info/v4/asn_country",
+            "/ip_info/v6/geolocation/continent_code",
+        ]
+    );
+    insta::assert_snapshot!("changed_release", report);
+
+    // The same differences, as entries to paste into decisions.json.
+    let output = drift(&["--print-unlisted"]);
+    let report = String::from_utf8(output.stdout).unwrap();
+    let entries = &report[report.find("\n[").unwrap()..=report.rfind(']').unwrap()];
+    let entries: Vec<serde_json::Value> = serde_json::from_str(entries).unwrap();
+    assert_eq!(entries.len(), 5, "{report}");
+    assert!(entries.iter().all(|entry| entry["decision"] == "?"));
+    assert_eq!(entries[0]["pointer"], "/linked_id");
+    assert_eq!(entries[0]["keyword"], "nullable");
+}
+
+/// A repository with a copy of the event contract, to change its decisions or documents.
+fn repository_with_event() -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    copy_folder(&repository_root().join("schema/event"), &copy.path().join("schema/event"));
+    copy
+}
+
+#[test]
+fn stale_and_changed_decisions_are_reported() {
+    let repository = repository_with_event();
+    let decisions = repository.path().join("schema/event/decisions.json");
+    // A decision for a difference that does not exist; one whose values changed (the
+    // difference is then unlisted, and the decision stale); one naming no section.
+    edit(
+        &decisions,
+        "  \"differences\": [\n",
+        "  \"differences\": [\n    {\"pointer\": \"/linked_id\", \"keyword\": \"maxLength\", \"openapi\": 64, \
+         \"schema\": \"(absent)\", \"decision\": \"D6\"},\n    {\"pointer\": \"/no_such_field\", \"keyword\": \
+         \"presence\", \"openapi\": \"present\", \"schema\": \"(absent)\", \"decision\": \"D99\"},\n",
+    );
+    edit(
+        &decisions,
+        "\"openapi\": \"(absent)\",\n      \"schema\": 25,",
+        "\"openapi\": \"(absent)\",\n      \"schema\": 24,",
+    );
+    let outcome = run(repository.path(), &only("event"));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(outcome.exit_code(), 1);
+    insta::assert_snapshot!("stale_decisions", outcome.report);
+}
+
+#[test]
+fn without_contract_a_release_compares_the_contracts_it_documents() {
+    let repository = repository_with_event();
+    let other = repository.path().join("schema/other");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(other.join("schema.json"), "{}").unwrap();
+    fs::write(other.join("decisions.json"), r#"{"openapi": {"document": "Other.yaml", "schema": ""}}"#)
+        .unwrap();
+    let release = repository.path().join("schema/event/vendor");
+    let outcome = run(repository.path(), &Options { openapi: Some(release.clone()), ..Options::default() });
+    assert_eq!(outcome.exit_code(), 0, "{}{:?}", outcome.report, outcome.errors);
+    assert!(
+        outcome
+            .report
+            .contains(&format!("note: other: {}/Other.yaml does not exist; not compared", release.display()))
+    );
+    assert!(outcome.report.contains("event: clean"), "{}", outcome.report);
+    // Without --openapi, the other contract's vendor/ is read, and its absence is an error.
+    let outcome = run(repository.path(), &Options::default());
+    assert_eq!(outcome.exit_code(), 2);
+    assert_eq!(outcome.errors, ["schema/other/vendor/Other.yaml: does not exist"]);
+}
+
+/// A repository with one contract `small`, its `schema`, and `files` in its vendor/; its source
+/// is `document` at `""`.
+fn small_contract(schema: &str, document: &str, files: &[(&str, String)]) -> (tempfile::TempDir, Outcome) {
+    let repository = tempfile::tempdir().unwrap();
+    let contract = repository.path().join("schema/small");
+    fs::create_dir_all(contract.join("vendor")).unwrap();
+    fs::write(contract.join("schema.json"), schema).unwrap();
+    fs::write(
+        contract.join("decisions.json"),
+        format!(r#"{{"openapi": {{"document": {document:?}, "schema": ""}}}}"#),
+    )
+    .unwrap();
+    for (name, text) in files {
+        let path = contract.join("vendor").join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let outcome = run(repository.path(), &only("small"));
+    (repository, outcome)
+}
+
+#[test]
+fn fields_of_either_side_are_reported_in_document_order() {
+    let schema = r#"{"properties": {"a": {}, "x": {}, "c": {}, "y": {"type": "string"}}}"#;
+    let files = [("A.yaml", "properties:\n  a: {}\n  b: {}\n  c: {}\n".to_owned())];
+    let (_repository, outcome) = small_contract(schema, "A.yaml", &files);
+    assert_eq!(outcome.exit_code(), 1, "{:?}", outcome.errors);
+    assert_eq!(fields(&outcome.report), ["/x", "/b", "/y"], "{}", outcome.report);
+    assert!(outcome.report.contains("/x\n  unlisted  presence: only in the schema\n"), "{}", outcome.report);
+}
+
+/// The errors of a contract whose schema is `{}`: there must be some.
+fn hostile(document: &str, files: &[(&str, String)]) -> (tempfile::TempDir, Vec<String>) {
+    let (repository, outcome) = small_contract("{}", document, files);
+    assert_eq!(outcome.exit_code(), 2, "{}", outcome.report);
+    (repository, outcome.errors)
+}
+
+#[test]
+fn yaml_is_read_as_yaml_1_2_and_numbers_compare_by_value() {
+    let schema = r#"{"type": "object", "properties": {
+        "answer": {"type": "string", "enum": ["yes", "no", "on"]},
+        "score": {"type": "number", "maximum": 1}}}"#;
+    let files = [(
+        "A.yaml",
+        "type: object\nproperties:\n  answer:\n    type: string\n    enum: [yes, no, on]\n  \
+         score:\n    type: number\n    maximum: 1.0\n"
+            .to_owned(),
+    )];
+    let (_repository, outcome) = small_contract(schema, "A.yaml", &files);
+    assert_eq!(outcome.exit_code(), 0, "{}{:?}", outcome.report, outcome.errors);
+}
+
+fn error_of(document: &str, files: &[(&str, String)]) -> String {
+    let (_repository, errors) = hostile(document, files);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    errors.into_iter().next().unwrap()
+}
+
+#[test]
+fn a_ref_cycle_is_an_error() {
+    let files = [
+        ("A.yaml", "type: object\nproperties:\n  child:\n    $ref: sub/B.yaml\n".to_owned()),
+        ("sub/B.yaml", "$ref: ../A.yaml\n".to_owned()),
+    ];
+    assert_eq!(
+        error_of("A.yaml", &files),
+        "schema/small/vendor/sub/B.yaml: at /child: $ref cycle: A.yaml -> sub/B.yaml -> A.yaml"
+    );
+    let files = [("Self.yaml", "$ref: '#'\n".to_owned())];
+    assert_eq!(
+        error_of("Self.yaml", &files),
+        "schema/small/vendor/Self.yaml: at (root): $ref cycle: Self.yaml -> Self.yaml"
+    );
+}
+
+#[test]
+fn missing_files_are_errors_that_name_them() {
+    assert_eq!(error_of("Missing.yaml", &[]), "schema/small/vendor/Missing.yaml: does not exist");
+    let files = [("A.yaml", "properties:\n  x:\n    $ref: Gone.yaml\n".to_owned())];
+    assert_eq!(
+        error_of("A.yaml", &files),
+        "schema/small/vendor/Gone.yaml: does not exist (the $ref \"Gone.yaml\" of schema/small/vendor/A.yaml at /x)"
+    );
+    let files = [("A.yaml", "properties:\n  x:\n    $ref: 'A.yaml#/nowhere'\n".to_owned())];
+    assert_eq!(
+        error_of("A.yaml", &files),
+        "schema/small/vendor/A.yaml: nothing at the JSON pointer \"/nowhere\" \
+         (the $ref \"A.yaml#/nowhere\" of schema/small/vendor/A.yaml at /x)"
+    );
+}
+
+#[test]
+fn refs_may_not_leave_the_folder() {
+    for reference in
+        ["../decisions.json", "sub/../../schema.json", "/etc/passwd", "https://example.com/x.yaml"]
+    {
+        let files = [("A.yaml", format!("properties:\n  x:\n    $ref: '{reference}'\n"))];
+        let error = error_of("A.yaml", &files);
+        assert!(
+            error.starts_with(&format!("schema/small/vendor/A.yaml: $ref {reference:?} ")),
+            "{reference}: {error}"
+        );
+        assert!(
+            error.contains("leaves the folder") || error.contains("not a relative file reference"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn depth_fan_out_and_alias_bombs_are_bounded() {
+    // A chain of 50 files, each a property of the one before: deeper than the limit.
+    let chain: Vec<(String, String)> = (0..50)
+        .map(|level| {
+            (format!("L{level}.yaml"), format!("properties:\n  next:\n    $ref: L{}.yaml\n", level + 1))
+        })
+        .collect();
+    let files: Vec<(&str, String)> = chain.iter().map(|(name, text)| (name.as_str(), text.clone())).collect();
+    assert!(error_of("L0.yaml", &files).contains("nests deeper than 40 levels"));
+
+    // Ten properties per level over eight levels name 10^8 fields through few files.
+    let fan: Vec<(String, String)> = (0..8)
+        .map(|level| {
+            let property = format!("  p{{}}:\n    $ref: F{}.yaml\n", level + 1);
+            let properties: Vec<String> =
+                (0..10).map(|index| property.replace("{}", &index.to_string())).collect();
+            (format!("F{level}.yaml"), format!("properties:\n{}", properties.concat()))
+        })
+        .chain([("F8.yaml".to_owned(), "type: string\n".to_owned())])
+        .collect();
+    let files: Vec<(&str, String)> = fan.iter().map(|(name, text)| (name.as_str(), text.clone())).collect();
+    assert!(error_of("F0.yaml", &files).contains("more than 100000 fields"));
+
+    // The classic YAML alias bomb: nine levels of ten aliases each.
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    let mut bomb = vec!["a: &a [x, x, x, x, x, x, x, x, x, x]".to_owned()];
+    for pair in names.windows(2) {
+        let aliases = vec![format!("*{}", pair[0]); 10].join(", ");
+        bomb.push(format!("{}: &{} [{aliases}]", pair[1], pair[1]));
+    }
+    let bomb = bomb.join("\n");
+    let error = error_of("Bomb.yaml", &[("Bomb.yaml", bomb)]);
+    assert!(error.starts_with("schema/small/vendor/Bomb.yaml: "), "{error}");
+}
+
+#[test]
+fn usage_errors() {
+    let root = repository_root();
+    let outcome = run(&root, &only("no-such-contract"));
+    assert_eq!(outcome.exit_code(), 2);
+    assert!(
+        outcome.errors[0]
+            .starts_with("no contract \"no-such-contract\": schema/no-such-contract/ does not exist")
+    );
+    let outcome = run(&root, &Options { openapi: Some("no/such/release".into()), ..Options::default() });
+    assert_eq!(
+        outcome.errors,
+        ["no/such/release: not a folder (--openapi names a release's schemas/ folder)"]
+    );
+    let (_repository, errors) = hostile("../outside.yaml", &[]);
+    assert_eq!(
+        errors,
+        [
+            "schema/small/decisions.json: openapi.document \"../outside.yaml\" leaves the folder the documents are read from"
+        ]
+    );
+}
