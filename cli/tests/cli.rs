@@ -153,12 +153,13 @@ fn standard_input_is_read_for_dash_and_for_no_path_and_as_ndjson_on_request() {
 #[test]
 fn strict_mode_rejects_undocumented_fields() {
     let folder = workspace();
-    let with_signal = example().replacen('{', "{\"bot\": {\"result\": \"notDetected\"},", 1);
+    let with_signal = example().replacen('{', "{\"undocumentedSignal\": {\"result\": \"notDetected\"},", 1);
     assert_eq!(fpwebhook(folder.path(), &["validate", "-"], with_signal.as_bytes()).status.code(), Some(0));
     let strict = fpwebhook(folder.path(), &["validate", "--strict", "-"], with_signal.as_bytes());
     assert_eq!(strict.status.code(), Some(1));
     assert!(
-        text(&strict.stdout).contains("/bot  \"bot\" is not a documented field"),
+        text(&strict.stdout)
+            .contains("/undocumentedSignal  \"undocumentedSignal\" is not a documented field"),
         "{}",
         text(&strict.stdout)
     );

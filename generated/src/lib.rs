@@ -71,5 +71,6 @@ pub mod __codegen_fixtures {
 /// Support for the generated code; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::runtime::serde_support::schema::{AnyInteger, NullOr};
     pub use crate::runtime::serde_support::{deserialize_present, deserialize_required_nullable, integer};
 }

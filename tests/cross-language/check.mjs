@@ -77,12 +77,16 @@ const fixtureFiles = readdirSync(schemaDir, { withFileTypes: true })
 // defines it or the vendor does (`timezone`, and `int64` or `double`, which ajv-formats would
 // check), is an annotation: registered as accepting everything.
 const ASSERTED_FORMATS = new Set(["date-time", "ipv4", "ipv6"]);
-function registerAnnotationFormats(node) {
+function registerAnnotations(node) {
   if (Array.isArray(node)) {
-    node.forEach(registerAnnotationFormats);
+    node.forEach(registerAnnotations);
   } else if (node !== null && typeof node === "object") {
     if (typeof node.format === "string" && !ASSERTED_FORMATS.has(node.format)) ajv.addFormat(node.format, true);
-    Object.values(node).forEach(registerAnnotationFormats);
+    // Vendor keywords other than the tag limit (`x-fingerprint-source`) are annotations.
+    for (const key of Object.keys(node)) {
+      if (key.startsWith("x-") && !ajv.getKeyword(key)) ajv.addKeyword({ keyword: key });
+    }
+    Object.values(node).forEach(registerAnnotations);
   }
 }
 
@@ -90,7 +94,7 @@ for (const file of fixtureFiles) {
   for (const group of JSON.parse(readFileSync(file, "utf8"))) {
     if (!validators.has(group.schema)) {
       const schema = JSON.parse(readFileSync(join(schemaDir, group.schema), "utf8"));
-      registerAnnotationFormats(schema);
+      registerAnnotations(schema);
       validators.set(group.schema, ajv.compile(schema));
     }
     const validate = validators.get(group.schema);

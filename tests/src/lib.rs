@@ -93,6 +93,47 @@ pub struct DocumentedField {
     pub max_length: Option<u64>,
 }
 
+/// The instance pointers of the fields whose schema names a source other than the
+/// documentation page (`x-fingerprint-source`), at any depth (`*` for any array item).
+pub fn sourced_elsewhere(schema: &Value) -> Vec<String> {
+    fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> &'s Value {
+        for _ in 0..32 {
+            let Some(target) =
+                node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/"))
+            else {
+                break;
+            };
+            match root.get("$defs").and_then(|defs| defs.get(target)) {
+                Some(definition) => node = definition,
+                None => break,
+            }
+        }
+        node
+    }
+    fn walk(root: &Value, node: &Value, pointer: &str, depth: usize, out: &mut Vec<String>) {
+        if depth > 32 {
+            return;
+        }
+        let node = resolve(root, node);
+        if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                let child = format!("{pointer}/{name}");
+                if property.get("x-fingerprint-source").is_some() {
+                    out.push(child);
+                } else {
+                    walk(root, property, &child, depth + 1, out);
+                }
+            }
+        }
+        if let Some(items) = node.get("items") {
+            walk(root, items, &format!("{pointer}/*"), depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, schema, "", 0, &mut out);
+    out
+}
+
 /// Reads the documented-limits table (`pointer,type,nullable,maxLength`, a header row first).
 ///
 /// # Errors
@@ -143,8 +184,18 @@ pub fn parse_documented_limits(text: &str) -> Result<Vec<DocumentedField>, Strin
 
 /// Compares the documentation's annotations with the schema's constraints, in both directions.
 /// Each difference is one message that names the field.
-pub fn documentation_drift(documented: &[DocumentedField], schema: &[ConstraintRow]) -> Vec<String> {
+pub fn documentation_drift(
+    documented: &[DocumentedField],
+    schema: &[ConstraintRow],
+    sourced: &[String],
+) -> Vec<String> {
     let mut differences = Vec::new();
+    // Fields the documentation page does not have, and the schema says where they come from
+    // (`x-fingerprint-source`): the drift check against that source covers them.
+    let elsewhere = |pointer: &str| {
+        sourced.iter().any(|source| pointer == source || pointer.starts_with(&format!("{source}/")))
+    };
+    let schema: Vec<&ConstraintRow> = schema.iter().filter(|row| !elsewhere(&row.pointer)).collect();
     for field in documented {
         let Some(row) = schema.iter().find(|row| row.pointer == field.pointer) else {
             differences.push(format!("{}: documented, but the schema has no such field", field.pointer));

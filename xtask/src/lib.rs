@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use fingerprint_webhook_codegen::{Config, SchemaErrors, generate};
 
-pub mod drift;
 pub mod contracts;
+pub mod drift;
 
 /// The folder of the contracts: one folder per contract (DESIGN §3), named as `--contract`
 /// names it.

@@ -277,6 +277,36 @@ fn value_type(value: &RustValue) -> TokenStream {
     }
 }
 
+/// The type whose JSON Schema describes a value as the canonical schema does: its Rust type,
+/// with an integer of any size as `AnyInteger` (a `serde_json::Number` alone says `number`).
+fn schema_value_type(value: &RustValue) -> TokenStream {
+    match &value.kind {
+        ValueKind::WideInteger => quote!(crate::__private::AnyInteger),
+        ValueKind::List(element) => {
+            let items = schema_value_type(&element.value);
+            if element.nullable { quote!(Vec<Option<#items>>) } else { quote!(Vec<#items>) }
+        }
+        ValueKind::Map(element) if element.value.kind != ValueKind::Json => {
+            let values = schema_value_type(&element.value);
+            if element.nullable {
+                quote!(crate::IndexMap<String, Option<#values>>)
+            } else {
+                quote!(crate::IndexMap<String, #values>)
+            }
+        }
+        _ => value_type(value),
+    }
+}
+
+/// Whether a value holds an integer of any size at some depth.
+fn holds_wide_integers(value: &RustValue) -> bool {
+    match &value.kind {
+        ValueKind::WideInteger => true,
+        ValueKind::List(element) | ValueKind::Map(element) => holds_wide_integers(&element.value),
+        _ => false,
+    }
+}
+
 fn field_type(field: &RustField) -> TokenStream {
     let value = value_type(&field.value);
     match field.presence {
@@ -357,9 +387,19 @@ fn holds_integers(value: &RustValue) -> bool {
 /// `inner(...)`), and the non-null schema of an optional field.
 fn schemars_attribute(field: &RustField) -> TokenStream {
     let mut parts = Vec::new();
-    if field.presence == Presence::Optional {
-        let value = value_type(&field.value).to_string().replace(' ', "");
-        parts.push(quote!(with = #value));
+    let value = schema_value_type(&field.value);
+    let with = match field.presence {
+        // The non-null schema of an optional field, which is absent rather than `null`.
+        Presence::Optional => Some(value),
+        // Present, and `null` allowed: schemars drops the `null` of a required `Option`.
+        Presence::RequiredNullable => Some(quote!(crate::__private::NullOr<#value>)),
+        Presence::Required if holds_wide_integers(&field.value) => Some(value),
+        Presence::Nullable if holds_wide_integers(&field.value) => Some(quote!(crate::Nullable<#value>)),
+        Presence::Required | Presence::Nullable => None,
+    };
+    if let Some(with) = with {
+        let with = with.to_string().replace(' ', "");
+        parts.push(quote!(with = #with));
     }
     parts.extend(validation_parts(&field.value));
     if field.presence == Presence::RequiredNullable {

@@ -43,6 +43,7 @@ pub static CONTRACTS: &[Contract] = &[
             ("date-times.json", include_str!("../../../schema/identification-webhook/fixtures/date-times.json")),
             ("example.json", include_str!("../../../schema/identification-webhook/fixtures/example.json")),
             ("integers.json", include_str!("../../../schema/identification-webhook/fixtures/integers.json")),
+            ("listed-values.json", include_str!("../../../schema/identification-webhook/fixtures/listed-values.json")),
             ("max-length.json", include_str!("../../../schema/identification-webhook/fixtures/max-length.json")),
             ("nullability.json", include_str!("../../../schema/identification-webhook/fixtures/nullability.json")),
             ("project-rules.json", include_str!("../../../schema/identification-webhook/fixtures/project-rules.json")),

@@ -247,3 +247,48 @@ pub mod integer {
         }
     }
 }
+
+/// Schema stand-ins that the generated types name in `#[schemars(with = ...)]`, where the Rust
+/// type alone would describe the value less exactly than the canonical schema does.
+pub(crate) mod schema {
+    use std::borrow::Cow;
+    use std::marker::PhantomData;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    /// An integer of any size: what a `serde_json::Number` field holds when the schema says
+    /// `integer` with one bound or none (its Rust type alone would say `number`).
+    pub struct AnyInteger;
+
+    impl JsonSchema for AnyInteger {
+        fn inline_schema() -> bool {
+            true
+        }
+
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed("AnyInteger")
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({"type": "integer"})
+        }
+    }
+
+    /// `T`, or `null`: a field that must be present and may be `null` (an `Option<T>` that
+    /// schemars, told that the field is required, would otherwise describe as `T` alone).
+    pub struct NullOr<T>(PhantomData<T>);
+
+    impl<T: JsonSchema> JsonSchema for NullOr<T> {
+        fn inline_schema() -> bool {
+            true
+        }
+
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Owned(format!("Nullable_{}", T::schema_name()))
+        }
+
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            <Option<T>>::json_schema(generator)
+        }
+    }
+}

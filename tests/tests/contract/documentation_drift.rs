@@ -6,7 +6,7 @@ use fingerprint_webhook_codegen::model::Model;
 use serde_json::{Value, json};
 use webhook_tests::{
     DOCUMENTED_LIMITS_FILE, DocumentedField, contract_file, documentation_drift, parse_documented_limits,
-    read_repository_file, repository_root,
+    read_repository_file, repository_root, sourced_elsewhere,
 };
 
 const CANONICAL_SCHEMA: &str = "schema/identification-webhook/schema.json";
@@ -33,8 +33,9 @@ fn every_annotated_contract_states_exactly_its_documented_limits() {
     for (contract, documented) in annotated {
         assert!(!documented.is_empty(), "{}", contract.name());
         let model = Model::read(contract.schema(), contract.root_type()).unwrap();
+        let sourced = sourced_elsewhere(&serde_json::from_str(contract.schema()).unwrap());
         assert_eq!(
-            documentation_drift(&documented, &constraints::rows(&model)),
+            documentation_drift(&documented, &constraints::rows(&model), &sourced),
             Vec::<String>::new(),
             "{}",
             contract.name()
@@ -52,7 +53,7 @@ fn canonical_schema() -> Value {
 
 fn drift_of(schema: &Value, documented: &[DocumentedField]) -> Vec<String> {
     let model = Model::read(&schema.to_string(), "IdentificationWebhook").unwrap();
-    documentation_drift(documented, &constraints::rows(&model))
+    documentation_drift(documented, &constraints::rows(&model), &sourced_elsewhere(schema))
 }
 
 #[test]

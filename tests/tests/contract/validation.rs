@@ -35,10 +35,10 @@ fn valid_payloads_pass_and_strict_mode_names_each_undocumented_field() {
     assert_eq!(validate(example_text.as_bytes(), Options::STRICT), Ok(()));
 
     let mut payload = example();
-    payload["bot"] = json!({"result": "notDetected"});
+    payload["undocumentedSignal"] = json!({"result": "notDetected"});
     payload["ipLocation"]["organization"] = json!("Example");
     payload["ipLocation"]["subdivisions"][0]["population"] = json!(1);
-    payload["confidence"]["revision"] = json!("v1.1");
+    payload["confidence"]["model"] = json!("v1.1");
     let text = serde_json::to_string_pretty(&payload).unwrap();
     assert_eq!(validate(text.as_bytes(), Options::DEFAULT), Ok(()));
     let violations = violations_of(&text, Options::STRICT);
@@ -47,8 +47,8 @@ fn valid_payloads_pass_and_strict_mode_names_each_undocumented_field() {
         [
             ("/ipLocation/subdivisions/0/population".to_owned(), "additionalProperties"),
             ("/ipLocation/organization".to_owned(), "additionalProperties"),
-            ("/confidence/revision".to_owned(), "additionalProperties"),
-            ("/bot".to_owned(), "additionalProperties"),
+            ("/confidence/model".to_owned(), "additionalProperties"),
+            ("/undocumentedSignal".to_owned(), "additionalProperties"),
         ]
     );
     assert_eq!(
@@ -93,7 +93,7 @@ fn each_violation_names_its_pointer_keyword_limit_and_offset_in_document_order()
     assert_eq!(
         messages,
         [
-            "missing: the field is documented `nullable: false`, so it is required",
+            "missing: the contract requires this field",
             "expected a string or null, found a number",
             "21 characters; the documented maximum is 20",
             "expected an integer, found 1.5, which has a fraction",
@@ -131,7 +131,7 @@ fn duplicate_keys_are_violations_at_every_level() {
     let text = r#"{"requestId": "a", "request\u0049d": "b", "tag": {"x": 1, "x": {"y": [{"z": 1, "z": 2}]}},
         "visitorId": "v", "timestamp": 1, "time": "2019-10-12T07:20:50.52Z", "incognito": false, "url": "u",
         "ip": "i", "ipLocation": {"city": {"name": "a", "name": "b"}}, "browserDetails": {},
-        "firstSeenAt": {}, "lastSeenAt": {}, "bot": 1, "bot": 2}"#;
+        "firstSeenAt": {}, "lastSeenAt": {}, "signal": 1, "signal": 2}"#;
     let violations = violations_of(text, Options::DEFAULT);
     assert_eq!(
         summary(&violations),
@@ -140,7 +140,7 @@ fn duplicate_keys_are_violations_at_every_level() {
             ("/tag/x".to_owned(), "duplicateKey"),
             ("/tag/x/y/0/z".to_owned(), "duplicateKey"),
             ("/ipLocation/city/name".to_owned(), "duplicateKey"),
-            ("/bot".to_owned(), "duplicateKey"),
+            ("/signal".to_owned(), "duplicateKey"),
         ]
     );
     assert!(text[violations.iter().next().unwrap().offset()..].starts_with(r#""request\u0049d""#));

@@ -60,6 +60,7 @@ pub struct Event {
     ///
     /// Timestamp of the event with millisecond precision in Unix time. Required. Sent for: android,
     /// ios, browser (the OpenAPI's `x-platforms`).
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub timestamp: ::serde_json::Number,
     /// Source.
     ///
@@ -425,7 +426,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub factory_reset_timestamp: Option<::serde_json::Number>,
     /// Frida.
     ///
@@ -622,7 +623,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0_i64))]
+    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
     pub suspect_score: Option<::serde_json::Number>,
     /// Tampering.
     ///
@@ -1080,7 +1081,7 @@ pub struct Identification {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub first_seen_at: Option<::serde_json::Number>,
     /// Last seen at.
     ///
@@ -1092,7 +1093,7 @@ pub struct Identification {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub last_seen_at: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
@@ -1201,7 +1202,7 @@ pub struct SupplementaryIdHighRecall {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub first_seen_at: Option<::serde_json::Number>,
     /// Last seen at.
     ///
@@ -1213,7 +1214,7 @@ pub struct SupplementaryIdHighRecall {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub last_seen_at: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
@@ -1574,7 +1575,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0_i64))]
+    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
     pub accuracy_radius: Option<::serde_json::Number>,
     /// Latitude.
     ///
@@ -1845,7 +1846,7 @@ pub struct ProxyDetails {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub last_seen_at: Option<::serde_json::Number>,
     /// Provider.
     ///
@@ -2045,7 +2046,7 @@ pub struct EventRuleActionBlock {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub status_code: Option<::serde_json::Number>,
     /// Headers.
     ///
@@ -2245,11 +2246,13 @@ pub struct VelocityData {
     ///
     /// Count for the last 5 minutes of velocity data, from the time of the event. Required.
     #[serde(rename = "5_minutes")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub field_5_minutes: ::serde_json::Number,
     /// 1 hour.
     ///
     /// Count for the last 1 hour of velocity data, from the time of the event. Required.
     #[serde(rename = "1_hour")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub field_1_hour: ::serde_json::Number,
     /// 24 hours.
     ///
@@ -2261,7 +2264,7 @@ pub struct VelocityData {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub field_24_hours: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
@@ -2412,7 +2415,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0_i64))]
+    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
     pub device_memory: Option<::serde_json::Number>,
     /// Time zone.
     ///
@@ -2476,7 +2479,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<::serde_json::Number>", length(min = 2, max = 2))]
+    #[schemars(with = "Vec<crate::__private::AnyInteger>", length(min = 2, max = 2))]
     pub screen_resolution: Option<Vec<::serde_json::Number>>,
     /// Touch support.
     ///
@@ -2506,7 +2509,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub architecture: Option<::serde_json::Number>,
     /// Cookies enabled.
     ///
@@ -2526,7 +2529,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub hardware_concurrency: Option<::serde_json::Number>,
     /// Date-time locale.
     ///
@@ -2560,7 +2563,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub color_depth: Option<::serde_json::Number>,
     /// Platform.
     ///
@@ -3203,7 +3206,7 @@ pub struct TouchSupport {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[schemars(with = "crate::__private::AnyInteger")]
     pub max_touch_points: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]

@@ -27,7 +27,11 @@
 /// documented `nullable: false` is required and never null; a field documented `nullable: true`
 /// may be null or absent; a field without a nullability annotation may be absent but is never
 /// null; `maxLength` counts Unicode code points; unknown fields are allowed at every level,
-/// because real deliveries carry many fields the documentation does not list.
+/// because real deliveries carry many fields the documentation does not list. The fields the
+/// vendor's OpenAPI (v2.12.1, `Webhook.yaml`) adds beyond the documentation page (the smart
+/// signals and others) are optional, because earlier deliveries lack them, and their inner
+/// shape follows the OpenAPI; where the two disagree about a documented field, the
+/// documentation page wins (see DECISIONS.md).
 #[derive(
     Debug,
     Clone,
@@ -148,6 +152,408 @@ pub struct IdentificationWebhook {
     /// When this visitor was last seen before this identification. Documented as `nullable: false`.
     #[serde(rename = "lastSeenAt")]
     pub last_seen_at: SeenAt,
+    /// Environment ID.
+    ///
+    /// Environment ID of the event. Optional: may be absent (not on the documentation page: added
+    /// from the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "environmentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub environment_id: Option<String>,
+    /// Components.
+    ///
+    /// It includes 35+ raw browser identification attributes to provide Fingerprint users with even
+    /// more information than our standard visitor ID provides. This enables Fingerprint users to
+    /// not have to run our open-source product in conjunction with Fingerprint Pro Plus and
+    /// Enterprise to get those additional attributes. Warning: The raw signals data can change at
+    /// any moment as we improve the product. We cannot guarantee the internal shape of raw device
+    /// attributes to be stable, so typical semantic versioning rules do not apply here. Use this
+    /// data with caution without assuming a specific structure beyond the generic type provided
+    /// here. Optional: may be absent (not on the documentation page: added from the vendor's
+    /// OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::IndexMap<String,RawDeviceAttribute>")]
+    pub components: Option<crate::IndexMap<String, RawDeviceAttribute>>,
+    /// Bot.
+    ///
+    /// Stores bot detection result Optional: may be absent (not on the documentation page: added
+    /// from the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Bot")]
+    pub bot: Option<Bot>,
+    /// User agent.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The user agent string of the browser
+    /// or device that made the request, as `browserDetails.userAgent` gives it. Optional: may be
+    /// absent (not on the documentation page: added from the vendor's OpenAPI v2.12.1; earlier
+    /// deliveries lack it).
+    #[serde(
+        rename = "userAgent",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub user_agent: Option<String>,
+    /// Root apps.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the Android root
+    /// management apps detection. Optional: may be absent (not on the documentation page: added
+    /// from the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "rootApps",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "RootApps")]
+    pub root_apps: Option<RootApps>,
+    /// Emulator.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the Android emulator
+    /// detection. Optional: may be absent (not on the documentation page: added from the vendor's
+    /// OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Emulator")]
+    pub emulator: Option<Emulator>,
+    /// IP info.
+    ///
+    /// Details about the request IP address. Has separate fields for v4 and v6 IP address versions.
+    /// Optional: may be absent (not on the documentation page: added from the vendor's OpenAPI
+    /// v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "ipInfo",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpInfo")]
+    pub ip_info: Option<IpInfo>,
+    /// IP blocklist.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Whether the request IP address
+    /// appears in the databases of known malicious actors, and in which. Optional: may be absent
+    /// (not on the documentation page: added from the vendor's OpenAPI v2.12.1; earlier deliveries
+    /// lack it).
+    #[serde(
+        rename = "ipBlocklist",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpBlocklist")]
+    pub ip_blocklist: Option<IpBlocklist>,
+    /// Tor.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the Tor exit node
+    /// detection. Optional: may be absent (not on the documentation page: added from the vendor's
+    /// OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Tor")]
+    pub tor: Option<Tor>,
+    /// VPN.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the VPN detection, with
+    /// its confidence and the methods that found it. Optional: may be absent (not on the
+    /// documentation page: added from the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Vpn")]
+    pub vpn: Option<Vpn>,
+    /// Proxy.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the proxy detection,
+    /// with its confidence and details. Optional: may be absent (not on the documentation page:
+    /// added from the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Proxy")]
+    pub proxy: Option<Proxy>,
+    /// Tampering.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the tampering
+    /// detection, with the anomaly score and the anti-detect browser detection. Optional: may be
+    /// absent (not on the documentation page: added from the vendor's OpenAPI v2.12.1; earlier
+    /// deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Tampering")]
+    pub tampering: Option<Tampering>,
+    /// Cloned app.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the Android cloned
+    /// application detection. Optional: may be absent (not on the documentation page: added from
+    /// the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "clonedApp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "ClonedApp")]
+    pub cloned_app: Option<ClonedApp>,
+    /// Factory reset.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): When the mobile device was last reset
+    /// to its factory settings, as a date-time and as a timestamp. Optional: may be absent (not on
+    /// the documentation page: added from the vendor's OpenAPI v2.12.1; earlier deliveries lack
+    /// it).
+    #[serde(
+        rename = "factoryReset",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "FactoryReset")]
+    pub factory_reset: Option<FactoryReset>,
+    /// Jailbroken.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the iOS jailbreak
+    /// detection. Optional: may be absent (not on the documentation page: added from the vendor's
+    /// OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Jailbroken")]
+    pub jailbroken: Option<Jailbroken>,
+    /// Frida.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the Frida detection on
+    /// Android and iOS devices. Optional: may be absent (not on the documentation page: added from
+    /// the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Frida")]
+    pub frida: Option<Frida>,
+    /// Privacy settings.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the privacy-focused
+    /// browser detection. Optional: may be absent (not on the documentation page: added from the
+    /// vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "privacySettings",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "PrivacySettings")]
+    pub privacy_settings: Option<PrivacySettings>,
+    /// Virtual machine.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the virtual machine
+    /// detection. Optional: may be absent (not on the documentation page: added from the vendor's
+    /// OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "virtualMachine",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VirtualMachine")]
+    pub virtual_machine: Option<VirtualMachine>,
+    /// Raw device attributes.
+    ///
+    /// It includes 35+ raw browser identification attributes to provide Fingerprint users with even
+    /// more information than our standard visitor ID provides. This enables Fingerprint users to
+    /// not have to run our open-source product in conjunction with Fingerprint Pro Plus and
+    /// Enterprise to get those additional attributes. Warning: The raw signals data can change at
+    /// any moment as we improve the product. We cannot guarantee the internal shape of raw device
+    /// attributes to be stable, so typical semantic versioning rules do not apply here. Use this
+    /// data with caution without assuming a specific structure beyond the generic type provided
+    /// here. Optional: may be absent (not on the documentation page: added from the vendor's
+    /// OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "rawDeviceAttributes",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::IndexMap<String,RawDeviceAttribute>")]
+    pub raw_device_attributes: Option<crate::IndexMap<String, RawDeviceAttribute>>,
+    /// High activity.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Whether the visitor made an unusually
+    /// high number of requests, and how many in the previous day. Optional: may be absent (not on
+    /// the documentation page: added from the vendor's OpenAPI v2.12.1; earlier deliveries lack
+    /// it).
+    #[serde(
+        rename = "highActivity",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "HighActivity")]
+    pub high_activity: Option<HighActivity>,
+    /// Location spoofing.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the mobile location
+    /// spoofing detection. Optional: may be absent (not on the documentation page: added from the
+    /// vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "locationSpoofing",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "LocationSpoofing")]
+    pub location_spoofing: Option<LocationSpoofing>,
+    /// Suspect score.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The Suspect Score of the request.
+    /// Optional: may be absent (not on the documentation page: added from the vendor's OpenAPI
+    /// v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "suspectScore",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "SuspectScore")]
+    pub suspect_score: Option<SuspectScore>,
+    /// Remote control.
+    ///
+    /// This signal is deprecated. Optional: may be absent (not on the documentation page: added
+    /// from the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    ///
+    /// Deprecated: the schema marks this field `deprecated`.
+    #[serde(
+        rename = "remoteControl",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "RemoteControl")]
+    pub remote_control: Option<RemoteControl>,
+    /// Velocity.
+    ///
+    /// Sums key data points for a specific `visitorId`, `ipAddress` and `linkedId` at three
+    /// distinct time intervals: 5 minutes, 1 hour, and 24 hours as follows: - Number of distinct IP
+    /// addresses associated to the visitor ID. - Number of distinct linked IDs associated with the
+    /// visitor ID. - Number of distinct countries associated with the visitor ID. - Number of
+    /// identification events associated with the visitor ID. - Number of identification events
+    /// associated with the detected IP address. - Number of distinct IP addresses associated with
+    /// the provided linked ID. - Number of distinct visitor IDs associated with the provided linked
+    /// ID. The `24h` interval of `distinctIp`, `distinctLinkedId`, `distinctCountry`,
+    /// `distinctIpByLinkedId` and `distinctVisitorIdByLinkedId` will be omitted if the number of
+    /// `events` for the visitor ID in the last 24 hours (`events.intervals.['24h']`) is higher than
+    /// 20.000. Optional: may be absent (not on the documentation page: added from the vendor's
+    /// OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Velocity")]
+    pub velocity: Option<Velocity>,
+    /// Developer tools.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the open developer
+    /// tools detection. Optional: may be absent (not on the documentation page: added from the
+    /// vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "developerTools",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "DeveloperTools")]
+    pub developer_tools: Option<DeveloperTools>,
+    /// MitM attack.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The result of the man-in-the-middle
+    /// attack detection on mobile devices. Optional: may be absent (not on the documentation page:
+    /// added from the vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        rename = "mitmAttack",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "MitMAttack")]
+    pub mitm_attack: Option<MitMAttack>,
+    /// Replayed.
+    ///
+    /// `true` if we determined that this payload was replayed, `false` otherwise. Optional: may be
+    /// absent (not on the documentation page: added from the vendor's OpenAPI v2.12.1; earlier
+    /// deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub replayed: Option<bool>,
+    /// SDK.
+    ///
+    /// Contains information about the SDK used to perform the request. Optional: may be absent (not
+    /// on the documentation page: added from the vendor's OpenAPI v2.12.1, which lists it as
+    /// required; earlier deliveries lack it, so it is optional here, DESIGN §2 rule 11).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Sdk")]
+    pub sdk: Option<Sdk>,
+    /// Supplementary IDs.
+    ///
+    /// Other identities that have been established for a given Visitor. Optional: may be absent
+    /// (not on the documentation page: added from the vendor's OpenAPI v2.12.1; earlier deliveries
+    /// lack it).
+    #[serde(
+        rename = "supplementaryIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "SupplementaryIds")]
+    pub supplementary_ids: Option<SupplementaryIds>,
+    /// Proximity.
+    ///
+    /// Proximity ID represents a fixed geographical zone in a discrete global grid within which the
+    /// device is observed. Optional: may be absent (not on the documentation page: added from the
+    /// vendor's OpenAPI v2.12.1; earlier deliveries lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Proximity")]
+    pub proximity: Option<Proximity>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
@@ -453,6 +859,30 @@ pub struct Confidence {
     )]
     #[schemars(with = "::serde_json::Number")]
     pub score: Option<::serde_json::Number>,
+    /// Confidence revision.
+    ///
+    /// The revision name of the method used to calculate the Confidence score. This field is only
+    /// present for customers who opted in to an alternative calculation method. Optional: may be
+    /// absent (not on the documentation page; from the vendor's OpenAPI).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub revision: Option<String>,
+    /// Confidence comment.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): A remark that may accompany the
+    /// confidence score. Optional: may be absent (not on the documentation page; from the vendor's
+    /// OpenAPI).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub comment: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
@@ -485,4 +915,2215 @@ pub struct SeenAt {
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
     pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Raw device attribute.
+///
+/// Not the vendor's description (the OpenAPI gives none): One raw attribute: its value, or the
+/// error that kept it from being collected.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct RawDeviceAttribute {
+    /// Value.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The collected value of the attribute,
+    /// any JSON value (its shape depends on the attribute and may change). Optional: may be absent.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub value: crate::Nullable<::serde_json::Value>,
+    /// Error.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Why the attribute could not be
+    /// collected. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "RawDeviceAttributeError")]
+    pub error: Option<RawDeviceAttributeError>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Raw device attribute error.
+///
+/// Not the vendor's description (the OpenAPI gives none): An error that kept a raw attribute
+/// from being collected.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct RawDeviceAttributeError {
+    /// Error name.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The name of the error. Optional: may
+    /// be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub name: Option<String>,
+    /// Error message.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The message of the error. Optional:
+    /// may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub message: Option<String>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Bot.
+///
+/// Stores bot detection result
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Bot {
+    /// Bot result.
+    ///
+    /// Bot detection result: * `notDetected` - the visitor is not a bot * `good` - good bot
+    /// detected, such as Google bot, Baidu Spider, AlexaBot and so on * `bad` - bad bot detected,
+    /// such as Selenium, Puppeteer, Playwright, headless browsers, and so on Required.
+    pub result: BotResult,
+    /// Bot type.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The kind of bot detected, such as
+    /// selenium. Optional: may be absent.
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub type_: Option<String>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Root apps.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the Android root
+/// management apps detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct RootApps {
+    /// Root apps result.
+    ///
+    /// Android specific root management apps detection. There are 2 values: * `true` - Root
+    /// Management Apps detected (e.g. Magisk). * `false` - No Root Management Apps detected or the
+    /// client isn't Android. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Emulator.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the Android emulator
+/// detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Emulator {
+    /// Emulator result.
+    ///
+    /// Android specific emulator detection. There are 2 values: * `true` - Emulated environment
+    /// detected (e.g. launch inside of AVD). * `false` - No signs of emulated environment detected
+    /// or the client is not Android. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// IP info.
+///
+/// Details about the request IP address. Has separate fields for v4 and v6 IP address versions.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IpInfo {
+    /// IPv4 info.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): What is known about the request's
+    /// IPv4 address. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpInfoV4")]
+    pub v4: Option<IpInfoV4>,
+    /// IPv6 info.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): What is known about the request's
+    /// IPv6 address. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpInfoV6")]
+    pub v6: Option<IpInfoV6>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// IPv4 info.
+///
+/// Not the vendor's description (the OpenAPI gives none): What is known about an IPv4 address:
+/// its location, network and data center.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IpInfoV4 {
+    /// IPv4 address.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The IPv4 address. Required.
+    pub address: String,
+    /// Geolocation.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Where the address is located, as far
+    /// as it is known. Required.
+    pub geolocation: Geolocation,
+    /// ASN.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The autonomous system the address
+    /// belongs to. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpInfoAsn")]
+    pub asn: Option<IpInfoAsn>,
+    /// Data center.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Whether the address belongs to a data
+    /// center, and which. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpInfoDataCenter")]
+    pub datacenter: Option<IpInfoDataCenter>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Geolocation.
+///
+/// Not the vendor's description (the OpenAPI gives none): The location of an IP address, as far
+/// as it is known, in the vendor's shape (the top-level `ipLocation` keeps the documentation
+/// page's shape).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Geolocation {
+    /// Accuracy radius.
+    ///
+    /// The IP address is likely to be within this radius (in km) of the specified location.
+    /// Optional: may be absent.
+    #[serde(
+        rename = "accuracyRadius",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
+    pub accuracy_radius: Option<::serde_json::Number>,
+    /// Latitude.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The latitude of the location, in
+    /// degrees. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "::serde_json::Number", range(min = -90.0_f64, max = 90.0_f64))]
+    pub latitude: Option<::serde_json::Number>,
+    /// Longitude.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The longitude of the location, in
+    /// degrees. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "::serde_json::Number", range(min = -180.0_f64, max = 180.0_f64))]
+    pub longitude: Option<::serde_json::Number>,
+    /// Postal code.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The postal code of the location.
+    /// Optional: may be absent.
+    #[serde(
+        rename = "postalCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub postal_code: Option<String>,
+    /// Time zone.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The IANA time zone of the location,
+    /// such as Europe/Prague. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub timezone: Option<String>,
+    /// City.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The city of the location. Optional:
+    /// may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "GeolocationCity")]
+    pub city: Option<GeolocationCity>,
+    /// Country.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The country of the location.
+    /// Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "GeolocationCountry")]
+    pub country: Option<GeolocationCountry>,
+    /// Continent.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The continent of the location.
+    /// Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "GeolocationContinent")]
+    pub continent: Option<GeolocationContinent>,
+    /// Subdivisions.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The administrative subdivisions of
+    /// the location (state, province, region), largest first. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Vec<GeolocationSubdivision>")]
+    pub subdivisions: Option<Vec<GeolocationSubdivision>>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Geolocation city.
+///
+/// Not the vendor's description (the OpenAPI gives none): The city of a location.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct GeolocationCity {
+    /// City name.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The name of the city. Required.
+    pub name: String,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Geolocation country.
+///
+/// Not the vendor's description (the OpenAPI gives none): The country of a location.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct GeolocationCountry {
+    /// Country code.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The two-letter code of the country,
+    /// such as CZ. Required.
+    #[schemars(length(min = 2, max = 2))]
+    pub code: String,
+    /// Country name.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The name of the country. Required.
+    pub name: String,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Geolocation continent.
+///
+/// Not the vendor's description (the OpenAPI gives none): The continent of a location.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct GeolocationContinent {
+    /// Continent code.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The two-letter code of the continent,
+    /// such as EU. Required.
+    #[schemars(length(min = 2, max = 2))]
+    pub code: String,
+    /// Continent name.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The name of the continent. Required.
+    pub name: String,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Geolocation subdivision.
+///
+/// Not the vendor's description (the OpenAPI gives none): One administrative subdivision of a
+/// location.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct GeolocationSubdivision {
+    /// Subdivision ISO code.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The ISO 3166-2 code of the
+    /// subdivision, without the country prefix, such as 10. Required.
+    #[serde(rename = "isoCode")]
+    pub iso_code: String,
+    /// Subdivision name.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The name of the subdivision.
+    /// Required.
+    pub name: String,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// IP info ASN.
+///
+/// Not the vendor's description (the OpenAPI gives none): The autonomous system an IP address
+/// belongs to.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IpInfoAsn {
+    /// AS number.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of the autonomous system,
+    /// as a string, such as 7922. Required.
+    pub asn: String,
+    /// AS name.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The name of the autonomous system.
+    /// Required.
+    pub name: String,
+    /// Network.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The network the address belongs to,
+    /// in CIDR notation, such as 73.136.0.0/13. Required.
+    pub network: String,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// IP info data center.
+///
+/// Not the vendor's description (the OpenAPI gives none): Whether an IP address belongs to a
+/// data center, and which.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IpInfoDataCenter {
+    /// Data center result.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Whether the address belongs to a data
+    /// center. Required.
+    pub result: bool,
+    /// Data center name.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The name of the data center.
+    /// Required.
+    pub name: String,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// IPv6 info.
+///
+/// Not the vendor's description (the OpenAPI gives none): What is known about an IPv6 address:
+/// its location, network and data center.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IpInfoV6 {
+    /// IPv6 address.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The IPv6 address. Required.
+    pub address: String,
+    /// Geolocation.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Where the address is located, as far
+    /// as it is known. Required.
+    pub geolocation: Geolocation,
+    /// ASN.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The autonomous system the address
+    /// belongs to. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpInfoAsn")]
+    pub asn: Option<IpInfoAsn>,
+    /// Data center.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Whether the address belongs to a data
+    /// center, and which. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpInfoDataCenter")]
+    pub datacenter: Option<IpInfoDataCenter>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// IP blocklist.
+///
+/// Not the vendor's description (the OpenAPI gives none): Whether the request IP address
+/// appears in the databases of known malicious actors, and in which.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IpBlocklist {
+    /// IP blocklist result.
+    ///
+    /// `true` if request IP address is part of any database that we use to search for known
+    /// malicious actors, `false` otherwise. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// IP blocklist details.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Which kinds of attack the address
+    /// took part in. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IpBlocklistDetails")]
+    pub details: Option<IpBlocklistDetails>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// IP blocklist details.
+///
+/// Not the vendor's description (the OpenAPI gives none): Which kinds of attack an IP address
+/// took part in.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IpBlocklistDetails {
+    /// Email spam.
+    ///
+    /// IP address was part of a known email spam attack (SMTP). Required.
+    #[serde(rename = "emailSpam")]
+    pub email_spam: bool,
+    /// Attack source.
+    ///
+    /// IP address was part of a known network attack (SSH/HTTPS). Required.
+    #[serde(rename = "attackSource")]
+    pub attack_source: bool,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Tor.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the Tor exit node
+/// detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Tor {
+    /// Tor result.
+    ///
+    /// `true` if the request IP address is a known tor exit node, `false` otherwise. Optional: may
+    /// be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// VPN.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the VPN detection, with
+/// its confidence and the methods that found it.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Vpn {
+    /// VPN result.
+    ///
+    /// VPN or other anonymizing service has been used when sending the request. Optional: may be
+    /// absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// VPN confidence.
+    ///
+    /// A confidence rating for the VPN detection result — "low", "medium", or "high". Depends on
+    /// the combination of results returned from all VPN detection methods. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VpnConfidence")]
+    pub confidence: Option<VpnConfidence>,
+    /// Origin time zone.
+    ///
+    /// Local timezone which is used in timezoneMismatch method. Optional: may be absent.
+    #[serde(
+        rename = "originTimezone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub origin_timezone: Option<String>,
+    /// Origin country.
+    ///
+    /// Country of the request (only for Android SDK version >= 2.4.0, ISO 3166 format or unknown).
+    /// Optional: may be absent.
+    #[serde(
+        rename = "originCountry",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub origin_country: Option<String>,
+    /// VPN methods.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): Which VPN detection methods gave a
+    /// positive result. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VpnMethods")]
+    pub methods: Option<VpnMethods>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// VPN methods.
+///
+/// Not the vendor's description (the OpenAPI gives none): Which VPN detection methods gave a
+/// positive result.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct VpnMethods {
+    /// Time zone mismatch.
+    ///
+    /// The browser timezone doesn't match the timezone inferred from the request IP address.
+    /// Required.
+    #[serde(rename = "timezoneMismatch")]
+    pub timezone_mismatch: bool,
+    /// Public VPN.
+    ///
+    /// Request IP address is owned and used by a public VPN service provider. Required.
+    #[serde(rename = "publicVPN")]
+    pub public_vpn: bool,
+    /// Auxiliary mobile.
+    ///
+    /// This method applies to mobile devices only. Indicates the result of additional methods used
+    /// to detect a VPN in mobile devices. Optional: may be absent (the OpenAPI requires it;
+    /// deliveries from before the vendor added it lack it).
+    #[serde(
+        rename = "auxiliaryMobile",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub auxiliary_mobile: Option<bool>,
+    /// OS mismatch.
+    ///
+    /// The browser runs on a different operating system than the operating system inferred from the
+    /// request network signature. Optional: may be absent (the OpenAPI requires it; deliveries from
+    /// before the vendor added it lack it).
+    #[serde(
+        rename = "osMismatch",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub os_mismatch: Option<bool>,
+    /// Relay.
+    ///
+    /// Request IP address belongs to a relay service provider, indicating the use of relay services
+    /// like [Apple Private relay](https://support.apple.com/en-us/102602) or [Cloudflare
+    /// Warp](https://developers.cloudflare.com/warp-client/). * Like VPNs, relay services anonymize
+    /// the visitor's true IP address. * Unlike traditional VPNs, relay services don't let visitors
+    /// spoof their location by choosing an exit node in a different country. This field allows you
+    /// to differentiate VPN users and relay service users in your fraud prevention logic. Optional:
+    /// may be absent (the OpenAPI requires it; deliveries from before the vendor added it lack it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub relay: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Proxy.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the proxy detection,
+/// with its confidence and details.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Proxy {
+    /// Proxy result.
+    ///
+    /// IP address was used by a public proxy provider or belonged to a known recent residential
+    /// proxy Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Proxy confidence.
+    ///
+    /// Confidence level of the proxy detection. If a proxy is not detected, confidence is "high".
+    /// If it's detected, can be "low", "medium", or "high". Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "ProxyConfidence")]
+    pub confidence: Option<ProxyConfidence>,
+    /// Proxy details.
+    ///
+    /// Proxy detection details (present if proxy is detected) Optional: may be absent or null.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub details: crate::Nullable<ProxyDetails>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Proxy details.
+///
+/// Proxy detection details (present if proxy is detected)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct ProxyDetails {
+    /// Proxy type.
+    ///
+    /// Residential proxies use real user IP addresses to appear as legitimate traffic, while data
+    /// center proxies are public proxies hosted in data centers Required.
+    #[serde(rename = "proxyType")]
+    pub proxy_type: ProxyType,
+    /// Last seen at.
+    ///
+    /// ISO 8601 formatted timestamp in UTC with hourly resolution of when this IP was last seen as
+    /// a proxy when available. Optional: may be absent.
+    #[serde(
+        rename = "lastSeenAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::DateTime")]
+    pub last_seen_at: Option<crate::DateTime>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Tampering.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the tampering
+/// detection, with the anomaly score and the anti-detect browser detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Tampering {
+    /// Tampering result.
+    ///
+    /// Indicates if an identification request from a browser or an Android SDK has been tampered
+    /// with. Not supported in the iOS SDK, is always `false` for iOS requests. * `true` - If the
+    /// request meets either of the following conditions: * Contains anomalous browser or device
+    /// attributes that could not have been legitimately produced by the JavaScript agent or the
+    /// Android SDK (see `anomalyScore`). * Originated from an anti-detect browser like Incognition
+    /// (see `antiDetectBrowser`). * `false` - If the request is considered genuine or was generated
+    /// by the iOS SDK. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Anomaly score.
+    ///
+    /// A score that indicates the extent of anomalous data in the request. This field applies to
+    /// requests originating from **both** browsers and Android SDKs. * Values above `0.5` indicate
+    /// that the request has been tampered with. * Values below `0.5` indicate that the request is
+    /// genuine. Optional: may be absent.
+    #[serde(
+        rename = "anomalyScore",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    pub anomaly_score: Option<::serde_json::Number>,
+    /// Anti-detect browser.
+    ///
+    /// Anti-detect browsers try to evade identification by masking or manipulating their
+    /// fingerprint to imitate legitimate browser configurations. This field does not apply to
+    /// requests originating from mobile SDKs. * `true` - The browser resembles a known anti-detect
+    /// browser, for example, Incognition. * `false` - The browser does not resemble an anti-detect
+    /// browser or the request originates from a mobile SDK. Optional: may be absent.
+    #[serde(
+        rename = "antiDetectBrowser",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub anti_detect_browser: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Cloned app.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the Android cloned
+/// application detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct ClonedApp {
+    /// Cloned app result.
+    ///
+    /// Android specific cloned application detection. There are 2 values: * `true` - Presence of
+    /// app cloners work detected (e.g. fully cloned application found or launch of it inside of a
+    /// not main working profile detected). * `false` - No signs of cloned application detected or
+    /// the client is not Android. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Factory reset.
+///
+/// Not the vendor's description (the OpenAPI gives none): When the mobile device was last reset
+/// to its factory settings, as a date-time and as a timestamp.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct FactoryReset {
+    /// Factory reset time.
+    ///
+    /// Indicates the time (in UTC) of the most recent factory reset that happened on the **mobile
+    /// device**. When a factory reset cannot be detected on the mobile device or when the request
+    /// is initiated from a browser, this field will correspond to the *epoch* time (i.e 1 Jan 1970
+    /// UTC). See [Factory Reset
+    /// Detection](https://dev.fingerprint.com/docs/smart-signals-overview#factory-reset-detection)
+    /// to learn more about this Smart Signal. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::DateTime")]
+    pub time: Option<crate::DateTime>,
+    /// Factory reset timestamp.
+    ///
+    /// This field is just another representation of the value in the `time` field. The time of the
+    /// most recent factory reset that happened on the **mobile device** is expressed as Unix epoch
+    /// time. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::__private::AnyInteger")]
+    pub timestamp: Option<::serde_json::Number>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Jailbroken.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the iOS jailbreak
+/// detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Jailbroken {
+    /// Jailbroken result.
+    ///
+    /// iOS specific jailbreak detection. There are 2 values: * `true` - Jailbreak detected. *
+    /// `false` - No signs of jailbreak or the client is not iOS. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Frida.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the Frida detection on
+/// Android and iOS devices.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Frida {
+    /// Frida result.
+    ///
+    /// [Frida](https://frida.re/docs/) detection for Android and iOS devices. There are 2 values: *
+    /// `true` - Frida detected * `false` - No signs of Frida or the client is not a mobile device.
+    /// Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Privacy settings.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the privacy-focused
+/// browser detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct PrivacySettings {
+    /// Privacy settings result.
+    ///
+    /// `true` if the request is from a privacy aware browser (e.g. Tor) or from a browser in which
+    /// fingerprinting is blocked. Otherwise `false`. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Virtual machine.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the virtual machine
+/// detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct VirtualMachine {
+    /// Virtual machine result.
+    ///
+    /// `true` if the request came from a browser running inside a virtual machine (e.g. VMWare),
+    /// `false` otherwise. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// High activity.
+///
+/// Not the vendor's description (the OpenAPI gives none): Whether the visitor made an unusually
+/// high number of requests, and how many in the previous day.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct HighActivity {
+    /// High activity result.
+    ///
+    /// Flag indicating if the request came from a high-activity visitor. Required.
+    pub result: bool,
+    /// Daily requests.
+    ///
+    /// Number of requests from the same visitor in the previous day. Optional: may be absent.
+    #[serde(
+        rename = "dailyRequests",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::__private::AnyInteger", range(min = 1_i64))]
+    pub daily_requests: Option<::serde_json::Number>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Location spoofing.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the mobile location
+/// spoofing detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct LocationSpoofing {
+    /// Location spoofing result.
+    ///
+    /// Flag indicating whether the request came from a mobile device with location spoofing
+    /// enabled. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Suspect score.
+///
+/// Not the vendor's description (the OpenAPI gives none): The Suspect Score of the request.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct SuspectScore {
+    /// Suspect score result.
+    ///
+    /// Suspect Score is an easy way to integrate Smart Signals into your fraud protection work
+    /// flow. It is a weighted representation of all Smart Signals present in the payload that helps
+    /// identify suspicious activity. The value range is [0; S] where S is sum of all Smart Signals
+    /// weights. See more details here: https://dev.fingerprint.com/docs/suspect-score Optional: may
+    /// be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
+    pub result: Option<::serde_json::Number>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Remote control.
+///
+/// This signal is deprecated.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct RemoteControl {
+    /// Remote control result.
+    ///
+    /// `true` if the request came from a machine being remotely controlled (e.g. TeamViewer),
+    /// `false` otherwise. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Velocity.
+///
+/// Sums key data points for a specific `visitorId`, `ipAddress` and `linkedId` at three
+/// distinct time intervals: 5 minutes, 1 hour, and 24 hours as follows: - Number of distinct IP
+/// addresses associated to the visitor ID. - Number of distinct linked IDs associated with the
+/// visitor ID. - Number of distinct countries associated with the visitor ID. - Number of
+/// identification events associated with the visitor ID. - Number of identification events
+/// associated with the detected IP address. - Number of distinct IP addresses associated with
+/// the provided linked ID. - Number of distinct visitor IDs associated with the provided linked
+/// ID. The `24h` interval of `distinctIp`, `distinctLinkedId`, `distinctCountry`,
+/// `distinctIpByLinkedId` and `distinctVisitorIdByLinkedId` will be omitted if the number of
+/// `events` for the visitor ID in the last 24 hours (`events.intervals.['24h']`) is higher than
+/// 20.000.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Velocity {
+    /// Distinct IP addresses.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of distinct IP addresses
+    /// associated to the visitor ID. Optional: may be absent.
+    #[serde(
+        rename = "distinctIp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityData")]
+    pub distinct_ip: Option<VelocityData>,
+    /// Distinct linked IDs.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of distinct linked IDs
+    /// associated with the visitor ID. Optional: may be absent.
+    #[serde(
+        rename = "distinctLinkedId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityData")]
+    pub distinct_linked_id: Option<VelocityData>,
+    /// Distinct countries.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of distinct countries
+    /// associated with the visitor ID. Optional: may be absent.
+    #[serde(
+        rename = "distinctCountry",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityData")]
+    pub distinct_country: Option<VelocityData>,
+    /// Events.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of identification events
+    /// associated with the visitor ID. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityData")]
+    pub events: Option<VelocityData>,
+    /// IP events.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of identification events
+    /// associated with the detected IP address. Optional: may be absent.
+    #[serde(
+        rename = "ipEvents",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityData")]
+    pub ip_events: Option<VelocityData>,
+    /// Distinct IP addresses by linked ID.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of distinct IP addresses
+    /// associated with the provided linked ID. Optional: may be absent.
+    #[serde(
+        rename = "distinctIpByLinkedId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityData")]
+    pub distinct_ip_by_linked_id: Option<VelocityData>,
+    /// Distinct visitor IDs by linked ID.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The number of distinct visitor IDs
+    /// associated with the provided linked ID. Optional: may be absent.
+    #[serde(
+        rename = "distinctVisitorIdByLinkedId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityData")]
+    pub distinct_visitor_id_by_linked_id: Option<VelocityData>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Velocity data.
+///
+/// Not the vendor's description (the OpenAPI gives none): One velocity count, at three time
+/// intervals.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct VelocityData {
+    /// Intervals.
+    ///
+    /// Is absent if the velocity data could not be generated for the visitor ID. Optional: may be
+    /// absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "VelocityIntervals")]
+    pub intervals: Option<VelocityIntervals>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Velocity intervals.
+///
+/// Is absent if the velocity data could not be generated for the visitor ID.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct VelocityIntervals {
+    /// 5 minutes.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The count over the last 5 minutes.
+    /// Required.
+    #[serde(rename = "5m")]
+    #[schemars(with = "crate::__private::AnyInteger")]
+    pub field_5m: ::serde_json::Number,
+    /// 1 hour.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The count over the last hour.
+    /// Required.
+    #[serde(rename = "1h")]
+    #[schemars(with = "crate::__private::AnyInteger")]
+    pub field_1h: ::serde_json::Number,
+    /// 24 hours.
+    ///
+    /// The `24h` interval of `distinctIp`, `distinctLinkedId`, `distinctCountry`,
+    /// `distinctIpByLinkedId` and `distinctVisitorIdByLinkedId` will be omitted if the number of
+    /// `events`` for the visitor ID in the last 24 hours (`events.intervals.['24h']`) is higher than 20.000. Optional: may be absent.
+    #[serde(
+        rename = "24h",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "crate::__private::AnyInteger")]
+    pub field_24h: Option<::serde_json::Number>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Developer tools.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the open developer
+/// tools detection.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct DeveloperTools {
+    /// Developer tools result.
+    ///
+    /// `true` if the browser is Chrome with DevTools open or Firefox with Developer Tools open,
+    /// `false` otherwise. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// MitM attack.
+///
+/// Not the vendor's description (the OpenAPI gives none): The result of the man-in-the-middle
+/// attack detection on mobile devices.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct MitMAttack {
+    /// MitM attack result.
+    ///
+    /// * `true` - When requests made from your users' mobile devices to Fingerprint servers have
+    /// been intercepted and potentially modified. * `false` - Otherwise or when the request
+    /// originated from a browser. See [MitM Attack
+    /// Detection](https://dev.fingerprint.com/docs/smart-signals-overview#mitm-attack-detection) to
+    /// learn more about this Smart Signal. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub result: Option<bool>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// SDK.
+///
+/// Contains information about the SDK used to perform the request.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Sdk {
+    /// SDK platform.
+    ///
+    /// Platform of the SDK. Required.
+    pub platform: String,
+    /// SDK version.
+    ///
+    /// SDK version string. Required.
+    pub version: String,
+    /// Integrations.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The integrations (framework wrappers
+    /// of the agent or SDK) that took part in the request. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Vec<Integration>")]
+    pub integrations: Option<Vec<Integration>>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Integration.
+///
+/// Not the vendor's description (the OpenAPI gives none): One integration that took part in the
+/// request, with its optional subintegration.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Integration {
+    /// Name.
+    ///
+    /// The name of the specific integration, e.g. "fingerprint-pro-react". Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub name: Option<String>,
+    /// Version.
+    ///
+    /// The version of the specific integration, e.g. "3.11.10". Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub version: Option<String>,
+    /// Subintegration.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The subintegration used inside this
+    /// integration, such as the framework a wrapper runs on. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "Subintegration")]
+    pub subintegration: Option<Subintegration>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Subintegration.
+///
+/// Not the vendor's description (the OpenAPI gives none): A subintegration used inside an
+/// integration.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Subintegration {
+    /// Name.
+    ///
+    /// The name of the specific subintegration, e.g. "preact". Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub name: Option<String>,
+    /// Version.
+    ///
+    /// The version of the specific subintegration, e.g. "10.21.0". Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub version: Option<String>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Supplementary IDs.
+///
+/// Other identities that have been established for a given Visitor.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct SupplementaryIds {
+    /// Standard.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The identity established by the
+    /// standard identification. Required.
+    pub standard: SupplementaryId,
+    /// High recall.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The identity established by the
+    /// high-recall identification. Required.
+    #[serde(rename = "highRecall")]
+    pub high_recall: SupplementaryId,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Supplementary ID.
+///
+/// Not the vendor's description (the OpenAPI gives none): One supplementary identity of the
+/// visitor.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct SupplementaryId {
+    /// Visitor ID.
+    ///
+    /// String of 20 characters that uniquely identifies the visitor's browser or mobile device.
+    /// Optional: may be absent.
+    #[serde(
+        rename = "visitorId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub visitor_id: Option<String>,
+    /// Visitor found.
+    ///
+    /// Attribute represents if a visitor had been identified before. Optional: may be absent.
+    #[serde(
+        rename = "visitorFound",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "bool")]
+    pub visitor_found: Option<bool>,
+    /// Confidence.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): How sure this identification is.
+    /// Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IdentificationConfidence")]
+    pub confidence: Option<IdentificationConfidence>,
+    /// First seen at.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): When this identity was first seen.
+    /// Optional: may be absent.
+    #[serde(
+        rename = "firstSeenAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IdentificationSeenAt")]
+    pub first_seen_at: Option<IdentificationSeenAt>,
+    /// Last seen at.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): When this identity was last seen
+    /// before this identification. Optional: may be absent.
+    #[serde(
+        rename = "lastSeenAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "IdentificationSeenAt")]
+    pub last_seen_at: Option<IdentificationSeenAt>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Identification confidence.
+///
+/// Not the vendor's description (the OpenAPI gives none): How sure an identification is, in the
+/// vendor's shape (a supplementary ID's; the top-level `confidence` keeps the documentation
+/// page's shape).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IdentificationConfidence {
+    /// Confidence score.
+    ///
+    /// The confidence score is a floating-point number between 0 and 1 that represents the
+    /// probability of accurate identification. Required.
+    #[schemars(range(min = 0.0_f64, max = 1.0_f64))]
+    pub score: ::serde_json::Number,
+    /// Confidence revision.
+    ///
+    /// The revision name of the method used to calculate the Confidence score. This field is only
+    /// present for customers who opted in to an alternative calculation method. Optional: may be
+    /// absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub revision: Option<String>,
+    /// Confidence comment.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): A remark that may accompany the
+    /// confidence score. Optional: may be absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::__private::deserialize_present"
+    )]
+    #[schemars(with = "String")]
+    pub comment: Option<String>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Identification seen at.
+///
+/// Not the vendor's description (the OpenAPI gives none): A pair of moments, in the vendor's
+/// shape (a supplementary ID's; the top-level `firstSeenAt` and `lastSeenAt` keep the
+/// documentation page's shape): across all of Fingerprint's customers, and within this
+/// subscription.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct IdentificationSeenAt {
+    /// Global.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The moment across all subscriptions,
+    /// as an RFC 3339 date-time. Required, and may be null.
+    #[serde(deserialize_with = "crate::__private::deserialize_required_nullable")]
+    #[schemars(with = "crate::__private::NullOr<crate::DateTime>", required)]
+    pub global: Option<crate::DateTime>,
+    /// Subscription.
+    ///
+    /// Not the vendor's description (the OpenAPI gives none): The moment within this subscription,
+    /// as an RFC 3339 date-time. Required, and may be null.
+    #[serde(deserialize_with = "crate::__private::deserialize_required_nullable")]
+    #[schemars(with = "crate::__private::NullOr<crate::DateTime>", required)]
+    pub subscription: Option<crate::DateTime>,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Proximity.
+///
+/// Proximity ID represents a fixed geographical zone in a discrete global grid within which the
+/// device is observed.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Proximity {
+    /// Proximity ID.
+    ///
+    /// A stable privacy-preserving identifier for a given proximity zone. Required.
+    pub id: String,
+    /// Precision radius.
+    ///
+    /// The radius of the proximity zone’s precision level, in meters. Required.
+    #[serde(
+        rename = "precisionRadius",
+        deserialize_with = "crate::__private::integer::deserialize"
+    )]
+    #[schemars(
+        extend(
+            "enum" = [10_i64,
+            25_i64,
+            65_i64,
+            175_i64,
+            450_i64,
+            1_200_i64,
+            3_300_i64,
+            8_500_i64,
+            22_500_i64]
+        )
+    )]
+    pub precision_radius: i64,
+    /// Proximity confidence.
+    ///
+    /// A value between `0` and `1` representing the likelihood that the true device location lies
+    /// within the mapped proximity zone. * Scores closer to `1` indicate high confidence that the
+    /// location is inside the mapped proximity zone. * Scores closer to `0` indicate lower
+    /// confidence, suggesting the true location may fall in an adjacent zone. Required.
+    #[schemars(range(min = 0.0_f64, max = 1.0_f64))]
+    pub confidence: ::serde_json::Number,
+    /// Keys the schema does not declare, kept as they came so that they survive a round trip.
+    #[serde(flatten)]
+    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+}
+
+/// Bot detection result: * `notDetected` - the visitor is not a bot * `good` - good bot
+/// detected, such as Google bot, Baidu Spider, AlexaBot and so on * `bad` - bad bot detected,
+/// such as Selenium, Puppeteer, Playwright, headless browsers, and so on
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum BotResult {
+    /// `"notDetected"`.
+    NotDetected,
+    /// `"good"`.
+    Good,
+    /// `"bad"`.
+    Bad,
+    /// A value the schema does not list: the vendor may add values before the schema
+    /// lists them. The validators report it as a violation; serde keeps it as it came.
+    Unlisted(String),
+}
+
+impl BotResult {
+    /// The values the schema lists, in schema order.
+    pub const KNOWN: &'static [&'static str] = &["notDetected", "good", "bad"];
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
+    pub fn from_json_text(text: &str) -> Self {
+        match text {
+            "notDetected" => Self::NotDetected,
+            "good" => Self::Good,
+            "bad" => Self::Bad,
+            other => Self::Unlisted(other.to_owned()),
+        }
+    }
+    /// The JSON string of the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotDetected => "notDetected",
+            Self::Good => "good",
+            Self::Bad => "bad",
+            Self::Unlisted(other) => other,
+        }
+    }
+    /// Whether the schema lists the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unlisted(_))
+    }
+}
+
+impl From<String> for BotResult {
+    fn from(text: String) -> Self {
+        match Self::from_json_text(&text) {
+            Self::Unlisted(_) => Self::Unlisted(text),
+            known => known,
+        }
+    }
+}
+
+impl From<BotResult> for String {
+    fn from(value: BotResult) -> Self {
+        match value {
+            BotResult::NotDetected => "notDetected".to_owned(),
+            BotResult::Good => "good".to_owned(),
+            BotResult::Bad => "bad".to_owned(),
+            BotResult::Unlisted(text) => text,
+        }
+    }
+}
+
+impl ::std::fmt::Display for BotResult {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl ::schemars::JsonSchema for BotResult {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("BotResult")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::schemars::json_schema!(
+            { "type" : "string", "enum" : ["notDetected", "good", "bad"] }
+        )
+    }
+}
+
+/// A confidence rating for the VPN detection result — "low", "medium", or "high". Depends on
+/// the combination of results returned from all VPN detection methods.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum VpnConfidence {
+    /// `"low"`.
+    Low,
+    /// `"medium"`.
+    Medium,
+    /// `"high"`.
+    High,
+    /// A value the schema does not list: the vendor may add values before the schema
+    /// lists them. The validators report it as a violation; serde keeps it as it came.
+    Unlisted(String),
+}
+
+impl VpnConfidence {
+    /// The values the schema lists, in schema order.
+    pub const KNOWN: &'static [&'static str] = &["low", "medium", "high"];
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
+    pub fn from_json_text(text: &str) -> Self {
+        match text {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            other => Self::Unlisted(other.to_owned()),
+        }
+    }
+    /// The JSON string of the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Unlisted(other) => other,
+        }
+    }
+    /// Whether the schema lists the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unlisted(_))
+    }
+}
+
+impl From<String> for VpnConfidence {
+    fn from(text: String) -> Self {
+        match Self::from_json_text(&text) {
+            Self::Unlisted(_) => Self::Unlisted(text),
+            known => known,
+        }
+    }
+}
+
+impl From<VpnConfidence> for String {
+    fn from(value: VpnConfidence) -> Self {
+        match value {
+            VpnConfidence::Low => "low".to_owned(),
+            VpnConfidence::Medium => "medium".to_owned(),
+            VpnConfidence::High => "high".to_owned(),
+            VpnConfidence::Unlisted(text) => text,
+        }
+    }
+}
+
+impl ::std::fmt::Display for VpnConfidence {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl ::schemars::JsonSchema for VpnConfidence {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("VpnConfidence")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::schemars::json_schema!(
+            { "type" : "string", "enum" : ["low", "medium", "high"] }
+        )
+    }
+}
+
+/// Confidence level of the proxy detection. If a proxy is not detected, confidence is "high".
+/// If it's detected, can be "low", "medium", or "high".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ProxyConfidence {
+    /// `"low"`.
+    Low,
+    /// `"medium"`.
+    Medium,
+    /// `"high"`.
+    High,
+    /// A value the schema does not list: the vendor may add values before the schema
+    /// lists them. The validators report it as a violation; serde keeps it as it came.
+    Unlisted(String),
+}
+
+impl ProxyConfidence {
+    /// The values the schema lists, in schema order.
+    pub const KNOWN: &'static [&'static str] = &["low", "medium", "high"];
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
+    pub fn from_json_text(text: &str) -> Self {
+        match text {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            other => Self::Unlisted(other.to_owned()),
+        }
+    }
+    /// The JSON string of the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Unlisted(other) => other,
+        }
+    }
+    /// Whether the schema lists the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unlisted(_))
+    }
+}
+
+impl From<String> for ProxyConfidence {
+    fn from(text: String) -> Self {
+        match Self::from_json_text(&text) {
+            Self::Unlisted(_) => Self::Unlisted(text),
+            known => known,
+        }
+    }
+}
+
+impl From<ProxyConfidence> for String {
+    fn from(value: ProxyConfidence) -> Self {
+        match value {
+            ProxyConfidence::Low => "low".to_owned(),
+            ProxyConfidence::Medium => "medium".to_owned(),
+            ProxyConfidence::High => "high".to_owned(),
+            ProxyConfidence::Unlisted(text) => text,
+        }
+    }
+}
+
+impl ::std::fmt::Display for ProxyConfidence {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl ::schemars::JsonSchema for ProxyConfidence {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProxyConfidence")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::schemars::json_schema!(
+            { "type" : "string", "enum" : ["low", "medium", "high"] }
+        )
+    }
+}
+
+/// Residential proxies use real user IP addresses to appear as legitimate traffic, while data
+/// center proxies are public proxies hosted in data centers Required.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ProxyType {
+    /// `"residential"`.
+    Residential,
+    /// `"data_center"`.
+    DataCenter,
+    /// A value the schema does not list: the vendor may add values before the schema
+    /// lists them. The validators report it as a violation; serde keeps it as it came.
+    Unlisted(String),
+}
+
+impl ProxyType {
+    /// The values the schema lists, in schema order.
+    pub const KNOWN: &'static [&'static str] = &["residential", "data_center"];
+    /// The variant of a JSON string: [`Self::Unlisted`] for a value the schema does not list.
+    pub fn from_json_text(text: &str) -> Self {
+        match text {
+            "residential" => Self::Residential,
+            "data_center" => Self::DataCenter,
+            other => Self::Unlisted(other.to_owned()),
+        }
+    }
+    /// The JSON string of the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Residential => "residential",
+            Self::DataCenter => "data_center",
+            Self::Unlisted(other) => other,
+        }
+    }
+    /// Whether the schema lists the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unlisted(_))
+    }
+}
+
+impl From<String> for ProxyType {
+    fn from(text: String) -> Self {
+        match Self::from_json_text(&text) {
+            Self::Unlisted(_) => Self::Unlisted(text),
+            known => known,
+        }
+    }
+}
+
+impl From<ProxyType> for String {
+    fn from(value: ProxyType) -> Self {
+        match value {
+            ProxyType::Residential => "residential".to_owned(),
+            ProxyType::DataCenter => "data_center".to_owned(),
+            ProxyType::Unlisted(text) => text,
+        }
+    }
+}
+
+impl ::std::fmt::Display for ProxyType {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl ::schemars::JsonSchema for ProxyType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProxyType")
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        ::schemars::json_schema!(
+            { "type" : "string", "enum" : ["residential", "data_center"] }
+        )
+    }
 }

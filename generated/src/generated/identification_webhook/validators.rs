@@ -69,6 +69,36 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
     let mut confidence_field = crate::Nullable::Absent;
     let mut first_seen_at_field = None;
     let mut last_seen_at_field = None;
+    let mut environment_id_field = None;
+    let mut components_field = None;
+    let mut bot_field = None;
+    let mut user_agent_field = None;
+    let mut root_apps_field = None;
+    let mut emulator_field = None;
+    let mut ip_info_field = None;
+    let mut ip_blocklist_field = None;
+    let mut tor_field = None;
+    let mut vpn_field = None;
+    let mut proxy_field = None;
+    let mut tampering_field = None;
+    let mut cloned_app_field = None;
+    let mut factory_reset_field = None;
+    let mut jailbroken_field = None;
+    let mut frida_field = None;
+    let mut privacy_settings_field = None;
+    let mut virtual_machine_field = None;
+    let mut raw_device_attributes_field = None;
+    let mut high_activity_field = None;
+    let mut location_spoofing_field = None;
+    let mut suspect_score_field = None;
+    let mut remote_control_field = None;
+    let mut velocity_field = None;
+    let mut developer_tools_field = None;
+    let mut mitm_attack_field = None;
+    let mut replayed_field = None;
+    let mut sdk_field = None;
+    let mut supplementary_ids_field = None;
+    let mut proximity_field = None;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -218,6 +248,309 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                     last_seen_at_field = Some(value);
                 }
             }
+            b"environmentId" => {
+                let path = Path::Key(path, "environmentId");
+                cx.seen(&mut seen, 16, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    environment_id_field = Some(value);
+                }
+            }
+            b"components" => {
+                let path = Path::Key(path, "components");
+                cx.seen(&mut seen, 17, &path, offset)?;
+                if let Some(value) = cx
+                    .map::<
+                        BUILD,
+                        _,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        |cx, path| {
+                            cx.object(path, false, read_raw_device_attribute::<BUILD>)
+                        },
+                    )?
+                    .value()
+                {
+                    components_field = Some(value);
+                }
+            }
+            b"bot" => {
+                let path = Path::Key(path, "bot");
+                cx.seen(&mut seen, 18, &path, offset)?;
+                if let Some(value) = cx.object(&path, false, read_bot::<BUILD>)?.value()
+                {
+                    bot_field = Some(value);
+                }
+            }
+            b"userAgent" => {
+                let path = Path::Key(path, "userAgent");
+                cx.seen(&mut seen, 19, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    user_agent_field = Some(value);
+                }
+            }
+            b"rootApps" => {
+                let path = Path::Key(path, "rootApps");
+                cx.seen(&mut seen, 20, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_root_apps::<BUILD>)?
+                    .value()
+                {
+                    root_apps_field = Some(value);
+                }
+            }
+            b"emulator" => {
+                let path = Path::Key(path, "emulator");
+                cx.seen(&mut seen, 21, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_emulator::<BUILD>)?
+                    .value()
+                {
+                    emulator_field = Some(value);
+                }
+            }
+            b"ipInfo" => {
+                let path = Path::Key(path, "ipInfo");
+                cx.seen(&mut seen, 22, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_info::<BUILD>)?
+                    .value()
+                {
+                    ip_info_field = Some(value);
+                }
+            }
+            b"ipBlocklist" => {
+                let path = Path::Key(path, "ipBlocklist");
+                cx.seen(&mut seen, 23, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_blocklist::<BUILD>)?
+                    .value()
+                {
+                    ip_blocklist_field = Some(value);
+                }
+            }
+            b"tor" => {
+                let path = Path::Key(path, "tor");
+                cx.seen(&mut seen, 24, &path, offset)?;
+                if let Some(value) = cx.object(&path, false, read_tor::<BUILD>)?.value()
+                {
+                    tor_field = Some(value);
+                }
+            }
+            b"vpn" => {
+                let path = Path::Key(path, "vpn");
+                cx.seen(&mut seen, 25, &path, offset)?;
+                if let Some(value) = cx.object(&path, false, read_vpn::<BUILD>)?.value()
+                {
+                    vpn_field = Some(value);
+                }
+            }
+            b"proxy" => {
+                let path = Path::Key(path, "proxy");
+                cx.seen(&mut seen, 26, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_proxy::<BUILD>)?
+                    .value()
+                {
+                    proxy_field = Some(value);
+                }
+            }
+            b"tampering" => {
+                let path = Path::Key(path, "tampering");
+                cx.seen(&mut seen, 27, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_tampering::<BUILD>)?
+                    .value()
+                {
+                    tampering_field = Some(value);
+                }
+            }
+            b"clonedApp" => {
+                let path = Path::Key(path, "clonedApp");
+                cx.seen(&mut seen, 28, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_cloned_app::<BUILD>)?
+                    .value()
+                {
+                    cloned_app_field = Some(value);
+                }
+            }
+            b"factoryReset" => {
+                let path = Path::Key(path, "factoryReset");
+                cx.seen(&mut seen, 29, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_factory_reset::<BUILD>)?
+                    .value()
+                {
+                    factory_reset_field = Some(value);
+                }
+            }
+            b"jailbroken" => {
+                let path = Path::Key(path, "jailbroken");
+                cx.seen(&mut seen, 30, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_jailbroken::<BUILD>)?
+                    .value()
+                {
+                    jailbroken_field = Some(value);
+                }
+            }
+            b"frida" => {
+                let path = Path::Key(path, "frida");
+                cx.seen(&mut seen, 31, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_frida::<BUILD>)?
+                    .value()
+                {
+                    frida_field = Some(value);
+                }
+            }
+            b"privacySettings" => {
+                let path = Path::Key(path, "privacySettings");
+                cx.seen(&mut seen, 32, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_privacy_settings::<BUILD>)?
+                    .value()
+                {
+                    privacy_settings_field = Some(value);
+                }
+            }
+            b"virtualMachine" => {
+                let path = Path::Key(path, "virtualMachine");
+                cx.seen(&mut seen, 33, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_virtual_machine::<BUILD>)?
+                    .value()
+                {
+                    virtual_machine_field = Some(value);
+                }
+            }
+            b"rawDeviceAttributes" => {
+                let path = Path::Key(path, "rawDeviceAttributes");
+                cx.seen(&mut seen, 34, &path, offset)?;
+                if let Some(value) = cx
+                    .map::<
+                        BUILD,
+                        _,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        |cx, path| {
+                            cx.object(path, false, read_raw_device_attribute::<BUILD>)
+                        },
+                    )?
+                    .value()
+                {
+                    raw_device_attributes_field = Some(value);
+                }
+            }
+            b"highActivity" => {
+                let path = Path::Key(path, "highActivity");
+                cx.seen(&mut seen, 35, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_high_activity::<BUILD>)?
+                    .value()
+                {
+                    high_activity_field = Some(value);
+                }
+            }
+            b"locationSpoofing" => {
+                let path = Path::Key(path, "locationSpoofing");
+                cx.seen(&mut seen, 36, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_location_spoofing::<BUILD>)?
+                    .value()
+                {
+                    location_spoofing_field = Some(value);
+                }
+            }
+            b"suspectScore" => {
+                let path = Path::Key(path, "suspectScore");
+                cx.seen(&mut seen, 37, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_suspect_score::<BUILD>)?
+                    .value()
+                {
+                    suspect_score_field = Some(value);
+                }
+            }
+            b"remoteControl" => {
+                let path = Path::Key(path, "remoteControl");
+                cx.seen(&mut seen, 38, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_remote_control::<BUILD>)?
+                    .value()
+                {
+                    remote_control_field = Some(value);
+                }
+            }
+            b"velocity" => {
+                let path = Path::Key(path, "velocity");
+                cx.seen(&mut seen, 39, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity::<BUILD>)?
+                    .value()
+                {
+                    velocity_field = Some(value);
+                }
+            }
+            b"developerTools" => {
+                let path = Path::Key(path, "developerTools");
+                cx.seen(&mut seen, 40, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_developer_tools::<BUILD>)?
+                    .value()
+                {
+                    developer_tools_field = Some(value);
+                }
+            }
+            b"mitmAttack" => {
+                let path = Path::Key(path, "mitmAttack");
+                cx.seen(&mut seen, 41, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_mit_m_attack::<BUILD>)?
+                    .value()
+                {
+                    mitm_attack_field = Some(value);
+                }
+            }
+            b"replayed" => {
+                let path = Path::Key(path, "replayed");
+                cx.seen(&mut seen, 42, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    replayed_field = Some(value);
+                }
+            }
+            b"sdk" => {
+                let path = Path::Key(path, "sdk");
+                cx.seen(&mut seen, 43, &path, offset)?;
+                if let Some(value) = cx.object(&path, false, read_sdk::<BUILD>)?.value()
+                {
+                    sdk_field = Some(value);
+                }
+            }
+            b"supplementaryIds" => {
+                let path = Path::Key(path, "supplementaryIds");
+                cx.seen(&mut seen, 44, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_supplementary_ids::<BUILD>)?
+                    .value()
+                {
+                    supplementary_ids_field = Some(value);
+                }
+            }
+            b"proximity" => {
+                let path = Path::Key(path, "proximity");
+                cx.seen(&mut seen, 45, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_proximity::<BUILD>)?
+                    .value()
+                {
+                    proximity_field = Some(value);
+                }
+            }
             _ => {
                 let key = cx.key_text();
                 let path = Path::Key(path, &key);
@@ -310,6 +643,36 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             confidence: confidence_field,
             first_seen_at: first_seen_at_field,
             last_seen_at: last_seen_at_field,
+            environment_id: environment_id_field,
+            components: components_field,
+            bot: bot_field,
+            user_agent: user_agent_field,
+            root_apps: root_apps_field,
+            emulator: emulator_field,
+            ip_info: ip_info_field,
+            ip_blocklist: ip_blocklist_field,
+            tor: tor_field,
+            vpn: vpn_field,
+            proxy: proxy_field,
+            tampering: tampering_field,
+            cloned_app: cloned_app_field,
+            factory_reset: factory_reset_field,
+            jailbroken: jailbroken_field,
+            frida: frida_field,
+            privacy_settings: privacy_settings_field,
+            virtual_machine: virtual_machine_field,
+            raw_device_attributes: raw_device_attributes_field,
+            high_activity: high_activity_field,
+            location_spoofing: location_spoofing_field,
+            suspect_score: suspect_score_field,
+            remote_control: remote_control_field,
+            velocity: velocity_field,
+            developer_tools: developer_tools_field,
+            mitm_attack: mitm_attack_field,
+            replayed: replayed_field,
+            sdk: sdk_field,
+            supplementary_ids: supplementary_ids_field,
+            proximity: proximity_field,
             unknown_fields,
         }),
     )
@@ -852,6 +1215,8 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     let mut keys = KeySet::default();
     let mut unknown_fields = ::serde_json::Map::new();
     let mut score_field = None;
+    let mut revision_field = None;
+    let mut comment_field = None;
     let mut first = true;
     while cx.next_key(first)? {
         first = false;
@@ -862,6 +1227,20 @@ pub(crate) fn read_confidence<const BUILD: bool>(
                 cx.seen(&mut seen, 0, &path, offset)?;
                 if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
                     score_field = Some(value);
+                }
+            }
+            b"revision" => {
+                let path = Path::Key(path, "revision");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    revision_field = Some(value);
+                }
+            }
+            b"comment" => {
+                let path = Path::Key(path, "comment");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    comment_field = Some(value);
                 }
             }
             _ => {
@@ -881,6 +1260,8 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     Ok(
         Some(super::types::Confidence {
             score: score_field,
+            revision: revision_field,
+            comment: comment_field,
             unknown_fields,
         }),
     )
@@ -942,6 +1323,3467 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
         Some(super::types::SeenAt {
             global: global_field,
             subscription: subscription_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `RawDeviceAttribute` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::RawDeviceAttribute>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut value_field = crate::Nullable::Absent;
+    let mut error_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"value" => {
+                let path = Path::Key(path, "value");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.any::<BUILD>(&path, None)?.nullable() {
+                    value_field = value;
+                }
+            }
+            b"error" => {
+                let path = Path::Key(path, "error");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_raw_device_attribute_error::<BUILD>)?
+                    .value()
+                {
+                    error_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::RawDeviceAttribute {
+            value: value_field,
+            error: error_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `RawDeviceAttributeError` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::RawDeviceAttributeError>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut name_field = None;
+    let mut message_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            b"message" => {
+                let path = Path::Key(path, "message");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    message_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::RawDeviceAttributeError {
+            name: name_field,
+            message: message_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Bot` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_bot<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Bot>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut type_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .listed_string::<
+                        BUILD,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        None,
+                        crate::runtime::validate::context::List {
+                            keyword: crate::runtime::validate::violation::Keyword::Enum,
+                            values: &["notDetected", "good", "bad"],
+                            typed: true,
+                        },
+                        super::types::BotResult::from_json_text,
+                    )?
+                    .value()
+                {
+                    result_field = Some(value);
+                }
+            }
+            b"type" => {
+                let path = Path::Key(path, "type");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    type_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "result"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let Some(result_field) = result_field else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::Bot {
+            result: result_field,
+            type_: type_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `RootApps` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_root_apps<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::RootApps>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::RootApps {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Emulator` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_emulator<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Emulator>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Emulator {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IpInfo` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_ip_info<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IpInfo>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut v4_field = None;
+    let mut v6_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"v4" => {
+                let path = Path::Key(path, "v4");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_info_v4::<BUILD>)?
+                    .value()
+                {
+                    v4_field = Some(value);
+                }
+            }
+            b"v6" => {
+                let path = Path::Key(path, "v6");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_info_v6::<BUILD>)?
+                    .value()
+                {
+                    v6_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::IpInfo {
+            v4: v4_field,
+            v6: v6_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IpInfoV4` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_ip_info_v4<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IpInfoV4>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut address_field = None;
+    let mut geolocation_field = None;
+    let mut asn_field = None;
+    let mut datacenter_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"address" => {
+                let path = Path::Key(path, "address");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .formatted_string::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        None,
+                        crate::runtime::validate::context::Format::Ipv4,
+                    )?
+                    .value()
+                {
+                    address_field = Some(value);
+                }
+            }
+            b"geolocation" => {
+                let path = Path::Key(path, "geolocation");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_geolocation::<BUILD>)?
+                    .value()
+                {
+                    geolocation_field = Some(value);
+                }
+            }
+            b"asn" => {
+                let path = Path::Key(path, "asn");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_info_asn::<BUILD>)?
+                    .value()
+                {
+                    asn_field = Some(value);
+                }
+            }
+            b"datacenter" => {
+                let path = Path::Key(path, "datacenter");
+                cx.seen(&mut seen, 3, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_info_data_center::<BUILD>)?
+                    .value()
+                {
+                    datacenter_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "address"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "geolocation"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(address_field), Some(geolocation_field)) = (
+        address_field,
+        geolocation_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::IpInfoV4 {
+            address: address_field,
+            geolocation: geolocation_field,
+            asn: asn_field,
+            datacenter: datacenter_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Geolocation` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_geolocation<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Geolocation>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut accuracy_radius_field = None;
+    let mut latitude_field = None;
+    let mut longitude_field = None;
+    let mut postal_code_field = None;
+    let mut timezone_field = None;
+    let mut city_field = None;
+    let mut country_field = None;
+    let mut continent_field = None;
+    let mut subdivisions_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"accuracyRadius" => {
+                let path = Path::Key(path, "accuracyRadius");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_integer::<
+                        BUILD,
+                        ::serde_json::Number,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(0.0_f64),
+                            maximum: None,
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    accuracy_radius_field = Some(value);
+                }
+            }
+            b"latitude" => {
+                let path = Path::Key(path, "latitude");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_number::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(-90.0_f64),
+                            maximum: Some(90.0_f64),
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    latitude_field = Some(value);
+                }
+            }
+            b"longitude" => {
+                let path = Path::Key(path, "longitude");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_number::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(-180.0_f64),
+                            maximum: Some(180.0_f64),
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    longitude_field = Some(value);
+                }
+            }
+            b"postalCode" => {
+                let path = Path::Key(path, "postalCode");
+                cx.seen(&mut seen, 3, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    postal_code_field = Some(value);
+                }
+            }
+            b"timezone" => {
+                let path = Path::Key(path, "timezone");
+                cx.seen(&mut seen, 4, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    timezone_field = Some(value);
+                }
+            }
+            b"city" => {
+                let path = Path::Key(path, "city");
+                cx.seen(&mut seen, 5, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_geolocation_city::<BUILD>)?
+                    .value()
+                {
+                    city_field = Some(value);
+                }
+            }
+            b"country" => {
+                let path = Path::Key(path, "country");
+                cx.seen(&mut seen, 6, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_geolocation_country::<BUILD>)?
+                    .value()
+                {
+                    country_field = Some(value);
+                }
+            }
+            b"continent" => {
+                let path = Path::Key(path, "continent");
+                cx.seen(&mut seen, 7, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_geolocation_continent::<BUILD>)?
+                    .value()
+                {
+                    continent_field = Some(value);
+                }
+            }
+            b"subdivisions" => {
+                let path = Path::Key(path, "subdivisions");
+                cx.seen(&mut seen, 8, &path, offset)?;
+                if let Some(value) = cx
+                    .array::<
+                        BUILD,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        |cx, path| {
+                            cx.object(path, false, read_geolocation_subdivision::<BUILD>)
+                        },
+                    )?
+                    .value()
+                {
+                    subdivisions_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Geolocation {
+            accuracy_radius: accuracy_radius_field,
+            latitude: latitude_field,
+            longitude: longitude_field,
+            postal_code: postal_code_field,
+            timezone: timezone_field,
+            city: city_field,
+            country: country_field,
+            continent: continent_field,
+            subdivisions: subdivisions_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `GeolocationCity` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_geolocation_city<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::GeolocationCity>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut name_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "name"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let Some(name_field) = name_field else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::GeolocationCity {
+            name: name_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `GeolocationCountry` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_geolocation_country<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::GeolocationCountry>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut code_field = None;
+    let mut name_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"code" => {
+                let path = Path::Key(path, "code");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .string_at_least::<BUILD>(&path, false, 2, Some(2))?
+                    .value()
+                {
+                    code_field = Some(value);
+                }
+            }
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "code"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "name"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(code_field), Some(name_field)) = (code_field, name_field) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::GeolocationCountry {
+            code: code_field,
+            name: name_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `GeolocationContinent` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_geolocation_continent<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::GeolocationContinent>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut code_field = None;
+    let mut name_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"code" => {
+                let path = Path::Key(path, "code");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .string_at_least::<BUILD>(&path, false, 2, Some(2))?
+                    .value()
+                {
+                    code_field = Some(value);
+                }
+            }
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "code"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "name"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(code_field), Some(name_field)) = (code_field, name_field) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::GeolocationContinent {
+            code: code_field,
+            name: name_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `GeolocationSubdivision` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::GeolocationSubdivision>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut iso_code_field = None;
+    let mut name_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"isoCode" => {
+                let path = Path::Key(path, "isoCode");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    iso_code_field = Some(value);
+                }
+            }
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "isoCode"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "name"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(iso_code_field), Some(name_field)) = (iso_code_field, name_field) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::GeolocationSubdivision {
+            iso_code: iso_code_field,
+            name: name_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IpInfoAsn` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_ip_info_asn<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IpInfoAsn>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut asn_field = None;
+    let mut name_field = None;
+    let mut network_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"asn" => {
+                let path = Path::Key(path, "asn");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    asn_field = Some(value);
+                }
+            }
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            b"network" => {
+                let path = Path::Key(path, "network");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    network_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "asn"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "name"), start)?;
+    }
+    if !was_seen(seen, 2) {
+        cx.missing(&Path::Key(path, "network"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(asn_field), Some(name_field), Some(network_field)) = (
+        asn_field,
+        name_field,
+        network_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::IpInfoAsn {
+            asn: asn_field,
+            name: name_field,
+            network: network_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IpInfoDataCenter` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IpInfoDataCenter>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut name_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "result"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "name"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(result_field), Some(name_field)) = (result_field, name_field) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::IpInfoDataCenter {
+            result: result_field,
+            name: name_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IpInfoV6` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_ip_info_v6<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IpInfoV6>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut address_field = None;
+    let mut geolocation_field = None;
+    let mut asn_field = None;
+    let mut datacenter_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"address" => {
+                let path = Path::Key(path, "address");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .formatted_string::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        None,
+                        crate::runtime::validate::context::Format::Ipv6,
+                    )?
+                    .value()
+                {
+                    address_field = Some(value);
+                }
+            }
+            b"geolocation" => {
+                let path = Path::Key(path, "geolocation");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_geolocation::<BUILD>)?
+                    .value()
+                {
+                    geolocation_field = Some(value);
+                }
+            }
+            b"asn" => {
+                let path = Path::Key(path, "asn");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_info_asn::<BUILD>)?
+                    .value()
+                {
+                    asn_field = Some(value);
+                }
+            }
+            b"datacenter" => {
+                let path = Path::Key(path, "datacenter");
+                cx.seen(&mut seen, 3, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_info_data_center::<BUILD>)?
+                    .value()
+                {
+                    datacenter_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "address"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "geolocation"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(address_field), Some(geolocation_field)) = (
+        address_field,
+        geolocation_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::IpInfoV6 {
+            address: address_field,
+            geolocation: geolocation_field,
+            asn: asn_field,
+            datacenter: datacenter_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IpBlocklist` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_ip_blocklist<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IpBlocklist>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut details_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            b"details" => {
+                let path = Path::Key(path, "details");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_ip_blocklist_details::<BUILD>)?
+                    .value()
+                {
+                    details_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::IpBlocklist {
+            result: result_field,
+            details: details_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IpBlocklistDetails` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IpBlocklistDetails>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut email_spam_field = None;
+    let mut attack_source_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"emailSpam" => {
+                let path = Path::Key(path, "emailSpam");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    email_spam_field = Some(value);
+                }
+            }
+            b"attackSource" => {
+                let path = Path::Key(path, "attackSource");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    attack_source_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "emailSpam"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "attackSource"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(email_spam_field), Some(attack_source_field)) = (
+        email_spam_field,
+        attack_source_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::IpBlocklistDetails {
+            email_spam: email_spam_field,
+            attack_source: attack_source_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Tor` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_tor<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Tor>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Tor {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Vpn` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_vpn<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Vpn>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut confidence_field = None;
+    let mut origin_timezone_field = None;
+    let mut origin_country_field = None;
+    let mut methods_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            b"confidence" => {
+                let path = Path::Key(path, "confidence");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .listed_string::<
+                        BUILD,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        None,
+                        crate::runtime::validate::context::List {
+                            keyword: crate::runtime::validate::violation::Keyword::Enum,
+                            values: &["low", "medium", "high"],
+                            typed: true,
+                        },
+                        super::types::VpnConfidence::from_json_text,
+                    )?
+                    .value()
+                {
+                    confidence_field = Some(value);
+                }
+            }
+            b"originTimezone" => {
+                let path = Path::Key(path, "originTimezone");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    origin_timezone_field = Some(value);
+                }
+            }
+            b"originCountry" => {
+                let path = Path::Key(path, "originCountry");
+                cx.seen(&mut seen, 3, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    origin_country_field = Some(value);
+                }
+            }
+            b"methods" => {
+                let path = Path::Key(path, "methods");
+                cx.seen(&mut seen, 4, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_vpn_methods::<BUILD>)?
+                    .value()
+                {
+                    methods_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Vpn {
+            result: result_field,
+            confidence: confidence_field,
+            origin_timezone: origin_timezone_field,
+            origin_country: origin_country_field,
+            methods: methods_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `VpnMethods` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_vpn_methods<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::VpnMethods>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut timezone_mismatch_field = None;
+    let mut public_vpn_field = None;
+    let mut auxiliary_mobile_field = None;
+    let mut os_mismatch_field = None;
+    let mut relay_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"timezoneMismatch" => {
+                let path = Path::Key(path, "timezoneMismatch");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    timezone_mismatch_field = Some(value);
+                }
+            }
+            b"publicVPN" => {
+                let path = Path::Key(path, "publicVPN");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    public_vpn_field = Some(value);
+                }
+            }
+            b"auxiliaryMobile" => {
+                let path = Path::Key(path, "auxiliaryMobile");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    auxiliary_mobile_field = Some(value);
+                }
+            }
+            b"osMismatch" => {
+                let path = Path::Key(path, "osMismatch");
+                cx.seen(&mut seen, 3, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    os_mismatch_field = Some(value);
+                }
+            }
+            b"relay" => {
+                let path = Path::Key(path, "relay");
+                cx.seen(&mut seen, 4, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    relay_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "timezoneMismatch"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "publicVPN"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(timezone_mismatch_field), Some(public_vpn_field)) = (
+        timezone_mismatch_field,
+        public_vpn_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::VpnMethods {
+            timezone_mismatch: timezone_mismatch_field,
+            public_vpn: public_vpn_field,
+            auxiliary_mobile: auxiliary_mobile_field,
+            os_mismatch: os_mismatch_field,
+            relay: relay_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Proxy` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_proxy<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Proxy>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut confidence_field = None;
+    let mut details_field = crate::Nullable::Absent;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            b"confidence" => {
+                let path = Path::Key(path, "confidence");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .listed_string::<
+                        BUILD,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        None,
+                        crate::runtime::validate::context::List {
+                            keyword: crate::runtime::validate::violation::Keyword::Enum,
+                            values: &["low", "medium", "high"],
+                            typed: true,
+                        },
+                        super::types::ProxyConfidence::from_json_text,
+                    )?
+                    .value()
+                {
+                    confidence_field = Some(value);
+                }
+            }
+            b"details" => {
+                let path = Path::Key(path, "details");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, true, read_proxy_details::<BUILD>)?
+                    .nullable()
+                {
+                    details_field = value;
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Proxy {
+            result: result_field,
+            confidence: confidence_field,
+            details: details_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `ProxyDetails` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_proxy_details<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::ProxyDetails>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut proxy_type_field = None;
+    let mut last_seen_at_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"proxyType" => {
+                let path = Path::Key(path, "proxyType");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .listed_string::<
+                        BUILD,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        None,
+                        crate::runtime::validate::context::List {
+                            keyword: crate::runtime::validate::violation::Keyword::Enum,
+                            values: &["residential", "data_center"],
+                            typed: true,
+                        },
+                        super::types::ProxyType::from_json_text,
+                    )?
+                    .value()
+                {
+                    proxy_type_field = Some(value);
+                }
+            }
+            b"lastSeenAt" => {
+                let path = Path::Key(path, "lastSeenAt");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.date_time::<BUILD>(&path, false, None)?.value() {
+                    last_seen_at_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "proxyType"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let Some(proxy_type_field) = proxy_type_field else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::ProxyDetails {
+            proxy_type: proxy_type_field,
+            last_seen_at: last_seen_at_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Tampering` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_tampering<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Tampering>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut anomaly_score_field = None;
+    let mut anti_detect_browser_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            b"anomalyScore" => {
+                let path = Path::Key(path, "anomalyScore");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_number::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(0.0_f64),
+                            maximum: Some(1.0_f64),
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    anomaly_score_field = Some(value);
+                }
+            }
+            b"antiDetectBrowser" => {
+                let path = Path::Key(path, "antiDetectBrowser");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    anti_detect_browser_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Tampering {
+            result: result_field,
+            anomaly_score: anomaly_score_field,
+            anti_detect_browser: anti_detect_browser_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `ClonedApp` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_cloned_app<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::ClonedApp>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::ClonedApp {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `FactoryReset` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_factory_reset<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::FactoryReset>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut time_field = None;
+    let mut timestamp_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"time" => {
+                let path = Path::Key(path, "time");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.date_time::<BUILD>(&path, false, None)?.value() {
+                    time_field = Some(value);
+                }
+            }
+            b"timestamp" => {
+                let path = Path::Key(path, "timestamp");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_integer::<
+                        BUILD,
+                        ::serde_json::Number,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: None,
+                            maximum: None,
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    timestamp_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::FactoryReset {
+            time: time_field,
+            timestamp: timestamp_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Jailbroken` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_jailbroken<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Jailbroken>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Jailbroken {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Frida` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_frida<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Frida>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Frida {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `PrivacySettings` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_privacy_settings<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::PrivacySettings>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::PrivacySettings {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `VirtualMachine` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_virtual_machine<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::VirtualMachine>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::VirtualMachine {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `HighActivity` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_high_activity<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::HighActivity>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut daily_requests_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            b"dailyRequests" => {
+                let path = Path::Key(path, "dailyRequests");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_integer::<
+                        BUILD,
+                        ::serde_json::Number,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(1.0_f64),
+                            maximum: None,
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    daily_requests_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "result"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let Some(result_field) = result_field else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::HighActivity {
+            result: result_field,
+            daily_requests: daily_requests_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `LocationSpoofing` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_location_spoofing<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::LocationSpoofing>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::LocationSpoofing {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `SuspectScore` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_suspect_score<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::SuspectScore>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_integer::<
+                        BUILD,
+                        ::serde_json::Number,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(0.0_f64),
+                            maximum: None,
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::SuspectScore {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `RemoteControl` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_remote_control<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::RemoteControl>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::RemoteControl {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Velocity` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_velocity<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Velocity>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut distinct_ip_field = None;
+    let mut distinct_linked_id_field = None;
+    let mut distinct_country_field = None;
+    let mut events_field = None;
+    let mut ip_events_field = None;
+    let mut distinct_ip_by_linked_id_field = None;
+    let mut distinct_visitor_id_by_linked_id_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"distinctIp" => {
+                let path = Path::Key(path, "distinctIp");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_data::<BUILD>)?
+                    .value()
+                {
+                    distinct_ip_field = Some(value);
+                }
+            }
+            b"distinctLinkedId" => {
+                let path = Path::Key(path, "distinctLinkedId");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_data::<BUILD>)?
+                    .value()
+                {
+                    distinct_linked_id_field = Some(value);
+                }
+            }
+            b"distinctCountry" => {
+                let path = Path::Key(path, "distinctCountry");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_data::<BUILD>)?
+                    .value()
+                {
+                    distinct_country_field = Some(value);
+                }
+            }
+            b"events" => {
+                let path = Path::Key(path, "events");
+                cx.seen(&mut seen, 3, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_data::<BUILD>)?
+                    .value()
+                {
+                    events_field = Some(value);
+                }
+            }
+            b"ipEvents" => {
+                let path = Path::Key(path, "ipEvents");
+                cx.seen(&mut seen, 4, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_data::<BUILD>)?
+                    .value()
+                {
+                    ip_events_field = Some(value);
+                }
+            }
+            b"distinctIpByLinkedId" => {
+                let path = Path::Key(path, "distinctIpByLinkedId");
+                cx.seen(&mut seen, 5, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_data::<BUILD>)?
+                    .value()
+                {
+                    distinct_ip_by_linked_id_field = Some(value);
+                }
+            }
+            b"distinctVisitorIdByLinkedId" => {
+                let path = Path::Key(path, "distinctVisitorIdByLinkedId");
+                cx.seen(&mut seen, 6, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_data::<BUILD>)?
+                    .value()
+                {
+                    distinct_visitor_id_by_linked_id_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Velocity {
+            distinct_ip: distinct_ip_field,
+            distinct_linked_id: distinct_linked_id_field,
+            distinct_country: distinct_country_field,
+            events: events_field,
+            ip_events: ip_events_field,
+            distinct_ip_by_linked_id: distinct_ip_by_linked_id_field,
+            distinct_visitor_id_by_linked_id: distinct_visitor_id_by_linked_id_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `VelocityData` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_velocity_data<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::VelocityData>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut intervals_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"intervals" => {
+                let path = Path::Key(path, "intervals");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_velocity_intervals::<BUILD>)?
+                    .value()
+                {
+                    intervals_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::VelocityData {
+            intervals: intervals_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `VelocityIntervals` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_velocity_intervals<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::VelocityIntervals>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut field_5m_field = None;
+    let mut field_1h_field = None;
+    let mut field_24h_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"5m" => {
+                let path = Path::Key(path, "5m");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_integer::<
+                        BUILD,
+                        ::serde_json::Number,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: None,
+                            maximum: None,
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    field_5m_field = Some(value);
+                }
+            }
+            b"1h" => {
+                let path = Path::Key(path, "1h");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_integer::<
+                        BUILD,
+                        ::serde_json::Number,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: None,
+                            maximum: None,
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    field_1h_field = Some(value);
+                }
+            }
+            b"24h" => {
+                let path = Path::Key(path, "24h");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_integer::<
+                        BUILD,
+                        ::serde_json::Number,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: None,
+                            maximum: None,
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    field_24h_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "5m"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "1h"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(field_5m_field), Some(field_1h_field)) = (field_5m_field, field_1h_field)
+    else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::VelocityIntervals {
+            field_5m: field_5m_field,
+            field_1h: field_1h_field,
+            field_24h: field_24h_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `DeveloperTools` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_developer_tools<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::DeveloperTools>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::DeveloperTools {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `MitMAttack` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_mit_m_attack<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::MitMAttack>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut result_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"result" => {
+                let path = Path::Key(path, "result");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    result_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::MitMAttack {
+            result: result_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Sdk` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_sdk<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Sdk>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut platform_field = None;
+    let mut version_field = None;
+    let mut integrations_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"platform" => {
+                let path = Path::Key(path, "platform");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    platform_field = Some(value);
+                }
+            }
+            b"version" => {
+                let path = Path::Key(path, "version");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    version_field = Some(value);
+                }
+            }
+            b"integrations" => {
+                let path = Path::Key(path, "integrations");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .array::<
+                        BUILD,
+                        _,
+                    >(
+                        &path,
+                        false,
+                        |cx, path| cx.object(path, false, read_integration::<BUILD>),
+                    )?
+                    .value()
+                {
+                    integrations_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "platform"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "version"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(platform_field), Some(version_field)) = (platform_field, version_field)
+    else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::Sdk {
+            platform: platform_field,
+            version: version_field,
+            integrations: integrations_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Integration` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_integration<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Integration>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut name_field = None;
+    let mut version_field = None;
+    let mut subintegration_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            b"version" => {
+                let path = Path::Key(path, "version");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    version_field = Some(value);
+                }
+            }
+            b"subintegration" => {
+                let path = Path::Key(path, "subintegration");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_subintegration::<BUILD>)?
+                    .value()
+                {
+                    subintegration_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Integration {
+            name: name_field,
+            version: version_field,
+            subintegration: subintegration_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Subintegration` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_subintegration<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Subintegration>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut name_field = None;
+    let mut version_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"name" => {
+                let path = Path::Key(path, "name");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    name_field = Some(value);
+                }
+            }
+            b"version" => {
+                let path = Path::Key(path, "version");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    version_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::Subintegration {
+            name: name_field,
+            version: version_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `SupplementaryIds` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_supplementary_ids<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::SupplementaryIds>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut standard_field = None;
+    let mut high_recall_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"standard" => {
+                let path = Path::Key(path, "standard");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_supplementary_id::<BUILD>)?
+                    .value()
+                {
+                    standard_field = Some(value);
+                }
+            }
+            b"highRecall" => {
+                let path = Path::Key(path, "highRecall");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_supplementary_id::<BUILD>)?
+                    .value()
+                {
+                    high_recall_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "standard"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "highRecall"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(standard_field), Some(high_recall_field)) = (
+        standard_field,
+        high_recall_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::SupplementaryIds {
+            standard: standard_field,
+            high_recall: high_recall_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `SupplementaryId` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_supplementary_id<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::SupplementaryId>, Abort> {
+    cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut visitor_id_field = None;
+    let mut visitor_found_field = None;
+    let mut confidence_field = None;
+    let mut first_seen_at_field = None;
+    let mut last_seen_at_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"visitorId" => {
+                let path = Path::Key(path, "visitorId");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    visitor_id_field = Some(value);
+                }
+            }
+            b"visitorFound" => {
+                let path = Path::Key(path, "visitorFound");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                    visitor_found_field = Some(value);
+                }
+            }
+            b"confidence" => {
+                let path = Path::Key(path, "confidence");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_identification_confidence::<BUILD>)?
+                    .value()
+                {
+                    confidence_field = Some(value);
+                }
+            }
+            b"firstSeenAt" => {
+                let path = Path::Key(path, "firstSeenAt");
+                cx.seen(&mut seen, 3, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_identification_seen_at::<BUILD>)?
+                    .value()
+                {
+                    first_seen_at_field = Some(value);
+                }
+            }
+            b"lastSeenAt" => {
+                let path = Path::Key(path, "lastSeenAt");
+                cx.seen(&mut seen, 4, &path, offset)?;
+                if let Some(value) = cx
+                    .object(&path, false, read_identification_seen_at::<BUILD>)?
+                    .value()
+                {
+                    last_seen_at_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    Ok(
+        Some(super::types::SupplementaryId {
+            visitor_id: visitor_id_field,
+            visitor_found: visitor_found_field,
+            confidence: confidence_field,
+            first_seen_at: first_seen_at_field,
+            last_seen_at: last_seen_at_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IdentificationConfidence` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_identification_confidence<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IdentificationConfidence>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut score_field = None;
+    let mut revision_field = None;
+    let mut comment_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"score" => {
+                let path = Path::Key(path, "score");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_number::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(0.0_f64),
+                            maximum: Some(1.0_f64),
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    score_field = Some(value);
+                }
+            }
+            b"revision" => {
+                let path = Path::Key(path, "revision");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    revision_field = Some(value);
+                }
+            }
+            b"comment" => {
+                let path = Path::Key(path, "comment");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    comment_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "score"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let Some(score_field) = score_field else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::IdentificationConfidence {
+            score: score_field,
+            revision: revision_field,
+            comment: comment_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `IdentificationSeenAt` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_identification_seen_at<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::IdentificationSeenAt>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut global_field = None;
+    let mut subscription_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"global" => {
+                let path = Path::Key(path, "global");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx
+                    .date_time::<BUILD>(&path, true, None)?
+                    .or_null()
+                    .value()
+                {
+                    global_field = Some(value);
+                }
+            }
+            b"subscription" => {
+                let path = Path::Key(path, "subscription");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .date_time::<BUILD>(&path, true, None)?
+                    .or_null()
+                    .value()
+                {
+                    subscription_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "global"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "subscription"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(global_field), Some(subscription_field)) = (
+        global_field,
+        subscription_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::IdentificationSeenAt {
+            global: global_field,
+            subscription: subscription_field,
+            unknown_fields,
+        }),
+    )
+}
+
+/// Reads the object of type `Proximity` from its `{`, checking every documented constraint.
+#[allow(clippy::too_many_lines, reason = "one arm per documented field")]
+#[allow(
+    clippy::similar_names,
+    reason = "one local per documented field, named after it"
+)]
+pub(crate) fn read_proximity<const BUILD: bool>(
+    cx: &mut Context<'_>,
+    path: &Path<'_>,
+) -> Result<Option<super::types::Proximity>, Abort> {
+    let start = cx.begin_object()?;
+    let before = cx.violation_count();
+    let mut seen = 0_u64;
+    let mut keys = KeySet::default();
+    let mut unknown_fields = ::serde_json::Map::new();
+    let mut id_field = None;
+    let mut precision_radius_field = None;
+    let mut confidence_field = None;
+    let mut first = true;
+    while cx.next_key(first)? {
+        first = false;
+        let offset = cx.key_offset();
+        match cx.key_bytes().as_ref() {
+            b"id" => {
+                let path = Path::Key(path, "id");
+                cx.seen(&mut seen, 0, &path, offset)?;
+                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                    id_field = Some(value);
+                }
+            }
+            b"precisionRadius" => {
+                let path = Path::Key(path, "precisionRadius");
+                cx.seen(&mut seen, 1, &path, offset)?;
+                if let Some(value) = cx
+                    .listed_integer::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::List {
+                            keyword: crate::runtime::validate::violation::Keyword::Enum,
+                            values: &[10, 25, 65, 175, 450, 1_200, 3_300, 8_500, 22_500],
+                            typed: true,
+                        },
+                    )?
+                    .value()
+                {
+                    precision_radius_field = Some(value);
+                }
+            }
+            b"confidence" => {
+                let path = Path::Key(path, "confidence");
+                cx.seen(&mut seen, 2, &path, offset)?;
+                if let Some(value) = cx
+                    .bounded_number::<
+                        BUILD,
+                    >(
+                        &path,
+                        false,
+                        crate::runtime::validate::context::Bounds {
+                            minimum: Some(0.0_f64),
+                            maximum: Some(1.0_f64),
+                            exclusive_minimum: None,
+                            exclusive_maximum: None,
+                        },
+                    )?
+                    .value()
+                {
+                    confidence_field = Some(value);
+                }
+            }
+            _ => {
+                let key = cx.key_text();
+                let path = Path::Key(path, &key);
+                if let Some(value) = cx
+                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                {
+                    unknown_fields.insert(key.into_owned(), value);
+                }
+            }
+        }
+    }
+    if !was_seen(seen, 0) {
+        cx.missing(&Path::Key(path, "id"), start)?;
+    }
+    if !was_seen(seen, 1) {
+        cx.missing(&Path::Key(path, "precisionRadius"), start)?;
+    }
+    if !was_seen(seen, 2) {
+        cx.missing(&Path::Key(path, "confidence"), start)?;
+    }
+    if !BUILD || cx.violation_count() != before {
+        return Ok(None);
+    }
+    let (Some(id_field), Some(precision_radius_field), Some(confidence_field)) = (
+        id_field,
+        precision_radius_field,
+        confidence_field,
+    ) else {
+        return Ok(None);
+    };
+    Ok(
+        Some(super::types::Proximity {
+            id: id_field,
+            precision_radius: precision_radius_field,
+            confidence: confidence_field,
             unknown_fields,
         }),
     )

@@ -661,7 +661,7 @@ impl<'a> Context<'a> {
     ///
     /// [`Abort`] at the violation cap.
     pub(crate) fn missing(&mut self, path: &Path<'_>, offset: usize) -> Result<(), Abort> {
-        let message = "missing: the field is documented `nullable: false`, so it is required".to_owned();
+        let message = "missing: the contract requires this field".to_owned();
         self.violation(path, Keyword::Required, offset, message)
     }
 }
