@@ -38,6 +38,10 @@ pub struct ConstraintRow {
     /// The `oneOf` or `anyOf` the value is (a union of objects), or that wraps it (a nullable
     /// reference): JSON Schema reports any violation of the value as one of it.
     pub combinator: Option<&'static str>,
+    /// Every bound and count as `(keyword, value)`: `minimum`, `maximum`, `exclusiveMinimum`,
+    /// `exclusiveMaximum` of a number or an integer, `minLength` of a string, `minItems` and
+    /// `maxItems` of an array.
+    pub limits: Vec<(&'static str, serde_json::Number)>,
 }
 
 /// What holds a value.
@@ -128,6 +132,7 @@ fn push_value(
         ]),
         _ => None,
     };
+    let limits = limits_of(&schema.kind);
     let bounds = bounds.filter(|_| {
         matches!(schema.kind, Kind::Integer { exclusive_minimum: None, exclusive_maximum: None, .. })
     });
@@ -138,6 +143,7 @@ fn push_value(
             None => range,
         },
         values,
+        limits,
         combinator: match &schema.kind {
             Kind::Union(index) => Some(model.unions[*index].combinator.as_str()),
             _ => schema.wrapped.map(Combinator::as_str),
@@ -158,6 +164,37 @@ fn push_value(
         }
         _ => {}
     }
+}
+
+/// Every bound and count of a value, as `(keyword, value)`, in the order the table lists them.
+fn limits_of(kind: &Kind) -> Vec<(&'static str, serde_json::Number)> {
+    let mut limits: Vec<(&'static str, serde_json::Number)> = Vec::new();
+    let mut limit = |keyword: &'static str, value: Option<serde_json::Number>| {
+        if let Some(value) = value {
+            limits.push((keyword, value));
+        }
+    };
+    match kind {
+        Kind::Integer { minimum, maximum, exclusive_minimum, exclusive_maximum, .. } => {
+            limit("minimum", minimum.map(Into::into));
+            limit("maximum", maximum.map(Into::into));
+            limit("exclusiveMinimum", exclusive_minimum.map(Into::into));
+            limit("exclusiveMaximum", exclusive_maximum.map(Into::into));
+        }
+        Kind::Number { bounds } => {
+            limit("minimum", bounds.minimum.clone());
+            limit("maximum", bounds.maximum.clone());
+            limit("exclusiveMinimum", bounds.exclusive_minimum.clone());
+            limit("exclusiveMaximum", bounds.exclusive_maximum.clone());
+        }
+        Kind::String { min_length, .. } => limit("minLength", min_length.map(Into::into)),
+        Kind::Array { min_items, max_items, .. } => {
+            limit("minItems", min_items.map(Into::into));
+            limit("maxItems", max_items.map(Into::into));
+        }
+        _ => {}
+    }
+    limits
 }
 
 /// A list's keyword and its values as JSON texts, `null` last when the value allows it.

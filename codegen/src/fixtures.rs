@@ -222,6 +222,8 @@ pub fn suite(
         ("nullability.json", nullability(example, rows)),
         ("types.json", types(example, rows)),
         ("listed-values.json", listed_values(example, rows)),
+        ("bounds.json", bounds(example, rows)),
+        ("lengths-and-counts.json", lengths_and_counts(example, rows)),
         ("integers.json", integers(example, rows)),
         ("date-times.json", date_times(example, rows)),
         ("unknown-fields.json", unknown_fields(example, rows)),
@@ -446,6 +448,119 @@ fn listed_values(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 vec![expected(&pointer, keyword)],
             ));
             Group::new(format!("{}: {keyword}", row.pointer), tests)
+        })
+        .collect()
+}
+
+/// Whether `value` keeps every bound of `row` (its minimum, maximum and exclusive ones).
+fn within_bounds(row: &ConstraintRow, value: f64) -> bool {
+    row.limits.iter().all(|(keyword, bound)| {
+        let bound = bound.as_f64().unwrap_or(f64::NAN);
+        match *keyword {
+            "minimum" => value >= bound,
+            "maximum" => value <= bound,
+            "exclusiveMinimum" => value > bound,
+            "exclusiveMaximum" => value < bound,
+            _ => true,
+        }
+    })
+}
+
+/// The bounds of numbers and integers other than an integer's `minimum` and `maximum` together
+/// (which `integers` tests): each bound itself, and a value just past it, on the side it forbids.
+fn bounds(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .filter(|row| matches!(row.json_type, "number" | "integer") && row.bounds.is_none())
+        .filter_map(|row| {
+            let pointer = concrete(example, &row.pointer);
+            // One past a bound: a whole unit for an integer, a half for a number.
+            let step = if row.json_type == "integer" { 1.0 } else { 0.5 };
+            let mut tests = Vec::new();
+            for (keyword, bound) in &row.limits {
+                let Some(at) = bound.as_f64() else { continue };
+                let (past, bound_allowed) = match *keyword {
+                    "minimum" => (at - step, true),
+                    "maximum" => (at + step, true),
+                    "exclusiveMinimum" => (at - step, false),
+                    "exclusiveMaximum" => (at + step, false),
+                    _ => continue,
+                };
+                let number = |value: f64| {
+                    if row.json_type == "integer" {
+                        #[allow(clippy::cast_possible_truncation, reason = "a whole number within i64")]
+                        let whole = value as i64;
+                        json!(whole)
+                    } else {
+                        json!(value)
+                    }
+                };
+                if bound_allowed && within_bounds(row, at) {
+                    tests.push(Test::valid(
+                        format!("the {keyword} itself ({bound})"),
+                        with(example, &row.pointer, json!(bound)),
+                    ));
+                }
+                if !bound_allowed {
+                    tests.push(Test::invalid(
+                        format!("the {keyword} itself ({bound})"),
+                        with(example, &row.pointer, json!(bound)),
+                        unlisted_or(row, &pointer, keyword),
+                    ));
+                }
+                let past_value = number(past);
+                tests.push(Test::invalid(
+                    format!("just past the {keyword} ({past_value})"),
+                    with(example, &row.pointer, past_value),
+                    unlisted_or(row, &pointer, keyword),
+                ));
+            }
+            (!tests.is_empty()).then(|| Group::new(format!("{}: bounds", row.pointer), tests))
+        })
+        .collect()
+}
+
+/// The violation of breaking `keyword` at `pointer`: the keyword's, or the combinator's that
+/// wraps the value.
+fn unlisted_or(row: &ConstraintRow, pointer: &str, keyword: &'static str) -> Vec<Expected> {
+    vec![expected(pointer, row.combinator.unwrap_or(keyword))]
+}
+
+/// `minLength` (in code points, written in 4-byte characters), `minItems` and `maxItems`: at the
+/// limit, and one past it.
+fn lengths_and_counts(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
+    rows.iter()
+        .filter_map(|row| {
+            let pointer = concrete(example, &row.pointer);
+            let first_item =
+                example.pointer(&pointer).and_then(Value::as_array).and_then(|items| items.first());
+            let mut tests = Vec::new();
+            for (keyword, count) in &row.limits {
+                let Some(count) = count.as_u64().and_then(|count| usize::try_from(count).ok()) else {
+                    continue;
+                };
+                let sized = |size: usize| match (*keyword, first_item) {
+                    ("minLength", _) => Some(json!("🦀".repeat(size))),
+                    ("minItems" | "maxItems", Some(item)) => Some(Value::Array(vec![item.clone(); size])),
+                    _ => None,
+                };
+                let past = match *keyword {
+                    "minLength" | "minItems" => count.checked_sub(1),
+                    "maxItems" => Some(count + 1),
+                    _ => None,
+                };
+                let (Some(at_limit), Some(past)) = (sized(count), past) else { continue };
+                let Some(past_value) = sized(past) else { continue };
+                tests.push(Test::valid(
+                    format!("{count} (the {keyword})"),
+                    with(example, &row.pointer, at_limit),
+                ));
+                tests.push(Test::invalid(
+                    format!("{past} (past the {keyword})"),
+                    with(example, &row.pointer, past_value),
+                    unlisted_or(row, &pointer, keyword),
+                ));
+            }
+            (!tests.is_empty()).then(|| Group::new(format!("{}: lengths and counts", row.pointer), tests))
         })
         .collect()
 }

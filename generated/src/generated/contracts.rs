@@ -20,8 +20,10 @@ pub static CONTRACTS: &[Contract] = &[
         strict_schema: include_str!("../../../schema/event/strict.schema.json"),
         example: include_str!("../../../schema/event/example.json"),
         fixtures: &[
+            ("bounds.json", include_str!("../../../schema/event/fixtures/bounds.json")),
             ("example.json", include_str!("../../../schema/event/fixtures/example.json")),
             ("integers.json", include_str!("../../../schema/event/fixtures/integers.json")),
+            ("lengths-and-counts.json", include_str!("../../../schema/event/fixtures/lengths-and-counts.json")),
             ("listed-values.json", include_str!("../../../schema/event/fixtures/listed-values.json")),
             ("max-length.json", include_str!("../../../schema/event/fixtures/max-length.json")),
             ("nullability.json", include_str!("../../../schema/event/fixtures/nullability.json")),
@@ -40,9 +42,11 @@ pub static CONTRACTS: &[Contract] = &[
         strict_schema: include_str!("../../../schema/identification-webhook/strict.schema.json"),
         example: include_str!("../../../schema/identification-webhook/example.json"),
         fixtures: &[
+            ("bounds.json", include_str!("../../../schema/identification-webhook/fixtures/bounds.json")),
             ("date-times.json", include_str!("../../../schema/identification-webhook/fixtures/date-times.json")),
             ("example.json", include_str!("../../../schema/identification-webhook/fixtures/example.json")),
             ("integers.json", include_str!("../../../schema/identification-webhook/fixtures/integers.json")),
+            ("lengths-and-counts.json", include_str!("../../../schema/identification-webhook/fixtures/lengths-and-counts.json")),
             ("listed-values.json", include_str!("../../../schema/identification-webhook/fixtures/listed-values.json")),
             ("max-length.json", include_str!("../../../schema/identification-webhook/fixtures/max-length.json")),
             ("nullability.json", include_str!("../../../schema/identification-webhook/fixtures/nullability.json")),

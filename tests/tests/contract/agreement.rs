@@ -13,12 +13,13 @@ use serde_json::{Value, json};
 use webhook_tests::agreement::{Reference, check_agreement, object_pointers, pointers, remove};
 
 use crate::payloads::payloads;
+use crate::real_payloads::real_payloads;
 
 /// One contract under test, with what its mutations aim at.
 pub(crate) struct Subject {
     contract: &'static Contract,
     reference: Reference,
-    /// Its example and every payload file whose shape names it.
+    /// Its example, and every payload file and published payload whose shape names it.
     bases: Vec<Value>,
     /// The `maxLength` of each string, by pointer (`*` for any array item).
     max_lengths: Vec<(String, usize)>,
@@ -50,6 +51,7 @@ impl Subject {
             payloads("valid")
                 .into_iter()
                 .chain(payloads("invalid"))
+                .chain(real_payloads())
                 .filter(|(_, text)| Contract::detect(text.as_bytes()) == contract)
                 .map(|(_, text)| serde_json::from_str(&text).unwrap()),
         );

@@ -8,6 +8,7 @@ mod documentation_drift;
 mod fixture_agreement;
 mod hostile;
 mod payloads;
+mod real_payloads;
 mod round_trip;
 mod schema_snapshot;
 mod test_suite;
