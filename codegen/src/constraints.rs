@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use crate::error::pointer_join;
-use crate::model::{Additional, Allowed, Combinator, Kind, Model, ObjectType, StringFormat, ValueSchema};
+use crate::model::{Additional, Allowed, Kind, Model, ObjectType, StringFormat, ValueSchema};
 
 /// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,13 +35,42 @@ pub struct ConstraintRow {
     pub range: Option<String>,
     /// `enum` or `const`: the keyword and the values, as JSON texts.
     pub values: Option<(&'static str, Vec<String>)>,
-    /// The `oneOf` or `anyOf` the value is (a union of objects), or that wraps it (a nullable
-    /// reference): JSON Schema reports any violation of the value as one of it.
-    pub combinator: Option<&'static str>,
+    /// The `oneOf` or `anyOf` that any violation of the value becomes, as JSON Schema reports
+    /// it: the union the value is or is inside, or the one that wraps it (a nullable reference).
+    pub collapse: Option<Collapse>,
+    /// The alternative of a union the value belongs to (the nearest), when it is inside one.
+    pub alternative: Option<Alternative>,
     /// Every bound and count as `(keyword, value)`: `minimum`, `maximum`, `exclusiveMinimum`,
     /// `exclusiveMaximum` of a number or an integer, `minLength` of a string, `minItems` and
     /// `maxItems` of an array.
     pub limits: Vec<(&'static str, serde_json::Number)>,
+}
+
+/// A `oneOf` or `anyOf` whose one violation stands for every violation inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collapse {
+    /// Where it is (`*` for any array item).
+    pub pointer: String,
+    /// `oneOf` or `anyOf`.
+    pub combinator: &'static str,
+}
+
+/// One alternative of a union: the union's pointer, and the discriminator's value that picks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    /// Where the union is (`*` for any array item).
+    pub union: String,
+    /// The property that tells the alternatives apart.
+    pub discriminator: String,
+    /// Its value in this alternative.
+    pub value: String,
+}
+
+/// Where a value sits: inside which union or wrapping combinator, and which alternative.
+#[derive(Debug, Clone, Default)]
+struct Within {
+    collapse: Option<Collapse>,
+    alternative: Option<Alternative>,
 }
 
 /// What holds a value.
@@ -59,28 +88,49 @@ pub enum Place {
 /// Every value's constraints, in schema order.
 pub fn rows(model: &Model) -> Vec<ConstraintRow> {
     let mut rows = Vec::new();
-    push_object(model, model.root_object(), "", &mut rows);
+    push_object(model, model.root_object(), "", &Within::default(), &mut rows);
     rows
 }
 
-fn push_object(model: &Model, object: &ObjectType, prefix: &str, rows: &mut Vec<ConstraintRow>) {
+fn push_object(
+    model: &Model,
+    object: &ObjectType,
+    prefix: &str,
+    within: &Within,
+    rows: &mut Vec<ConstraintRow>,
+) {
     for property in &object.properties {
         let pointer = pointer_join(prefix, &property.name);
-        push_value(model, &property.schema, &pointer, Place::Property, property.required, rows);
+        let at = At { pointer: &pointer, place: Place::Property, required: property.required };
+        push_value(model, &property.schema, &at, within, rows);
     }
     if let Additional::Schema(values) = &object.additional {
-        push_value(model, values, &format!("{prefix}/*"), Place::Entry, true, rows);
+        let pointer = format!("{prefix}/*");
+        push_value(
+            model,
+            values,
+            &At { pointer: &pointer, place: Place::Entry, required: true },
+            within,
+            rows,
+        );
     }
+}
+
+/// Where a value stands in its parent.
+struct At<'p> {
+    pointer: &'p str,
+    place: Place,
+    required: bool,
 }
 
 fn push_value(
     model: &Model,
     schema: &ValueSchema,
-    pointer: &str,
-    place: Place,
-    required: bool,
+    at: &At<'_>,
+    within: &Within,
     rows: &mut Vec<ConstraintRow>,
 ) {
+    let At { pointer, place, required } = *at;
     let bounds = match schema.kind {
         Kind::Integer { minimum: Some(minimum), maximum: Some(maximum), .. } => Some((minimum, maximum)),
         _ => None,
@@ -133,6 +183,15 @@ fn push_value(
         _ => None,
     };
     let limits = limits_of(&schema.kind);
+    // JSON Schema reports a violation inside a union as one of the outermost union around it.
+    let own = match &schema.kind {
+        Kind::Union(index) => Some(model.unions[*index].combinator),
+        _ => schema.wrapped,
+    };
+    let collapse = within.collapse.clone().or_else(|| {
+        own.map(|combinator| Collapse { pointer: pointer.to_owned(), combinator: combinator.as_str() })
+    });
+    let inside = Within { collapse: collapse.clone(), alternative: within.alternative.clone() };
     let bounds = bounds.filter(|_| {
         matches!(schema.kind, Kind::Integer { exclusive_minimum: None, exclusive_maximum: None, .. })
     });
@@ -144,10 +203,8 @@ fn push_value(
         },
         values,
         limits,
-        combinator: match &schema.kind {
-            Kind::Union(index) => Some(model.unions[*index].combinator.as_str()),
-            _ => schema.wrapped.map(Combinator::as_str),
-        },
+        collapse: collapse.clone(),
+        alternative: within.alternative.clone(),
         place,
         json_type: schema.kind.type_name(),
         required,
@@ -157,10 +214,33 @@ fn push_value(
         bounds,
     });
     match &schema.kind {
-        Kind::Object(index) => push_object(model, &model.objects[*index], pointer, rows),
-        Kind::Map { values } => push_value(model, values, &format!("{pointer}/*"), Place::Entry, true, rows),
+        Kind::Object(index) => push_object(model, &model.objects[*index], pointer, &inside, rows),
+        Kind::Map { values } => {
+            let entries = format!("{pointer}/*");
+            push_value(
+                model,
+                values,
+                &At { pointer: &entries, place: Place::Entry, required: true },
+                &inside,
+                rows,
+            );
+        }
         Kind::Array { items, .. } => {
-            push_value(model, items, &format!("{pointer}/*"), Place::Item, true, rows);
+            let items_pointer = format!("{pointer}/*");
+            let at = At { pointer: &items_pointer, place: Place::Item, required: true };
+            push_value(model, items, &at, &inside, rows);
+        }
+        Kind::Union(index) => {
+            let union = &model.unions[*index];
+            for (value, object) in &union.alternatives {
+                let alternative = Alternative {
+                    union: pointer.to_owned(),
+                    discriminator: union.discriminator.clone(),
+                    value: value.clone(),
+                };
+                let within = Within { collapse: collapse.clone(), alternative: Some(alternative) };
+                push_object(model, &model.objects[*object], pointer, &within, rows);
+            }
         }
         _ => {}
     }
@@ -218,10 +298,15 @@ pub fn markdown_table(rows: &[ConstraintRow]) -> String {
     for row in rows {
         let yes_no = |flag: bool| if flag { "yes" } else { "no" };
         let max_length = row.max_length.map(|max| max.to_string()).unwrap_or_default();
+        let pointer = match &row.alternative {
+            Some(alternative) => {
+                format!("`{}` (`{}` is {:?})", row.pointer, alternative.discriminator, alternative.value)
+            }
+            None => format!("`{}`", row.pointer),
+        };
         let _ = writeln!(
             table,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
-            row.pointer,
+            "| {pointer} | {} | {} | {} | {} | {} | {} | {} |",
             row.json_type,
             match row.place {
                 Place::Item => "item",

@@ -192,6 +192,20 @@ pub fn suite(
     rows: &[ConstraintRow],
     real_world_cases: &Value,
 ) -> Result<Vec<(String, String)>, String> {
+    // A union's rows are those of the alternative the example carries: the others' fields are
+    // not there to change (the generator's own tests cover every alternative).
+    let rows: Vec<ConstraintRow> = rows
+        .iter()
+        .filter(|row| {
+            row.alternative.as_ref().is_none_or(|alternative| {
+                let union = concrete(example, &alternative.union);
+                let tag = pointer_join(&union, &alternative.discriminator);
+                example.pointer(&tag).and_then(Value::as_str) == Some(alternative.value.as_str())
+            })
+        })
+        .cloned()
+        .collect();
+    let rows = rows.as_slice();
     // Each rule changes a value the example has: a value it lacks would make a test that
     // changes nothing, so every one must be there.
     let missing: Vec<&str> = rows
@@ -296,7 +310,7 @@ fn max_length(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 tests.push(Test::invalid(
                     format!("{} {name} characters (one over)", limit + 1),
                     with(example, &row.pointer, json!(character.repeat(limit + 1))),
-                    vec![expected(&pointer, "maxLength")],
+                    violation(row, &pointer, "maxLength"),
                 ));
             }
             Group::new(format!("{}: maxLength {limit}", row.pointer), tests)
@@ -307,9 +321,9 @@ fn max_length(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
 /// The violations of putting `value` where `row` is, besides its type: the row's `enum` or
 /// `const` when the value is not listed.
 fn unlisted(row: &ConstraintRow, pointer: &str, value: &Value, mut errors: Vec<Expected>) -> Vec<Expected> {
-    if let Some(combinator) = row.combinator {
+    if row.collapse.is_some() {
         // A union, or a value wrapped in one: every violation inside is one of it.
-        return vec![expected(pointer, combinator)];
+        return violation(row, pointer, "type");
     }
     if let Some((keyword, values)) = &row.values
         && !values.iter().any(|listed| serde_json::from_str::<Value>(listed).ok().as_ref() == Some(value))
@@ -333,22 +347,22 @@ fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 (Place::Item | Place::Entry, _, false) => vec![Test::invalid(
                     "a null item (the items do not allow null)",
                     null,
-                    unlisted(row, &pointer, &Value::Null, vec![expected(&pointer, "type")]),
+                    unlisted(row, &pointer, &Value::Null, violation(row, &pointer, "type")),
                 )],
                 (Place::Property, true, true) => vec![
                     Test::valid("null (required, and allows null)", null),
-                    Test::invalid("absent (required)", absent, vec![expected(&pointer, "required")]),
+                    Test::invalid("absent (required)", absent, violation(row, &pointer, "required")),
                 ],
                 (Place::Property, true, false) => vec![
                     Test::invalid(
                         "null (documented `nullable: false`)",
                         null,
-                        unlisted(row, &pointer, &Value::Null, vec![expected(&pointer, "type")]),
+                        unlisted(row, &pointer, &Value::Null, violation(row, &pointer, "type")),
                     ),
                     Test::invalid(
                         "absent (documented `nullable: false`)",
                         absent,
-                        vec![expected(&pointer, "required")],
+                        violation(row, &pointer, "required"),
                     ),
                 ],
                 (Place::Property, false, true) => vec![
@@ -359,7 +373,7 @@ fn nullability(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     Test::invalid(
                         "null (nullability not annotated)",
                         null,
-                        unlisted(row, &pointer, &Value::Null, vec![expected(&pointer, "type")]),
+                        unlisted(row, &pointer, &Value::Null, violation(row, &pointer, "type")),
                     ),
                     Test::valid("absent (nullability not annotated)", absent),
                 ],
@@ -402,7 +416,7 @@ fn types(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 .into_iter()
                 .filter(|(_, value)| !accepts(row.json_type, value))
                 .map(|(name, value)| {
-                    let errors = unlisted(row, &pointer, &value, vec![expected(&pointer, "type")]);
+                    let errors = unlisted(row, &pointer, &value, violation(row, &pointer, "type"));
                     Test::invalid(
                         format!("{name} instead of {}", row.json_type),
                         with(example, &row.pointer, value),
@@ -445,7 +459,7 @@ fn listed_values(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
             tests.push(Test::invalid(
                 format!("a value of the right type that is not listed: {unlisted}"),
                 with(example, &row.pointer, unlisted),
-                vec![expected(&pointer, keyword)],
+                violation(row, &pointer, keyword),
             ));
             Group::new(format!("{}: {keyword}", row.pointer), tests)
         })
@@ -522,7 +536,22 @@ fn bounds(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
 /// The violation of breaking `keyword` at `pointer`: the keyword's, or the combinator's that
 /// wraps the value.
 fn unlisted_or(row: &ConstraintRow, pointer: &str, keyword: &'static str) -> Vec<Expected> {
-    vec![expected(pointer, row.combinator.unwrap_or(keyword))]
+    violation(row, pointer, keyword)
+}
+
+/// The violation of breaking `keyword` of `row` at `pointer` (the row's place in the example):
+/// the keyword's own, or, inside a union or a value a `oneOf`/`anyOf` wraps, that combinator's
+/// at its place, as JSON Schema reports it.
+fn violation(row: &ConstraintRow, pointer: &str, keyword: &'static str) -> Vec<Expected> {
+    match &row.collapse {
+        Some(collapse) => {
+            // The union's place: as many segments of the row's place as its own pointer has.
+            let depth = collapse.pointer.split('/').count();
+            let at: Vec<&str> = pointer.split('/').take(depth).collect();
+            vec![expected(&at.join("/"), collapse.combinator)]
+        }
+        None => vec![expected(pointer, keyword)],
+    }
 }
 
 /// `minLength` (in code points, written in 4-byte characters), `minItems` and `maxItems`: at the
@@ -589,7 +618,7 @@ fn integers(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 tests.push(Test::invalid(
                     format!("a fraction ({fraction})"),
                     at(json!(fraction)),
-                    vec![expected(&pointer, "type")],
+                    violation(row, &pointer, "type"),
                 ));
             }
             tests.extend([
@@ -598,17 +627,17 @@ fn integers(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 Test::invalid(
                     format!("one above the maximum ({})", i128::from(maximum) + 1),
                     at(json!(i128::from(maximum) + 1)),
-                    vec![expected(&pointer, "maximum")],
+                    violation(row, &pointer, "maximum"),
                 ),
                 Test::invalid(
                     format!("one below the minimum ({})", i128::from(minimum) - 1),
                     at(json!(i128::from(minimum) - 1)),
-                    vec![expected(&pointer, "minimum")],
+                    violation(row, &pointer, "minimum"),
                 ),
                 Test::invalid(
                     "1e300, an integer beyond the maximum",
                     at(json!(1e300)),
-                    vec![expected(&pointer, "maximum")],
+                    violation(row, &pointer, "maximum"),
                 ),
             ]);
             Group::new(format!("{}: integers", row.pointer), tests)
@@ -658,7 +687,7 @@ fn date_times(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     if valid {
                         Test::valid(description, data)
                     } else {
-                        Test::invalid(description, data, vec![expected(&pointer, "format")])
+                        Test::invalid(description, data, violation(row, &pointer, "format"))
                     }
                 })
                 .collect();
@@ -668,8 +697,9 @@ fn date_times(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
 }
 
 /// Every object in the documented example that the schema describes, by pointer.
-/// With each, the `oneOf`/`anyOf` it is, if it is a union (whose violations are one of it).
-fn object_pointers(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, Option<&'static str>)> {
+/// With each, the violation an undocumented field in it becomes when it is a union or inside one
+/// (one of the union's combinator).
+fn object_pointers(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, Option<Vec<Expected>>)> {
     std::iter::once((String::new(), None))
         .chain(
             rows.iter()
@@ -679,13 +709,18 @@ fn object_pointers(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, Opti
                     let entries = format!("{}/*", row.pointer);
                     !rows.iter().any(|entry| entry.place == Place::Entry && entry.pointer == entries)
                 })
-                .map(|row| (concrete(example, &row.pointer), row.combinator)),
+                .map(|row| {
+                    let pointer = concrete(example, &row.pointer);
+                    let collapse =
+                        row.collapse.as_ref().map(|_| violation(row, &pointer, "additionalProperties"));
+                    (pointer, collapse)
+                }),
         )
         .collect()
 }
 
 fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
-    let cases: Vec<(String, Option<&'static str>, Value)> = object_pointers(example, rows)
+    let cases: Vec<(String, Option<Vec<Expected>>, Value)> = object_pointers(example, rows)
         .into_iter()
         .map(|(object, combinator)| {
             let mut payload = example.clone();
@@ -713,14 +748,16 @@ fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 .iter()
                 .map(|(object, combinator, payload)| {
                     // In a union, the field breaks every alternative: one violation of the union.
-                    let error = match combinator {
-                        Some(combinator) => expected(object, combinator),
-                        None => expected(&format!("{object}/undocumentedField"), "additionalProperties"),
+                    let errors = match combinator {
+                        Some(collapsed) => collapsed.clone(),
+                        None => {
+                            vec![expected(&format!("{object}/undocumentedField"), "additionalProperties")]
+                        }
                     };
                     Test::invalid(
                         format!("an undocumented field in {}", describe(object)),
                         payload.clone(),
-                        vec![error],
+                        errors,
                     )
                 })
                 .collect(),
