@@ -12,6 +12,7 @@ use crate::model::{Additional, Allowed, Kind, Model, ObjectType, StringFormat, V
 
 /// The constraints of one value: a property, or the items of an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools, reason = "a row of facts, several of them yes or no")]
 pub struct ConstraintRow {
     /// Where the value sits in a payload (`*` for any array item).
     pub pointer: String,
@@ -35,6 +36,15 @@ pub struct ConstraintRow {
     pub range: Option<String>,
     /// `enum` or `const`: the keyword and the values, as JSON texts.
     pub values: Option<(&'static str, Vec<String>)>,
+    /// Whether the value is an object that allows no undocumented field in any mode
+    /// (`additionalProperties: false`).
+    pub closed: bool,
+    /// Whether the schema states `type` (always, but for a `const` or an `enum` without one: a
+    /// value of another type then breaks the list, not `type`).
+    pub typed: bool,
+    /// The list of a referenced schema that `values` narrows (`{"$ref": ..., "const": ...}`):
+    /// a value must be in both, and each list it is not in is broken.
+    pub narrowed: Option<(&'static str, Vec<String>)>,
     /// The `oneOf` or `anyOf` that any violation of the value becomes, as JSON Schema reports
     /// it: the union the value is or is inside, or the one that wraps it (a nullable reference).
     pub collapse: Option<Collapse>,
@@ -140,15 +150,7 @@ fn push_value(
         Kind::Any { max_json_text_length } => (max_json_text_length, None),
         _ => (None, None),
     };
-    let values = match &schema.kind {
-        Kind::String { allowed: Some(allowed), .. } => {
-            Some(listed(allowed, schema.nullable, |value| format!("{value:?}")))
-        }
-        Kind::Integer { allowed: Some(allowed), .. } => {
-            Some(listed(allowed, schema.nullable, ToString::to_string))
-        }
-        _ => None,
-    };
+    let (values, narrowed, typed) = lists_of(schema);
     let named = |bounds: [(&str, Option<String>); 4]| {
         let named: Vec<String> =
             bounds.into_iter().filter_map(|(name, bound)| Some(format!("{name} {}", bound?))).collect();
@@ -201,7 +203,10 @@ fn push_value(
             Some(_) => None,
             None => range,
         },
+        closed: matches!(&schema.kind, Kind::Object(index) if model.objects[*index].additional == Additional::Closed),
+        typed,
         values,
+        narrowed,
         limits,
         collapse: collapse.clone(),
         alternative: within.alternative.clone(),
@@ -243,6 +248,28 @@ fn push_value(
             }
         }
         _ => {}
+    }
+}
+
+/// The list of values of a string or an integer (`enum` or `const`), the referenced list it
+/// narrows, and whether `type` stands beside it.
+#[allow(clippy::type_complexity, reason = "two lists and a flag, named where they are used")]
+fn lists_of(
+    schema: &ValueSchema,
+) -> (Option<(&'static str, Vec<String>)>, Option<(&'static str, Vec<String>)>, bool) {
+    let string = |value: &String| format!("{value:?}");
+    match &schema.kind {
+        Kind::String { allowed: Some(allowed), .. } => (
+            Some(listed(allowed, schema.nullable, string)),
+            allowed.narrows.as_deref().map(|narrows| listed(narrows, schema.nullable, string)),
+            allowed.typed,
+        ),
+        Kind::Integer { allowed: Some(allowed), .. } => (
+            Some(listed(allowed, schema.nullable, ToString::to_string)),
+            allowed.narrows.as_deref().map(|narrows| listed(narrows, schema.nullable, ToString::to_string)),
+            allowed.typed,
+        ),
+        _ => (None, None, true),
     }
 }
 

@@ -10,8 +10,9 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
-use crate::constraints::{ConstraintRow, Place};
+use crate::constraints::{self, ConstraintRow, Place};
 use crate::error::pointer_join;
+use crate::model::{Additional, Model};
 
 /// The canonical schema of contract `contract`, as fixture groups name it: its path under `schema/`.
 pub fn canonical_schema(contract: &str) -> String {
@@ -189,13 +190,15 @@ fn without(example: &Value, pointer: &str) -> Value {
 pub fn suite(
     contract: &str,
     example: &Value,
-    rows: &[ConstraintRow],
+    model: &Model,
     real_world_cases: &Value,
 ) -> Result<Vec<(String, String)>, String> {
+    let rows = constraints::rows(model);
+    let root_closed = model.root_object().additional == Additional::Closed;
     // A union's rows are those of the alternative the example carries: the others' fields are
     // not there to change (the generator's own tests cover every alternative).
     let rows: Vec<ConstraintRow> = rows
-        .iter()
+        .into_iter()
         .filter(|row| {
             row.alternative.as_ref().is_none_or(|alternative| {
                 let union = concrete(example, &alternative.union);
@@ -203,8 +206,8 @@ pub fn suite(
                 example.pointer(&tag).and_then(Value::as_str) == Some(alternative.value.as_str())
             })
         })
-        .cloned()
         .collect();
+    let rows = with_entries_chosen(example, &rows);
     let rows = rows.as_slice();
     // Each rule changes a value the example has: a value it lacks would make a test that
     // changes nothing, so every one must be there.
@@ -240,7 +243,7 @@ pub fn suite(
         ("lengths-and-counts.json", lengths_and_counts(example, rows)),
         ("integers.json", integers(example, rows)),
         ("date-times.json", date_times(example, rows)),
-        ("unknown-fields.json", unknown_fields(example, rows)),
+        ("unknown-fields.json", unknown_fields(example, rows, root_closed)),
         ("project-rules.json", project_rules(example, rows)),
     ];
     if !real_world_cases.is_null() {
@@ -273,7 +276,9 @@ fn minimal(example: &Value, rows: &[ConstraintRow]) -> Group {
 
 fn maximal(example: &Value, rows: &[ConstraintRow]) -> Group {
     let mut payload = example.clone();
-    for row in rows {
+    // A listed or formatted string keeps its value: any other text at the limit breaks the list
+    // or the format, which other rules test.
+    for row in rows.iter().filter(|row| row.values.is_none() && row.format.is_none()) {
         match (row.json_type, row.max_length) {
             ("string", Some(limit)) => {
                 set(&mut payload, &row.pointer, json!("🦀".repeat(limit_chars(limit))));
@@ -297,7 +302,8 @@ fn limit_chars(limit: u64) -> usize {
 
 fn max_length(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
     rows.iter()
-        .filter(|row| row.json_type == "string")
+        // The length of a listed or formatted string is its list's or format's concern.
+        .filter(|row| row.json_type == "string" && row.values.is_none() && row.format.is_none())
         .filter_map(|row| Some((row, limit_chars(row.max_length?))))
         .map(|(row, limit)| {
             let pointer = concrete(example, &row.pointer);
@@ -325,10 +331,13 @@ fn unlisted(row: &ConstraintRow, pointer: &str, value: &Value, mut errors: Vec<E
         // A union, or a value wrapped in one: every violation inside is one of it.
         return violation(row, pointer, "type");
     }
-    if let Some((keyword, values)) = &row.values
-        && !values.iter().any(|listed| serde_json::from_str::<Value>(listed).ok().as_ref() == Some(value))
-    {
-        errors.push(expected(pointer, keyword));
+    if !row.typed {
+        errors.retain(|error| error.keyword != "type");
+    }
+    for (keyword, values) in row.values.iter().chain(&row.narrowed) {
+        if !values.iter().any(|listed| serde_json::from_str::<Value>(listed).ok().as_ref() == Some(value)) {
+            errors.push(expected(pointer, keyword));
+        }
     }
     errors
 }
@@ -429,6 +438,33 @@ fn types(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
         .collect()
 }
 
+/// Both lists of expected violations, without repeats (inside a union, every violation is the
+/// same one of the union).
+fn merged(mut errors: Vec<Expected>, more: Vec<Expected>) -> Vec<Expected> {
+    for error in more {
+        if !errors.contains(&error) {
+            errors.push(error);
+        }
+    }
+    errors
+}
+
+/// The violations of a string's `maxLength` and `minLength` by `value` (none for other values).
+fn length_violations(row: &ConstraintRow, pointer: &str, value: &Value) -> Vec<Expected> {
+    let Some(text) = value.as_str() else { return Vec::new() };
+    let length = text.chars().count() as u64;
+    let mut errors = Vec::new();
+    if row.max_length.is_some_and(|limit| length > limit) {
+        errors.extend(violation(row, pointer, "maxLength"));
+    }
+    let minimum =
+        row.limits.iter().find(|(keyword, _)| *keyword == "minLength").and_then(|(_, count)| count.as_u64());
+    if minimum.is_some_and(|minimum| length < minimum) {
+        errors.extend(violation(row, pointer, "minLength"));
+    }
+    errors
+}
+
 /// A value outside an `enum` or a `const` list, and each listed value, where the list has one.
 fn listed_values(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
     rows.iter()
@@ -439,10 +475,16 @@ fn listed_values(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 .iter()
                 .filter_map(|text| serde_json::from_str::<Value>(text).ok())
                 .map(|value| {
-                    Test::valid(format!("the listed value {value}"), with(example, &row.pointer, value))
+                    // A listed value may still break the string's length limits.
+                    let errors = length_violations(row, &pointer, &value);
+                    Test::invalid(
+                        format!("the listed value {value}"),
+                        with(example, &row.pointer, value),
+                        errors,
+                    )
                 })
                 .collect();
-            let unlisted = match row.json_type {
+            let outside = match row.json_type {
                 "integer" => json!(
                     values
                         .iter()
@@ -457,9 +499,12 @@ fn listed_values(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 )),
             };
             tests.push(Test::invalid(
-                format!("a value of the right type that is not listed: {unlisted}"),
-                with(example, &row.pointer, unlisted),
-                violation(row, &pointer, keyword),
+                format!("a value of the right type that is not listed: {outside}"),
+                with(example, &row.pointer, outside.clone()),
+                merged(
+                    unlisted(row, &pointer, &outside, Vec::new()),
+                    length_violations(row, &pointer, &outside),
+                ),
             ));
             Group::new(format!("{}: {keyword}", row.pointer), tests)
         })
@@ -488,10 +533,12 @@ fn bounds(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
         .filter_map(|row| {
             let pointer = concrete(example, &row.pointer);
             // One past a bound: a whole unit for an integer, a half for a number.
-            let step = if row.json_type == "integer" { 1.0 } else { 0.5 };
+            let step: f64 = if row.json_type == "integer" { 1.0 } else { 0.5 };
             let mut tests = Vec::new();
             for (keyword, bound) in &row.limits {
                 let Some(at) = bound.as_f64() else { continue };
+                // Far from zero, a half or a unit is lost in a double's precision.
+                let step = step.max(at.abs() * 1e-9);
                 let (past, bound_allowed) = match *keyword {
                     "minimum" => (at - step, true),
                     "maximum" => (at + step, true),
@@ -500,7 +547,7 @@ fn bounds(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     _ => continue,
                 };
                 let number = |value: f64| {
-                    if row.json_type == "integer" {
+                    if row.json_type == "integer" && value.abs() < 9.0e15 {
                         #[allow(clippy::cast_possible_truncation, reason = "a whole number within i64")]
                         let whole = value as i64;
                         json!(whole)
@@ -544,13 +591,14 @@ fn unlisted_or(row: &ConstraintRow, pointer: &str, keyword: &'static str) -> Vec
 /// at its place, as JSON Schema reports it.
 fn violation(row: &ConstraintRow, pointer: &str, keyword: &'static str) -> Vec<Expected> {
     match &row.collapse {
-        Some(collapse) => {
+        // A union that is absent breaks its parent's `required`, outside the union.
+        Some(collapse) if !(keyword == "required" && collapse.pointer == row.pointer) => {
             // The union's place: as many segments of the row's place as its own pointer has.
             let depth = collapse.pointer.split('/').count();
             let at: Vec<&str> = pointer.split('/').take(depth).collect();
             vec![expected(&at.join("/"), collapse.combinator)]
         }
-        None => vec![expected(pointer, keyword)],
+        _ => vec![expected(pointer, keyword)],
     }
 }
 
@@ -699,46 +747,64 @@ fn date_times(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
 /// Every object in the documented example that the schema describes, by pointer.
 /// With each, the violation an undocumented field in it becomes when it is a union or inside one
 /// (one of the union's combinator).
-fn object_pointers(example: &Value, rows: &[ConstraintRow]) -> Vec<(String, Option<Vec<Expected>>)> {
-    std::iter::once((String::new(), None))
+/// And whether it is closed (`additionalProperties: false`: an undocumented field is a violation
+/// in every mode).
+fn object_pointers(
+    example: &Value,
+    rows: &[ConstraintRow],
+    root_closed: bool,
+) -> Vec<(String, Option<Vec<Expected>>, bool)> {
+    std::iter::once((String::new(), None, root_closed))
         .chain(
             rows.iter()
                 .filter(|row| row.json_type == "object")
                 // A map's keys are data, not fields: the strict schema leaves it open.
                 .filter(|row| {
-                    let entries = format!("{}/*", row.pointer);
-                    !rows.iter().any(|entry| entry.place == Place::Entry && entry.pointer == entries)
+                    let prefix = format!("{}/", row.pointer);
+                    !rows.iter().any(|entry| {
+                        entry.place == Place::Entry
+                            && entry.pointer.strip_prefix(&prefix).is_some_and(|key| !key.contains('/'))
+                    })
                 })
                 .map(|row| {
                     let pointer = concrete(example, &row.pointer);
                     let collapse =
                         row.collapse.as_ref().map(|_| violation(row, &pointer, "additionalProperties"));
-                    (pointer, collapse)
+                    (pointer, collapse, row.closed)
                 }),
         )
         .collect()
 }
 
-fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
-    let cases: Vec<(String, Option<Vec<Expected>>, Value)> = object_pointers(example, rows)
-        .into_iter()
-        .map(|(object, combinator)| {
-            let mut payload = example.clone();
-            if let Some(Value::Object(members)) = payload.pointer_mut(&object) {
-                members.insert("undocumentedField".to_owned(), json!({"result": true}));
-            }
-            (object, combinator, payload)
-        })
-        .collect();
+fn unknown_fields(example: &Value, rows: &[ConstraintRow], root_closed: bool) -> Vec<Group> {
+    let cases: Vec<(String, Option<Vec<Expected>>, bool, Value)> =
+        object_pointers(example, rows, root_closed)
+            .into_iter()
+            .map(|(object, combinator, closed)| {
+                let mut payload = example.clone();
+                if let Some(Value::Object(members)) = payload.pointer_mut(&object) {
+                    members.insert("undocumentedField".to_owned(), json!({"result": true}));
+                }
+                (object, combinator, closed, payload)
+            })
+            .collect();
+    let rejected = |object: &str, combinator: &Option<Vec<Expected>>| match combinator {
+        Some(collapsed) => collapsed.clone(),
+        None => vec![expected(&format!("{object}/undocumentedField"), "additionalProperties")],
+    };
     let describe =
         |object: &str| if object.is_empty() { "the payload".to_owned() } else { object.to_owned() };
+    // In a union, the field breaks every alternative: one violation of the union. A closed
+    // object rejects it in every mode.
     vec![
         Group::new(
-            "unknown fields are allowed at every level",
+            "unknown fields are allowed at every level, but in a closed object",
             cases
                 .iter()
-                .map(|(object, _, payload)| {
-                    Test::valid(format!("an undocumented field in {}", describe(object)), payload.clone())
+                .map(|(object, combinator, closed, payload)| {
+                    let description = format!("an undocumented field in {}", describe(object));
+                    let errors = if *closed { rejected(object, combinator) } else { Vec::new() };
+                    Test::invalid(description, payload.clone(), errors)
                 })
                 .collect(),
         ),
@@ -746,19 +812,9 @@ fn unknown_fields(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
             "the strict schema rejects unknown fields at every level",
             cases
                 .iter()
-                .map(|(object, combinator, payload)| {
-                    // In a union, the field breaks every alternative: one violation of the union.
-                    let errors = match combinator {
-                        Some(collapsed) => collapsed.clone(),
-                        None => {
-                            vec![expected(&format!("{object}/undocumentedField"), "additionalProperties")]
-                        }
-                    };
-                    Test::invalid(
-                        format!("an undocumented field in {}", describe(object)),
-                        payload.clone(),
-                        errors,
-                    )
+                .map(|(object, combinator, _, payload)| {
+                    let description = format!("an undocumented field in {}", describe(object));
+                    Test::invalid(description, payload.clone(), rejected(object, combinator))
                 })
                 .collect(),
         ),
@@ -1017,7 +1073,7 @@ fn project_rules(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 ),
                 text_test(
                     "truncated JSON",
-                    compact[..compact.len() / 2].to_owned(),
+                    truncated(&compact),
                     vec![expected("", requires::JSON_TEXT)],
                     requires::JSON_TEXT,
                 ),
@@ -1040,6 +1096,48 @@ fn project_rules(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
         ),
     ]);
     groups
+}
+
+/// The rows with each map's `*` replaced by the key of an entry the example has: its first key
+/// that is not a documented property of the same object (those have rows of their own).
+fn with_entries_chosen(example: &Value, rows: &[ConstraintRow]) -> Vec<ConstraintRow> {
+    let mut rows = rows.to_vec();
+    for index in 0..rows.len() {
+        if rows[index].place != Place::Entry {
+            continue;
+        }
+        let Some(parent) = rows[index].pointer.strip_suffix("/*").map(str::to_owned) else { continue };
+        let declared: Vec<String> = rows
+            .iter()
+            .filter(|row| row.place == Place::Property)
+            .filter_map(|row| row.pointer.strip_prefix(&format!("{parent}/")).map(str::to_owned))
+            .filter(|rest| !rest.contains('/'))
+            .collect();
+        let Some(Value::Object(members)) = example.pointer(&concrete(example, &parent)) else { continue };
+        let escaped = |key: &str| key.replace('~', "~0").replace('/', "~1");
+        let Some(key) = members.keys().map(|key| escaped(key)).find(|key| !declared.contains(key)) else {
+            continue;
+        };
+        let generic = format!("{parent}/*");
+        let chosen = format!("{parent}/{key}");
+        for row in &mut rows[index..] {
+            if row.pointer == generic {
+                row.pointer.clone_from(&chosen);
+            } else if let Some(rest) = row.pointer.strip_prefix(&format!("{generic}/")) {
+                row.pointer = format!("{chosen}/{rest}");
+            }
+        }
+    }
+    rows
+}
+
+/// The first half of a text, cut at a character boundary (an example may hold any character).
+fn truncated(text: &str) -> String {
+    let mut cut = text.len() / 2;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[..cut].to_owned()
 }
 
 /// Puts `value` at `pointer`, adding the member when its object lacks it; `false` when there is

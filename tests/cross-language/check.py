@@ -24,8 +24,9 @@ TAG_KEYWORD = "x-fingerprint-maxJsonTextLength"
 KNOWN_DEVIATIONS = {
     # rfc3339-validator, which jsonschema uses for date-time, rejects every leap second; JSON
     # Schema's own test suite accepts 23:59:60 UTC.
-    ("date-times.json", "/time: RFC 3339 date-time", 'a leap second at 23:59:60 UTC: "2016-12-31T23:59:60Z"'),
-    ("date-times.json", "/time: RFC 3339 date-time", 'a leap second at 23:59:60 UTC, written in another offset: "2016-12-31T15:59:60-08:00"'),
+    # (Matched by file and test, in every contract's suite and every group of date-times.)
+    ("date-times.json", 'a leap second at 23:59:60 UTC: "2016-12-31T23:59:60Z"'),
+    ("date-times.json", 'a leap second at 23:59:60 UTC, written in another offset: "2016-12-31T15:59:60-08:00"'),
 }
 
 
@@ -86,6 +87,12 @@ def pointer(path):
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+# Only date-time, ipv4 and ipv6 are asserted (DESIGN §2 rule 10): every other format, whether JSON
+# Schema defines it (`email`, `uri`, ...) or the vendor does (`int64`, `timezone`), is an
+# annotation.
+FORMAT_CHECKER = jsonschema.FormatChecker(formats=("date-time", "ipv4", "ipv6"))
+
+
 def findings(validator, instance):
     """(pointer, keyword) of every error, with a missing or undocumented field at its own pointer."""
     found = set()
@@ -113,7 +120,7 @@ def main():
             if group["schema"] not in validators:
                 schema = json.loads((schema_dir / group["schema"]).read_text(encoding="utf-8"))
                 Validator.check_schema(schema)
-                validators[group["schema"]] = Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+                validators[group["schema"]] = Validator(schema, format_checker=FORMAT_CHECKER)
             for test in group["tests"]:
                 if set(test.get("requires", [])) - {TAG_KEYWORD}:
                     continue
@@ -121,7 +128,7 @@ def main():
                 expected = sorted((error["pointer"], error["keyword"]) for error in test.get("errors", []))
                 found = findings(validators[group["schema"]], data)
                 checked += 1
-                known = (path.name, group["description"], test["description"]) in KNOWN_DEVIATIONS
+                known = (path.name, test["description"]) in KNOWN_DEVIATIONS
                 if (found != expected) != known:
                     failed += 1
                     what = "now agrees, remove it from KNOWN_DEVIATIONS" if known else "DISAGREES"

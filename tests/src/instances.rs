@@ -97,8 +97,17 @@ impl<'a> Derive<'a> {
                 }
             }
         }
-        if full && let Some(additional @ Value::Object(_)) = schema.get("additionalProperties") {
-            members.insert("additional entry".to_owned(), self.instance(additional, full, depth + 1));
+        if full {
+            match schema.get("additionalProperties") {
+                Some(additional @ Value::Object(_)) => {
+                    members.insert("additional entry".to_owned(), self.instance(additional, full, depth + 1));
+                }
+                // An object without `properties` is a map of any values: one entry.
+                None | Some(Value::Bool(true)) if schema.get("properties").is_none() => {
+                    members.insert("additional entry".to_owned(), any(schema, full));
+                }
+                _ => {}
+            }
         }
         Value::Object(members)
     }

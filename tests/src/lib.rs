@@ -4,6 +4,7 @@
 
 pub mod agreement;
 pub mod canonical;
+pub mod codegen_suites;
 pub mod duplicates;
 pub mod instances;
 

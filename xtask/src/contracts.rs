@@ -9,7 +9,7 @@ use std::path::Path;
 use fingerprint_webhook_codegen::model::Model;
 use fingerprint_webhook_codegen::naming::type_name;
 use fingerprint_webhook_codegen::strict::strict_schema;
-use fingerprint_webhook_codegen::{Config, constraints, fixtures, generate};
+use fingerprint_webhook_codegen::{Config, fixtures, generate};
 use serde_json::Value;
 
 use crate::{
@@ -139,7 +139,7 @@ pub fn outputs(root: &Path, folder: &ContractFolder) -> Result<(Vec<Output>, Gen
         Err(error) if error.kind() == io::ErrorKind::NotFound => Value::Null,
         Err(source) => return Err(Error::Io { path: root.join(&cases_path), source }),
     };
-    let suite = fixtures::suite(name, &example, &constraints::rows(&model), &cases)
+    let suite = fixtures::suite(name, &example, &model, &cases)
         .map_err(|message| invalid_data(&path(name, ""), message))?;
 
     let module_folder = format!("{GENERATED_DIR}/{}", folder.module);

@@ -3,6 +3,7 @@
 
 mod agreement;
 mod architecture;
+mod codegen_suites;
 mod conformance;
 mod documentation_drift;
 mod fixture_agreement;
