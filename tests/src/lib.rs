@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod canonical;
 pub mod duplicates;
 pub mod instances;
+pub mod targets;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -206,6 +206,8 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
     let mut variants = String::new();
     let mut contract_arms = String::new();
     let mut parse_arms = String::new();
+    let mut deserialize_arms = String::new();
+    let mut schema_arms = String::new();
     for (index, contract) in contracts.iter().enumerate() {
         let ContractFolder { name, module, root_type } = &contract.folder;
         let _ = writeln!(modules, "pub mod {module};");
@@ -242,6 +244,14 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
             parse_arms,
             "        {pattern} => super::{module}::parse(bytes, options).map(|payload| Payload::{root_type}(Box::new(payload))),"
         );
+        let _ = writeln!(
+            deserialize_arms,
+            "            {pattern} => ::serde_json::from_slice(bytes).map(|payload| Payload::{root_type}(Box::new(payload))),"
+        );
+        let _ = writeln!(
+            schema_arms,
+            "            {pattern} => ::schemars::schema_for!(super::{module}::{root_type}),"
+        );
     }
     let parse_body = if contracts.len() == 1 {
         let ContractFolder { module, root_type, .. } = &contracts[0].folder;
@@ -268,7 +278,20 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
          /// It serializes as the payload it holds.\n\
          #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]\n#[serde(untagged)]\n#[non_exhaustive]\npub enum Payload {{\n{variants}}}\n\n\
          impl Payload {{\n    /// The contract it was parsed under.\n    pub fn contract(&self) -> &'static Contract {{\n        \
-         match self {{\n{contract_arms}        }}\n    }}\n}}\n\n\
+         match self {{\n{contract_arms}        }}\n    }}\n\n    \
+         /// Reads a payload of `contract` with serde alone, as `serde_json::from_slice` into its\n    \
+         /// root type does: the types' shape (presence, JSON types, `null`), none of the limits\n    \
+         /// that `validate` and `parse` also check.\n    ///\n    /// # Errors\n    ///\n    \
+         /// serde's error, when the bytes do not have the shape of the contract's types.\n    \
+         pub fn deserialize_unvalidated(contract: &Contract, bytes: &[u8]) -> Result<Payload, ::serde_json::Error> {{\n        \
+         match index_of(contract) {{\n{deserialize_arms}        }}\n    }}\n\n    \
+         /// The JSON Schema that schemars derives from the Rust types of `contract`: their own account\n    \
+         /// of presence, nullability and limits, which the tests compare with the canonical schema.\n    \
+         pub fn type_schema(contract: &Contract) -> ::schemars::Schema {{\n        \
+         match index_of(contract) {{\n{schema_arms}        }}\n    }}\n}}\n\n\
+         /// The index of a contract in [`CONTRACTS`].\n\
+         fn index_of(contract: &Contract) -> usize {{\n    \
+         CONTRACTS.iter().position(|known| known == contract).unwrap_or_default()\n}}\n\n\
          /// Validates a payload and builds its typed value in one pass, under the contract its\n\
          /// shape names ([`Contract::detect`]).\n///\n/// # Errors\n///\n\
          /// The contract it was judged under, and every violation of it, in document order.\n\
