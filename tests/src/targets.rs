@@ -149,3 +149,45 @@ pub fn escape(key: &str) -> String {
 fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
+
+/// Whether a concrete payload pointer is a place a table pointer (`*` for any item or entry)
+/// names.
+pub fn matches(pattern: &str, concrete: &str) -> bool {
+    let patterns: Vec<&str> = pattern.split('/').collect();
+    let tokens: Vec<&str> = concrete.split('/').collect();
+    patterns.len() == tokens.len()
+        && patterns.iter().zip(&tokens).all(|(want, have)| *want == "*" || want == have)
+}
+
+/// The row of the table that describes a concrete place of a payload.
+pub fn row_at<'r>(rows: &'r [ConstraintRow], concrete: &str) -> Option<&'r ConstraintRow> {
+    rows.iter().find(|row| matches(&row.pointer, concrete))
+}
+
+/// Whether a row's value is an object with documented properties of its own (a struct, not a
+/// map or a value of any type).
+pub fn has_properties(rows: &[ConstraintRow], pointer: &str) -> bool {
+    let prefix = format!("{pointer}/");
+    rows.iter().any(|row| {
+        row.place == Place::Property
+            && row.pointer.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/'))
+    })
+}
+
+/// The JSON text of `value` (compact), with each string `"\u0000<marker>"` in it replaced by raw
+/// text: a way to put into a payload what a `Value` cannot hold (duplicate keys, a number's
+/// spelling, whitespace).
+pub fn spliced(value: &Value, raws: &[(&str, &str)]) -> String {
+    let mut text = serde_json::to_string(value).expect("a value serializes");
+    for (marker, raw) in raws {
+        let quoted = format!("\"\\u0000{marker}\"");
+        assert!(text.contains(&quoted), "{marker} is in the payload");
+        text = text.replacen(&quoted, raw, 1);
+    }
+    text
+}
+
+/// The string [`spliced`] replaces by raw text.
+pub fn marker(name: &str) -> Value {
+    Value::String(format!("\u{0}{name}"))
+}
