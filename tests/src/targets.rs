@@ -191,3 +191,22 @@ pub fn spliced(value: &Value, raws: &[(&str, &str)]) -> String {
 pub fn marker(name: &str) -> Value {
     Value::String(format!("\u{0}{name}"))
 }
+
+/// A contract's example with a [`marker`] named `name` at the first place the table's rows
+/// accepted by `wanted` can have in it (the row's object present in the example): the payload,
+/// the place and its row.
+pub fn example_with_marker(
+    contract: &Contract,
+    name: &str,
+    wanted: impl Fn(&ConstraintRow) -> bool,
+) -> Option<(Value, String, ConstraintRow)> {
+    let rows = table(contract);
+    let mut payload = example(contract);
+    let (row, parent) = rows.iter().find_map(|row| {
+        let parent = present(&payload, parent_of(&row.pointer))?;
+        (is_property(row) && wanted(row)).then_some((row, parent))
+    })?;
+    let at = format!("{parent}/{}", escape(&key_of(&row.pointer)));
+    set(&mut payload, &at, marker(name));
+    Some((payload, at, row.clone()))
+}
