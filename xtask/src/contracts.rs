@@ -207,6 +207,7 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
     let mut contract_arms = String::new();
     let mut parse_arms = String::new();
     let mut deserialize_arms = String::new();
+    let mut parse_as_arms = String::new();
     let mut schema_arms = String::new();
     for (index, contract) in contracts.iter().enumerate() {
         let ContractFolder { name, module, root_type } = &contract.folder;
@@ -245,6 +246,10 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
             "        {pattern} => super::{module}::parse(bytes, options).map(|payload| Payload::{root_type}(Box::new(payload))),"
         );
         let _ = writeln!(
+            parse_as_arms,
+            "            {pattern} => super::{module}::parse(bytes, options).map(|payload| Payload::{root_type}(Box::new(payload))),"
+        );
+        let _ = writeln!(
             deserialize_arms,
             "            {pattern} => ::serde_json::from_slice(bytes).map(|payload| Payload::{root_type}(Box::new(payload))),"
         );
@@ -279,6 +284,11 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
          #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]\n#[serde(untagged)]\n#[non_exhaustive]\npub enum Payload {{\n{variants}}}\n\n\
          impl Payload {{\n    /// The contract it was parsed under.\n    pub fn contract(&self) -> &'static Contract {{\n        \
          match self {{\n{contract_arms}        }}\n    }}\n\n    \
+         /// Validates a payload and builds its typed value in one pass, under `contract`: its\n    \
+         /// module's `parse`, for a contract chosen at run time.\n    ///\n    /// # Errors\n    ///\n    \
+         /// Every violation, in document order.\n    \
+         pub fn parse_as(contract: &Contract, bytes: &[u8], options: Options) -> Result<Payload, Violations> {{\n        \
+         match index_of(contract) {{\n{parse_as_arms}        }}\n    }}\n\n    \
          /// Reads a payload of `contract` with serde alone, as `serde_json::from_slice` into its\n    \
          /// root type does: the types' shape (presence, JSON types, `null`), none of the limits\n    \
          /// that `validate` and `parse` also check.\n    ///\n    /// # Errors\n    ///\n    \

@@ -77,6 +77,19 @@ impl Payload {
         }
     }
 
+    /// Validates a payload and builds its typed value in one pass, under `contract`: its
+    /// module's `parse`, for a contract chosen at run time.
+    ///
+    /// # Errors
+    ///
+    /// Every violation, in document order.
+    pub fn parse_as(contract: &Contract, bytes: &[u8], options: Options) -> Result<Payload, Violations> {
+        match index_of(contract) {
+            0 => super::event::parse(bytes, options).map(|payload| Payload::Event(Box::new(payload))),
+            _ => super::identification_webhook::parse(bytes, options).map(|payload| Payload::IdentificationWebhook(Box::new(payload))),
+        }
+    }
+
     /// Reads a payload of `contract` with serde alone, as `serde_json::from_slice` into its
     /// root type does: the types' shape (presence, JSON types, `null`), none of the limits
     /// that `validate` and `parse` also check.
