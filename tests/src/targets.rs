@@ -94,42 +94,42 @@ pub fn set(payload: &mut Value, pointer: &str, value: Value) {
 /// described by one `$defs` entry share its pointer.
 pub fn field_schemas(document: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    walk_schema(document, String::new(), "", 0, &mut out);
+    walk_schema(document, "", "", 0, &mut out);
     out
 }
 
-fn walk_schema(document: &Value, at: String, payload: &str, depth: usize, out: &mut Vec<(String, String)>) {
+fn walk_schema(document: &Value, at: &str, payload: &str, depth: usize, out: &mut Vec<(String, String)>) {
     if depth > 40 {
         return;
     }
-    let Some(schema) = document.pointer(&at) else { return };
+    let Some(schema) = document.pointer(at) else { return };
     if let Some(target) =
         schema.get("$ref").and_then(Value::as_str).and_then(|target| target.strip_prefix('#'))
     {
-        walk_schema(document, target.to_owned(), payload, depth + 1, out);
+        walk_schema(document, target, payload, depth + 1, out);
         return;
     }
     for combinator in ["anyOf", "oneOf"] {
         if let Some(Value::Array(branches)) = schema.get(combinator) {
             for index in 0..branches.len() {
-                walk_schema(document, format!("{at}/{combinator}/{index}"), payload, depth + 1, out);
+                walk_schema(document, &format!("{at}/{combinator}/{index}"), payload, depth + 1, out);
             }
         }
     }
     if !payload.is_empty() {
-        out.push((payload.to_owned(), at.clone()));
+        out.push((payload.to_owned(), at.to_owned()));
     }
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for name in properties.keys() {
             let child = format!("{payload}/{}", escape(name));
-            walk_schema(document, format!("{at}/properties/{}", escape(name)), &child, depth + 1, out);
+            walk_schema(document, &format!("{at}/properties/{}", escape(name)), &child, depth + 1, out);
         }
     }
     if schema.get("items").is_some_and(Value::is_object) {
-        walk_schema(document, format!("{at}/items"), &format!("{payload}/*"), depth + 1, out);
+        walk_schema(document, &format!("{at}/items"), &format!("{payload}/*"), depth + 1, out);
     }
     if schema.get("additionalProperties").is_some_and(Value::is_object) {
-        walk_schema(document, format!("{at}/additionalProperties"), &format!("{payload}/*"), depth + 1, out);
+        walk_schema(document, &format!("{at}/additionalProperties"), &format!("{payload}/*"), depth + 1, out);
     }
 }
 
@@ -177,6 +177,10 @@ pub fn has_properties(rows: &[ConstraintRow], pointer: &str) -> bool {
 /// The JSON text of `value` (compact), with each string `"\u0000<marker>"` in it replaced by raw
 /// text: a way to put into a payload what a `Value` cannot hold (duplicate keys, a number's
 /// spelling, whitespace).
+///
+/// # Panics
+///
+/// When a marker is not in the value.
 pub fn spliced(value: &Value, raws: &[(&str, &str)]) -> String {
     let mut text = serde_json::to_string(value).expect("a value serializes");
     for (marker, raw) in raws {

@@ -73,7 +73,7 @@ fn edit_first_line(files: &[PathBuf], change: impl Fn(&str, Option<&str>) -> Opt
         for (index, line) in lines.iter().enumerate() {
             if let Some(replacement) = change(line, lines.get(index + 1).copied()) {
                 let mut edited: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
-                edited[index] = replacement.clone();
+                edited[index].clone_from(&replacement);
                 fs::write(path, edited.join("\n") + "\n").unwrap();
                 return format!("{}:{}: {replacement}", path.display(), index + 1);
             }

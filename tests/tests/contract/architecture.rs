@@ -219,26 +219,7 @@ fn code_pieces(text: &str) -> Vec<(usize, Piece)> {
             continue;
         }
         if character == '/' && next == Some('*') {
-            let mut depth = 0;
-            while index < characters.len() {
-                match (characters[index], characters.get(index + 1)) {
-                    ('/', Some('*')) => {
-                        depth += 1;
-                        index += 2;
-                    }
-                    ('*', Some('/')) => {
-                        depth -= 1;
-                        index += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    (other, _) => {
-                        line += usize::from(other == '\n');
-                        index += 1;
-                    }
-                }
-            }
+            (index, line) = skip_block_comment(&characters, index, line);
             continue;
         }
         // A raw string: r"...", r#"..."#, br#"..."#.
@@ -251,43 +232,18 @@ fn code_pieces(text: &str) -> Vec<(usize, Piece)> {
             let hashes = characters[start..].iter().take_while(|&&c| c == '#').count();
             if characters.get(start + hashes) == Some(&'"') {
                 flush(&mut code, code_line, &mut pieces);
-                let opening_line = line;
-                let mut literal = String::new();
-                index = start + hashes + 1;
-                while index < characters.len() {
-                    if characters[index] == '"'
-                        && characters[index + 1..].iter().take(hashes).filter(|&&c| c == '#').count()
-                            == hashes
-                    {
-                        index += 1 + hashes;
-                        break;
-                    }
-                    line += usize::from(characters[index] == '\n');
-                    literal.push(characters[index]);
-                    index += 1;
-                }
-                pieces.push((opening_line, Piece::Literal(literal)));
-                code_line = line;
+                let (literal, after, after_line) =
+                    read_literal(&characters, start + hashes + 1, line, Some(hashes));
+                pieces.push((line, Piece::Literal(literal)));
+                (index, line, code_line) = (after, after_line, after_line);
                 continue;
             }
         }
         if character == '"' {
             flush(&mut code, code_line, &mut pieces);
-            let opening_line = line;
-            let mut literal = String::new();
-            index += 1;
-            while index < characters.len() && characters[index] != '"' {
-                if characters[index] == '\\' {
-                    literal.push(characters[index]);
-                    index += 1;
-                }
-                line += usize::from(characters[index] == '\n');
-                literal.push(characters[index]);
-                index += 1;
-            }
-            index += 1;
-            pieces.push((opening_line, Piece::Literal(literal)));
-            code_line = line;
+            let (literal, after, after_line) = read_literal(&characters, index + 1, line, None);
+            pieces.push((line, Piece::Literal(literal)));
+            (index, line, code_line) = (after, after_line, after_line);
             continue;
         }
         if character == '\'' {
@@ -314,4 +270,61 @@ fn code_pieces(text: &str) -> Vec<(usize, Piece)> {
     }
     flush(&mut code, code_line, &mut pieces);
     pieces
+}
+
+/// Skips a block comment (nested ones too) that starts at `index`: the index after it, and the
+/// line there.
+fn skip_block_comment(characters: &[char], mut index: usize, mut line: usize) -> (usize, usize) {
+    let mut depth = 0;
+    while index < characters.len() {
+        match (characters[index], characters.get(index + 1)) {
+            ('/', Some('*')) => {
+                depth += 1;
+                index += 2;
+            }
+            ('*', Some('/')) => {
+                depth -= 1;
+                index += 2;
+                if depth == 0 {
+                    break;
+                }
+            }
+            (other, _) => {
+                line += usize::from(other == '\n');
+                index += 1;
+            }
+        }
+    }
+    (index, line)
+}
+
+/// Reads a string literal whose text starts at `index` (after its opening quote): a raw one
+/// closed by `"` and `hashes` hashes, or a plain one with escapes. Its text, the index after
+/// it, and the line there.
+fn read_literal(
+    characters: &[char],
+    mut index: usize,
+    mut line: usize,
+    hashes: Option<usize>,
+) -> (String, usize, usize) {
+    let mut literal = String::new();
+    while index < characters.len() {
+        let character = characters[index];
+        if character == '"' {
+            let closing = hashes.unwrap_or_default();
+            if characters[index + 1..].iter().take(closing).filter(|&&c| c == '#').count() == closing {
+                return (literal, index + 1 + closing, line);
+            }
+        }
+        if character == '\\' && hashes.is_none() {
+            literal.push(character);
+            index += 1;
+        }
+        if let Some(&character) = characters.get(index) {
+            line += usize::from(character == '\n');
+            literal.push(character);
+        }
+        index += 1;
+    }
+    (literal, index, line)
 }
