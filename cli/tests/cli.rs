@@ -28,27 +28,87 @@ fn repository() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-fn example() -> String {
-    std::fs::read_to_string(repository().join("schema/identification-webhook/example.json")).unwrap()
+/// A contract's payloads for the tests, built from its example and its constraint table (no
+/// field is named here): the example, a copy with its first string that has a `maxLength` made
+/// too long, and the example on one line with its first boolean made a string.
+struct Sample {
+    name: String,
+    /// The example, as published.
+    example: String,
+    /// The example on one line.
+    compact: String,
+    /// The example with a string over its `maxLength`, pretty-printed.
+    too_long: String,
+    /// The line and column of that string in `too_long`.
+    too_long_at: (usize, usize),
+    /// The example on one line, with a boolean given as a string.
+    wrong_type: String,
+    /// A root field that names the contract, for a payload cut short.
+    detection_key: &'static str,
+}
+
+impl Sample {
+    fn new(name: &str) -> Sample {
+        use fingerprint_webhook_codegen::constraints;
+        use fingerprint_webhook_codegen::model::Model;
+        use serde_json::Value;
+        let contract = fingerprint_webhook::Contract::named(name).unwrap();
+        let rows = constraints::rows(&Model::read(contract.schema(), contract.root_type()).unwrap());
+        let example =
+            std::fs::read_to_string(repository().join("schema").join(name).join("example.json")).unwrap();
+        let value: Value = serde_json::from_str(&example).unwrap();
+        let present = |json_type: &str, limited: bool| {
+            rows.iter()
+                .find(|row| {
+                    row.json_type == json_type
+                        && row.max_length.is_some() == limited
+                        && !row.pointer.contains('*')
+                        && value.pointer(&row.pointer).is_some_and(|found| !found.is_null())
+                })
+                .unwrap_or_else(|| panic!("{name}'s example has a {json_type} (limited: {limited})"))
+        };
+        let limited = present("string", true);
+        let mut long: String =
+            value.pointer(&limited.pointer).unwrap().as_str().unwrap().to_owned() + "-too-long";
+        let limit = usize::try_from(limited.max_length.unwrap()).unwrap();
+        let count = long.chars().count();
+        if count <= limit {
+            long.push_str(&"x".repeat(limit + 9 - count));
+        }
+        let mut too_long = value.clone();
+        *too_long.pointer_mut(&limited.pointer).unwrap() = Value::from(long.as_str());
+        let too_long = serde_json::to_string_pretty(&too_long).unwrap();
+        let before = &too_long[..too_long.find(&format!("\"{long}\"")).unwrap()];
+        let too_long_at =
+            (before.matches('\n').count() + 1, before.rsplit('\n').next().unwrap().chars().count() + 1);
+        let boolean = present("boolean", false);
+        let mut wrong_type = value.clone();
+        *wrong_type.pointer_mut(&boolean.pointer).unwrap() = Value::from("no");
+        Sample {
+            name: name.to_owned(),
+            compact: serde_json::to_string(&value).unwrap(),
+            example,
+            too_long,
+            too_long_at,
+            wrong_type: serde_json::to_string(&wrong_type).unwrap(),
+            detection_key: contract.detection_keys()[0],
+        }
+    }
+
+    /// One sample per contract.
+    fn all() -> Vec<Sample> {
+        contract_names().iter().map(|name| Sample::new(name)).collect()
+    }
 }
 
 /// A folder of inputs: a valid and an invalid payload, an NDJSON file, a nested folder, and a
 /// file the directory search skips.
-fn workspace() -> tempfile::TempDir {
+fn workspace(sample: &Sample) -> tempfile::TempDir {
     let folder = tempfile::tempdir().unwrap();
-    let example = example();
-    let compact: String =
-        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&example).unwrap()).unwrap();
-    std::fs::write(folder.path().join("valid.json"), &example).unwrap();
-    let invalid = example.replace(
-        "\"visitorId\": \"3HNey93AkBW6CRbxV6xP\"",
-        "\"visitorId\": \"3HNey93AkBW6CRbxV6xP-too-long\"",
-    );
-    std::fs::write(folder.path().join("invalid.json"), invalid).unwrap();
-    let ndjson = format!(
-        "{compact}\n\n{}\n{{\"requestId\": 5\n",
-        compact.replace("\"incognito\":false", "\"incognito\":\"no\"")
-    );
+    let compact = &sample.compact;
+    std::fs::write(folder.path().join("valid.json"), &sample.example).unwrap();
+    std::fs::write(folder.path().join("invalid.json"), &sample.too_long).unwrap();
+    let ndjson = format!("{compact}\n\n{}\n{{\"{}\": 5\n", sample.wrong_type, sample.detection_key);
     std::fs::write(folder.path().join("stream.ndjson"), ndjson).unwrap();
     std::fs::create_dir(folder.path().join("nested")).unwrap();
     std::fs::write(folder.path().join("nested/deep.jsonl"), format!("{compact}\n")).unwrap();
@@ -58,121 +118,154 @@ fn workspace() -> tempfile::TempDir {
 
 #[test]
 fn exit_status_is_0_when_all_valid_1_when_any_invalid_2_on_tool_errors() {
-    let folder = workspace();
-    let valid = fpwebhook(folder.path(), &["validate", "valid.json"], b"");
-    assert_eq!(valid.status.code(), Some(0), "{}", text(&valid.stderr));
-    let invalid = fpwebhook(folder.path(), &["validate", "valid.json", "invalid.json"], b"");
-    assert_eq!(invalid.status.code(), Some(1));
-    let missing = fpwebhook(folder.path(), &["validate", "valid.json", "missing.json"], b"");
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        text(&missing.stderr).contains("missing.json: No such file or directory"),
-        "{}",
-        text(&missing.stderr)
-    );
-    let bad_flag = fpwebhook(folder.path(), &["validate", "--frobnicate"], b"");
-    assert_eq!(bad_flag.status.code(), Some(2));
-    let malformed = fpwebhook(folder.path(), &["validate", "-"], b"{\"requestId\":");
-    assert_eq!(malformed.status.code(), Some(1), "malformed JSON is an invalid payload, not a tool error");
+    for sample in Sample::all() {
+        let folder = workspace(&sample);
+        let valid = fpwebhook(folder.path(), &["validate", "valid.json"], b"");
+        assert_eq!(valid.status.code(), Some(0), "{}", text(&valid.stderr));
+        let invalid = fpwebhook(folder.path(), &["validate", "valid.json", "invalid.json"], b"");
+        assert_eq!(invalid.status.code(), Some(1));
+        let missing = fpwebhook(folder.path(), &["validate", "valid.json", "missing.json"], b"");
+        assert_eq!(missing.status.code(), Some(2));
+        assert!(
+            text(&missing.stderr).contains("missing.json: No such file or directory"),
+            "{}",
+            text(&missing.stderr)
+        );
+        let bad_flag = fpwebhook(folder.path(), &["validate", "--frobnicate"], b"");
+        assert_eq!(bad_flag.status.code(), Some(2));
+        let malformed = format!("{{\"{}\":", sample.detection_key);
+        let malformed = fpwebhook(folder.path(), &["validate", "-"], malformed.as_bytes());
+        assert_eq!(
+            malformed.status.code(),
+            Some(1),
+            "malformed JSON is an invalid payload, not a tool error"
+        );
+    }
 }
 
 #[test]
 fn human_output_groups_by_source_and_closes_with_a_summary() {
-    let folder = workspace();
-    let output = fpwebhook(folder.path(), &["validate", "."], b"");
-    assert_eq!(output.status.code(), Some(1));
-    let shown = text(&output.stdout);
-    assert!(!shown.contains('\x1b'), "no colour when standard output is not a terminal");
-    insta::assert_snapshot!("human", shown);
+    for sample in Sample::all() {
+        let folder = workspace(&sample);
+        let output = fpwebhook(folder.path(), &["validate", "."], b"");
+        assert_eq!(output.status.code(), Some(1));
+        let shown = text(&output.stdout);
+        assert!(!shown.contains('\x1b'), "no colour when standard output is not a terminal");
+        insta::assert_snapshot!(format!("human-{}", sample.name), shown);
+    }
 }
 
 #[test]
 fn json_output_is_one_object_per_payload_with_line_and_column() {
-    let folder = workspace();
-    let output =
-        fpwebhook(folder.path(), &["validate", "--format", "json", "stream.ndjson", "invalid.json"], b"");
-    let lines: Vec<serde_json::Value> =
-        text(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
-    assert_eq!(lines.len(), 4, "three NDJSON payloads (the blank line skipped) and one file");
-    assert_eq!(lines[1]["source"], "stream.ndjson:3");
-    assert_eq!(lines[1]["errors"][0]["line"], 3);
-    insta::assert_snapshot!("json", text(&output.stdout));
+    for sample in Sample::all() {
+        let folder = workspace(&sample);
+        let output =
+            fpwebhook(folder.path(), &["validate", "--format", "json", "stream.ndjson", "invalid.json"], b"");
+        let lines: Vec<serde_json::Value> =
+            text(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+        assert_eq!(lines.len(), 4, "three NDJSON payloads (the blank line skipped) and one file");
+        assert_eq!(lines[1]["source"], "stream.ndjson:3");
+        assert_eq!(lines[1]["errors"][0]["line"], 3);
+        insta::assert_snapshot!(format!("json-{}", sample.name), text(&output.stdout));
+    }
 }
 
 #[test]
 fn github_output_is_workflow_commands_on_file_and_line() {
-    let folder = workspace();
-    let output =
-        fpwebhook(folder.path(), &["validate", "--format", "github", "invalid.json", "stream.ndjson"], b"");
-    let shown = text(&output.stdout);
-    assert!(shown.starts_with("::error file=invalid.json,line=8,col=16,"), "{shown}");
-    insta::assert_snapshot!("github", shown);
+    for sample in Sample::all() {
+        let folder = workspace(&sample);
+        let output = fpwebhook(
+            folder.path(),
+            &["validate", "--format", "github", "invalid.json", "stream.ndjson"],
+            b"",
+        );
+        let shown = text(&output.stdout);
+        let (line, column) = sample.too_long_at;
+        assert!(
+            shown.starts_with(&format!("::error file=invalid.json,line={line},col={column},")),
+            "{shown}"
+        );
+        insta::assert_snapshot!(format!("github-{}", sample.name), shown);
+    }
 }
 
 #[test]
 fn junit_output_has_a_testcase_per_payload_and_a_failure_per_invalid_one() {
-    let folder = workspace();
-    let output = fpwebhook(
-        folder.path(),
-        &["validate", "--format", "junit", "valid.json", "invalid.json", "stream.ndjson"],
-        b"",
-    );
-    let shown = text(&output.stdout);
-    assert_eq!(shown.matches("<testcase ").count(), 5);
-    assert_eq!(shown.matches("<failure ").count(), 3);
-    insta::assert_snapshot!("junit", shown);
+    for sample in Sample::all() {
+        let folder = workspace(&sample);
+        let output = fpwebhook(
+            folder.path(),
+            &["validate", "--format", "junit", "valid.json", "invalid.json", "stream.ndjson"],
+            b"",
+        );
+        let shown = text(&output.stdout);
+        assert_eq!(shown.matches("<testcase ").count(), 5);
+        assert_eq!(shown.matches("<failure ").count(), 3);
+        insta::assert_snapshot!(format!("junit-{}", sample.name), shown);
+    }
 }
 
 #[test]
 fn standard_input_is_read_for_dash_and_for_no_path_and_as_ndjson_on_request() {
-    let folder = workspace();
-    let example = example();
-    for args in [&["validate"][..], &["validate", "-"][..]] {
-        let output = fpwebhook(folder.path(), args, example.as_bytes());
-        assert_eq!(
-            text(&output.stdout),
-            "-: valid (identification-webhook)\n1 payload: 1 valid, 0 invalid\n"
+    for sample in Sample::all() {
+        let folder = workspace(&sample);
+        for args in [&["validate"][..], &["validate", "-"][..]] {
+            let output = fpwebhook(folder.path(), args, sample.example.as_bytes());
+            assert_eq!(
+                text(&output.stdout),
+                format!("-: valid ({})\n1 payload: 1 valid, 0 invalid\n", sample.name)
+            );
+        }
+        let compact = &sample.compact;
+        let output = fpwebhook(
+            folder.path(),
+            &["validate", "--ndjson", "--format", "json"],
+            format!("{compact}\n{compact}\n").as_bytes(),
         );
+        let sources: Vec<String> = text(&output.stdout)
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<serde_json::Value>(line).unwrap()["source"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(sources, ["-:1", "-:2"]);
     }
-    let compact =
-        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&example).unwrap()).unwrap();
-    let output = fpwebhook(
-        folder.path(),
-        &["validate", "--ndjson", "--format", "json"],
-        format!("{compact}\n{compact}\n").as_bytes(),
-    );
-    let sources: Vec<String> = text(&output.stdout)
-        .lines()
-        .map(|line| {
-            serde_json::from_str::<serde_json::Value>(line).unwrap()["source"].as_str().unwrap().to_owned()
-        })
-        .collect();
-    assert_eq!(sources, ["-:1", "-:2"]);
 }
 
 #[test]
 fn strict_mode_rejects_undocumented_fields() {
-    let folder = workspace();
-    let with_signal = example().replacen('{', "{\"undocumentedSignal\": {\"result\": \"notDetected\"},", 1);
-    assert_eq!(fpwebhook(folder.path(), &["validate", "-"], with_signal.as_bytes()).status.code(), Some(0));
-    let strict = fpwebhook(folder.path(), &["validate", "--strict", "-"], with_signal.as_bytes());
-    assert_eq!(strict.status.code(), Some(1));
-    assert!(
-        text(&strict.stdout)
-            .contains("/undocumentedSignal  \"undocumentedSignal\" is not a documented field"),
-        "{}",
-        text(&strict.stdout)
-    );
+    for sample in Sample::all() {
+        let folder = tempfile::tempdir().unwrap();
+        let with_signal =
+            sample.example.replacen('{', "{\"undocumentedSignal\": {\"result\": \"notDetected\"},", 1);
+        assert_eq!(
+            fpwebhook(folder.path(), &["validate", "-"], with_signal.as_bytes()).status.code(),
+            Some(0)
+        );
+        let strict = fpwebhook(folder.path(), &["validate", "--strict", "-"], with_signal.as_bytes());
+        assert_eq!(strict.status.code(), Some(1));
+        assert!(
+            text(&strict.stdout)
+                .contains("/undocumentedSignal  \"undocumentedSignal\" is not a documented field"),
+            "{}",
+            text(&strict.stdout)
+        );
+    }
 }
 
 #[test]
 fn a_closed_pipe_ends_the_run_quietly() {
-    let folder = workspace();
-    let many = format!("{}\n", compact_example()).repeat(20_000);
-    std::fs::write(folder.path().join("many.ndjson"), many).unwrap();
-    let output = close_after_a_little(folder.path(), "many.ndjson");
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stderr), "");
+    for sample in Sample::all() {
+        let folder = tempfile::tempdir().unwrap();
+        let many = format!("{}\n", sample.compact).repeat(20_000);
+        std::fs::write(folder.path().join("many.ndjson"), many).unwrap();
+        let output = close_after_a_little(folder.path(), "many.ndjson");
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        assert_eq!(text(&output.stderr), "");
+    }
 }
 
 /// The contract folders of the repository, by name.
@@ -252,9 +345,10 @@ fn every_command_has_help_with_examples() {
     }
 }
 
-/// The documented example on one line.
+/// The first contract's example on one line, for the tests that are about the tool, not the
+/// contract.
 fn compact_example() -> String {
-    serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&example()).unwrap()).unwrap()
+    Sample::new(&contract_names()[0]).compact
 }
 
 /// The JSON lines of a `--format json` run.
@@ -278,7 +372,7 @@ fn a_line_of_json_whitespace_is_blank_but_a_form_feed_is_a_payload() {
 #[test]
 fn directories_follow_links_match_extensions_in_any_case_and_report_what_cannot_be_read() {
     use std::os::unix::fs::symlink;
-    let folder = workspace();
+    let folder = workspace(&Sample::new(&contract_names()[0]));
     let scanned = folder.path().join("scanned");
     std::fs::create_dir(&scanned).unwrap();
     symlink(folder.path().join("invalid.json"), scanned.join("linked.json")).unwrap();
@@ -341,8 +435,7 @@ fn close_after_a_little(folder: &Path, path: &str) -> Output {
 #[test]
 fn a_closed_pipe_exits_with_what_was_found_so_far() {
     let folder = tempfile::tempdir().unwrap();
-    let compact = compact_example();
-    let invalid = compact.replacen("\"incognito\":false", "\"incognito\":\"no\"", 1);
+    let invalid = Sample::new(&contract_names()[0]).wrong_type;
     std::fs::write(folder.path().join("bad.ndjson"), format!("{invalid}\n").repeat(20_000)).unwrap();
     let output = close_after_a_little(folder.path(), "bad.ndjson");
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
@@ -390,7 +483,7 @@ fn payloads_over_the_size_limit_are_invalid_unread_and_the_run_goes_on() {
 #[test]
 fn keys_and_file_names_cannot_write_to_the_terminal() {
     let folder = tempfile::tempdir().unwrap();
-    let forged = example().replacen('{', "{\"a\\n./other.json: valid\\n\\u001b[2J\": 1,", 1);
+    let forged = compact_example().replacen('{', "{\"a\\n./other.json: valid\\n\\u001b[2J\": 1,", 1);
     let output = fpwebhook(folder.path(), &["validate", "--strict", "-"], forged.as_bytes());
     let shown = text(&output.stdout);
     assert!(!shown.contains('\x1b'), "{shown}");
@@ -403,8 +496,8 @@ fn keys_and_file_names_cannot_write_to_the_terminal() {
 
 #[test]
 fn junit_is_well_formed_for_any_key_and_lists_unreadable_inputs() {
-    let folder = workspace();
-    let odd = example().replacen('{', "{\"\u{FFFE}\u{FFFF}\\u0001\": 1,", 1);
+    let folder = workspace(&Sample::new(&contract_names()[0]));
+    let odd = compact_example().replacen('{', "{\"\u{FFFE}\u{FFFF}\\u0001\": 1,", 1);
     std::fs::write(folder.path().join("odd\tname.json"), odd).unwrap();
     let output = fpwebhook(
         folder.path(),
@@ -448,14 +541,15 @@ fn file_names_that_are_not_utf8_are_accepted_and_shown_without_loss() {
 
 #[test]
 fn usage_mistakes_get_a_hint() {
-    let folder = workspace();
+    let sample = Sample::new(&contract_names()[0]);
+    let folder = workspace(&sample);
     let twice = fpwebhook(folder.path(), &["validate", "-", "-"], b"{}");
     assert_eq!(twice.status.code(), Some(2));
     assert!(text(&twice.stderr).contains("standard input can be read only once"));
     let aliased = fpwebhook(folder.path(), &["validate", "-", "/dev/stdin"], b"{}");
     assert_eq!(aliased.status.code(), Some(2), "{}", text(&aliased.stdout));
 
-    let compact = compact_example();
+    let compact = &sample.compact;
     let ndjson = format!("{compact}\n{compact}\n");
     let piped = fpwebhook(folder.path(), &["validate", "--format", "json", "-"], ndjson.as_bytes());
     assert_eq!(
@@ -466,7 +560,10 @@ fn usage_mistakes_get_a_hint() {
     let applied = fpwebhook(folder.path(), &["validate", "--ndjson", "lines.txt"], b"");
     assert_eq!(
         text(&applied.stdout),
-        "lines.txt:1: valid (identification-webhook)\nlines.txt:2: valid (identification-webhook)\n2 payloads: 2 valid, 0 invalid\n"
+        format!(
+            "lines.txt:1: valid ({0})\nlines.txt:2: valid ({0})\n2 payloads: 2 valid, 0 invalid\n",
+            sample.name
+        )
     );
 
     let two_lines = "{}\n{}\n";

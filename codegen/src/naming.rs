@@ -100,8 +100,8 @@ mod tests {
 
     #[test]
     fn camel_case_keys_become_snake_case_fields() {
-        assert_eq!(field_name("requestId"), "request_id");
-        assert_eq!(field_name("browserMajorVersion"), "browser_major_version");
+        assert_eq!(field_name("orderId"), "order_id");
+        assert_eq!(field_name("shippingAddressLine"), "shipping_address_line");
         assert_eq!(field_name("ip"), "ip");
         assert_eq!(field_name("URLPath"), "url_path");
         assert_eq!(field_name("ipV4"), "ip_v4");
@@ -126,9 +126,9 @@ mod tests {
 
     #[test]
     fn names_become_pascal_case_types() {
-        assert_eq!(type_name("ipLocation"), "IpLocation");
+        assert_eq!(type_name("deliveryWindow"), "DeliveryWindow");
         assert_eq!(type_name("SeenAt"), "SeenAt");
-        assert_eq!(type_name("browser_details"), "BrowserDetails");
+        assert_eq!(type_name("line_items"), "LineItems");
         assert_eq!(type_name("3ds"), "Type3ds");
         assert_eq!(type_name(""), "Unnamed");
         assert_eq!(type_name("self"), "SelfType");

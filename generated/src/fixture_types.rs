@@ -29,7 +29,7 @@ fn a_string_enum_keeps_a_value_the_schema_does_not_list_yet() {
 
 #[test]
 fn a_payload_with_an_added_value_deserializes_with_serde_but_fails_validation() {
-    let text = r#"{"status": "paused", "kind": "ip_blocklist", "tags": ["red", "blue"]}"#;
+    let text = r#"{"status": "paused", "kind": "rate_limit", "tags": ["red", "blue"]}"#;
     let payload: types::Payload = serde_json::from_str(text).unwrap();
     assert_eq!(payload.status, types::Status::Unlisted("paused".to_owned()));
     assert_eq!(payload.tags, Some(vec![types::Color::Red, types::Color::Unlisted("blue".to_owned())]));
@@ -45,11 +45,11 @@ fn a_payload_with_an_added_value_deserializes_with_serde_but_fails_validation() 
 
 #[test]
 fn parse_builds_listed_values() {
-    let text = r#"{"status": "3ds", "kind": "ip_blocklist", "level": 10.0, "version": 4, "mode": null,
+    let text = r#"{"status": "3ds", "kind": "rate_limit", "level": 10.0, "version": 4, "mode": null,
         "tags": ["green"], "untyped": "b"}"#;
     let payload = validators::parse(text.as_bytes(), Options::DEFAULT).unwrap();
     assert_eq!(payload.status, types::Status::Value3ds);
-    assert_eq!(payload.kind, "ip_blocklist");
+    assert_eq!(payload.kind, "rate_limit");
     assert_eq!(payload.level, Some(10));
     assert!(payload.mode.is_null());
     assert_eq!(payload.untyped, Some(types::Untyped::B));
@@ -62,7 +62,7 @@ fn parse_builds_listed_values() {
 #[test]
 fn the_derived_schema_lists_the_values() {
     let schema = serde_json::to_value(schemars::schema_for!(types::Payload)).unwrap();
-    assert_eq!(schema["properties"]["kind"]["const"], json!("ip_blocklist"));
+    assert_eq!(schema["properties"]["kind"]["const"], json!("rate_limit"));
     assert_eq!(schema["properties"]["level"]["enum"], json!([1, 2, 3, 10]));
     assert_eq!(schema["$defs"]["Status"]["enum"], json!(["active", "in-progress", "3ds", "done"]));
 }
@@ -208,7 +208,7 @@ fn a_union_reports_a_mismatch_as_one_violation_of_its_combinator() {
 #[test]
 fn a_const_beside_a_reference_to_an_enum_breaks_each_list_apart() {
     let keywords = |text: &str| -> Vec<Keyword> {
-        let payload = format!(r#"{{"status": "done", "kind": "ip_blocklist", "warm": {text}}}"#);
+        let payload = format!(r#"{{"status": "done", "kind": "rate_limit", "warm": {text}}}"#);
         match validators::validate(payload.as_bytes(), Options::DEFAULT) {
             Ok(()) => Vec::new(),
             Err(violations) => violations.iter().map(|violation| violation.keyword).collect(),
@@ -221,6 +221,6 @@ fn a_const_beside_a_reference_to_an_enum_breaks_each_list_apart() {
     assert_eq!(keywords(r#""blue""#), [Keyword::Enum, Keyword::Const]);
     assert_eq!(keywords("1"), [Keyword::Type, Keyword::Enum, Keyword::Const]);
     let payload =
-        validators::parse(br#"{"status": "done", "kind": "ip_blocklist", "warm": "red"}"#, Options::DEFAULT);
+        validators::parse(br#"{"status": "done", "kind": "rate_limit", "warm": "red"}"#, Options::DEFAULT);
     assert_eq!(payload.unwrap().warm, Some(types::Color::Red));
 }

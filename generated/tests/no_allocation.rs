@@ -96,7 +96,7 @@ fn maps_unions_and_lists_cost_no_allocation() {
         ),
         (
             "enum-and-const.schema.json",
-            r#"{"status": "done", "kind": "ip_blocklist", "level": 10, "tags": ["red"]}"#,
+            r#"{"status": "done", "kind": "rate_limit", "level": 10, "tags": ["red"]}"#,
         ),
     ];
     for (name, payload) in payloads {

@@ -1,9 +1,10 @@
-"""Prints the README's table of ratios from the last `cargo bench -p webhook-tests --bench validate`."""
+"""Prints the README's table of ratios from the last `cargo bench -p webhook-tests --bench validate`:
+a row per contract and payload (the groups `<contract> documented example` and `<contract> large payload`)."""
 import json
 import pathlib
 
 CRITERION = pathlib.Path(__file__).resolve().parents[2] / "target" / "criterion"
-GROUPS = ["documented example", "large payload"]
+PAYLOADS = ["documented example", "large payload"]
 BENCHES = ["validate-only", "validate-and-parse", "jsonschema parse+validate", "serde deserialize"]
 
 
@@ -12,6 +13,10 @@ def mean_ns(group: str, bench: str) -> float:
     return json.loads(path.read_text())["mean"]["point_estimate"]
 
 
+GROUPS = sorted(
+    (path.name for path in CRITERION.iterdir() if any(path.name.endswith(" " + payload) for payload in PAYLOADS)),
+    key=lambda name: (name.rsplit(" ", 2)[0], name),
+)
 print("| payload | validate-only | validate-and-parse | jsonschema parse+validate | serde deserialize (no validation) |")
 print("|---|---|---|---|---|")
 for group in GROUPS:

@@ -7,6 +7,7 @@ pub mod canonical;
 pub mod codegen_suites;
 pub mod duplicates;
 pub mod instances;
+pub mod targets;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

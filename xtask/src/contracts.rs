@@ -199,6 +199,46 @@ fn detection_keys(contract: &GeneratedContract, all: &[GeneratedContract]) -> Ve
         .collect()
 }
 
+/// The methods of `Payload` that act under a contract chosen at run time: one arm per contract.
+fn run_time_choices(contracts: &[GeneratedContract]) -> String {
+    let mut parse_as_arms = String::new();
+    let mut deserialize_arms = String::new();
+    let mut schema_arms = String::new();
+    for (index, contract) in contracts.iter().enumerate() {
+        let ContractFolder { module, root_type, .. } = &contract.folder;
+        let pattern = if index + 1 == contracts.len() { "_".to_owned() } else { index.to_string() };
+        let wrap = format!("map(|payload| Payload::{root_type}(Box::new(payload)))");
+        let _ = writeln!(
+            parse_as_arms,
+            "            {pattern} => super::{module}::parse(bytes, options).{wrap},"
+        );
+        let _ =
+            writeln!(deserialize_arms, "            {pattern} => ::serde_json::from_slice(bytes).{wrap},");
+        let _ = writeln!(
+            schema_arms,
+            "            {pattern} => ::schemars::schema_for!(super::{module}::{root_type}),"
+        );
+    }
+    format!(
+        "\n    \
+         /// Validates a payload and builds its typed value in one pass, under `contract`: its\n    \
+         /// module's `parse`, for a contract chosen at run time.\n    ///\n    /// # Errors\n    ///\n    \
+         /// Every violation, in document order.\n    \
+         pub fn parse_as(contract: &Contract, bytes: &[u8], options: Options) -> Result<Payload, Violations> {{\n        \
+         match index_of(contract) {{\n{parse_as_arms}        }}\n    }}\n\n    \
+         /// Reads a payload of `contract` with serde alone, as `serde_json::from_slice` into its\n    \
+         /// root type does: the types' shape (presence, JSON types, `null`), none of the limits\n    \
+         /// that `validate` and `parse` also check.\n    ///\n    /// # Errors\n    ///\n    \
+         /// serde's error, when the bytes do not have the shape of the contract's types.\n    \
+         pub fn deserialize_unvalidated(contract: &Contract, bytes: &[u8]) -> Result<Payload, ::serde_json::Error> {{\n        \
+         match index_of(contract) {{\n{deserialize_arms}        }}\n    }}\n\n    \
+         /// The JSON Schema that schemars derives from the Rust types of `contract`: their own account\n    \
+         /// of presence, nullability and limits, which the tests compare with the canonical schema.\n    \
+         pub fn type_schema(contract: &Contract) -> ::schemars::Schema {{\n        \
+         match index_of(contract) {{\n{schema_arms}        }}\n    }}\n"
+    )
+}
+
 /// The registry of every contract (`contracts.rs`) and the generated folder's `mod.rs`.
 pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
     let mut modules = String::new();
@@ -268,13 +308,17 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
          /// It serializes as the payload it holds.\n\
          #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]\n#[serde(untagged)]\n#[non_exhaustive]\npub enum Payload {{\n{variants}}}\n\n\
          impl Payload {{\n    /// The contract it was parsed under.\n    pub fn contract(&self) -> &'static Contract {{\n        \
-         match self {{\n{contract_arms}        }}\n    }}\n}}\n\n\
+         match self {{\n{contract_arms}        }}\n    }}\n{choices}}}\n\n\
+         /// The index of a contract in [`CONTRACTS`].\n\
+         fn index_of(contract: &Contract) -> usize {{\n    \
+         CONTRACTS.iter().position(|known| known == contract).unwrap_or_default()\n}}\n\n\
          /// Validates a payload and builds its typed value in one pass, under the contract its\n\
          /// shape names ([`Contract::detect`]).\n///\n/// # Errors\n///\n\
          /// The contract it was judged under, and every violation of it, in document order.\n\
          pub fn parse_detected(bytes: &[u8], options: Options) -> Result<Payload, (&'static Contract, Violations)> {{\n    \
          {parse_body}\n}}\n",
         count = contracts.len(),
+        choices = run_time_choices(contracts),
         imports = if contracts.len() == 1 { "Contract" } else { "{Contract, detect_index}" },
     );
     let module = format!(

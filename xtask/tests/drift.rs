@@ -24,13 +24,6 @@ fn copy_folder(from: &Path, to: &Path) {
     }
 }
 
-/// Replaces the one occurrence of `old` in the file.
-fn edit(path: &Path, old: &str, new: &str) {
-    let text = fs::read_to_string(path).unwrap();
-    assert_eq!(text.matches(old).count(), 1, "{old:?} in {}", path.display());
-    fs::write(path, text.replacen(old, new, 1)).unwrap();
-}
-
 fn only(contract: &str) -> Options {
     Options { contract: Some(contract.to_owned()), ..Options::default() }
 }
@@ -44,7 +37,7 @@ fn fields(report: &str) -> Vec<&str> {
 fn every_contract_with_a_source_is_clean_against_its_vendored_openapi() {
     let root = repository_root();
     let contracts = contracts_with_source(&root).unwrap();
-    assert!(contracts.contains(&"event".to_owned()), "{contracts:?}");
+    assert!(!contracts.is_empty(), "a contract has a vendored OpenAPI");
     for contract in contracts {
         let outcome = run(&root, &only(&contract));
         assert_eq!(
@@ -57,106 +50,180 @@ fn every_contract_with_a_source_is_clean_against_its_vendored_openapi() {
     }
 }
 
-#[test]
-fn a_changed_release_is_reported_field_by_field() {
-    let scratch = tempfile::tempdir().unwrap();
-    let release = scratch.path().join("release");
-    copy_folder(&repository_root().join("schema/event/vendor"), &release);
-    let schemas = release.join("components/schemas");
-    // A length limit changes (in a type used at two places), an enumeration grows, a property
-    // appears and another becomes nullable.
-    edit(
-        &schemas.join("smartsignals/Geolocation.yaml"),
-        "- EU\n    minLength: 2\n    maxLength: 2",
-        "- EU\n    minLength: 2\n    maxLength: 3",
-    );
-    edit(
-        &schemas.join("smartsignals/BotResult.yaml"),
-        "  - not_detected\n",
-        "  - not_detected\n  - suspicious\n",
-    );
-    edit(
-        &schemas.join("smartsignals/IPInfoV4.yaml"),
-        "  asn_name:\n",
-        "  asn_country:\n    type: string\n    description: The country the ASN is registered in.\n  asn_name:\n",
-    );
-    edit(&schemas.join("platform/LinkedId.yaml"), "type: string\n", "type: [string, 'null']\n");
-
-    let drift = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(["drift", "--contract", "event", "--openapi", "release"])
-            .args(extra)
-            .current_dir(scratch.path())
-            .output()
-            .unwrap()
-    };
-    let output = drift(&[]);
-    let report = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{report}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(
-        fields(&report),
-        [
-            "/linked_id",
-            "/bot",
-            "/ip_info/v4/geolocation/continent_code",
-            "/ip_info/v4/asn_country",
-            "/ip_info/v6/geolocation/continent_code",
-        ]
-    );
-    insta::assert_snapshot!("changed_release", report);
-
-    // The same differences, as entries to paste into decisions.json.
-    let output = drift(&["--print-unlisted"]);
-    let report = String::from_utf8(output.stdout).unwrap();
-    let entries = &report[report.find("\n[").unwrap()..=report.rfind(']').unwrap()];
-    let entries: Vec<serde_json::Value> = serde_json::from_str(entries).unwrap();
-    assert_eq!(entries.len(), 5, "{report}");
-    assert!(entries.iter().all(|entry| entry["decision"] == "?"));
-    assert_eq!(entries[0]["pointer"], "/linked_id");
-    assert_eq!(entries[0]["keyword"], "nullable");
+/// The YAML files of a folder, at any depth, in path order.
+fn yaml_files(folder: &Path, files: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> =
+        fs::read_dir(folder).unwrap().map(|entry| entry.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            yaml_files(&path, files);
+        } else if path.extension().is_some_and(|extension| extension == "yaml" || extension == "yml") {
+            files.push(path);
+        }
+    }
 }
 
-/// A repository with a copy of the event contract, to change its decisions or documents.
-fn repository_with_event() -> tempfile::TempDir {
+/// Rewrites the first line of the YAML files that `change` rewrites (it returns the lines that
+/// replace it), and says what it changed.
+fn edit_first_line(files: &[PathBuf], change: impl Fn(&str, Option<&str>) -> Option<String>) -> String {
+    for path in files {
+        let text = fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            if let Some(replacement) = change(line, lines.get(index + 1).copied()) {
+                let mut edited: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
+                edited[index].clone_from(&replacement);
+                fs::write(path, edited.join("\n") + "\n").unwrap();
+                return format!("{}:{}: {replacement}", path.display(), index + 1);
+            }
+        }
+    }
+    panic!("no line to change in {} files", files.len());
+}
+
+fn indent(line: &str) -> &str {
+    &line[..line.len() - line.trim_start().len()]
+}
+
+/// The field a test adds to a vendor document, named after no field of any contract.
+const ADDED: &str = "added_by_the_test";
+
+#[test]
+fn a_changed_release_is_reported_field_by_field() {
+    let root = repository_root();
+    for contract in contracts_with_source(&root).unwrap() {
+        let scratch = tempfile::tempdir().unwrap();
+        let release = scratch.path().join("release");
+        copy_folder(&root.join("schema").join(&contract).join("vendor"), &release);
+        let mut files = Vec::new();
+        yaml_files(&release, &mut files);
+        // The first length limit grows, the first enumeration gets a value, the first string
+        // allows null, and the first object gets a property.
+        edit_first_line(&files, |line, _| {
+            let limit: u64 = line.trim().strip_prefix("maxLength: ")?.parse().ok()?;
+            Some(format!("{}maxLength: {}", indent(line), limit + 1))
+        });
+        edit_first_line(&files, |line, next| {
+            (line.trim() == "enum:" && next?.trim_start().starts_with("- "))
+                .then(|| format!("{line}\n{}- {ADDED}", indent(next.unwrap())))
+        });
+        edit_first_line(&files, |line, next| {
+            (line.trim() == "type: string" && !next.is_some_and(|next| next.trim().starts_with("nullable")))
+                .then(|| format!("{line}\n{}nullable: true", indent(line)))
+        });
+        edit_first_line(&files, |line, next| {
+            let child = indent(next?);
+            (line.trim() == "properties:" && child.len() > indent(line).len())
+                .then(|| format!("{line}\n{child}{ADDED}:\n{child}  type: string"))
+        });
+
+        let drift = |extra: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_xtask"))
+                .args(["drift", "--contract", &contract, "--openapi", "release"])
+                .args(extra)
+                .current_dir(scratch.path())
+                .output()
+                .unwrap()
+        };
+        let output = drift(&[]);
+        let report = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{report}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+        // Each change is reported, at the fields it reaches.
+        for change in [
+            "  unlisted  maxLength: OpenAPI ",
+            "  unlisted  enum: OpenAPI ",
+            "  unlisted  nullable: OpenAPI true",
+        ] {
+            assert!(report.contains(change), "{contract}: {change}\n{report}");
+        }
+        assert!(fields(&report).iter().any(|field| field.ends_with(&format!("/{ADDED}"))), "{report}");
+        let unlisted = report.lines().filter(|line| line.starts_with("  unlisted ")).count();
+        insta::assert_snapshot!(format!("changed_release-{contract}"), report);
+
+        // The same differences, as entries to paste into decisions.json.
+        let output = drift(&["--print-unlisted"]);
+        let report = String::from_utf8(output.stdout).unwrap();
+        let entries = &report[report.find("\n[").unwrap()..=report.rfind(']').unwrap()];
+        let entries: Vec<serde_json::Value> = serde_json::from_str(entries).unwrap();
+        assert_eq!(entries.len(), unlisted, "{report}");
+        assert!(entries.iter().all(|entry| entry["decision"] == "?"));
+        let first_field = fields(&report)[0];
+        assert_eq!(entries[0]["pointer"], if first_field == "(root)" { "" } else { first_field });
+    }
+}
+
+/// A repository with a copy of a contract, to change its decisions or documents.
+fn repository_with(contract: &str) -> tempfile::TempDir {
     let copy = tempfile::tempdir().unwrap();
-    copy_folder(&repository_root().join("schema/event"), &copy.path().join("schema/event"));
+    let folder = format!("schema/{contract}");
+    copy_folder(&repository_root().join(&folder), &copy.path().join(&folder));
     copy
 }
 
 #[test]
 fn stale_and_changed_decisions_are_reported() {
-    let repository = repository_with_event();
-    let decisions = repository.path().join("schema/event/decisions.json");
-    // A decision for a difference that does not exist; one whose values changed (the
-    // difference is then unlisted, and the decision stale); one naming no section.
-    edit(
-        &decisions,
-        "  \"differences\": [\n",
-        "  \"differences\": [\n    {\"pointer\": \"/linked_id\", \"keyword\": \"maxLength\", \"openapi\": 64, \
-         \"schema\": \"(absent)\", \"decision\": \"D6\"},\n    {\"pointer\": \"/no_such_field\", \"keyword\": \
-         \"presence\", \"openapi\": \"present\", \"schema\": \"(absent)\", \"decision\": \"D99\"},\n",
-    );
-    edit(
-        &decisions,
-        "\"openapi\": \"(absent)\",\n      \"schema\": 25,",
-        "\"openapi\": \"(absent)\",\n      \"schema\": 24,",
-    );
-    let outcome = run(repository.path(), &only("event"));
-    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
-    assert_eq!(outcome.exit_code(), 1);
-    insta::assert_snapshot!("stale_decisions", outcome.report);
+    for contract in contracts_with_source(&repository_root()).unwrap() {
+        let repository = repository_with(&contract);
+        let path = repository.path().join("schema").join(&contract).join("decisions.json");
+        let mut decisions: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let differences = decisions["differences"].as_array_mut().unwrap();
+        // One whose values changed (the difference is then unlisted, and the decision stale):
+        // the first with a number on the schema's side.
+        let changed = differences.iter_mut().find(|difference| difference["schema"].is_u64()).unwrap();
+        changed["schema"] = serde_json::json!(changed["schema"].as_u64().unwrap() + 1);
+        let changed_pointer = changed["pointer"].as_str().unwrap().to_owned();
+        // A decision for a difference that does not exist, at the first listed place; one
+        // naming no section.
+        let first = differences[0].clone();
+        differences.insert(
+            0,
+            serde_json::json!({"pointer": first["pointer"], "keyword": "maxLength", "openapi": 123_456,
+                "schema": "(absent)", "decision": first["decision"]}),
+        );
+        differences.insert(
+            1,
+            serde_json::json!({"pointer": "/no_such_field", "keyword": "presence", "openapi": "present",
+                "schema": "(absent)", "decision": "D99"}),
+        );
+        fs::write(&path, serde_json::to_string_pretty(&decisions).unwrap()).unwrap();
+        let outcome = run(repository.path(), &only(&contract));
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        assert_eq!(outcome.exit_code(), 1);
+        let report = &outcome.report;
+        assert!(
+            report.contains("  stale     maxLength: listed as OpenAPI 123456, schema (absent)"),
+            "{report}"
+        );
+        assert!(
+            report.contains("/no_such_field\n  stale     presence: listed as only in the OpenAPI (D99)"),
+            "{report}"
+        );
+        assert!(
+            report.contains(&format!("undocumented decision \"D99\": schema/{contract}/DECISIONS.md")),
+            "{report}"
+        );
+        let changed_lines = report
+            .split(&format!("\n{}\n", if changed_pointer.is_empty() { "(root)" } else { &changed_pointer }))
+            .nth(1)
+            .unwrap();
+        assert!(changed_lines.starts_with("  unlisted "), "{report}");
+        insta::assert_snapshot!(format!("stale_decisions-{contract}"), outcome.report);
+    }
 }
 
 #[test]
 fn without_contract_a_release_compares_the_contracts_it_documents() {
-    let repository = repository_with_event();
+    let contract = contracts_with_source(&repository_root()).unwrap().remove(0);
+    let repository = repository_with(&contract);
     let other = repository.path().join("schema/other");
     fs::create_dir_all(&other).unwrap();
     fs::write(other.join("schema.json"), "{}").unwrap();
     fs::write(other.join("decisions.json"), r#"{"openapi": {"document": "Other.yaml", "schema": ""}}"#)
         .unwrap();
-    let release = repository.path().join("schema/event/vendor");
+    let release = repository.path().join("schema").join(&contract).join("vendor");
     let outcome = run(repository.path(), &Options { openapi: Some(release.clone()), ..Options::default() });
     assert_eq!(outcome.exit_code(), 0, "{}{:?}", outcome.report, outcome.errors);
     assert!(
@@ -164,7 +231,7 @@ fn without_contract_a_release_compares_the_contracts_it_documents() {
             .report
             .contains(&format!("note: other: {}/Other.yaml does not exist; not compared", release.display()))
     );
-    assert!(outcome.report.contains("event: clean"), "{}", outcome.report);
+    assert!(outcome.report.contains(&format!("{contract}: clean")), "{}", outcome.report);
     // Without --openapi, the other contract's vendor/ is read, and its absence is an error.
     let outcome = run(repository.path(), &Options::default());
     assert_eq!(outcome.exit_code(), 2);

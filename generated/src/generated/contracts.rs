@@ -80,6 +80,47 @@ impl Payload {
             Payload::IdentificationWebhook(_) => &CONTRACTS[1],
         }
     }
+
+    /// Validates a payload and builds its typed value in one pass, under `contract`: its
+    /// module's `parse`, for a contract chosen at run time.
+    ///
+    /// # Errors
+    ///
+    /// Every violation, in document order.
+    pub fn parse_as(contract: &Contract, bytes: &[u8], options: Options) -> Result<Payload, Violations> {
+        match index_of(contract) {
+            0 => super::event::parse(bytes, options).map(|payload| Payload::Event(Box::new(payload))),
+            _ => super::identification_webhook::parse(bytes, options).map(|payload| Payload::IdentificationWebhook(Box::new(payload))),
+        }
+    }
+
+    /// Reads a payload of `contract` with serde alone, as `serde_json::from_slice` into its
+    /// root type does: the types' shape (presence, JSON types, `null`), none of the limits
+    /// that `validate` and `parse` also check.
+    ///
+    /// # Errors
+    ///
+    /// serde's error, when the bytes do not have the shape of the contract's types.
+    pub fn deserialize_unvalidated(contract: &Contract, bytes: &[u8]) -> Result<Payload, ::serde_json::Error> {
+        match index_of(contract) {
+            0 => ::serde_json::from_slice(bytes).map(|payload| Payload::Event(Box::new(payload))),
+            _ => ::serde_json::from_slice(bytes).map(|payload| Payload::IdentificationWebhook(Box::new(payload))),
+        }
+    }
+
+    /// The JSON Schema that schemars derives from the Rust types of `contract`: their own account
+    /// of presence, nullability and limits, which the tests compare with the canonical schema.
+    pub fn type_schema(contract: &Contract) -> ::schemars::Schema {
+        match index_of(contract) {
+            0 => ::schemars::schema_for!(super::event::Event),
+            _ => ::schemars::schema_for!(super::identification_webhook::IdentificationWebhook),
+        }
+    }
+}
+
+/// The index of a contract in [`CONTRACTS`].
+fn index_of(contract: &Contract) -> usize {
+    CONTRACTS.iter().position(|known| known == contract).unwrap_or_default()
 }
 
 /// Validates a payload and builds its typed value in one pass, under the contract its

@@ -105,3 +105,22 @@ impl<T: JsonSchema> JsonSchema for Nullable<T> {
         Option::<T>::json_schema(generator)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Nullable;
+
+    #[test]
+    fn the_value_accessor_gives_the_value_only_when_present() {
+        let value = Nullable::Value(String::from("kept"));
+        assert_eq!(value.value().map(String::as_str), Some("kept"));
+        assert!(value.is_value() && !value.is_null() && !value.is_absent());
+        assert_eq!(value.into_value(), Some(String::from("kept")));
+        let null: Nullable<String> = Nullable::Null;
+        assert_eq!(null.value(), None);
+        assert!(null.is_null() && !null.is_absent());
+        let absent: Nullable<String> = Nullable::Absent;
+        assert_eq!(absent.value(), None);
+        assert!(absent.is_absent() && !absent.is_null());
+    }
+}

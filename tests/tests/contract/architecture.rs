@@ -58,3 +58,273 @@ fn every_machine_written_file_opens_with_the_banner() {
     // The crate's own modules, and those of the codegen fixtures.
     assert!(files.len() > 3, "{files:?}");
 }
+
+/// DESIGN §3: no hand-written code outside documentation examples names a field of a contract,
+/// so that changing a field changes no hand-written test. Every property name of every
+/// contract's schema (at any depth, `$defs` included) is searched for in the hand-written Rust
+/// files: inside a string literal, or as a `.field_name` access of its `snake_case` form
+/// (method calls, `.name(`, are not field accesses). Comments, documentation comments among them,
+/// may name fields (examples). Only compound names are checked, to keep false positives out:
+/// five characters or more with an uppercase letter or an underscore (`visitorId`,
+/// `event_id`); a plain word like `url` or `name` is also everyday Rust.
+#[test]
+fn no_hand_written_code_names_a_field_of_a_contract() {
+    let mut names = std::collections::BTreeSet::new();
+    for contract in fingerprint_webhook::CONTRACTS {
+        property_names(&serde_json::from_str(contract.schema()).unwrap(), &mut names);
+    }
+    names.retain(|name: &String| {
+        name.chars().count() >= 5
+            && name.chars().any(|character| character.is_ascii_uppercase() || character == '_')
+    });
+    assert!(!names.is_empty());
+    let accesses: std::collections::BTreeSet<String> = names.iter().map(|name| snake_case(name)).collect();
+
+    let root = repository_root();
+    let mut files = Vec::new();
+    for place in [
+        "cli",
+        "codegen/src",
+        "xtask",
+        "generated/src/runtime",
+        "generated/src/lib.rs",
+        "generated/tests",
+        "tests/src",
+        "tests/tests",
+        "tests/benches",
+        "fuzz/fuzz_targets",
+    ] {
+        hand_written_rust(&root.join(place), &mut files);
+    }
+    assert!(files.len() > 20, "{files:?}");
+    let mut found = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let relative = path.strip_prefix(&root).unwrap().display().to_string();
+        for (line, piece) in code_pieces(&text) {
+            let hits: Vec<&String> = match piece {
+                Piece::Literal(literal) => {
+                    names.iter().filter(|name| contains_word(&literal, name)).collect()
+                }
+                Piece::Code(code) => accesses
+                    .iter()
+                    .filter(|access| {
+                        code.match_indices(access.as_str()).any(|(at, _)| {
+                            let after = code[at + access.len()..].chars().next();
+                            code[..at].ends_with('.')
+                                && !after
+                                    .is_some_and(|next| next.is_alphanumeric() || next == '_' || next == '(')
+                        })
+                    })
+                    .collect(),
+            };
+            found.extend(hits.into_iter().map(|name| format!("{relative}:{line}: {name}")));
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "hand-written code names fields of a contract (DESIGN §3):\n{}",
+        found.join("\n")
+    );
+}
+
+/// Every key of every `properties` of a schema document, at any depth.
+fn property_names(node: &serde_json::Value, names: &mut std::collections::BTreeSet<String>) {
+    match node {
+        serde_json::Value::Object(members) => {
+            if let Some(serde_json::Value::Object(properties)) = members.get("properties") {
+                names.extend(properties.keys().cloned());
+            }
+            members.values().for_each(|child| property_names(child, names));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|child| property_names(child, names)),
+        _ => {}
+    }
+}
+
+/// A JSON name as the generator names a field: `ipAddress` becomes `ip_address`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for character in name.chars() {
+        if character.is_ascii_uppercase() && previous_lower {
+            out.push('_');
+        }
+        previous_lower = character.is_ascii_lowercase() || character.is_ascii_digit();
+        out.push(if character == '-' { '_' } else { character.to_ascii_lowercase() });
+    }
+    out
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    let is_word = |character: char| character.is_alphanumeric() || character == '_';
+    text.match_indices(word).any(|(at, _)| {
+        !text[..at].chars().next_back().is_some_and(is_word)
+            && !text[at + word.len()..].chars().next().is_some_and(is_word)
+    })
+}
+
+/// The hand-written Rust files under a path (a file or a folder), snapshots and build output
+/// left out.
+fn hand_written_rust(path: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+    if path.is_file() {
+        if path.extension().is_some_and(|extension| extension == "rs") {
+            files.push(path.to_owned());
+        }
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else { return };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy();
+        if !(name == "snapshots" || name == "target" || name.starts_with('.')) {
+            hand_written_rust(&path, files);
+        }
+    }
+}
+
+/// A piece of a Rust file outside comments.
+enum Piece {
+    /// The text of a string literal (escapes as written).
+    Literal(String),
+    /// Code between literals and comments.
+    Code(String),
+}
+
+/// The pieces of a Rust source, each with the line it starts on: string literals (plain, byte
+/// and raw) and the code around them; comments left out. Character literals are read as code,
+/// and a `'` that opens no character literal is a lifetime.
+fn code_pieces(text: &str) -> Vec<(usize, Piece)> {
+    let characters: Vec<char> = text.chars().collect();
+    let mut pieces = Vec::new();
+    let mut line = 1;
+    let mut index = 0;
+    let mut code = String::new();
+    let mut code_line = 1;
+    let flush = |code: &mut String, code_line: usize, pieces: &mut Vec<(usize, Piece)>| {
+        if !code.trim().is_empty() {
+            pieces.push((code_line, Piece::Code(std::mem::take(code))));
+        }
+        code.clear();
+    };
+    while index < characters.len() {
+        let character = characters[index];
+        let next = characters.get(index + 1).copied();
+        if character == '/' && next == Some('/') {
+            while index < characters.len() && characters[index] != '\n' {
+                index += 1;
+            }
+            continue;
+        }
+        if character == '/' && next == Some('*') {
+            (index, line) = skip_block_comment(&characters, index, line);
+            continue;
+        }
+        // A raw string: r"...", r#"..."#, br#"..."#.
+        let raw_start = if character == 'r' { Some(index + 1) } else { None }
+            .or_else(|| (character == 'b' && next == Some('r')).then_some(index + 2))
+            .filter(|_| {
+                index == 0 || !(characters[index - 1].is_alphanumeric() || characters[index - 1] == '_')
+            });
+        if let Some(start) = raw_start {
+            let hashes = characters[start..].iter().take_while(|&&c| c == '#').count();
+            if characters.get(start + hashes) == Some(&'"') {
+                flush(&mut code, code_line, &mut pieces);
+                let (literal, after, after_line) =
+                    read_literal(&characters, start + hashes + 1, line, Some(hashes));
+                pieces.push((line, Piece::Literal(literal)));
+                (index, line, code_line) = (after, after_line, after_line);
+                continue;
+            }
+        }
+        if character == '"' {
+            flush(&mut code, code_line, &mut pieces);
+            let (literal, after, after_line) = read_literal(&characters, index + 1, line, None);
+            pieces.push((line, Piece::Literal(literal)));
+            (index, line, code_line) = (after, after_line, after_line);
+            continue;
+        }
+        if character == '\'' {
+            // A character literal: 'x', '\n', '\u{..}', '"'; otherwise a lifetime.
+            let close = if next == Some('\\') {
+                characters[index + 2..].iter().position(|&c| c == '\'').map(|at| index + 2 + at)
+            } else {
+                (characters.get(index + 2) == Some(&'\'')).then_some(index + 2)
+            };
+            if let Some(close) = close {
+                code.extend(&characters[index..=close]);
+                index = close + 1;
+                continue;
+            }
+        }
+        if character == '\n' {
+            flush(&mut code, code_line, &mut pieces);
+            line += 1;
+            code_line = line;
+        } else {
+            code.push(character);
+        }
+        index += 1;
+    }
+    flush(&mut code, code_line, &mut pieces);
+    pieces
+}
+
+/// Skips a block comment (nested ones too) that starts at `index`: the index after it, and the
+/// line there.
+fn skip_block_comment(characters: &[char], mut index: usize, mut line: usize) -> (usize, usize) {
+    let mut depth = 0;
+    while index < characters.len() {
+        match (characters[index], characters.get(index + 1)) {
+            ('/', Some('*')) => {
+                depth += 1;
+                index += 2;
+            }
+            ('*', Some('/')) => {
+                depth -= 1;
+                index += 2;
+                if depth == 0 {
+                    break;
+                }
+            }
+            (other, _) => {
+                line += usize::from(other == '\n');
+                index += 1;
+            }
+        }
+    }
+    (index, line)
+}
+
+/// Reads a string literal whose text starts at `index` (after its opening quote): a raw one
+/// closed by `"` and `hashes` hashes, or a plain one with escapes. Its text, the index after
+/// it, and the line there.
+fn read_literal(
+    characters: &[char],
+    mut index: usize,
+    mut line: usize,
+    hashes: Option<usize>,
+) -> (String, usize, usize) {
+    let mut literal = String::new();
+    while index < characters.len() {
+        let character = characters[index];
+        if character == '"' {
+            let closing = hashes.unwrap_or_default();
+            if characters[index + 1..].iter().take(closing).filter(|&&c| c == '#').count() == closing {
+                return (literal, index + 1 + closing, line);
+            }
+        }
+        if character == '\\' && hashes.is_none() {
+            literal.push(character);
+            index += 1;
+        }
+        if let Some(&character) = characters.get(index) {
+            line += usize::from(character == '\n');
+            literal.push(character);
+        }
+        index += 1;
+    }
+    (literal, index, line)
+}

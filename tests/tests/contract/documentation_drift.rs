@@ -1,16 +1,17 @@
-//! Drift check 1: the canonical schema against the documentation's annotations, row by row.
+//! Drift check 1: the canonical schema against the documentation's annotations, row by row, for
+//! every contract with a documented-limits table. The tests that edit a side pick the row they
+//! change from the table and the schema (the first limit, the first nullable field, ...), never
+//! by its name.
 
 use fingerprint_webhook::{CONTRACTS, Contract};
 use fingerprint_webhook_codegen::constraints;
 use fingerprint_webhook_codegen::model::Model;
 use serde_json::{Value, json};
+use webhook_tests::targets::{escape, field_schemas, fields_described_by, key_of};
 use webhook_tests::{
-    DOCUMENTED_LIMITS_FILE, DocumentedField, contract_file, documentation_drift, parse_documented_limits,
-    read_repository_file, repository_root, sourced_elsewhere,
+    DOCUMENTED_LIMITS_FILE, Documented, DocumentedField, contract_file, documentation_drift,
+    parse_documented_limits, read_repository_file, repository_root, sourced_elsewhere,
 };
-
-const CANONICAL_SCHEMA: &str = "schema/identification-webhook/schema.json";
-const DOCUMENTED_LIMITS: &str = "schema/identification-webhook/documented-limits.csv";
 
 /// The contracts with a documented-limits table, and its rows.
 fn annotated_contracts() -> Vec<(&'static Contract, Vec<DocumentedField>)> {
@@ -43,87 +44,217 @@ fn every_annotated_contract_states_exactly_its_documented_limits() {
     }
 }
 
-fn documented_fields() -> Vec<DocumentedField> {
-    parse_documented_limits(&read_repository_file(DOCUMENTED_LIMITS)).unwrap()
+/// One annotated contract, as a test of it edits it.
+struct Annotated {
+    contract: &'static Contract,
+    /// The table's text.
+    table: String,
+    documented: Vec<DocumentedField>,
+    schema: Value,
+    /// Where each field is described in the schema.
+    places: Vec<(String, String)>,
 }
 
-fn canonical_schema() -> Value {
-    serde_json::from_str(&read_repository_file(CANONICAL_SCHEMA)).unwrap()
-}
+impl Annotated {
+    fn all() -> Vec<Annotated> {
+        let all: Vec<Annotated> = annotated_contracts()
+            .into_iter()
+            .map(|(contract, documented)| {
+                let schema: Value = serde_json::from_str(contract.schema()).unwrap();
+                Annotated {
+                    contract,
+                    table: read_repository_file(&contract_file(contract, DOCUMENTED_LIMITS_FILE)),
+                    documented,
+                    places: field_schemas(&schema),
+                    schema,
+                }
+            })
+            .collect();
+        assert!(!all.is_empty(), "a contract has a documented-limits table");
+        all
+    }
 
-fn drift_of(schema: &Value, documented: &[DocumentedField]) -> Vec<String> {
-    let model = Model::read(&schema.to_string(), "IdentificationWebhook").unwrap();
-    documentation_drift(documented, &constraints::rows(&model), &sourced_elsewhere(schema))
+    fn drift_of(&self, schema: &Value, documented: &[DocumentedField]) -> Vec<String> {
+        let model = Model::read(&schema.to_string(), self.contract.root_type()).unwrap();
+        documentation_drift(documented, &constraints::rows(&model), &sourced_elsewhere(schema))
+    }
+
+    /// The table with the row of `pointer` rewritten by `edit` (its columns in, the line out),
+    /// and that row's line number.
+    fn table_with(&self, pointer: &str, edit: impl Fn(&[&str]) -> String) -> (String, usize) {
+        let mut number = 0;
+        let lines: Vec<String> = self
+            .table
+            .lines()
+            .enumerate()
+            .map(|(index, line)| {
+                let columns: Vec<&str> = line.split(',').collect();
+                if columns[0] == pointer {
+                    number = index + 1;
+                    edit(&columns)
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect();
+        assert!(number > 0, "{pointer} has a row");
+        (lines.join("\n") + "\n", number)
+    }
+
+    /// The schema that describes a documented field alone, with the fields it describes.
+    fn place_of(&self, pointer: &str) -> Option<(String, Vec<String>)> {
+        let (_, at) = self.places.iter().find(|(field, _)| field == pointer)?;
+        Some((at.clone(), fields_described_by(&self.places, at)))
+    }
+
+    fn documented_fields_of(&self, fields: Vec<String>) -> Vec<String> {
+        fields.into_iter().filter(|field| self.documented.iter().any(|row| &row.pointer == field)).collect()
+    }
 }
 
 #[test]
 fn a_max_length_changed_in_the_schema_only_names_the_field() {
-    let mut schema = canonical_schema();
-    schema["properties"]["ipLocation"]["properties"]["country"]["properties"]["name"]["maxLength"] =
-        json!(251);
-    assert_eq!(
-        drift_of(&schema, &documented_fields()),
-        ["/ipLocation/country/name: maxLength is 250 in the documentation, 251 in the schema"]
-    );
+    for annotated in Annotated::all() {
+        let field = annotated.documented.iter().find(|field| field.max_length.is_some()).unwrap();
+        let limit = field.max_length.unwrap();
+        let (at, fields) = annotated.place_of(&field.pointer).unwrap();
+        let mut schema = annotated.schema.clone();
+        schema.pointer_mut(&at).unwrap()["maxLength"] = json!(limit + 1);
+        let expected: Vec<String> = annotated
+            .documented_fields_of(fields)
+            .iter()
+            .map(|field| {
+                format!("{field}: maxLength is {limit} in the documentation, {} in the schema", limit + 1)
+            })
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(annotated.drift_of(&schema, &annotated.documented), expected, "{}", annotated.contract);
+    }
 }
 
 #[test]
 fn a_max_length_changed_in_the_table_only_names_the_field() {
-    let table = read_repository_file(DOCUMENTED_LIMITS).replace("/ip,string,false,40", "/ip,string,false,39");
-    let documented = parse_documented_limits(&table).unwrap();
-    assert_eq!(
-        drift_of(&canonical_schema(), &documented),
-        ["/ip: maxLength is 39 in the documentation, 40 in the schema"]
-    );
+    for annotated in Annotated::all() {
+        let field = annotated.documented.iter().rev().find(|field| field.max_length.is_some()).unwrap();
+        let limit = field.max_length.unwrap();
+        let (table, _) = annotated.table_with(&field.pointer, |columns| {
+            format!("{},{},{},{}", columns[0], columns[1], columns[2], limit - 1)
+        });
+        let documented = parse_documented_limits(&table).unwrap();
+        assert_eq!(
+            annotated.drift_of(&annotated.schema, &documented),
+            [format!(
+                "{}: maxLength is {} in the documentation, {limit} in the schema",
+                field.pointer,
+                limit - 1
+            )],
+            "{}",
+            annotated.contract
+        );
+    }
 }
 
 #[test]
 fn a_nullability_changed_on_one_side_names_the_field() {
-    let mut schema = canonical_schema();
-    let required = schema["required"].as_array_mut().unwrap();
-    required.retain(|name| name != "visitorId");
-    schema["properties"]["visitorId"]["type"] = json!(["string", "null"]);
-    assert_eq!(
-        drift_of(&schema, &documented_fields()),
-        [
-            "/visitorId: nullable is false in the documentation, but the schema says true (required: false, null allowed: true)"
-        ]
-    );
+    for annotated in Annotated::all() {
+        // In the schema: the first required root field whose own schema states its type.
+        let (field, at, json_type) = annotated
+            .documented
+            .iter()
+            .filter(|field| field.nullable == Documented::NotNullable && field.pointer.rfind('/') == Some(0))
+            .find_map(|field| {
+                let (at, _) = annotated.place_of(&field.pointer)?;
+                let json_type = annotated.schema.pointer(&at)?.get("type")?.as_str()?.to_owned();
+                (at == format!("/properties/{}", escape(&key_of(&field.pointer))))
+                    .then_some((field, at, json_type))
+            })
+            .unwrap();
+        let mut schema = annotated.schema.clone();
+        let key = key_of(&field.pointer);
+        schema["required"].as_array_mut().unwrap().retain(|name| name != key.as_str());
+        schema.pointer_mut(&at).unwrap()["type"] = json!([json_type, "null"]);
+        assert_eq!(
+            annotated.drift_of(&schema, &annotated.documented),
+            [format!(
+                "{}: nullable is false in the documentation, but the schema says true (required: false, null allowed: true)",
+                field.pointer
+            )],
+            "{}",
+            annotated.contract
+        );
 
-    let table = read_repository_file(DOCUMENTED_LIMITS).replace(
-        "/ipLocation/subdivisions/*/name,string,true,250",
-        "/ipLocation/subdivisions/*/name,string,false,250",
-    );
-    let documented = parse_documented_limits(&table).unwrap();
-    assert_eq!(
-        drift_of(&canonical_schema(), &documented),
-        [
-            "/ipLocation/subdivisions/*/name: nullable is false in the documentation, but the schema says true (required: false, null allowed: true)"
-        ]
-    );
+        // In the table: the first nullable field inside an array's items, else the first
+        // nullable field.
+        let nullable = || annotated.documented.iter().filter(|field| field.nullable == Documented::Nullable);
+        let field =
+            nullable().find(|field| field.pointer.contains("/*/")).or_else(|| nullable().next()).unwrap();
+        let (table, _) = annotated.table_with(&field.pointer, |columns| {
+            format!("{},{},false,{}", columns[0], columns[1], columns[3])
+        });
+        let documented = parse_documented_limits(&table).unwrap();
+        assert_eq!(
+            annotated.drift_of(&annotated.schema, &documented),
+            [format!(
+                "{}: nullable is false in the documentation, but the schema says true (required: false, null allowed: true)",
+                field.pointer
+            )],
+            "{}",
+            annotated.contract
+        );
+    }
 }
 
 #[test]
 fn a_field_on_one_side_only_is_named() {
-    let mut schema = canonical_schema();
-    schema["properties"]["browserDetails"]["properties"]["engine"] =
-        json!({"type": ["string", "null"], "maxLength": 250});
-    schema["properties"].as_object_mut().unwrap().shift_remove("clientReferrer");
-    assert_eq!(
-        drift_of(&schema, &documented_fields()),
-        [
-            "/clientReferrer: documented, but the schema has no such field",
-            "/browserDetails/engine: in the schema, but not in the documented limits"
-        ]
-    );
+    for annotated in Annotated::all() {
+        let mut schema = annotated.schema.clone();
+        // A field added to the first documented object below the root.
+        let (at, objects) = annotated
+            .documented
+            .iter()
+            .filter(|field| field.json_type == "object" && field.pointer.rfind('/') == Some(0))
+            .find_map(|field| {
+                let (at, fields) = annotated.place_of(&field.pointer)?;
+                annotated.schema.pointer(&at)?.get("properties")?;
+                Some((at, fields))
+            })
+            .unwrap();
+        schema.pointer_mut(&at).unwrap()["properties"]["addedByTheTest"] =
+            json!({"type": ["string", "null"], "maxLength": 250});
+        // The first optional documented root field without fields of its own, removed.
+        let removed = annotated
+            .documented
+            .iter()
+            .find(|field| {
+                field.nullable != Documented::NotNullable
+                    && field.pointer.rfind('/') == Some(0)
+                    && !annotated
+                        .documented
+                        .iter()
+                        .any(|other| other.pointer.starts_with(&format!("{}/", field.pointer)))
+            })
+            .unwrap();
+        schema["properties"].as_object_mut().unwrap().shift_remove(&key_of(&removed.pointer));
+        let mut expected = vec![format!("{}: documented, but the schema has no such field", removed.pointer)];
+        expected.extend(objects.iter().map(|object| {
+            format!("{object}/addedByTheTest: in the schema, but not in the documented limits")
+        }));
+        assert_eq!(annotated.drift_of(&schema, &annotated.documented), expected, "{}", annotated.contract);
+    }
 }
 
 #[test]
 fn a_malformed_table_row_names_its_line() {
-    let table =
-        read_repository_file(DOCUMENTED_LIMITS).replace("/url,string,false,4096", "/url,string,maybe,4096");
-    assert_eq!(
-        parse_documented_limits(&table).unwrap_err(),
-        "line 10: nullable is `true`, `false` or `unannotated`, not `maybe`"
-    );
+    for annotated in Annotated::all() {
+        let field = annotated.documented.iter().find(|field| field.max_length.is_some()).unwrap();
+        let (table, line) = annotated.table_with(&field.pointer, |columns| {
+            format!("{},{},maybe,{}", columns[0], columns[1], columns[3])
+        });
+        assert_eq!(
+            parse_documented_limits(&table).unwrap_err(),
+            format!("line {line}: nullable is `true`, `false` or `unannotated`, not `maybe`"),
+            "{}",
+            annotated.contract
+        );
+    }
 }

@@ -52,10 +52,10 @@ mod tests {
     #[test]
     fn pointers_escape_tilde_and_slash() {
         let root = Path::Root;
-        let location = Path::Key(&root, "ipLocation");
+        let location = Path::Key(&root, "parcel");
         let list = Path::Key(&location, "a/b~c");
         let item = Path::Index(&list, 3);
         assert_eq!(root.pointer(), "");
-        assert_eq!(item.pointer(), "/ipLocation/a~1b~0c/3");
+        assert_eq!(item.pointer(), "/parcel/a~1b~0c/3");
     }
 }
