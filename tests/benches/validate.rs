@@ -4,7 +4,9 @@
 //! types (no validation).
 //!
 //! Each contract is measured on its example and on a large payload derived from its constraint
-//! table, in groups named `<contract> documented example` and `<contract> large payload`.
+//! table, in groups named `<contract> documented example` and `<contract> large payload`; and
+//! on each of the project's valid payload files (`<contract> payload <file>`), the seed page's
+//! documented example among them.
 //! The typed paths go through [`Payload::parse_as`] and [`Payload::deserialize_unvalidated`],
 //! which pick the contract's module at run time and box its root value: a few nanoseconds
 //! beside the microseconds measured, and the same for both.
@@ -85,6 +87,16 @@ fn benches(criterion: &mut Criterion) {
     for contract in CONTRACTS {
         bench_payload(criterion, contract, "documented example", contract.example());
         bench_payload(criterion, contract, "large payload", &large_payload(contract));
+    }
+    // The project's payload files (the seed page's example among them), each under the
+    // contract its shape names.
+    let folder = webhook_tests::repository_root().join("tests/payloads/valid");
+    let mut files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|entry| entry.unwrap().path()).collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = format!("payload {}", file.file_name().unwrap().to_string_lossy());
+        bench_payload(criterion, Contract::detect(text.as_bytes()), &name, &text);
     }
 }
 

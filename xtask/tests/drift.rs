@@ -2,27 +2,15 @@
 //! changed release is reported field by field, stale decisions are found, and hostile documents
 //! give errors, never a panic or a hang.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xtask::drift::{Options, Outcome, contracts_with_source, run};
 
-fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
-}
-
-fn copy_folder(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_folder(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
+use common::{copy_folder, repository_root};
 
 fn only(contract: &str) -> Options {
     Options { contract: Some(contract.to_owned()), ..Options::default() }

@@ -1,6 +1,8 @@
 //! The freshness check: the checked-in machine-written files match the schema, and the check
 //! catches every way they can stop matching.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -11,24 +13,11 @@ use xtask::{
     STRICT_SCHEMA_FILE, TEST_SUITE_DIR, check, write,
 };
 
-fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
-}
+use common::{copy_folder, repository_root};
 
 /// A temporary copy of what generation reads and writes: `schema/`, the codegen fixtures, the
 /// vendored JSON-Schema-Test-Suite files and the generated folder, at every depth.
 fn copy_of_repository() -> tempfile::TempDir {
-    fn copy_folder(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                copy_folder(&entry.path(), &to.join(entry.file_name()));
-            } else {
-                fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-    }
     let copy = tempfile::tempdir().unwrap();
     let root = repository_root();
     for folder in ["schema", CODEGEN_FIXTURES_DIR, TEST_SUITE_DIR, GENERATED_DIR] {

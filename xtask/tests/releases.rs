@@ -2,13 +2,13 @@
 //! fingerprint-openapi/`, read where they are): every contract is clean against the release it
 //! was transcribed from, and a release that does not document a contract skips it.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use xtask::drift::{Options, contracts_with_source, run};
 
-fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
-}
+use common::repository_root;
 
 /// The `schemas/` folder of every release beside the repository, in name order.
 fn releases() -> Vec<PathBuf> {
