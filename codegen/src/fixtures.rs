@@ -73,6 +73,12 @@ impl Test {
     }
 
     fn invalid(description: impl Into<String>, data: Value, errors: Vec<Expected>) -> Self {
+        debug_assert!(!errors.is_empty(), "an invalid test lists its violations");
+        Self::judged(description, data, errors)
+    }
+
+    /// A test whose verdict depends on the rule's findings: valid when `errors` is empty.
+    fn judged(description: impl Into<String>, data: Value, errors: Vec<Expected>) -> Self {
         Test { description: description.into(), input: Input::Data(data), errors, requires: Vec::new() }
     }
 
@@ -131,21 +137,16 @@ impl Group {
 }
 
 /// The pointer of a row in `value` (the example, or a payload made from it): `*` becomes the
-/// first item of an array, or the first key of a map.
+/// first item of an array.
 fn concrete(value: &Value, pointer: &str) -> String {
     let mut concrete = String::new();
     let mut at = Some(value);
     for segment in pointer.split('/').skip(1) {
-        let segment = match (segment, at) {
-            ("*", Some(Value::Object(members))) => members
-                .keys()
-                .next()
-                .map_or_else(|| "*".to_owned(), |key| key.replace('~', "~0").replace('/', "~1")),
-            ("*", _) => "0".to_owned(),
-            (segment, _) => segment.to_owned(),
-        };
+        // A map's `*` is an entry `with_entries_chosen` has already named; one it could not
+        // name stays `*`, which the example lacks, and is reported missing.
+        let segment = if segment == "*" && at.is_some_and(Value::is_array) { "0" } else { segment };
         concrete.push('/');
-        concrete.push_str(&segment);
+        concrete.push_str(segment);
         at = at.and_then(|value| value.pointer(&format!("/{segment}")));
     }
     concrete
@@ -477,7 +478,7 @@ fn listed_values(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 .map(|value| {
                     // A listed value may still break the string's length limits.
                     let errors = length_violations(row, &pointer, &value);
-                    Test::invalid(
+                    Test::judged(
                         format!("the listed value {value}"),
                         with(example, &row.pointer, value),
                         errors,
@@ -565,25 +566,19 @@ fn bounds(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                     tests.push(Test::invalid(
                         format!("the {keyword} itself ({bound})"),
                         with(example, &row.pointer, json!(bound)),
-                        unlisted_or(row, &pointer, keyword),
+                        violation(row, &pointer, keyword),
                     ));
                 }
                 let past_value = number(past);
                 tests.push(Test::invalid(
                     format!("just past the {keyword} ({past_value})"),
                     with(example, &row.pointer, past_value),
-                    unlisted_or(row, &pointer, keyword),
+                    violation(row, &pointer, keyword),
                 ));
             }
             (!tests.is_empty()).then(|| Group::new(format!("{}: bounds", row.pointer), tests))
         })
         .collect()
-}
-
-/// The violation of breaking `keyword` at `pointer`: the keyword's, or the combinator's that
-/// wraps the value.
-fn unlisted_or(row: &ConstraintRow, pointer: &str, keyword: &'static str) -> Vec<Expected> {
-    violation(row, pointer, keyword)
 }
 
 /// The violation of breaking `keyword` of `row` at `pointer` (the row's place in the example):
@@ -634,7 +629,7 @@ fn lengths_and_counts(example: &Value, rows: &[ConstraintRow]) -> Vec<Group> {
                 tests.push(Test::invalid(
                     format!("{past} (past the {keyword})"),
                     with(example, &row.pointer, past_value),
-                    unlisted_or(row, &pointer, keyword),
+                    violation(row, &pointer, keyword),
                 ));
             }
             (!tests.is_empty()).then(|| Group::new(format!("{}: lengths and counts", row.pointer), tests))
@@ -804,7 +799,7 @@ fn unknown_fields(example: &Value, rows: &[ConstraintRow], root_closed: bool) ->
                 .map(|(object, combinator, closed, payload)| {
                     let description = format!("an undocumented field in {}", describe(object));
                     let errors = if *closed { rejected(object, combinator) } else { Vec::new() };
-                    Test::invalid(description, payload.clone(), errors)
+                    Test::judged(description, payload.clone(), errors)
                 })
                 .collect(),
         ),
@@ -1201,4 +1196,37 @@ fn real_world(example: &Value, cases: &Value) -> Result<Vec<Group>, String> {
     let cases = cases.get("cases").and_then(Value::as_array).ok_or("the file needs a `cases` array")?;
     let tests = cases.iter().map(|case| real_world_case(example, case)).collect::<Result<_, _>>()?;
     Ok(vec![Group::new("what real deliveries do", tests)])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::suite;
+    use crate::model::Model;
+
+    const SCHEMA: &str = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+        "properties": {"headers": {"type": "object", "properties": {"host": {"type": "string"}},
+        "additionalProperties": {"type": "string", "maxLength": 8}}}}"#;
+
+    fn suite_of(example: &Value) -> Result<Vec<(String, String)>, String> {
+        suite("c", example, &Model::read(SCHEMA, "Payload").unwrap(), &Value::Null)
+    }
+
+    #[test]
+    fn a_map_entry_is_one_the_example_has_beside_the_documented_properties() {
+        let files = suite_of(&json!({"headers": {"host": "h", "accept": "json"}})).unwrap();
+        let max_length = &files.iter().find(|(name, _)| name == "max-length.json").unwrap().1;
+        assert!(max_length.contains("\"/headers/accept: maxLength 8\""), "{max_length}");
+        assert!(!max_length.contains("/headers/host"), "{max_length}");
+    }
+
+    #[test]
+    fn a_map_whose_example_has_only_documented_properties_is_missing_an_entry() {
+        let error = suite_of(&json!({"headers": {"host": "h"}})).unwrap_err();
+        assert!(
+            error.starts_with("example.json lacks 1 value(s) that the fixture rules change: /headers/*."),
+            "{error}"
+        );
+    }
 }

@@ -106,11 +106,20 @@ impl Contract {
 
 /// The index in [`CONTRACTS`](crate::CONTRACTS) of the contract [`Contract::detect`] finds.
 pub(crate) fn detect_index(bytes: &[u8]) -> usize {
+    let contracts = crate::CONTRACTS;
     let mut counts = [0_usize; crate::generated::contracts::COUNT];
     root_keys(bytes, |key| {
-        for (count, contract) in counts.iter_mut().zip(crate::CONTRACTS) {
+        for (count, contract) in counts.iter_mut().zip(contracts) {
             *count += usize::from(contract.detection_keys.contains(&key));
         }
+        // Reading on cannot change the answer once one contract has more of its keys than any
+        // other contract has keys at all: stop there (the first keys usually settle it).
+        counts.iter().enumerate().any(|(leader, count)| {
+            contracts
+                .iter()
+                .enumerate()
+                .all(|(other, contract)| other == leader || *count > contract.detection_keys.len())
+        })
     });
     let mut best = 0;
     for (index, count) in counts.iter().enumerate() {
@@ -144,9 +153,10 @@ impl fmt::Display for Contract {
     }
 }
 
-/// Calls `visit` with each key of the input's root object, in order, until the object ends or
-/// the text stops being well-formed JSON; nothing when the root is not an object.
-fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str)) {
+/// Calls `visit` with each key of the input's root object, in order, until `visit` says it has
+/// seen enough (`true`), the object ends, or the text stops being well-formed JSON; nothing when
+/// the root is not an object.
+fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str) -> bool) {
     let mut reader = Reader::new(bytes);
     if reader.skip_whitespace().is_none()
         || reader.peek() != Ok(Next::Object)
@@ -157,9 +167,47 @@ fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str)) {
     let mut first = true;
     while let Ok(true) = reader.next_key(first) {
         first = false;
-        visit(&reader.last().decode());
-        if skip(&mut reader).is_err() {
+        if visit(&reader.last().decode()) || skip(&mut reader).is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Contract;
+    use crate::CONTRACTS;
+
+    /// An object with `keys`, in order, each holding `1`.
+    fn object(keys: &[&str]) -> String {
+        let members: Vec<String> = keys.iter().map(|key| format!("{key:?}: 1")).collect();
+        format!("{{{}}}", members.join(", "))
+    }
+
+    #[test]
+    fn the_contract_with_most_of_its_keys_wins_wherever_they_stand() {
+        let most = CONTRACTS.iter().max_by_key(|contract| contract.detection_keys.len()).unwrap();
+        let others: Vec<&str> = CONTRACTS
+            .iter()
+            .filter(|contract| *contract != most)
+            .flat_map(|contract| contract.detection_keys.iter().copied())
+            .collect();
+        let mut keys: Vec<&str> = others.clone();
+        keys.extend(most.detection_keys);
+        assert_eq!(Contract::detect(object(&keys).as_bytes()), most, "its keys last");
+        keys.reverse();
+        assert_eq!(Contract::detect(object(&keys).as_bytes()), most, "its keys first");
+        // Once its keys settle it, what follows is not read: not even text that is not JSON.
+        let settled = format!("{},\"rest\": not json", object(most.detection_keys).trim_end_matches('}'));
+        assert_eq!(Contract::detect(settled.as_bytes()), most);
+    }
+
+    #[test]
+    fn a_tie_or_no_key_goes_to_the_first_contract() {
+        assert_eq!(Contract::detect(b"{}"), &CONTRACTS[0]);
+        assert_eq!(Contract::detect(b"[1, 2]"), &CONTRACTS[0]);
+        assert_eq!(Contract::detect(b"not json"), &CONTRACTS[0]);
+        let one_each: Vec<&str> = CONTRACTS.iter().map(|contract| contract.detection_keys[0]).collect();
+        assert_eq!(Contract::detect(object(&one_each).as_bytes()), &CONTRACTS[0]);
     }
 }
