@@ -176,7 +176,7 @@ fn a_union_is_read_by_its_discriminator_wherever_it_stands() {
     let typed: unions::Payload = serde_json::from_str(text).unwrap();
     assert_eq!(typed.action, payload.action);
     let added: unions::RuleAction = serde_json::from_str(r#"{"type": "challenge", "level": 2}"#).unwrap();
-    assert_eq!(added, unions::RuleAction::Unlisted(json!({"type": "challenge", "level": 2})));
+    assert_eq!(added, unions::RuleAction::Unlisted(json!({"type": "challenge", "level": 2}).into()));
     assert_eq!(serde_json::to_value(&added).unwrap(), json!({"type": "challenge", "level": 2}));
 }
 

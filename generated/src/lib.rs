@@ -16,10 +16,12 @@
 //! - a required field that may not be `null` is a plain value; an optional one, or one that may
 //!   be `null`, is a [`Nullable`], which keeps *absent* and `null` apart through a round trip;
 //! - date-times keep their exact text and give typed access to the instant;
-//! - a value of any type (the legacy `tag`) is a `serde_json::Value`;
+//! - a value of any type (the legacy `tag`) is a [`JsonValue`], whose objects keep their
+//!   members in payload order (the crate turns on no `serde_json` feature);
 //! - a string enumeration is a Rust enum with an `Unlisted` variant, so that a value the vendor
 //!   adds before the schema is updated still parses (and is reported by `validate`);
-//! - fields the documentation does not list are kept in `unknown_fields` at every level.
+//! - fields the documentation does not list are kept in `unknown_fields` (a [`JsonObject`]) at
+//!   every level.
 //!
 //! ```
 //! use fingerprint_webhook::{Options, Payload, identification_webhook};
@@ -54,6 +56,7 @@ pub use generated::*;
 pub use indexmap::IndexMap;
 pub use runtime::contract::Contract;
 pub use runtime::date_time::{DateTime, DateTimeError};
+pub use runtime::json_value::{JsonObject, JsonValue};
 pub use runtime::nullable::Nullable;
 pub use runtime::validate::Options;
 pub use runtime::validate::violation::{
@@ -71,6 +74,7 @@ pub mod __codegen_fixtures {
 /// Support for the generated code; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "schemars")]
     pub use crate::runtime::serde_support::schema::{AnyInteger, NullOr};
     pub use crate::runtime::serde_support::{deserialize_present, deserialize_required_nullable, integer};
 }

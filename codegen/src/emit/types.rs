@@ -60,7 +60,7 @@ fn struct_item(item: &RustStruct) -> TokenStream {
             let others = quote! {
                 /// Keys the schema does not declare, kept as they came so that they survive a round trip.
                 #[serde(flatten)]
-                pub #unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+                pub #unknown_fields: crate::JsonObject,
             };
             (quote!(), others)
         }
@@ -78,7 +78,8 @@ fn struct_item(item: &RustStruct) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         #deny
         pub struct #name {
             #(#fields)*
@@ -162,6 +163,7 @@ fn enum_item(item: &RustEnum) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl ::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(#type_name)
@@ -198,20 +200,21 @@ fn union_item(item: &RustUnion) -> TokenStream {
             /// A value whose discriminator the schema does not list: the vendor may add
             /// alternatives before the schema lists them. The validators report it as a
             /// violation; serde keeps it as it came.
-            #unknown(::serde_json::Value),
+            #unknown(crate::JsonValue),
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let alternative = match value.get(#discriminator).and_then(::serde_json::Value::as_str) {
-                    #(Some(#tags) => ::serde_json::from_value(value).map(Self::#variants),)*
+                let value = <crate::JsonValue as ::serde::Deserialize>::deserialize(deserializer)?;
+                let alternative = match value.get(#discriminator).and_then(crate::JsonValue::as_str) {
+                    #(Some(#tags) => <#structs as ::serde::Deserialize>::deserialize(value).map(Self::#variants),)*
                     _ => return Ok(Self::#unknown(value)),
                 };
                 alternative.map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl ::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(#type_name)
@@ -239,11 +242,11 @@ fn field(field: &RustField) -> TokenStream {
     }
 }
 
-/// The ordered map of an element: `serde_json::Map` for values of any type, an `IndexMap`
+/// The ordered map of an element: a `JsonObject` for values of any type, an `IndexMap`
 /// otherwise.
 fn map_type(element: &Element) -> TokenStream {
     if element.value.kind == ValueKind::Json {
-        return quote!(::serde_json::Map<String, ::serde_json::Value>);
+        return quote!(crate::JsonObject);
     }
     let values = value_type(&element.value);
     if element.nullable {
@@ -260,7 +263,7 @@ fn value_type(value: &RustValue) -> TokenStream {
         ValueKind::Integer => quote!(i64),
         ValueKind::Number | ValueKind::WideInteger => quote!(::serde_json::Number),
         ValueKind::Boolean => quote!(bool),
-        ValueKind::Json => quote!(::serde_json::Value),
+        ValueKind::Json => quote!(crate::JsonValue),
         ValueKind::Struct(name) | ValueKind::Enum(name) => {
             let name = format_ident!("{name}");
             quote!(#name)
@@ -411,7 +414,7 @@ fn schemars_attribute(field: &RustField) -> TokenStream {
         let max = Literal::u64_unsuffixed(max);
         parts.push(quote!(extend(#MAX_JSON_TEXT_LENGTH = #max)));
     }
-    if parts.is_empty() { quote!() } else { quote!(#[schemars(#(#parts),*)]) }
+    if parts.is_empty() { quote!() } else { quote!(#[cfg_attr(feature = "schemars", schemars(#(#parts),*))]) }
 }
 
 /// `extend("exclusiveMinimum" = ...)` and `extend("exclusiveMaximum" = ...)`, which schemars's

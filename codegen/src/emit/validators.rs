@@ -192,7 +192,7 @@ fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
                     #unknown_fields.insert(key.into_owned(), value);
                 }
             };
-            (quote!(let mut #unknown_fields = ::serde_json::Map::new();), quote!(#unknown_fields), arm)
+            (quote!(let mut #unknown_fields = crate::JsonObject::new();), quote!(#unknown_fields), arm)
         }
         OtherKeys::Rejected => {
             let arm = quote! {
@@ -205,7 +205,7 @@ fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
             let additional = format_ident!("{ADDITIONAL_PROPERTIES}");
             let value = element_reader(element);
             let new = if element.value.kind == ValueKind::Json {
-                quote!(::serde_json::Map::new())
+                quote!(crate::JsonObject::new())
             } else {
                 quote!(crate::IndexMap::new())
             };

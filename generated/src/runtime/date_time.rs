@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
@@ -112,6 +113,7 @@ impl<'de> Deserialize<'de> for DateTime {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl JsonSchema for DateTime {
     fn inline_schema() -> bool {
         true

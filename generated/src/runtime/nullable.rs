@@ -1,7 +1,9 @@
 //! [`Nullable`]: a field that may be absent, `null`, or hold a value, with the three kept apart.
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 
+#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -90,6 +92,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: JsonSchema> JsonSchema for Nullable<T> {
     fn inline_schema() -> bool {
         true

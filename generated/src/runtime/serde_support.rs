@@ -39,7 +39,7 @@ pub mod integer {
     use serde::de::{self, Visitor};
     use serde::{Deserialize, Deserializer};
 
-    use crate::Nullable;
+    use crate::{JsonValue, Nullable};
 
     /// Deserializes a required integer field.
     ///
@@ -74,7 +74,7 @@ pub mod integer {
     }
 
     /// A Rust type that holds JSON Schema integers inside lists: `i64`, `Option<T>` (a
-    /// nullable item) and `Vec<T>`, at any depth, so that `[1.0, 2]` reads as `[1, 2]`.
+    /// nullable item), `Vec<T>` and maps, at any depth, so that `[1.0, 2]` reads as `[1, 2]`.
     pub trait Integers: Sized {
         /// Reads the value.
         ///
@@ -82,37 +82,37 @@ pub mod integer {
         ///
         /// When the value does not have the type's shape, or holds a number that is not an
         /// integer within the `i64` range.
-        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error>;
+        fn read(value: JsonValue) -> Result<Self, de::value::Error>;
     }
 
     impl Integers for i64 {
-        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        fn read(value: JsonValue) -> Result<Self, de::value::Error> {
             deserialize(value)
         }
     }
 
     impl<T: Integers> Integers for Option<T> {
-        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        fn read(value: JsonValue) -> Result<Self, de::value::Error> {
             match value {
-                serde_json::Value::Null => Ok(None),
+                JsonValue::Null => Ok(None),
                 value => T::read(value).map(Some),
             }
         }
     }
 
     impl<T: Integers> Integers for Vec<T> {
-        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        fn read(value: JsonValue) -> Result<Self, de::value::Error> {
             match value {
-                serde_json::Value::Array(items) => items.into_iter().map(T::read).collect(),
+                JsonValue::Array(items) => items.into_iter().map(T::read).collect(),
                 other => Err(de::Error::invalid_type(unexpected(&other), &"an array")),
             }
         }
     }
 
     impl<T: Integers> Integers for indexmap::IndexMap<String, T> {
-        fn read(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        fn read(value: JsonValue) -> Result<Self, de::value::Error> {
             match value {
-                serde_json::Value::Object(entries) => {
+                JsonValue::Object(entries) => {
                     entries.into_iter().map(|(key, value)| Ok((key, T::read(value)?))).collect()
                 }
                 other => Err(de::Error::invalid_type(unexpected(&other), &"an object")),
@@ -120,14 +120,14 @@ pub mod integer {
         }
     }
 
-    fn unexpected(value: &serde_json::Value) -> de::Unexpected<'_> {
+    fn unexpected(value: &JsonValue) -> de::Unexpected<'_> {
         match value {
-            serde_json::Value::Null => de::Unexpected::Unit,
-            serde_json::Value::Bool(flag) => de::Unexpected::Bool(*flag),
-            serde_json::Value::Number(_) => de::Unexpected::Other("a number"),
-            serde_json::Value::String(text) => de::Unexpected::Str(text),
-            serde_json::Value::Array(_) => de::Unexpected::Seq,
-            serde_json::Value::Object(_) => de::Unexpected::Map,
+            JsonValue::Null => de::Unexpected::Unit,
+            JsonValue::Bool(flag) => de::Unexpected::Bool(*flag),
+            JsonValue::Number(_) => de::Unexpected::Other("a number"),
+            JsonValue::String(text) => de::Unexpected::Str(text),
+            JsonValue::Array(_) => de::Unexpected::Seq,
+            JsonValue::Object(_) => de::Unexpected::Map,
         }
     }
 
@@ -139,7 +139,7 @@ pub mod integer {
     pub fn deserialize_nested<'de, D: Deserializer<'de>, T: Integers>(
         deserializer: D,
     ) -> Result<T, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let value = JsonValue::deserialize(deserializer)?;
         T::read(value).map_err(de::Error::custom)
     }
 
@@ -151,7 +151,7 @@ pub mod integer {
     pub fn deserialize_nested_optional<'de, D: Deserializer<'de>, T: Integers>(
         deserializer: D,
     ) -> Result<Option<T>, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let value = JsonValue::deserialize(deserializer)?;
         if value.is_null() {
             return Err(de::Error::invalid_type(de::Unexpected::Unit, &"a value"));
         }
@@ -167,8 +167,8 @@ pub mod integer {
     pub fn deserialize_nested_nullable<'de, D: Deserializer<'de>, T: Integers>(
         deserializer: D,
     ) -> Result<Nullable<T>, D::Error> {
-        match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::Null => Ok(Nullable::Null),
+        match JsonValue::deserialize(deserializer)? {
+            JsonValue::Null => Ok(Nullable::Null),
             value => T::read(value).map(Nullable::Value).map_err(de::Error::custom),
         }
     }
@@ -250,6 +250,7 @@ pub mod integer {
 
 /// Schema stand-ins that the generated types name in `#[schemars(with = ...)]`, where the Rust
 /// type alone would describe the value less exactly than the canonical schema does.
+#[cfg(feature = "schemars")]
 pub(crate) mod schema {
     use std::borrow::Cow;
     use std::marker::PhantomData;

@@ -41,14 +41,8 @@
 /// length is added that the OpenAPI does not state (constraints written only in the vendor's
 /// prose are quoted in the descriptions, not enforced). Deliberate differences from the OpenAPI
 /// are listed in DECISIONS.md.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Event {
     /// Event ID.
     ///
@@ -60,7 +54,7 @@ pub struct Event {
     ///
     /// Timestamp of the event with millisecond precision in Unix time. Required. Sent for: android,
     /// ios, browser (the OpenAPI's `x-platforms`).
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub timestamp: ::serde_json::Number,
     /// Source.
     ///
@@ -73,7 +67,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Source")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Source"))]
     pub source: Option<Source>,
     /// Incremental identification status.
     ///
@@ -88,7 +82,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IncrementalIdentificationStatus")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IncrementalIdentificationStatus"))]
     pub incremental_identification_status: Option<IncrementalIdentificationStatus>,
     /// Linked ID.
     ///
@@ -99,7 +93,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub linked_id: Option<String>,
     /// Environment ID.
     ///
@@ -110,7 +104,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub environment_id: Option<String>,
     /// Suspect.
     ///
@@ -123,7 +117,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub suspect: Option<bool>,
     /// SDK.
     ///
@@ -134,7 +128,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Sdk")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Sdk"))]
     pub sdk: Option<Sdk>,
     /// Replayed.
     ///
@@ -145,7 +139,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub replayed: Option<bool>,
     /// Triggered by.
     ///
@@ -155,7 +149,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<TriggeredByRule>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<TriggeredByRule>"))]
     pub triggered_by: Option<Vec<TriggeredByRule>>,
     /// Identification.
     ///
@@ -168,7 +162,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Identification")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Identification"))]
     pub identification: Option<Identification>,
     /// High Recall ID.
     ///
@@ -184,7 +178,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "SupplementaryIdHighRecall")]
+    #[cfg_attr(feature = "schemars", schemars(with = "SupplementaryIdHighRecall"))]
     pub supplementary_id_high_recall: Option<SupplementaryIdHighRecall>,
     /// Tags.
     ///
@@ -196,8 +190,8 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Map<String,::serde_json::Value>")]
-    pub tags: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::JsonObject"))]
+    pub tags: Option<crate::JsonObject>,
     /// URL.
     ///
     /// Page URL from which the request was sent. Optional: may be absent. Sent for: browser (the
@@ -207,7 +201,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub url: Option<String>,
     /// Bundle ID.
     ///
@@ -218,7 +212,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub bundle_id: Option<String>,
     /// Package name.
     ///
@@ -229,7 +223,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub package_name: Option<String>,
     /// IP address.
     ///
@@ -240,7 +234,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub ip_address: Option<String>,
     /// User agent.
     ///
@@ -251,7 +245,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub user_agent: Option<String>,
     /// Device.
     ///
@@ -263,7 +257,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub device: Option<String>,
     /// Operating system.
     ///
@@ -275,7 +269,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub os: Option<String>,
     /// Operating system version.
     ///
@@ -287,7 +281,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub os_version: Option<String>,
     /// Client referrer.
     ///
@@ -300,7 +294,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub client_referrer: Option<String>,
     /// Browser details.
     ///
@@ -312,7 +306,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "BrowserDetails")]
+    #[cfg_attr(feature = "schemars", schemars(with = "BrowserDetails"))]
     pub browser_details: Option<BrowserDetails>,
     /// Proximity.
     ///
@@ -324,7 +318,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Proximity")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Proximity"))]
     pub proximity: Option<Proximity>,
     /// Active call.
     ///
@@ -336,7 +330,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub active_call: Option<bool>,
     /// Bot.
     ///
@@ -349,7 +343,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Bot")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Bot"))]
     pub bot: Option<Bot>,
     /// Bot type.
     ///
@@ -360,7 +354,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub bot_type: Option<String>,
     /// Bot information.
     ///
@@ -371,7 +365,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "BotInfo")]
+    #[cfg_attr(feature = "schemars", schemars(with = "BotInfo"))]
     pub bot_info: Option<BotInfo>,
     /// Cloned app.
     ///
@@ -385,7 +379,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub cloned_app: Option<bool>,
     /// Developer tools.
     ///
@@ -397,7 +391,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub developer_tools: Option<bool>,
     /// Emulator.
     ///
@@ -410,7 +404,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub emulator: Option<bool>,
     /// Factory reset timestamp.
     ///
@@ -426,7 +420,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub factory_reset_timestamp: Option<::serde_json::Number>,
     /// Frida.
     ///
@@ -438,7 +432,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub frida: Option<bool>,
     /// IP blocklist.
     ///
@@ -450,7 +444,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpBlockList")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpBlockList"))]
     pub ip_blocklist: Option<IpBlockList>,
     /// IP information.
     ///
@@ -461,7 +455,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfo")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfo"))]
     pub ip_info: Option<IpInfo>,
     /// Proxy.
     ///
@@ -473,7 +467,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub proxy: Option<bool>,
     /// Proxy confidence.
     ///
@@ -485,7 +479,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "ProxyConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "ProxyConfidence"))]
     pub proxy_confidence: Option<ProxyConfidence>,
     /// Proxy details.
     ///
@@ -496,7 +490,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "ProxyDetails")]
+    #[cfg_attr(feature = "schemars", schemars(with = "ProxyDetails"))]
     pub proxy_details: Option<ProxyDetails>,
     /// Proxy ML score.
     ///
@@ -511,7 +505,10 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))
+    )]
     pub proxy_ml_score: Option<::serde_json::Number>,
     /// Incognito.
     ///
@@ -522,7 +519,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub incognito: Option<bool>,
     /// Jailbroken.
     ///
@@ -534,7 +531,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub jailbroken: Option<bool>,
     /// Location spoofing.
     ///
@@ -545,7 +542,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub location_spoofing: Option<bool>,
     /// MitM attack.
     ///
@@ -560,7 +557,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub mitm_attack: Option<bool>,
     /// Privacy settings.
     ///
@@ -572,7 +569,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub privacy_settings: Option<bool>,
     /// Root apps.
     ///
@@ -585,7 +582,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub root_apps: Option<bool>,
     /// Rule action.
     ///
@@ -597,7 +594,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "EventRuleAction")]
+    #[cfg_attr(feature = "schemars", schemars(with = "EventRuleAction"))]
     pub rule_action: Option<EventRuleAction>,
     /// Simulator.
     ///
@@ -609,7 +606,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub simulator: Option<bool>,
     /// Suspect score.
     ///
@@ -623,7 +620,10 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))
+    )]
     pub suspect_score: Option<::serde_json::Number>,
     /// Tampering.
     ///
@@ -638,7 +638,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub tampering: Option<bool>,
     /// Tampering confidence.
     ///
@@ -658,7 +658,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "TamperingConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "TamperingConfidence"))]
     pub tampering_confidence: Option<TamperingConfidence>,
     /// Tampering ML score.
     ///
@@ -672,7 +672,10 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))
+    )]
     pub tampering_ml_score: Option<::serde_json::Number>,
     /// Tampering details.
     ///
@@ -683,7 +686,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "TamperingDetails")]
+    #[cfg_attr(feature = "schemars", schemars(with = "TamperingDetails"))]
     pub tampering_details: Option<TamperingDetails>,
     /// Velocity.
     ///
@@ -705,7 +708,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Velocity")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Velocity"))]
     pub velocity: Option<Velocity>,
     /// Virtual machine.
     ///
@@ -716,7 +719,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub virtual_machine: Option<bool>,
     /// Virtual machine ML score.
     ///
@@ -731,7 +734,10 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))
+    )]
     pub virtual_machine_ml_score: Option<::serde_json::Number>,
     /// VPN.
     ///
@@ -742,7 +748,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub vpn: Option<bool>,
     /// VPN confidence.
     ///
@@ -754,7 +760,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VpnConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VpnConfidence"))]
     pub vpn_confidence: Option<VpnConfidence>,
     /// VPN ML score.
     ///
@@ -769,7 +775,10 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))
+    )]
     pub vpn_ml_score: Option<::serde_json::Number>,
     /// VPN origin time zone.
     ///
@@ -780,7 +789,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub vpn_origin_timezone: Option<String>,
     /// VPN origin country.
     ///
@@ -792,7 +801,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub vpn_origin_country: Option<String>,
     /// VPN methods.
     ///
@@ -804,7 +813,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VpnMethods")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VpnMethods"))]
     pub vpn_methods: Option<VpnMethods>,
     /// High activity device.
     ///
@@ -815,7 +824,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub high_activity_device: Option<bool>,
     /// Rare device.
     ///
@@ -831,7 +840,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub rare_device: Option<bool>,
     /// Rare device percentile bucket.
     ///
@@ -845,7 +854,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "RareDevicePercentileBucket")]
+    #[cfg_attr(feature = "schemars", schemars(with = "RareDevicePercentileBucket"))]
     pub rare_device_percentile_bucket: Option<RareDevicePercentileBucket>,
     /// Raw device attributes.
     ///
@@ -857,7 +866,7 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "RawDeviceAttributes")]
+    #[cfg_attr(feature = "schemars", schemars(with = "RawDeviceAttributes"))]
     pub raw_device_attributes: Option<RawDeviceAttributes>,
     /// Labels.
     ///
@@ -872,24 +881,18 @@ pub struct Event {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<Label>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<Label>"))]
     pub labels: Option<Vec<Label>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// SDK.
 ///
 /// Contains information about the SDK used to perform the request.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Sdk {
     /// SDK platform.
     ///
@@ -908,25 +911,19 @@ pub struct Sdk {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<Integration>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<Integration>"))]
     pub integrations: Option<Vec<Integration>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Integration.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One integration that took part in the
 /// request, with its optional subintegration.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Integration {
     /// Name.
     ///
@@ -936,7 +933,7 @@ pub struct Integration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub name: Option<String>,
     /// Version.
     ///
@@ -946,7 +943,7 @@ pub struct Integration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub version: Option<String>,
     /// Subintegration.
     ///
@@ -957,25 +954,19 @@ pub struct Integration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Subintegration")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Subintegration"))]
     pub subintegration: Option<Subintegration>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Subintegration.
 ///
 /// Not the vendor's description (the OpenAPI gives none): A subintegration used inside an
 /// integration.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Subintegration {
     /// Name.
     ///
@@ -985,7 +976,7 @@ pub struct Subintegration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub name: Option<String>,
     /// Version.
     ///
@@ -995,25 +986,19 @@ pub struct Subintegration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub version: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Triggering rule.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One rule of the rule engine that
 /// triggered this webhook.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TriggeredByRule {
     /// Rule ID.
     ///
@@ -1030,7 +1015,7 @@ pub struct TriggeredByRule {
     pub description: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Identification.
@@ -1038,14 +1023,8 @@ pub struct TriggeredByRule {
 /// Not the vendor's description (the OpenAPI gives none): The result of Fingerprint
 /// Identification: the visitor ID, its confidence, and when the visitor was first and last
 /// seen.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Identification {
     /// Visitor ID.
     ///
@@ -1065,7 +1044,7 @@ pub struct Identification {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IdentificationConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IdentificationConfidence"))]
     pub confidence: Option<IdentificationConfidence>,
     /// Visitor found.
     ///
@@ -1081,7 +1060,7 @@ pub struct Identification {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub first_seen_at: Option<::serde_json::Number>,
     /// Last seen at.
     ///
@@ -1093,11 +1072,11 @@ pub struct Identification {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub last_seen_at: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Identification confidence.
@@ -1107,20 +1086,14 @@ pub struct Identification {
 /// Score](https://docs.fingerprint.com/docs/identification-accuracy-and-confidence#confidence-score).
 /// Please note that the confidence score is not yet supported for [High Recall
 /// ID](https://docs.fingerprint.com/docs/supplementary-identifiers-highrecall).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IdentificationConfidence {
     /// Confidence score.
     ///
     /// A floating-point number between 0 and 1 that represents the probability of a false-positive
     /// identification. For High Recall ID, this value is 0. Required.
-    #[schemars(range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = 0.0_f64, max = 1.0_f64)))]
     pub score: ::serde_json::Number,
     /// Confidence version.
     ///
@@ -1131,7 +1104,7 @@ pub struct IdentificationConfidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub version: Option<String>,
     /// Confidence comment.
     ///
@@ -1142,11 +1115,11 @@ pub struct IdentificationConfidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub comment: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// High Recall ID.
@@ -1157,20 +1130,14 @@ pub struct IdentificationConfidence {
 /// browsers and thus identifies fewer browsers as new. The High Recall ID is best suited for
 /// use cases that are sensitive to browsers being identified as new and where mismatched
 /// browsers are not detrimental.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SupplementaryIdHighRecall {
     /// High Recall visitor ID.
     ///
     /// The High Recall identifier for the visitor's browser. It is an alphanumeric string with a
     /// maximum length of 25 characters. Required.
-    #[schemars(length(max = 25))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 25)))]
     pub visitor_id: String,
     /// Visitor found.
     ///
@@ -1190,7 +1157,7 @@ pub struct SupplementaryIdHighRecall {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IdentificationConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IdentificationConfidence"))]
     pub confidence: Option<IdentificationConfidence>,
     /// First seen at.
     ///
@@ -1202,7 +1169,7 @@ pub struct SupplementaryIdHighRecall {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub first_seen_at: Option<::serde_json::Number>,
     /// Last seen at.
     ///
@@ -1214,25 +1181,19 @@ pub struct SupplementaryIdHighRecall {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub last_seen_at: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Browser details.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The browser, operating system and
 /// device, as parsed from the user agent string.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct BrowserDetails {
     /// Browser name.
     ///
@@ -1266,21 +1227,15 @@ pub struct BrowserDetails {
     pub device: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Proximity.
 ///
 /// Proximity ID represents a fixed geographical zone in a discrete global grid within which the
 /// device is observed.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Proximity {
     /// Proximity zone ID.
     ///
@@ -1290,17 +1245,20 @@ pub struct Proximity {
     ///
     /// The radius of the proximity zone’s precision level, in meters. Required.
     #[serde(deserialize_with = "crate::__private::integer::deserialize")]
-    #[schemars(
-        extend(
-            "enum" = [10_i64,
-            25_i64,
-            65_i64,
-            175_i64,
-            450_i64,
-            1_200_i64,
-            3_300_i64,
-            8_500_i64,
-            22_500_i64]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            extend(
+                "enum" = [10_i64,
+                25_i64,
+                65_i64,
+                175_i64,
+                450_i64,
+                1_200_i64,
+                3_300_i64,
+                8_500_i64,
+                22_500_i64]
+            )
         )
     )]
     pub precision_radius: i64,
@@ -1310,24 +1268,18 @@ pub struct Proximity {
     /// within the mapped proximity zone. * Scores closer to `1` indicate high confidence that the
     /// location is inside the mapped proximity zone. * Scores closer to `0` indicate lower
     /// confidence, suggesting the true location may fall in an adjacent zone. Required.
-    #[schemars(range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = 0.0_f64, max = 1.0_f64)))]
     pub confidence: ::serde_json::Number,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Bot information.
 ///
 /// Extended bot information.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct BotInfo {
     /// Category.
     ///
@@ -1345,7 +1297,7 @@ pub struct BotInfo {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub provider_url: Option<String>,
     /// Name.
     ///
@@ -1365,21 +1317,15 @@ pub struct BotInfo {
     pub confidence: Confidence,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP blocklist.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Whether the request IP address
 /// appears on known blocklists.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpBlockList {
     /// Email spam.
     ///
@@ -1389,7 +1335,7 @@ pub struct IpBlockList {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub email_spam: Option<bool>,
     /// Attack source.
     ///
@@ -1399,7 +1345,7 @@ pub struct IpBlockList {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub attack_source: Option<bool>,
     /// Tor node.
     ///
@@ -1409,24 +1355,18 @@ pub struct IpBlockList {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub tor_node: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP information.
 ///
 /// Details about the request IP address. Has separate fields for v4 and v6 IP address versions.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfo {
     /// IPv4.
     ///
@@ -1437,7 +1377,7 @@ pub struct IpInfo {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoV4")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoV4"))]
     pub v4: Option<IpInfoV4>,
     /// IPv6.
     ///
@@ -1448,25 +1388,19 @@ pub struct IpInfo {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoV6")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoV6"))]
     pub v6: Option<IpInfoV6>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IPv4 information.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Details about the request IPv4
 /// address.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfoV4 {
     /// IPv4 address.
     ///
@@ -1481,7 +1415,7 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Geolocation")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Geolocation"))]
     pub geolocation: Option<Geolocation>,
     /// ASN.
     ///
@@ -1492,7 +1426,7 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn: Option<String>,
     /// ASN name.
     ///
@@ -1503,7 +1437,7 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn_name: Option<String>,
     /// ASN network.
     ///
@@ -1514,7 +1448,7 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn_network: Option<String>,
     /// ASN type.
     ///
@@ -1525,7 +1459,7 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn_type: Option<String>,
     /// Datacenter.
     ///
@@ -1535,7 +1469,7 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub datacenter_result: Option<bool>,
     /// Datacenter name.
     ///
@@ -1546,25 +1480,19 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub datacenter_name: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Geolocation.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The location of an IP address, as far
 /// as it is known.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Geolocation {
     /// Accuracy radius.
     ///
@@ -1575,7 +1503,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))
+    )]
     pub accuracy_radius: Option<::serde_json::Number>,
     /// Latitude.
     ///
@@ -1586,7 +1517,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = -90.0_f64, max = 90.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = -90.0_f64, max = 90.0_f64))
+    )]
     pub latitude: Option<::serde_json::Number>,
     /// Longitude.
     ///
@@ -1597,7 +1531,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = -180.0_f64, max = 180.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = -180.0_f64, max = 180.0_f64))
+    )]
     pub longitude: Option<::serde_json::Number>,
     /// Postal code.
     ///
@@ -1608,7 +1545,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub postal_code: Option<String>,
     /// Time zone.
     ///
@@ -1619,7 +1556,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub timezone: Option<String>,
     /// City name.
     ///
@@ -1630,7 +1567,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub city_name: Option<String>,
     /// Country code.
     ///
@@ -1641,7 +1578,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String", length(min = 2, max = 2))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "String", length(min = 2, max = 2))
+    )]
     pub country_code: Option<String>,
     /// Country name.
     ///
@@ -1652,7 +1592,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub country_name: Option<String>,
     /// Continent code.
     ///
@@ -1663,7 +1603,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String", length(min = 2, max = 2))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "String", length(min = 2, max = 2))
+    )]
     pub continent_code: Option<String>,
     /// Continent name.
     ///
@@ -1674,7 +1617,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub continent_name: Option<String>,
     /// Subdivisions.
     ///
@@ -1685,25 +1628,19 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<GeolocationSubdivision>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<GeolocationSubdivision>"))]
     pub subdivisions: Option<Vec<GeolocationSubdivision>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Geolocation subdivision.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One administrative subdivision of a
 /// location.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GeolocationSubdivision {
     /// ISO code.
     ///
@@ -1717,21 +1654,15 @@ pub struct GeolocationSubdivision {
     pub name: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IPv6 information.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Details about the request IPv6
 /// address.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfoV6 {
     /// IPv6 address.
     ///
@@ -1746,7 +1677,7 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Geolocation")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Geolocation"))]
     pub geolocation: Option<Geolocation>,
     /// ASN.
     ///
@@ -1757,7 +1688,7 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn: Option<String>,
     /// ASN name.
     ///
@@ -1768,7 +1699,7 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn_name: Option<String>,
     /// ASN network.
     ///
@@ -1779,7 +1710,7 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn_network: Option<String>,
     /// ASN type.
     ///
@@ -1790,7 +1721,7 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub asn_type: Option<String>,
     /// Datacenter.
     ///
@@ -1800,7 +1731,7 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub datacenter_result: Option<bool>,
     /// Datacenter name.
     ///
@@ -1811,24 +1742,18 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub datacenter_name: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Proxy details.
 ///
 /// Proxy detection details (present if `proxy` is `true`)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ProxyDetails {
     /// Proxy type.
     ///
@@ -1846,7 +1771,7 @@ pub struct ProxyDetails {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub last_seen_at: Option<::serde_json::Number>,
     /// Provider.
     ///
@@ -1857,25 +1782,19 @@ pub struct ProxyDetails {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub provider: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Allow rule action.
 ///
 /// Informs the client that the request should be forwarded to the origin with optional request
 /// header modifications.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct EventRuleActionAllow {
     /// Ruleset ID.
     ///
@@ -1889,7 +1808,7 @@ pub struct EventRuleActionAllow {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub rule_id: Option<String>,
     /// Rule expression.
     ///
@@ -1899,7 +1818,7 @@ pub struct EventRuleActionAllow {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub rule_expression: Option<String>,
     /// Action type.
     ///
@@ -1915,24 +1834,18 @@ pub struct EventRuleActionAllow {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "RequestHeaderModifications")]
+    #[cfg_attr(feature = "schemars", schemars(with = "RequestHeaderModifications"))]
     pub request_header_modifications: Option<RequestHeaderModifications>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Request header modifications.
 ///
 /// The set of header modifications to apply, in the following order: remove, set, append.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RequestHeaderModifications {
     /// Remove.
     ///
@@ -1942,7 +1855,7 @@ pub struct RequestHeaderModifications {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<String>"))]
     pub remove: Option<Vec<String>>,
     /// Set.
     ///
@@ -1953,7 +1866,7 @@ pub struct RequestHeaderModifications {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<RuleActionHeaderField>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<RuleActionHeaderField>"))]
     pub set: Option<Vec<RuleActionHeaderField>>,
     /// Append.
     ///
@@ -1963,25 +1876,19 @@ pub struct RequestHeaderModifications {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<RuleActionHeaderField>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<RuleActionHeaderField>"))]
     pub append: Option<Vec<RuleActionHeaderField>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Header field.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One HTTP header field: its name and
 /// its value.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RuleActionHeaderField {
     /// Name.
     ///
@@ -1993,21 +1900,15 @@ pub struct RuleActionHeaderField {
     pub value: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Block rule action.
 ///
 /// Informs the client the request should be blocked using the response described by this rule
 /// action.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct EventRuleActionBlock {
     /// Ruleset ID.
     ///
@@ -2021,7 +1922,7 @@ pub struct EventRuleActionBlock {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub rule_id: Option<String>,
     /// Rule expression.
     ///
@@ -2031,7 +1932,7 @@ pub struct EventRuleActionBlock {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub rule_expression: Option<String>,
     /// Action type.
     ///
@@ -2046,7 +1947,7 @@ pub struct EventRuleActionBlock {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub status_code: Option<::serde_json::Number>,
     /// Headers.
     ///
@@ -2056,7 +1957,7 @@ pub struct EventRuleActionBlock {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<RuleActionHeaderField>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<RuleActionHeaderField>"))]
     pub headers: Option<Vec<RuleActionHeaderField>>,
     /// Body.
     ///
@@ -2066,24 +1967,18 @@ pub struct EventRuleActionBlock {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub body: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Tampering details.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The more granular tampering results.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TamperingDetails {
     /// Anomaly score.
     ///
@@ -2097,7 +1992,10 @@ pub struct TamperingDetails {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))
+    )]
     pub anomaly_score: Option<::serde_json::Number>,
     /// Anti-detect browser.
     ///
@@ -2111,11 +2009,11 @@ pub struct TamperingDetails {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub anti_detect_browser: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Velocity.
@@ -2132,14 +2030,8 @@ pub struct TamperingDetails {
 /// number of `events` for the visitor Id in the last 24 hours (`events.['24_hours']`) is higher
 /// than 20.000. All will not necessarily be returned in a response, some may be omitted if the
 /// associated event does not have the required data, such as a linked_id.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Velocity {
     /// Distinct IP addresses.
     ///
@@ -2151,7 +2043,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_ip: Option<VelocityData>,
     /// Distinct linked IDs.
     ///
@@ -2163,7 +2055,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_linked_id: Option<VelocityData>,
     /// Distinct countries.
     ///
@@ -2175,7 +2067,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_country: Option<VelocityData>,
     /// Events.
     ///
@@ -2187,7 +2079,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub events: Option<VelocityData>,
     /// IP address events.
     ///
@@ -2199,7 +2091,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub ip_events: Option<VelocityData>,
     /// Distinct IP addresses by linked ID.
     ///
@@ -2211,7 +2103,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_ip_by_linked_id: Option<VelocityData>,
     /// Distinct visitor IDs by linked ID.
     ///
@@ -2223,36 +2115,30 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_visitor_id_by_linked_id: Option<VelocityData>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Velocity counts.
 ///
 /// Is absent if the velocity data could not be generated for the visitor Id.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VelocityData {
     /// 5 minutes.
     ///
     /// Count for the last 5 minutes of velocity data, from the time of the event. Required.
     #[serde(rename = "5_minutes")]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub field_5_minutes: ::serde_json::Number,
     /// 1 hour.
     ///
     /// Count for the last 1 hour of velocity data, from the time of the event. Required.
     #[serde(rename = "1_hour")]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub field_1_hour: ::serde_json::Number,
     /// 24 hours.
     ///
@@ -2264,25 +2150,19 @@ pub struct VelocityData {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub field_24_hours: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// VPN methods.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of each VPN detection
 /// method.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VpnMethods {
     /// Timezone mismatch.
     ///
@@ -2293,7 +2173,7 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub timezone_mismatch: Option<bool>,
     /// Public VPN.
     ///
@@ -2304,7 +2184,7 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub public_vpn: Option<bool>,
     /// Auxiliary mobile.
     ///
@@ -2316,7 +2196,7 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub auxiliary_mobile: Option<bool>,
     /// OS mismatch.
     ///
@@ -2328,7 +2208,7 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub os_mismatch: Option<bool>,
     /// Relay.
     ///
@@ -2344,7 +2224,7 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub relay: Option<bool>,
     /// ML prediction.
     ///
@@ -2355,25 +2235,19 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub ml_prediction: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Raw device attributes.
 ///
 /// A curated subset of raw browser/device attributes that the API surface exposes. Each
 /// property contains a value or object with the data for the collected signal.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RawDeviceAttributes {
     /// Font preferences.
     ///
@@ -2384,7 +2258,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "FontPreferences")]
+    #[cfg_attr(feature = "schemars", schemars(with = "FontPreferences"))]
     pub font_preferences: Option<FontPreferences>,
     /// Emoji.
     ///
@@ -2394,7 +2268,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Emoji")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Emoji"))]
     pub emoji: Option<Emoji>,
     /// Fonts.
     ///
@@ -2404,7 +2278,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<String>"))]
     pub fonts: Option<Vec<String>>,
     /// Device memory.
     ///
@@ -2415,7 +2289,10 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))
+    )]
     pub device_memory: Option<::serde_json::Number>,
     /// Time zone.
     ///
@@ -2425,7 +2302,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub timezone: Option<String>,
     /// Canvas.
     ///
@@ -2436,7 +2313,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Canvas")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Canvas"))]
     pub canvas: Option<Canvas>,
     /// Languages.
     ///
@@ -2448,7 +2325,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<Vec<String>>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<Vec<String>>"))]
     pub languages: Option<Vec<Vec<String>>>,
     /// WebGL extensions.
     ///
@@ -2458,7 +2335,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "WebGlExtensions")]
+    #[cfg_attr(feature = "schemars", schemars(with = "WebGlExtensions"))]
     pub webgl_extensions: Option<WebGlExtensions>,
     /// WebGL basics.
     ///
@@ -2468,7 +2345,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "WebGlBasics")]
+    #[cfg_attr(feature = "schemars", schemars(with = "WebGlBasics"))]
     pub webgl_basics: Option<WebGlBasics>,
     /// Screen resolution.
     ///
@@ -2479,7 +2356,10 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<crate::__private::AnyInteger>", length(min = 2, max = 2))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::__private::AnyInteger>", length(min = 2, max = 2))
+    )]
     pub screen_resolution: Option<Vec<::serde_json::Number>>,
     /// Touch support.
     ///
@@ -2489,7 +2369,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "TouchSupport")]
+    #[cfg_attr(feature = "schemars", schemars(with = "TouchSupport"))]
     pub touch_support: Option<TouchSupport>,
     /// OS CPU.
     ///
@@ -2499,7 +2379,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub oscpu: Option<String>,
     /// Architecture.
     ///
@@ -2509,7 +2389,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub architecture: Option<::serde_json::Number>,
     /// Cookies enabled.
     ///
@@ -2519,7 +2399,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub cookies_enabled: Option<bool>,
     /// Hardware concurrency.
     ///
@@ -2529,7 +2409,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub hardware_concurrency: Option<::serde_json::Number>,
     /// Date-time locale.
     ///
@@ -2543,7 +2423,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub date_time_locale: Option<String>,
     /// Vendor.
     ///
@@ -2553,7 +2433,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub vendor: Option<String>,
     /// Color depth.
     ///
@@ -2563,7 +2443,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub color_depth: Option<::serde_json::Number>,
     /// Platform.
     ///
@@ -2573,7 +2453,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub platform: Option<String>,
     /// Session storage.
     ///
@@ -2583,7 +2463,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub session_storage: Option<bool>,
     /// Local storage.
     ///
@@ -2593,7 +2473,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub local_storage: Option<bool>,
     /// Audio.
     ///
@@ -2606,7 +2486,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub audio: Option<::serde_json::Number>,
     /// Plugins.
     ///
@@ -2616,7 +2496,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<Plugin>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<Plugin>"))]
     pub plugins: Option<Vec<Plugin>>,
     /// IndexedDB.
     ///
@@ -2626,7 +2506,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub indexed_db: Option<bool>,
     /// Math.
     ///
@@ -2636,7 +2516,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub math: Option<String>,
     /// Device model.
     ///
@@ -2646,7 +2526,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub device_model: Option<String>,
     /// Device manufacturer.
     ///
@@ -2657,7 +2537,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub device_manufacturer: Option<String>,
     /// Font hash.
     ///
@@ -2667,7 +2547,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub font_hash: Option<String>,
     /// Time zone offset.
     ///
@@ -2678,7 +2558,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub timezone_offset: Option<String>,
     /// Battery level.
     ///
@@ -2689,7 +2569,10 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::integer::deserialize_optional"
     )]
-    #[schemars(with = "i64", range(min = 0_i64, max = 100_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "i64", range(min = 0_i64, max = 100_i64))
+    )]
     pub battery_level: Option<i64>,
     /// Battery charging.
     ///
@@ -2700,7 +2583,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub battery_charging: Option<bool>,
     /// Battery low power mode.
     ///
@@ -2711,7 +2594,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub battery_low_power_mode: Option<bool>,
     /// Keyboard layout hash.
     ///
@@ -2721,7 +2604,7 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub keyboard_layout_hash: Option<String>,
     /// Keyboard layout name.
     ///
@@ -2732,25 +2615,19 @@ pub struct RawDeviceAttributes {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub keyboard_layout_name: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Font preferences.
 ///
 /// Baseline measurement of canonical fonts rendered on the device. Numeric width metrics, in
 /// CSS pixels, for the canonical fonts collected by the agent.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FontPreferences {
     /// Default font width.
     ///
@@ -2761,7 +2638,7 @@ pub struct FontPreferences {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub default: Option<::serde_json::Number>,
     /// Serif font width.
     ///
@@ -2772,7 +2649,7 @@ pub struct FontPreferences {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub serif: Option<::serde_json::Number>,
     /// Sans-serif font width.
     ///
@@ -2783,7 +2660,7 @@ pub struct FontPreferences {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub sans: Option<::serde_json::Number>,
     /// Monospace font width.
     ///
@@ -2794,7 +2671,7 @@ pub struct FontPreferences {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub mono: Option<::serde_json::Number>,
     /// Apple font width.
     ///
@@ -2805,7 +2682,7 @@ pub struct FontPreferences {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub apple: Option<::serde_json::Number>,
     /// Minimum font width.
     ///
@@ -2816,7 +2693,7 @@ pub struct FontPreferences {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub min: Option<::serde_json::Number>,
     /// System font width.
     ///
@@ -2827,24 +2704,18 @@ pub struct FontPreferences {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub system: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Emoji.
 ///
 /// Bounding box metrics describing how the emoji glyph renders.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Emoji {
     /// Font.
     ///
@@ -2854,7 +2725,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub font: Option<String>,
     /// Width.
     ///
@@ -2865,7 +2736,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub width: Option<::serde_json::Number>,
     /// Height.
     ///
@@ -2876,7 +2747,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub height: Option<::serde_json::Number>,
     /// Top.
     ///
@@ -2887,7 +2758,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub top: Option<::serde_json::Number>,
     /// Bottom.
     ///
@@ -2898,7 +2769,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub bottom: Option<::serde_json::Number>,
     /// Left.
     ///
@@ -2909,7 +2780,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub left: Option<::serde_json::Number>,
     /// Right.
     ///
@@ -2920,7 +2791,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub right: Option<::serde_json::Number>,
     /// X.
     ///
@@ -2931,7 +2802,7 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub x: Option<::serde_json::Number>,
     /// Y.
     ///
@@ -2942,24 +2813,18 @@ pub struct Emoji {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub y: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Canvas.
 ///
 /// Canvas fingerprint containing winding flag plus geometry/text hashes.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Canvas {
     /// Winding.
     ///
@@ -2970,7 +2835,7 @@ pub struct Canvas {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub winding: Option<bool>,
     /// Geometry.
     ///
@@ -2980,7 +2845,7 @@ pub struct Canvas {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub geometry: Option<String>,
     /// Text.
     ///
@@ -2990,24 +2855,18 @@ pub struct Canvas {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub text: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// WebGL extensions.
 ///
 /// Hashes of WebGL context attributes and extension support.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct WebGlExtensions {
     /// Context attributes.
     ///
@@ -3018,7 +2877,7 @@ pub struct WebGlExtensions {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub context_attributes: Option<String>,
     /// Parameters.
     ///
@@ -3029,7 +2888,7 @@ pub struct WebGlExtensions {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub parameters: Option<String>,
     /// Shader precisions.
     ///
@@ -3040,7 +2899,7 @@ pub struct WebGlExtensions {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub shader_precisions: Option<String>,
     /// Extensions.
     ///
@@ -3051,7 +2910,7 @@ pub struct WebGlExtensions {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub extensions: Option<String>,
     /// Extension parameters.
     ///
@@ -3062,7 +2921,7 @@ pub struct WebGlExtensions {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub extension_parameters: Option<String>,
     /// Unsupported extensions.
     ///
@@ -3073,24 +2932,18 @@ pub struct WebGlExtensions {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<String>"))]
     pub unsupported_extensions: Option<Vec<String>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// WebGL basics.
 ///
 /// Render and vendor strings reported by the WebGL context.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct WebGlBasics {
     /// Version.
     ///
@@ -3101,7 +2954,7 @@ pub struct WebGlBasics {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub version: Option<String>,
     /// Vendor.
     ///
@@ -3112,7 +2965,7 @@ pub struct WebGlBasics {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub vendor: Option<String>,
     /// Unmasked vendor.
     ///
@@ -3123,7 +2976,7 @@ pub struct WebGlBasics {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub vendor_unmasked: Option<String>,
     /// Renderer.
     ///
@@ -3134,7 +2987,7 @@ pub struct WebGlBasics {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub renderer: Option<String>,
     /// Unmasked renderer.
     ///
@@ -3145,7 +2998,7 @@ pub struct WebGlBasics {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub renderer_unmasked: Option<String>,
     /// Shading language version.
     ///
@@ -3156,24 +3009,18 @@ pub struct WebGlBasics {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub shading_language_version: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Touch support.
 ///
 /// Browser-reported touch capabilities.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TouchSupport {
     /// Touch event.
     ///
@@ -3184,7 +3031,7 @@ pub struct TouchSupport {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub touch_event: Option<bool>,
     /// Touch start.
     ///
@@ -3195,7 +3042,7 @@ pub struct TouchSupport {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub touch_start: Option<bool>,
     /// Maximum touch points.
     ///
@@ -3206,25 +3053,19 @@ pub struct TouchSupport {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub max_touch_points: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Plugin.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One browser plugin reported by
 /// `navigator.plugins`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Plugin {
     /// Name.
     ///
@@ -3239,7 +3080,7 @@ pub struct Plugin {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub description: Option<String>,
     /// MIME types.
     ///
@@ -3251,24 +3092,18 @@ pub struct Plugin {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<PluginMimeType>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<PluginMimeType>"))]
     pub mime_types: Option<Vec<PluginMimeType>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Plugin MIME type.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One MIME type handled by a plugin.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PluginMimeType {
     /// MIME type.
     ///
@@ -3280,7 +3115,7 @@ pub struct PluginMimeType {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub type_: Option<String>,
     /// Suffixes.
     ///
@@ -3291,7 +3126,7 @@ pub struct PluginMimeType {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub suffixes: Option<String>,
     /// Description.
     ///
@@ -3302,25 +3137,19 @@ pub struct PluginMimeType {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub description: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Label.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One label prediction: a use case, its
 /// machine learning score and the resulting prediction.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Label {
     /// Label.
     ///
@@ -3336,7 +3165,7 @@ pub struct Label {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub prediction: Option<bool>,
     /// ML score.
     ///
@@ -3347,11 +3176,14 @@ pub struct Label {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))
+    )]
     pub ml_score: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Identifies how the event was generated. - `device` - the event was generated by the JS agent
@@ -3420,6 +3252,7 @@ impl ::std::fmt::Display for Source {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for Source {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("Source")
@@ -3499,6 +3332,7 @@ impl ::std::fmt::Display for IncrementalIdentificationStatus {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for IncrementalIdentificationStatus {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("IncrementalIdentificationStatus")
@@ -3583,6 +3417,7 @@ impl ::std::fmt::Display for Platform {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for Platform {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("Platform")
@@ -3665,6 +3500,7 @@ impl ::std::fmt::Display for Bot {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for Bot {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("Bot")
@@ -3826,6 +3662,7 @@ impl ::std::fmt::Display for Category {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for Category {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("Category")
@@ -3923,6 +3760,7 @@ impl ::std::fmt::Display for Identity {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for Identity {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("Identity")
@@ -4002,6 +3840,7 @@ impl ::std::fmt::Display for Confidence {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for Confidence {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("Confidence")
@@ -4083,6 +3922,7 @@ impl ::std::fmt::Display for ProxyConfidence {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ProxyConfidence {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("ProxyConfidence")
@@ -4169,6 +4009,7 @@ impl ::std::fmt::Display for ProxyType {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ProxyType {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("ProxyType")
@@ -4243,6 +4084,7 @@ impl ::std::fmt::Display for RuleActionType {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for RuleActionType {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("RuleActionType")
@@ -4330,6 +4172,7 @@ impl ::std::fmt::Display for TamperingConfidence {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for TamperingConfidence {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("TamperingConfidence")
@@ -4411,6 +4254,7 @@ impl ::std::fmt::Display for VpnConfidence {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for VpnConfidence {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("VpnConfidence")
@@ -4516,6 +4360,7 @@ impl ::std::fmt::Display for RareDevicePercentileBucket {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for RareDevicePercentileBucket {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("RareDevicePercentileBucket")
@@ -4541,25 +4386,32 @@ pub enum EventRuleAction {
     /// A value whose discriminator the schema does not list: the vendor may add
     /// alternatives before the schema lists them. The validators report it as a
     /// violation; serde keeps it as it came.
-    Unlisted(::serde_json::Value),
+    Unlisted(crate::JsonValue),
 }
 
 impl<'de> ::serde::Deserialize<'de> for EventRuleAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let value = <crate::JsonValue as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let alternative = match value.get("type").and_then(::serde_json::Value::as_str) {
-            Some("allow") => ::serde_json::from_value(value).map(Self::Allow),
-            Some("block") => ::serde_json::from_value(value).map(Self::Block),
+        let alternative = match value.get("type").and_then(crate::JsonValue::as_str) {
+            Some("allow") => {
+                <EventRuleActionAllow as ::serde::Deserialize>::deserialize(value)
+                    .map(Self::Allow)
+            }
+            Some("block") => {
+                <EventRuleActionBlock as ::serde::Deserialize>::deserialize(value)
+                    .map(Self::Block)
+            }
             _ => return Ok(Self::Unlisted(value)),
         };
         alternative.map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for EventRuleAction {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("EventRuleAction")

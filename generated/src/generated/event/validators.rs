@@ -44,7 +44,7 @@ pub(crate) fn read_event<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = [0_u64; 2];
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut event_id_field = None;
     let mut timestamp_field = None;
     let mut source_field = None;
@@ -1008,7 +1008,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut platform_field = None;
     let mut version_field = None;
     let mut integrations_field = None;
@@ -1112,7 +1112,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut version_field = None;
     let mut subintegration_field = None;
@@ -1183,7 +1183,7 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut version_field = None;
     let mut first = true;
@@ -1242,7 +1242,7 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut id_field = None;
     let mut name_field = None;
     let mut description_field = None;
@@ -1326,7 +1326,7 @@ pub(crate) fn read_identification<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut visitor_id_field = None;
     let mut confidence_field = None;
     let mut visitor_found_field = None;
@@ -1457,7 +1457,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut score_field = None;
     let mut version_field = None;
     let mut comment_field = None;
@@ -1545,7 +1545,7 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut visitor_id_field = None;
     let mut visitor_found_field = None;
     let mut confidence_field = None;
@@ -1677,7 +1677,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut browser_name_field = None;
     let mut browser_major_version_field = None;
     let mut browser_full_version_field = None;
@@ -1807,7 +1807,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut id_field = None;
     let mut precision_radius_field = None;
     let mut confidence_field = None;
@@ -1918,7 +1918,7 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut category_field = None;
     let mut provider_field = None;
     let mut provider_url_field = None;
@@ -2103,7 +2103,7 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut email_spam_field = None;
     let mut attack_source_field = None;
     let mut tor_node_field = None;
@@ -2171,7 +2171,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut v4_field = None;
     let mut v6_field = None;
     let mut first = true;
@@ -2236,7 +2236,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -2368,7 +2368,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut accuracy_radius_field = None;
     let mut latitude_field = None;
     let mut longitude_field = None;
@@ -2569,7 +2569,7 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut iso_code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2637,7 +2637,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -2769,7 +2769,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut proxy_type_field = None;
     let mut last_seen_at_field = None;
     let mut provider_field = None;
@@ -2874,7 +2874,7 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut ruleset_id_field = None;
     let mut rule_id_field = None;
     let mut rule_expression_field = None;
@@ -2993,7 +2993,7 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut remove_field = None;
     let mut set_field = None;
     let mut append_field = None;
@@ -3093,7 +3093,7 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut value_field = None;
     let mut first = true;
@@ -3161,7 +3161,7 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut ruleset_id_field = None;
     let mut rule_id_field = None;
     let mut rule_expression_field = None;
@@ -3323,7 +3323,7 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut anomaly_score_field = None;
     let mut anti_detect_browser_field = None;
     let mut first = true;
@@ -3396,7 +3396,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut distinct_ip_field = None;
     let mut distinct_linked_id_field = None;
     let mut distinct_country_field = None;
@@ -3521,7 +3521,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut field_5_minutes_field = None;
     let mut field_1_hour_field = None;
     let mut field_24_hours_field = None;
@@ -3646,7 +3646,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut timezone_mismatch_field = None;
     let mut public_vpn_field = None;
     let mut auxiliary_mobile_field = None;
@@ -3741,7 +3741,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut font_preferences_field = None;
     let mut emoji_field = None;
     let mut fonts_field = None;
@@ -4230,7 +4230,7 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut default_field = None;
     let mut serif_field = None;
     let mut sans_field = None;
@@ -4334,7 +4334,7 @@ pub(crate) fn read_emoji<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut font_field = None;
     let mut width_field = None;
     let mut height_field = None;
@@ -4456,7 +4456,7 @@ pub(crate) fn read_canvas<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut winding_field = None;
     let mut geometry_field = None;
     let mut text_field = None;
@@ -4524,7 +4524,7 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut context_attributes_field = None;
     let mut parameters_field = None;
     let mut shader_precisions_field = None;
@@ -4625,7 +4625,7 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut version_field = None;
     let mut vendor_field = None;
     let mut vendor_unmasked_field = None;
@@ -4720,7 +4720,7 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut touch_event_field = None;
     let mut touch_start_field = None;
     let mut max_touch_points_field = None;
@@ -4803,7 +4803,7 @@ pub(crate) fn read_plugin<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut description_field = None;
     let mut mime_types_field = None;
@@ -4887,7 +4887,7 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut type_field = None;
     let mut suffixes_field = None;
     let mut description_field = None;
@@ -4955,7 +4955,7 @@ pub(crate) fn read_label<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut label_field = None;
     let mut prediction_field = None;
     let mut ml_score_field = None;

@@ -32,21 +32,15 @@
 /// signals and others) are optional, because earlier deliveries lack them, and their inner
 /// shape follows the OpenAPI; where the two disagree about a documented field, the
 /// documentation page wins (see DECISIONS.md).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IdentificationWebhook {
     /// Request ID.
     ///
     /// Identifies the identification request this delivery reports. A retried delivery repeats it,
     /// so it works as an idempotency key. Documented as `nullable: false`, `maxLength: 20`.
     #[serde(rename = "requestId")]
-    #[schemars(length(max = 20))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 20)))]
     pub request_id: String,
     /// Tag.
     ///
@@ -58,8 +52,11 @@ pub struct IdentificationWebhook {
     /// `-0` as `0`), counted in Unicode code points, which the vendor keyword
     /// `x-fingerprint-maxJsonTextLength` states because plain JSON Schema cannot.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(extend("x-fingerprint-maxJsonTextLength" = 4096))]
-    pub tag: crate::Nullable<::serde_json::Value>,
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(extend("x-fingerprint-maxJsonTextLength" = 4096))
+    )]
+    pub tag: crate::Nullable<crate::JsonValue>,
     /// Linked ID.
     ///
     /// A scalar identifier the customer supplied with the request, to link it to their own records.
@@ -69,14 +66,14 @@ pub struct IdentificationWebhook {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 4096))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 4096)))]
     pub linked_id: crate::Nullable<String>,
     /// Visitor ID.
     ///
     /// The persistent identifier of the browser, stable across anonymous and private browsing
     /// sessions. Documented as `nullable: false`, `maxLength: 20`.
     #[serde(rename = "visitorId")]
-    #[schemars(length(max = 20))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 20)))]
     pub visitor_id: String,
     /// Visitor found.
     ///
@@ -92,7 +89,12 @@ pub struct IdentificationWebhook {
     /// When the identification happened, in milliseconds since the Unix epoch. Documented as
     /// `nullable: false`. An integer-valued number such as 1554910997788.0 is an integer.
     #[serde(deserialize_with = "crate::__private::integer::deserialize")]
-    #[schemars(range(min = -9_007_199_254_740_991_i64, max = 9_007_199_254_740_991_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            range(min = -9_007_199_254_740_991_i64, max = 9_007_199_254_740_991_i64)
+        )
+    )]
     pub timestamp: i64,
     /// Time.
     ///
@@ -107,7 +109,7 @@ pub struct IdentificationWebhook {
     ///
     /// The address of the page where the identification ran in the browser. Documented as
     /// `nullable: false`, `maxLength: 4096`.
-    #[schemars(length(max = 4096))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 4096)))]
     pub url: String,
     /// Client referrer.
     ///
@@ -118,13 +120,13 @@ pub struct IdentificationWebhook {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 4096))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 4096)))]
     pub client_referrer: crate::Nullable<String>,
     /// IP address.
     ///
     /// The IP address (v4 or v6) the request came from. Documented as `nullable: false`,
     /// `maxLength: 40`.
-    #[schemars(length(max = 40))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 40)))]
     pub ip: String,
     /// IP location.
     ///
@@ -162,7 +164,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub environment_id: Option<String>,
     /// Components.
     ///
@@ -180,7 +182,10 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::IndexMap<String,RawDeviceAttribute>")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::IndexMap<String,RawDeviceAttribute>")
+    )]
     pub components: Option<crate::IndexMap<String, RawDeviceAttribute>>,
     /// Bot.
     ///
@@ -191,7 +196,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Bot")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Bot"))]
     pub bot: Option<Bot>,
     /// User agent.
     ///
@@ -205,7 +210,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub user_agent: Option<String>,
     /// Root apps.
     ///
@@ -218,7 +223,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "RootApps")]
+    #[cfg_attr(feature = "schemars", schemars(with = "RootApps"))]
     pub root_apps: Option<RootApps>,
     /// Emulator.
     ///
@@ -230,7 +235,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Emulator")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Emulator"))]
     pub emulator: Option<Emulator>,
     /// IP info.
     ///
@@ -243,7 +248,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfo")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfo"))]
     pub ip_info: Option<IpInfo>,
     /// IP blocklist.
     ///
@@ -257,7 +262,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpBlocklist")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpBlocklist"))]
     pub ip_blocklist: Option<IpBlocklist>,
     /// Tor.
     ///
@@ -269,7 +274,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Tor")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Tor"))]
     pub tor: Option<Tor>,
     /// VPN.
     ///
@@ -281,7 +286,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vpn")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vpn"))]
     pub vpn: Option<Vpn>,
     /// Proxy.
     ///
@@ -293,7 +298,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Proxy")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Proxy"))]
     pub proxy: Option<Proxy>,
     /// Tampering.
     ///
@@ -306,7 +311,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Tampering")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Tampering"))]
     pub tampering: Option<Tampering>,
     /// Cloned app.
     ///
@@ -319,7 +324,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "ClonedApp")]
+    #[cfg_attr(feature = "schemars", schemars(with = "ClonedApp"))]
     pub cloned_app: Option<ClonedApp>,
     /// Factory reset.
     ///
@@ -333,7 +338,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "FactoryReset")]
+    #[cfg_attr(feature = "schemars", schemars(with = "FactoryReset"))]
     pub factory_reset: Option<FactoryReset>,
     /// Jailbroken.
     ///
@@ -345,7 +350,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Jailbroken")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Jailbroken"))]
     pub jailbroken: Option<Jailbroken>,
     /// Frida.
     ///
@@ -357,7 +362,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Frida")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Frida"))]
     pub frida: Option<Frida>,
     /// Privacy settings.
     ///
@@ -370,7 +375,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "PrivacySettings")]
+    #[cfg_attr(feature = "schemars", schemars(with = "PrivacySettings"))]
     pub privacy_settings: Option<PrivacySettings>,
     /// Virtual machine.
     ///
@@ -383,7 +388,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VirtualMachine")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VirtualMachine"))]
     pub virtual_machine: Option<VirtualMachine>,
     /// Raw device attributes.
     ///
@@ -402,7 +407,10 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::IndexMap<String,RawDeviceAttribute>")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::IndexMap<String,RawDeviceAttribute>")
+    )]
     pub raw_device_attributes: Option<crate::IndexMap<String, RawDeviceAttribute>>,
     /// High activity.
     ///
@@ -416,7 +424,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "HighActivity")]
+    #[cfg_attr(feature = "schemars", schemars(with = "HighActivity"))]
     pub high_activity: Option<HighActivity>,
     /// Location spoofing.
     ///
@@ -429,7 +437,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "LocationSpoofing")]
+    #[cfg_attr(feature = "schemars", schemars(with = "LocationSpoofing"))]
     pub location_spoofing: Option<LocationSpoofing>,
     /// Suspect score.
     ///
@@ -442,7 +450,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "SuspectScore")]
+    #[cfg_attr(feature = "schemars", schemars(with = "SuspectScore"))]
     pub suspect_score: Option<SuspectScore>,
     /// Remote control.
     ///
@@ -456,7 +464,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "RemoteControl")]
+    #[cfg_attr(feature = "schemars", schemars(with = "RemoteControl"))]
     pub remote_control: Option<RemoteControl>,
     /// Velocity.
     ///
@@ -477,7 +485,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Velocity")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Velocity"))]
     pub velocity: Option<Velocity>,
     /// Developer tools.
     ///
@@ -490,7 +498,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "DeveloperTools")]
+    #[cfg_attr(feature = "schemars", schemars(with = "DeveloperTools"))]
     pub developer_tools: Option<DeveloperTools>,
     /// MitM attack.
     ///
@@ -503,7 +511,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "MitMAttack")]
+    #[cfg_attr(feature = "schemars", schemars(with = "MitMAttack"))]
     pub mitm_attack: Option<MitMAttack>,
     /// Replayed.
     ///
@@ -515,7 +523,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub replayed: Option<bool>,
     /// SDK.
     ///
@@ -527,7 +535,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Sdk")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Sdk"))]
     pub sdk: Option<Sdk>,
     /// Supplementary IDs.
     ///
@@ -540,7 +548,7 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "SupplementaryIds")]
+    #[cfg_attr(feature = "schemars", schemars(with = "SupplementaryIds"))]
     pub supplementary_ids: Option<SupplementaryIds>,
     /// Proximity.
     ///
@@ -552,24 +560,18 @@ pub struct IdentificationWebhook {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Proximity")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Proximity"))]
     pub proximity: Option<Proximity>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP location.
 ///
 /// Where the IP address is located, as far as it is known. Documented as `nullable: false`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpLocation {
     /// Accuracy radius.
     ///
@@ -581,7 +583,12 @@ pub struct IpLocation {
         skip_serializing_if = "crate::Nullable::is_absent",
         deserialize_with = "crate::__private::integer::deserialize_nullable"
     )]
-    #[schemars(range(min = -9_007_199_254_740_991_i64, max = 9_007_199_254_740_991_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            range(min = -9_007_199_254_740_991_i64, max = 9_007_199_254_740_991_i64)
+        )
+    )]
     pub accuracy_radius: crate::Nullable<i64>,
     /// City.
     ///
@@ -616,7 +623,7 @@ pub struct IpLocation {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 40))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 40)))]
     pub postal_code: crate::Nullable<String>,
     /// Subdivisions.
     ///
@@ -629,108 +636,84 @@ pub struct IpLocation {
     /// The IANA time zone of the address, such as America/Chicago. Documented as `nullable: true`,
     /// `maxLength: 250`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub timezone: crate::Nullable<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// City.
 ///
 /// The city of the address. Documented as `nullable: true`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct City {
     /// City name.
     ///
     /// The name of the city. Documented as `nullable: true`, `maxLength: 4096`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 4096))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 4096)))]
     pub name: crate::Nullable<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Continent.
 ///
 /// The continent of the address. Documented as `nullable: true`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Continent {
     /// Continent code.
     ///
     /// The two-letter code of the continent, such as NA. Documented as `nullable: true`,
     /// `maxLength: 2`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 2))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 2)))]
     pub code: crate::Nullable<String>,
     /// Continent name.
     ///
     /// The name of the continent. Documented as `nullable: true`, `maxLength: 40`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 40))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 40)))]
     pub name: crate::Nullable<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Country.
 ///
 /// The country of the address. Documented as `nullable: true`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Country {
     /// Country code.
     ///
     /// The two-letter code of the country, such as US. Documented as `nullable: true`,
     /// `maxLength: 2`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 2))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 2)))]
     pub code: crate::Nullable<String>,
     /// Country name.
     ///
     /// The name of the country. Documented as `nullable: true`, `maxLength: 250`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub name: crate::Nullable<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Subdivision.
 ///
 /// One administrative subdivision of an address. An item of the list is an object, never null
 /// (its nullability is not annotated).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Subdivision {
     /// Subdivision ISO code.
     ///
@@ -741,31 +724,25 @@ pub struct Subdivision {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub iso_code: crate::Nullable<String>,
     /// Subdivision name.
     ///
     /// The name of the subdivision. Documented as `nullable: true`, `maxLength: 250`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub name: crate::Nullable<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Browser details.
 ///
 /// What the user agent says about the browser and its platform. Documented as
 /// `nullable: false`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct BrowserDetails {
     /// Browser name.
     ///
@@ -775,7 +752,7 @@ pub struct BrowserDetails {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub browser_name: crate::Nullable<String>,
     /// Browser full version.
     ///
@@ -785,7 +762,7 @@ pub struct BrowserDetails {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub browser_full_version: crate::Nullable<String>,
     /// Browser major version.
     ///
@@ -795,13 +772,13 @@ pub struct BrowserDetails {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub browser_major_version: crate::Nullable<String>,
     /// Operating system.
     ///
     /// The name of the operating system. Documented as `nullable: true`, `maxLength: 250`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub os: crate::Nullable<String>,
     /// Operating system version.
     ///
@@ -811,14 +788,14 @@ pub struct BrowserDetails {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub os_version: crate::Nullable<String>,
     /// Device.
     ///
     /// The kind of device, or Other when it is not known. Documented as `nullable: true`,
     /// `maxLength: 250`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    #[schemars(length(max = 250))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 250)))]
     pub device: crate::Nullable<String>,
     /// User agent.
     ///
@@ -828,24 +805,18 @@ pub struct BrowserDetails {
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
-    #[schemars(length(max = 4096))]
+    #[cfg_attr(feature = "schemars", schemars(length(max = 4096)))]
     pub user_agent: crate::Nullable<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Confidence.
 ///
 /// How sure the identification is. Documented as `nullable: true`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Confidence {
     /// Confidence score.
     ///
@@ -857,7 +828,7 @@ pub struct Confidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "::serde_json::Number"))]
     pub score: Option<::serde_json::Number>,
     /// Confidence revision.
     ///
@@ -869,7 +840,7 @@ pub struct Confidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub revision: Option<String>,
     /// Confidence comment.
     ///
@@ -881,24 +852,18 @@ pub struct Confidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub comment: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Seen at.
 ///
 /// A pair of moments: across all of Fingerprint's customers, and within this subscription.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SeenAt {
     /// Global.
     ///
@@ -914,28 +879,22 @@ pub struct SeenAt {
     pub subscription: crate::Nullable<crate::DateTime>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Raw device attribute.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One raw attribute: its value, or the
 /// error that kept it from being collected.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RawDeviceAttribute {
     /// Value.
     ///
     /// Not the vendor's description (the OpenAPI gives none): The collected value of the attribute,
     /// any JSON value (its shape depends on the attribute and may change). Optional: may be absent.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub value: crate::Nullable<::serde_json::Value>,
+    pub value: crate::Nullable<crate::JsonValue>,
     /// Error.
     ///
     /// Not the vendor's description (the OpenAPI gives none): Why the attribute could not be
@@ -945,25 +904,19 @@ pub struct RawDeviceAttribute {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "RawDeviceAttributeError")]
+    #[cfg_attr(feature = "schemars", schemars(with = "RawDeviceAttributeError"))]
     pub error: Option<RawDeviceAttributeError>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Raw device attribute error.
 ///
 /// Not the vendor's description (the OpenAPI gives none): An error that kept a raw attribute
 /// from being collected.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RawDeviceAttributeError {
     /// Error name.
     ///
@@ -974,7 +927,7 @@ pub struct RawDeviceAttributeError {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub name: Option<String>,
     /// Error message.
     ///
@@ -985,24 +938,18 @@ pub struct RawDeviceAttributeError {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub message: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Bot.
 ///
 /// Stores bot detection result
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Bot {
     /// Bot result.
     ///
@@ -1020,25 +967,19 @@ pub struct Bot {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub type_: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Root apps.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the Android root
 /// management apps detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RootApps {
     /// Root apps result.
     ///
@@ -1050,25 +991,19 @@ pub struct RootApps {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Emulator.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the Android emulator
 /// detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Emulator {
     /// Emulator result.
     ///
@@ -1080,24 +1015,18 @@ pub struct Emulator {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP info.
 ///
 /// Details about the request IP address. Has separate fields for v4 and v6 IP address versions.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfo {
     /// IPv4 info.
     ///
@@ -1108,7 +1037,7 @@ pub struct IpInfo {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoV4")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoV4"))]
     pub v4: Option<IpInfoV4>,
     /// IPv6 info.
     ///
@@ -1119,25 +1048,19 @@ pub struct IpInfo {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoV6")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoV6"))]
     pub v6: Option<IpInfoV6>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IPv4 info.
 ///
 /// Not the vendor's description (the OpenAPI gives none): What is known about an IPv4 address:
 /// its location, network and data center.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfoV4 {
     /// IPv4 address.
     ///
@@ -1157,7 +1080,7 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoAsn")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoAsn"))]
     pub asn: Option<IpInfoAsn>,
     /// Data center.
     ///
@@ -1168,11 +1091,11 @@ pub struct IpInfoV4 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoDataCenter")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoDataCenter"))]
     pub datacenter: Option<IpInfoDataCenter>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Geolocation.
@@ -1180,14 +1103,8 @@ pub struct IpInfoV4 {
 /// Not the vendor's description (the OpenAPI gives none): The location of an IP address, as far
 /// as it is known, in the vendor's shape (the top-level `ipLocation` keeps the documentation
 /// page's shape).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Geolocation {
     /// Accuracy radius.
     ///
@@ -1199,7 +1116,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))
+    )]
     pub accuracy_radius: Option<::serde_json::Number>,
     /// Latitude.
     ///
@@ -1210,7 +1130,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = -90.0_f64, max = 90.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = -90.0_f64, max = 90.0_f64))
+    )]
     pub latitude: Option<::serde_json::Number>,
     /// Longitude.
     ///
@@ -1221,7 +1144,10 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = -180.0_f64, max = 180.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = -180.0_f64, max = 180.0_f64))
+    )]
     pub longitude: Option<::serde_json::Number>,
     /// Postal code.
     ///
@@ -1233,7 +1159,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub postal_code: Option<String>,
     /// Time zone.
     ///
@@ -1244,7 +1170,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub timezone: Option<String>,
     /// City.
     ///
@@ -1255,7 +1181,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "GeolocationCity")]
+    #[cfg_attr(feature = "schemars", schemars(with = "GeolocationCity"))]
     pub city: Option<GeolocationCity>,
     /// Country.
     ///
@@ -1266,7 +1192,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "GeolocationCountry")]
+    #[cfg_attr(feature = "schemars", schemars(with = "GeolocationCountry"))]
     pub country: Option<GeolocationCountry>,
     /// Continent.
     ///
@@ -1277,7 +1203,7 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "GeolocationContinent")]
+    #[cfg_attr(feature = "schemars", schemars(with = "GeolocationContinent"))]
     pub continent: Option<GeolocationContinent>,
     /// Subdivisions.
     ///
@@ -1288,24 +1214,18 @@ pub struct Geolocation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<GeolocationSubdivision>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<GeolocationSubdivision>"))]
     pub subdivisions: Option<Vec<GeolocationSubdivision>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Geolocation city.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The city of a location.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GeolocationCity {
     /// City name.
     ///
@@ -1313,26 +1233,20 @@ pub struct GeolocationCity {
     pub name: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Geolocation country.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The country of a location.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GeolocationCountry {
     /// Country code.
     ///
     /// Not the vendor's description (the OpenAPI gives none): The two-letter code of the country,
     /// such as CZ. Required.
-    #[schemars(length(min = 2, max = 2))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 2, max = 2)))]
     pub code: String,
     /// Country name.
     ///
@@ -1340,26 +1254,20 @@ pub struct GeolocationCountry {
     pub name: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Geolocation continent.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The continent of a location.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GeolocationContinent {
     /// Continent code.
     ///
     /// Not the vendor's description (the OpenAPI gives none): The two-letter code of the continent,
     /// such as EU. Required.
-    #[schemars(length(min = 2, max = 2))]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 2, max = 2)))]
     pub code: String,
     /// Continent name.
     ///
@@ -1367,21 +1275,15 @@ pub struct GeolocationContinent {
     pub name: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Geolocation subdivision.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One administrative subdivision of a
 /// location.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GeolocationSubdivision {
     /// Subdivision ISO code.
     ///
@@ -1396,21 +1298,15 @@ pub struct GeolocationSubdivision {
     pub name: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP info ASN.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The autonomous system an IP address
 /// belongs to.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfoAsn {
     /// AS number.
     ///
@@ -1429,21 +1325,15 @@ pub struct IpInfoAsn {
     pub network: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP info data center.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Whether an IP address belongs to a
 /// data center, and which.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfoDataCenter {
     /// Data center result.
     ///
@@ -1457,21 +1347,15 @@ pub struct IpInfoDataCenter {
     pub name: String,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IPv6 info.
 ///
 /// Not the vendor's description (the OpenAPI gives none): What is known about an IPv6 address:
 /// its location, network and data center.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpInfoV6 {
     /// IPv6 address.
     ///
@@ -1491,7 +1375,7 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoAsn")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoAsn"))]
     pub asn: Option<IpInfoAsn>,
     /// Data center.
     ///
@@ -1502,25 +1386,19 @@ pub struct IpInfoV6 {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpInfoDataCenter")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpInfoDataCenter"))]
     pub datacenter: Option<IpInfoDataCenter>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP blocklist.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Whether the request IP address
 /// appears in the databases of known malicious actors, and in which.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpBlocklist {
     /// IP blocklist result.
     ///
@@ -1531,7 +1409,7 @@ pub struct IpBlocklist {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// IP blocklist details.
     ///
@@ -1542,25 +1420,19 @@ pub struct IpBlocklist {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IpBlocklistDetails")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IpBlocklistDetails"))]
     pub details: Option<IpBlocklistDetails>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// IP blocklist details.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Which kinds of attack an IP address
 /// took part in.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IpBlocklistDetails {
     /// Email spam.
     ///
@@ -1574,21 +1446,15 @@ pub struct IpBlocklistDetails {
     pub attack_source: bool,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Tor.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the Tor exit node
 /// detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Tor {
     /// Tor result.
     ///
@@ -1599,25 +1465,19 @@ pub struct Tor {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// VPN.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the VPN detection, with
 /// its confidence and the methods that found it.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Vpn {
     /// VPN result.
     ///
@@ -1628,7 +1488,7 @@ pub struct Vpn {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// VPN confidence.
     ///
@@ -1639,7 +1499,7 @@ pub struct Vpn {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VpnConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VpnConfidence"))]
     pub confidence: Option<VpnConfidence>,
     /// Origin time zone.
     ///
@@ -1650,7 +1510,7 @@ pub struct Vpn {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub origin_timezone: Option<String>,
     /// Origin country.
     ///
@@ -1662,7 +1522,7 @@ pub struct Vpn {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub origin_country: Option<String>,
     /// VPN methods.
     ///
@@ -1673,25 +1533,19 @@ pub struct Vpn {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VpnMethods")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VpnMethods"))]
     pub methods: Option<VpnMethods>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// VPN methods.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Which VPN detection methods gave a
 /// positive result.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VpnMethods {
     /// Time zone mismatch.
     ///
@@ -1715,7 +1569,7 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub auxiliary_mobile: Option<bool>,
     /// OS mismatch.
     ///
@@ -1728,7 +1582,7 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub os_mismatch: Option<bool>,
     /// Relay.
     ///
@@ -1744,25 +1598,19 @@ pub struct VpnMethods {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub relay: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Proxy.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the proxy detection,
 /// with its confidence and details.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Proxy {
     /// Proxy result.
     ///
@@ -1773,7 +1621,7 @@ pub struct Proxy {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Proxy confidence.
     ///
@@ -1784,7 +1632,7 @@ pub struct Proxy {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "ProxyConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "ProxyConfidence"))]
     pub confidence: Option<ProxyConfidence>,
     /// Proxy details.
     ///
@@ -1793,20 +1641,14 @@ pub struct Proxy {
     pub details: crate::Nullable<ProxyDetails>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Proxy details.
 ///
 /// Proxy detection details (present if proxy is detected)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ProxyDetails {
     /// Proxy type.
     ///
@@ -1824,25 +1666,19 @@ pub struct ProxyDetails {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::DateTime")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::DateTime"))]
     pub last_seen_at: Option<crate::DateTime>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Tampering.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the tampering
 /// detection, with the anomaly score and the anti-detect browser detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Tampering {
     /// Tampering result.
     ///
@@ -1858,7 +1694,7 @@ pub struct Tampering {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Anomaly score.
     ///
@@ -1872,7 +1708,10 @@ pub struct Tampering {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "::serde_json::Number", range(min = 0.0_f64, max = 1.0_f64))
+    )]
     pub anomaly_score: Option<::serde_json::Number>,
     /// Anti-detect browser.
     ///
@@ -1887,25 +1726,19 @@ pub struct Tampering {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub anti_detect_browser: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Cloned app.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the Android cloned
 /// application detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ClonedApp {
     /// Cloned app result.
     ///
@@ -1918,25 +1751,19 @@ pub struct ClonedApp {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Factory reset.
 ///
 /// Not the vendor's description (the OpenAPI gives none): When the mobile device was last reset
 /// to its factory settings, as a date-time and as a timestamp.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FactoryReset {
     /// Factory reset time.
     ///
@@ -1951,7 +1778,7 @@ pub struct FactoryReset {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::DateTime")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::DateTime"))]
     pub time: Option<crate::DateTime>,
     /// Factory reset timestamp.
     ///
@@ -1963,25 +1790,19 @@ pub struct FactoryReset {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub timestamp: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Jailbroken.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the iOS jailbreak
 /// detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Jailbroken {
     /// Jailbroken result.
     ///
@@ -1992,25 +1813,19 @@ pub struct Jailbroken {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Frida.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the Frida detection on
 /// Android and iOS devices.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Frida {
     /// Frida result.
     ///
@@ -2022,25 +1837,19 @@ pub struct Frida {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Privacy settings.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the privacy-focused
 /// browser detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PrivacySettings {
     /// Privacy settings result.
     ///
@@ -2051,25 +1860,19 @@ pub struct PrivacySettings {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Virtual machine.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the virtual machine
 /// detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VirtualMachine {
     /// Virtual machine result.
     ///
@@ -2080,25 +1883,19 @@ pub struct VirtualMachine {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// High activity.
 ///
 /// Not the vendor's description (the OpenAPI gives none): Whether the visitor made an unusually
 /// high number of requests, and how many in the previous day.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct HighActivity {
     /// High activity result.
     ///
@@ -2113,25 +1910,22 @@ pub struct HighActivity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger", range(min = 1_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::AnyInteger", range(min = 1_i64))
+    )]
     pub daily_requests: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Location spoofing.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the mobile location
 /// spoofing detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct LocationSpoofing {
     /// Location spoofing result.
     ///
@@ -2142,24 +1936,18 @@ pub struct LocationSpoofing {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Suspect score.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The Suspect Score of the request.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SuspectScore {
     /// Suspect score result.
     ///
@@ -2173,24 +1961,21 @@ pub struct SuspectScore {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::AnyInteger", range(min = 0_i64))
+    )]
     pub result: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Remote control.
 ///
 /// This signal is deprecated.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RemoteControl {
     /// Remote control result.
     ///
@@ -2201,11 +1986,11 @@ pub struct RemoteControl {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Velocity.
@@ -2221,14 +2006,8 @@ pub struct RemoteControl {
 /// `distinctIpByLinkedId` and `distinctVisitorIdByLinkedId` will be omitted if the number of
 /// `events` for the visitor ID in the last 24 hours (`events.intervals.['24h']`) is higher than
 /// 20.000.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Velocity {
     /// Distinct IP addresses.
     ///
@@ -2240,7 +2019,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_ip: Option<VelocityData>,
     /// Distinct linked IDs.
     ///
@@ -2252,7 +2031,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_linked_id: Option<VelocityData>,
     /// Distinct countries.
     ///
@@ -2264,7 +2043,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_country: Option<VelocityData>,
     /// Events.
     ///
@@ -2275,7 +2054,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub events: Option<VelocityData>,
     /// IP events.
     ///
@@ -2287,7 +2066,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub ip_events: Option<VelocityData>,
     /// Distinct IP addresses by linked ID.
     ///
@@ -2299,7 +2078,7 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_ip_by_linked_id: Option<VelocityData>,
     /// Distinct visitor IDs by linked ID.
     ///
@@ -2311,25 +2090,19 @@ pub struct Velocity {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityData")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityData"))]
     pub distinct_visitor_id_by_linked_id: Option<VelocityData>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Velocity data.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One velocity count, at three time
 /// intervals.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VelocityData {
     /// Intervals.
     ///
@@ -2340,38 +2113,32 @@ pub struct VelocityData {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "VelocityIntervals")]
+    #[cfg_attr(feature = "schemars", schemars(with = "VelocityIntervals"))]
     pub intervals: Option<VelocityIntervals>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Velocity intervals.
 ///
 /// Is absent if the velocity data could not be generated for the visitor ID.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VelocityIntervals {
     /// 5 minutes.
     ///
     /// Not the vendor's description (the OpenAPI gives none): The count over the last 5 minutes.
     /// Required.
     #[serde(rename = "5m")]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub field_5m: ::serde_json::Number,
     /// 1 hour.
     ///
     /// Not the vendor's description (the OpenAPI gives none): The count over the last hour.
     /// Required.
     #[serde(rename = "1h")]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub field_1h: ::serde_json::Number,
     /// 24 hours.
     ///
@@ -2384,25 +2151,19 @@ pub struct VelocityIntervals {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "crate::__private::AnyInteger")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::__private::AnyInteger"))]
     pub field_24h: Option<::serde_json::Number>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Developer tools.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the open developer
 /// tools detection.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DeveloperTools {
     /// Developer tools result.
     ///
@@ -2413,25 +2174,19 @@ pub struct DeveloperTools {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// MitM attack.
 ///
 /// Not the vendor's description (the OpenAPI gives none): The result of the man-in-the-middle
 /// attack detection on mobile devices.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MitMAttack {
     /// MitM attack result.
     ///
@@ -2445,24 +2200,18 @@ pub struct MitMAttack {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub result: Option<bool>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// SDK.
 ///
 /// Contains information about the SDK used to perform the request.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Sdk {
     /// SDK platform.
     ///
@@ -2481,25 +2230,19 @@ pub struct Sdk {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Vec<Integration>")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<Integration>"))]
     pub integrations: Option<Vec<Integration>>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Integration.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One integration that took part in the
 /// request, with its optional subintegration.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Integration {
     /// Name.
     ///
@@ -2509,7 +2252,7 @@ pub struct Integration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub name: Option<String>,
     /// Version.
     ///
@@ -2519,7 +2262,7 @@ pub struct Integration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub version: Option<String>,
     /// Subintegration.
     ///
@@ -2530,25 +2273,19 @@ pub struct Integration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "Subintegration")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Subintegration"))]
     pub subintegration: Option<Subintegration>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Subintegration.
 ///
 /// Not the vendor's description (the OpenAPI gives none): A subintegration used inside an
 /// integration.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Subintegration {
     /// Name.
     ///
@@ -2558,7 +2295,7 @@ pub struct Subintegration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub name: Option<String>,
     /// Version.
     ///
@@ -2568,24 +2305,18 @@ pub struct Subintegration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub version: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Supplementary IDs.
 ///
 /// Other identities that have been established for a given Visitor.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SupplementaryIds {
     /// Standard.
     ///
@@ -2600,21 +2331,15 @@ pub struct SupplementaryIds {
     pub high_recall: SupplementaryId,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Supplementary ID.
 ///
 /// Not the vendor's description (the OpenAPI gives none): One supplementary identity of the
 /// visitor.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SupplementaryId {
     /// Visitor ID.
     ///
@@ -2626,7 +2351,7 @@ pub struct SupplementaryId {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub visitor_id: Option<String>,
     /// Visitor found.
     ///
@@ -2637,7 +2362,7 @@ pub struct SupplementaryId {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schemars", schemars(with = "bool"))]
     pub visitor_found: Option<bool>,
     /// Confidence.
     ///
@@ -2648,7 +2373,7 @@ pub struct SupplementaryId {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IdentificationConfidence")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IdentificationConfidence"))]
     pub confidence: Option<IdentificationConfidence>,
     /// First seen at.
     ///
@@ -2660,7 +2385,7 @@ pub struct SupplementaryId {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IdentificationSeenAt")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IdentificationSeenAt"))]
     pub first_seen_at: Option<IdentificationSeenAt>,
     /// Last seen at.
     ///
@@ -2672,11 +2397,11 @@ pub struct SupplementaryId {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "IdentificationSeenAt")]
+    #[cfg_attr(feature = "schemars", schemars(with = "IdentificationSeenAt"))]
     pub last_seen_at: Option<IdentificationSeenAt>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Identification confidence.
@@ -2684,20 +2409,14 @@ pub struct SupplementaryId {
 /// Not the vendor's description (the OpenAPI gives none): How sure an identification is, in the
 /// vendor's shape (a supplementary ID's; the top-level `confidence` keeps the documentation
 /// page's shape).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IdentificationConfidence {
     /// Confidence score.
     ///
     /// The confidence score is a floating-point number between 0 and 1 that represents the
     /// probability of accurate identification. Required.
-    #[schemars(range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = 0.0_f64, max = 1.0_f64)))]
     pub score: ::serde_json::Number,
     /// Confidence revision.
     ///
@@ -2709,7 +2428,7 @@ pub struct IdentificationConfidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub revision: Option<String>,
     /// Confidence comment.
     ///
@@ -2720,11 +2439,11 @@ pub struct IdentificationConfidence {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::__private::deserialize_present"
     )]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub comment: Option<String>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Identification seen at.
@@ -2733,46 +2452,40 @@ pub struct IdentificationConfidence {
 /// shape (a supplementary ID's; the top-level `firstSeenAt` and `lastSeenAt` keep the
 /// documentation page's shape): across all of Fingerprint's customers, and within this
 /// subscription.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct IdentificationSeenAt {
     /// Global.
     ///
     /// Not the vendor's description (the OpenAPI gives none): The moment across all subscriptions,
     /// as an RFC 3339 date-time. Required, and may be null.
     #[serde(deserialize_with = "crate::__private::deserialize_required_nullable")]
-    #[schemars(with = "crate::__private::NullOr<crate::DateTime>", required)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::NullOr<crate::DateTime>", required)
+    )]
     pub global: Option<crate::DateTime>,
     /// Subscription.
     ///
     /// Not the vendor's description (the OpenAPI gives none): The moment within this subscription,
     /// as an RFC 3339 date-time. Required, and may be null.
     #[serde(deserialize_with = "crate::__private::deserialize_required_nullable")]
-    #[schemars(with = "crate::__private::NullOr<crate::DateTime>", required)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "crate::__private::NullOr<crate::DateTime>", required)
+    )]
     pub subscription: Option<crate::DateTime>,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Proximity.
 ///
 /// Proximity ID represents a fixed geographical zone in a discrete global grid within which the
 /// device is observed.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Proximity {
     /// Proximity ID.
     ///
@@ -2785,17 +2498,20 @@ pub struct Proximity {
         rename = "precisionRadius",
         deserialize_with = "crate::__private::integer::deserialize"
     )]
-    #[schemars(
-        extend(
-            "enum" = [10_i64,
-            25_i64,
-            65_i64,
-            175_i64,
-            450_i64,
-            1_200_i64,
-            3_300_i64,
-            8_500_i64,
-            22_500_i64]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            extend(
+                "enum" = [10_i64,
+                25_i64,
+                65_i64,
+                175_i64,
+                450_i64,
+                1_200_i64,
+                3_300_i64,
+                8_500_i64,
+                22_500_i64]
+            )
         )
     )]
     pub precision_radius: i64,
@@ -2805,11 +2521,11 @@ pub struct Proximity {
     /// within the mapped proximity zone. * Scores closer to `1` indicate high confidence that the
     /// location is inside the mapped proximity zone. * Scores closer to `0` indicate lower
     /// confidence, suggesting the true location may fall in an adjacent zone. Required.
-    #[schemars(range(min = 0.0_f64, max = 1.0_f64))]
+    #[cfg_attr(feature = "schemars", schemars(range(min = 0.0_f64, max = 1.0_f64)))]
     pub confidence: ::serde_json::Number,
     /// Keys the schema does not declare, kept as they came so that they survive a round trip.
     #[serde(flatten)]
-    pub unknown_fields: ::serde_json::Map<String, ::serde_json::Value>,
+    pub unknown_fields: crate::JsonObject,
 }
 
 /// Bot detection result: * `notDetected` - the visitor is not a bot * `good` - good bot
@@ -2882,6 +2598,7 @@ impl ::std::fmt::Display for BotResult {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for BotResult {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("BotResult")
@@ -2962,6 +2679,7 @@ impl ::std::fmt::Display for VpnConfidence {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for VpnConfidence {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("VpnConfidence")
@@ -3042,6 +2760,7 @@ impl ::std::fmt::Display for ProxyConfidence {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ProxyConfidence {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("ProxyConfidence")
@@ -3117,6 +2836,7 @@ impl ::std::fmt::Display for ProxyType {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl ::schemars::JsonSchema for ProxyType {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         ::std::borrow::Cow::Borrowed("ProxyType")

@@ -52,7 +52,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut request_id_field = None;
     let mut tag_field = crate::Nullable::Absent;
     let mut linked_id_field = crate::Nullable::Absent;
@@ -692,7 +692,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut accuracy_radius_field = crate::Nullable::Absent;
     let mut city_field = crate::Nullable::Absent;
     let mut continent_field = crate::Nullable::Absent;
@@ -844,7 +844,7 @@ pub(crate) fn read_city<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
     while cx.next_key(first)? {
@@ -897,7 +897,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
@@ -960,7 +960,7 @@ pub(crate) fn read_country<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
@@ -1023,7 +1023,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut iso_code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
@@ -1088,7 +1088,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut browser_name_field = crate::Nullable::Absent;
     let mut browser_full_version_field = crate::Nullable::Absent;
     let mut browser_major_version_field = crate::Nullable::Absent;
@@ -1213,7 +1213,7 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut score_field = None;
     let mut revision_field = None;
     let mut comment_field = None;
@@ -1281,7 +1281,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut global_field = crate::Nullable::Absent;
     let mut subscription_field = crate::Nullable::Absent;
     let mut first = true;
@@ -1342,7 +1342,7 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut value_field = crate::Nullable::Absent;
     let mut error_field = None;
     let mut first = true;
@@ -1404,7 +1404,7 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut message_field = None;
     let mut first = true;
@@ -1463,7 +1463,7 @@ pub(crate) fn read_bot<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut type_field = None;
     let mut first = true;
@@ -1544,7 +1544,7 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -1594,7 +1594,7 @@ pub(crate) fn read_emulator<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -1644,7 +1644,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut v4_field = None;
     let mut v6_field = None;
     let mut first = true;
@@ -1709,7 +1709,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -1817,7 +1817,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut accuracy_radius_field = None;
     let mut latitude_field = None;
     let mut longitude_field = None;
@@ -2003,7 +2003,7 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -2059,7 +2059,7 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2130,7 +2130,7 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2201,7 +2201,7 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut iso_code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2269,7 +2269,7 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut asn_field = None;
     let mut name_field = None;
     let mut network_field = None;
@@ -2353,7 +2353,7 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2421,7 +2421,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -2529,7 +2529,7 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut details_field = None;
     let mut first = true;
@@ -2591,7 +2591,7 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut email_spam_field = None;
     let mut attack_source_field = None;
     let mut first = true;
@@ -2662,7 +2662,7 @@ pub(crate) fn read_tor<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -2712,7 +2712,7 @@ pub(crate) fn read_vpn<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut confidence_field = None;
     let mut origin_timezone_field = None;
@@ -2817,7 +2817,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut timezone_mismatch_field = None;
     let mut public_vpn_field = None;
     let mut auxiliary_mobile_field = None;
@@ -2915,7 +2915,7 @@ pub(crate) fn read_proxy<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut confidence_field = None;
     let mut details_field = crate::Nullable::Absent;
@@ -3002,7 +3002,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut proxy_type_field = None;
     let mut last_seen_at_field = None;
     let mut first = true;
@@ -3083,7 +3083,7 @@ pub(crate) fn read_tampering<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut anomaly_score_field = None;
     let mut anti_detect_browser_field = None;
@@ -3165,7 +3165,7 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3215,7 +3215,7 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut time_field = None;
     let mut timestamp_field = None;
     let mut first = true;
@@ -3289,7 +3289,7 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3339,7 +3339,7 @@ pub(crate) fn read_frida<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3389,7 +3389,7 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3439,7 +3439,7 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3489,7 +3489,7 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut daily_requests_field = None;
     let mut first = true;
@@ -3569,7 +3569,7 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3619,7 +3619,7 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3684,7 +3684,7 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3734,7 +3734,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut distinct_ip_field = None;
     let mut distinct_linked_id_field = None;
     let mut distinct_country_field = None;
@@ -3859,7 +3859,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut intervals_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -3912,7 +3912,7 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut field_5m_field = None;
     let mut field_1h_field = None;
     let mut field_24h_field = None;
@@ -4035,7 +4035,7 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -4085,7 +4085,7 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut result_field = None;
     let mut first = true;
     while cx.next_key(first)? {
@@ -4135,7 +4135,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut platform_field = None;
     let mut version_field = None;
     let mut integrations_field = None;
@@ -4223,7 +4223,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut version_field = None;
     let mut subintegration_field = None;
@@ -4294,7 +4294,7 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut name_field = None;
     let mut version_field = None;
     let mut first = true;
@@ -4353,7 +4353,7 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut standard_field = None;
     let mut high_recall_field = None;
     let mut first = true;
@@ -4430,7 +4430,7 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut visitor_id_field = None;
     let mut visitor_found_field = None;
     let mut confidence_field = None;
@@ -4525,7 +4525,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut score_field = None;
     let mut revision_field = None;
     let mut comment_field = None;
@@ -4613,7 +4613,7 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut global_field = None;
     let mut subscription_field = None;
     let mut first = true;
@@ -4692,7 +4692,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = ::serde_json::Map::new();
+    let mut unknown_fields = crate::JsonObject::new();
     let mut id_field = None;
     let mut precision_radius_field = None;
     let mut confidence_field = None;

@@ -8,9 +8,8 @@
 
 use std::borrow::Cow;
 use std::ops::RangeInclusive;
-use std::str::FromStr;
 
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
 use super::canonical;
 use super::key_set::KeySet;
@@ -18,7 +17,7 @@ use super::path::Path;
 use super::reader::{Next, Reader, SyntaxError};
 use super::rfc3339;
 use super::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations};
-use crate::{DateTime, Nullable};
+use crate::{DateTime, JsonObject, JsonValue, Nullable};
 
 // The readers of the vocabulary beyond the identification webhook's own (lists, bounds, maps,
 // unions, formats, ...), in a module of their own: they use this module's private items.
@@ -26,6 +25,25 @@ pub(crate) mod vocabulary;
 
 #[allow(unused_imports, reason = "the validators of schemas that use them name them here")]
 pub(crate) use vocabulary::{Bounds, Format, List, was_seen_in};
+
+/// The value of a JSON number token (already checked against the grammar), as `serde_json`
+/// reads it with its `float_roundtrip` feature, which this crate does not impose on its
+/// dependents: an integer that fits an `i64` or `u64` as that integer (`-0` as the float
+/// `-0.0`), every other number as the nearest `f64`, which the standard library's parser
+/// finds exactly; `None` past the range of an `f64`.
+pub(crate) fn exact_number(token: &str) -> Option<Number> {
+    if !token.contains(['.', 'e', 'E']) {
+        let integer = match token.strip_prefix('-') {
+            Some("0") => None,
+            Some(_) => token.parse::<i64>().ok().map(Number::from),
+            None => token.parse::<u64>().ok().map(Number::from),
+        };
+        if integer.is_some() {
+            return integer;
+        }
+    }
+    token.parse::<f64>().ok().filter(|value| value.is_finite()).and_then(Number::from_f64)
+}
 
 /// Validation stopped: a syntax error, or too many violations. The reason is in the context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,14 +325,14 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Reads a number token and its value as `serde_json` reads it.
+    /// Reads a number token and its value, exactly (see [`exact_number`]).
     fn number_value(&mut self) -> Result<(Number, &'a str), Abort> {
         let offset = self.reader.offset();
         let token = self.reader.number();
         let token = self.scan(token)?;
-        match Number::from_str(token) {
-            Ok(number) => Ok((number, token)),
-            Err(_) => Err(self.syntax(SyntaxError {
+        match exact_number(token) {
+            Some(number) => Ok((number, token)),
+            None => Err(self.syntax(SyntaxError {
                 offset,
                 message: format!("the number {} is out of the range of a 64-bit float", quoted(token)),
             })),
@@ -429,7 +447,7 @@ impl<'a> Context<'a> {
         &mut self,
         path: &Path<'_>,
         max_json_text_length: Option<usize>,
-    ) -> Result<Slot<Value>, Abort> {
+    ) -> Result<Slot<JsonValue>, Abort> {
         let offset = match self.peek()? {
             Next::Null => {
                 let null = self.reader.null();
@@ -465,29 +483,29 @@ impl<'a> Context<'a> {
         &mut self,
         path: &Path<'_>,
         measure: bool,
-    ) -> Result<(Option<Value>, usize), Abort> {
+    ) -> Result<(Option<JsonValue>, usize), Abort> {
         match self.peek()? {
             Next::Null => {
                 let null = self.reader.null();
                 self.scan(null)?;
-                Ok((BUILD.then_some(Value::Null), 4))
+                Ok((BUILD.then_some(JsonValue::Null), 4))
             }
             Next::Boolean => {
                 let value = self.reader.boolean();
                 let value = self.scan(value)?;
-                Ok((BUILD.then_some(Value::Bool(value)), if value { 4 } else { 5 }))
+                Ok((BUILD.then_some(JsonValue::Bool(value)), if value { 4 } else { 5 }))
             }
             Next::Number => {
                 let (number, token) = self.number_value()?;
                 // Measuring a number formats it; only a limited value needs it.
                 let length = if measure { canonical::number_len(token) } else { 0 };
-                Ok((BUILD.then(|| Value::Number(number)), length))
+                Ok((BUILD.then(|| JsonValue::Number(number)), length))
             }
             Next::String => {
                 let scanned = self.reader.string();
                 self.scan(scanned)?;
                 let token = self.reader.last();
-                Ok((BUILD.then(|| Value::String(token.decode().into_owned())), token.compact_len))
+                Ok((BUILD.then(|| JsonValue::String(token.decode().into_owned())), token.compact_len))
             }
             Next::Array => {
                 let begin = self.reader.begin_array();
@@ -501,12 +519,12 @@ impl<'a> Context<'a> {
                     items.extend(item);
                     index += 1;
                 }
-                Ok((BUILD.then_some(Value::Array(items)), length))
+                Ok((BUILD.then_some(JsonValue::Array(items)), length))
             }
             Next::Object => {
                 let begin = self.reader.begin_object();
                 self.scan(begin)?;
-                let mut members = Map::new();
+                let mut members = JsonObject::new();
                 let mut keys = KeySet::default();
                 let mut length = 2;
                 let mut first = true;
@@ -525,7 +543,7 @@ impl<'a> Context<'a> {
                     }
                     first = false;
                 }
-                Ok((BUILD.then_some(Value::Object(members)), length))
+                Ok((BUILD.then_some(JsonValue::Object(members)), length))
             }
         }
     }
@@ -642,7 +660,7 @@ impl<'a> Context<'a> {
         key: Cow<'a, str>,
         offset: usize,
         keys: &mut KeySet<'a>,
-    ) -> Result<Option<Value>, Abort> {
+    ) -> Result<Option<JsonValue>, Abort> {
         let shown = if self.strict { quoted(&key) } else { String::new() };
         if !keys.insert(key) {
             self.duplicate(path, offset)?;

@@ -5,13 +5,14 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Number, Value};
+use serde_json::Number;
 
 use super::super::key_set::KeySet;
 use super::super::path::Path;
 use super::super::reader::{Next, Reader, SyntaxError};
 use super::super::violation::Keyword;
 use super::{Abort, Check, Context, Slot, quoted, was_seen};
+use crate::JsonValue;
 
 impl<T> Slot<T> {
     /// The slot with its value mapped (an alternative of a union, to the union).
@@ -35,12 +36,12 @@ impl<T> Slot<T> {
     }
 }
 
-impl Slot<Value> {
-    /// The slot of an array item of any type: `null` is a valid item, kept as `Value::Null`.
+impl Slot<JsonValue> {
+    /// The slot of an array item of any type: `null` is a valid item, kept as `JsonValue::Null`.
     #[allow(dead_code, reason = "the validators of a schema with arrays of any values call it")]
-    pub(crate) fn null_as_json(self) -> Slot<Value> {
+    pub(crate) fn null_as_json(self) -> Slot<JsonValue> {
         match self {
-            Slot::Null => Slot::Value(Some(Value::Null)),
+            Slot::Null => Slot::Value(Some(JsonValue::Null)),
             other => other,
         }
     }
