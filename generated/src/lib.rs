@@ -1,7 +1,7 @@
 //! Typed payloads and validators of Fingerprint's webhooks, generated from their canonical JSON Schemas.
 //!
-//! The crate knows every contract of the project's `schema/` folder, one module each, named after
-//! it: [`identification_webhook`], the legacy identification webhook of Fingerprint's webhook
+//! The crate knows every contract of the project, one module each, named after it:
+//! [`identification_webhook`], the legacy identification webhook of Fingerprint's webhook
 //! documentation, and [`event`], the event webhook that subscriptions receive today (Server API
 //! v4). Each module has the contract's root type and its nested types, and two functions:
 //! `validate` checks the raw bytes of a delivery against every documented constraint without
@@ -78,3 +78,8 @@ pub mod __private {
     pub use crate::runtime::serde_support::schema::{AnyInteger, NullOr};
     pub use crate::runtime::serde_support::{deserialize_present, deserialize_required_nullable, integer};
 }
+
+/// The crate's README, whose example runs as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

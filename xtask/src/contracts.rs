@@ -318,7 +318,7 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
          use crate::runtime::validate::Options;\n\
          use crate::runtime::validate::violation::Violations;\n\n\
          /// How many contracts there are.\npub(crate) const COUNT: usize = {count};\n\n\
-         /// Every contract the crate knows, in name order: one per folder of `schema/`.\n\
+         /// Every contract the crate knows, in name order.\n\
          pub static CONTRACTS: &[Contract] = &[\n{entries}];\n\n\
          /// A payload, typed under the contract it was parsed under: one variant per contract.\n\
          /// It serializes as the payload it holds.\n\

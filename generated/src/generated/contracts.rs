@@ -10,7 +10,7 @@ use crate::runtime::validate::violation::Violations;
 /// How many contracts there are.
 pub(crate) const COUNT: usize = 2;
 
-/// Every contract the crate knows, in name order: one per folder of `schema/`.
+/// Every contract the crate knows, in name order.
 pub static CONTRACTS: &[Contract] = &[
     Contract {
         name: "event",

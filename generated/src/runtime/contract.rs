@@ -30,7 +30,8 @@ pub struct Contract {
 }
 
 impl Contract {
-    /// Its name: the name of its folder under `schema/`, as `--contract` takes it.
+    /// Its name (`identification-webhook`, `event`): what the `fpwebhook` tool's `--contract`
+    /// takes, and the folder of its files among the published schemas.
     pub const fn name(&self) -> &'static str {
         self.name
     }
@@ -61,8 +62,8 @@ impl Contract {
     }
 
     /// The conformance suite, as `(file name, JSON text)`, in file name order. Each group names
-    /// its schema by its path under `schema/` (`<name>/schema.json` or
-    /// `<name>/strict.schema.json`).
+    /// its schema by its path among the published schemas (`<name>/schema.json` or
+    /// `<name>/strict.schema.json`), as `fpwebhook fixtures --out DIR` lays them out.
     pub const fn fixtures(&self) -> &'static [(&'static str, &'static str)] {
         self.fixtures
     }

@@ -33,10 +33,10 @@
 /// `vendor/`). Rules: a field is required exactly where the OpenAPI lists it in `required`, and
 /// may otherwise be absent; no field of this release is nullable, so `null` is never valid;
 /// unknown fields are allowed at every level (the OpenAPI closes most objects with
-/// `additionalProperties: false`; the project's generated strict variant rejects unknown
-/// fields, DESIGN section 2 rule 7); enumerations are closed; `maxLength` and `minLength` count
-/// Unicode code points; an integer-valued number such as 1708102555327.0 is an integer; formats
-/// `ipv4` and `ipv6` are assertions, while the vendor's `int32`, `int64`, `float`, `double` and
+/// `additionalProperties: false`; the generated strict variant (strict.schema.json) rejects
+/// unknown fields); enumerations are closed; `maxLength` and `minLength` count Unicode code
+/// points; an integer-valued number such as 1708102555327.0 is an integer; formats `ipv4` and
+/// `ipv6` are assertions, while the vendor's `int32`, `int64`, `float`, `double` and
 /// `timezone`, which JSON Schema does not define, are annotations only; no pattern, range or
 /// length is added that the OpenAPI does not state (constraints written only in the vendor's
 /// prose are quoted in the descriptions, not enforced). Deliberate differences from the OpenAPI

@@ -529,7 +529,7 @@ pub struct IdentificationWebhook {
     ///
     /// Contains information about the SDK used to perform the request. Optional: may be absent (not
     /// on the documentation page: added from the vendor's OpenAPI v2.12.1, which lists it as
-    /// required; earlier deliveries lack it, so it is optional here, DESIGN §2 rule 11).
+    /// required; earlier deliveries lack it, so it is optional here).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
