@@ -1,33 +1,78 @@
-//! Invariants of the layout that a test can hold: what the generated crate depends on, and the
-//! banner of every machine-written file.
+//! Invariants of the layout that a test can hold: what the generated crate depends on (and what
+//! a service's build gains with it), and the banner of every machine-written file.
 
 use webhook_tests::{read_repository_file, repository_root};
 
-#[test]
-fn the_generated_crate_depends_on_no_code_generation_crate() {
+/// The library's `[dependencies]`, as `(name, optional)`.
+fn library_dependencies() -> Vec<(String, bool)> {
     let manifest = read_repository_file("generated/Cargo.toml");
-    let dependencies: Vec<&str> = manifest
+    manifest
         .lines()
         .skip_while(|line| line.trim() != "[dependencies]")
         .skip(1)
         .take_while(|line| !line.starts_with('['))
-        .filter_map(|line| line.split(['.', '=', ' ']).next())
-        .filter(|name| !name.is_empty())
-        .collect();
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            let name = line.split(['.', '=', ' ']).next()?;
+            Some((name.to_owned(), line.contains("optional = true")))
+        })
+        .collect()
+}
+
+#[test]
+fn the_generated_crate_depends_on_no_code_generation_crate() {
+    let dependencies = library_dependencies();
+    let required: Vec<&str> =
+        dependencies.iter().filter(|(_, optional)| !optional).map(|(name, _)| name.as_str()).collect();
     assert_eq!(
-        dependencies,
-        [
-            "bytecount",
-            "indexmap",
-            "memchr",
-            "ryu-js",
-            "schemars",
-            "serde",
-            "serde_json",
-            "simdutf8",
-            "smallvec",
-            "time"
-        ]
+        required,
+        ["bytecount", "indexmap", "memchr", "ryu-js", "serde", "serde_json", "simdutf8", "smallvec", "time"]
+    );
+    // schemars and its derive stack only for those who ask (the workspace's tests do).
+    let optional: Vec<&str> =
+        dependencies.iter().filter(|(_, optional)| *optional).map(|(name, _)| name.as_str()).collect();
+    assert_eq!(optional, ["schemars"]);
+}
+
+/// The crates a service's build gains by depending on the library with default features, as
+/// `cargo tree` shows them (the root's path left out).
+fn library_dependency_tree() -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(["tree", "--package", "fingerprint-webhook", "--edges", "normal", "--locked", "--offline"])
+        .current_dir(repository_root())
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let tree = String::from_utf8(output.stdout).unwrap();
+    let (root, rest) = tree.split_once('\n').unwrap();
+    let root = root.split(" (").next().unwrap();
+    format!("{root}\n{rest}")
+}
+
+#[test]
+fn the_readme_lists_the_library_s_dependency_tree_and_it_stays_small() {
+    let tree = library_dependency_tree();
+    let readme = read_repository_file("README.md");
+    let listed = readme
+        .split("<!-- dependency-tree -->\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README.md lists the tree after `<!-- dependency-tree -->`");
+    assert_eq!(listed, tree, "README.md's dependency tree is not `cargo tree`'s; paste it");
+    // Every crate once (cargo marks repeats with `(*)`), the library itself left out.
+    let mut crates: Vec<&str> = tree
+        .lines()
+        .skip(1)
+        .map(|line| line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .map(|line| line.split(' ').next().unwrap())
+        .collect();
+    crates.sort_unstable();
+    crates.dedup();
+    assert!(
+        crates.len() <= 23,
+        "the library now pulls {} crates into a service's build: {crates:?}",
+        crates.len()
     );
 }
 
