@@ -1,16 +1,29 @@
 //! Typed payloads and validators of Fingerprint's webhooks, generated from their canonical JSON Schemas.
 //!
-//! The crate knows every contract of the project, one module each, named after it:
-//! [`identification_webhook`], the legacy identification webhook of Fingerprint's webhook
-//! documentation, and [`event`], the event webhook that subscriptions receive today (Server API
-//! v4). Each module has the contract's root type and its nested types, and two functions:
-//! `validate` checks the raw bytes of a delivery against every documented constraint without
-//! building anything; `parse` does the same and builds the typed payload in the same pass. Both
-//! return every [`Violation`], in document order, as [`Violations`].
+//! # The contracts
 //!
-//! [`CONTRACTS`] lists them as data (name, schemas, example, conformance suite, validator);
-//! [`Contract::detect`] tells which contract a payload's shape names, and [`parse_detected`]
-//! parses a payload under it, returning a [`Payload`] that says which.
+//! A contract is what a webhook delivery must be: which fields are present, which may be `null`
+//! and which may be absent (two different things), each string's maximum length in Unicode code
+//! points, integers as JSON Schema defines them (`1554910997788.0` is one), RFC 3339 date-times,
+//! the values an enumeration lists; no key twice in an object; fields the documentation does not
+//! list are allowed, unless strict. The crate knows every contract of the project, one module
+//! each, named after it: [`identification_webhook`], the legacy identification webhook of
+//! Fingerprint's webhook documentation, and [`event`], the event webhook that subscriptions
+//! receive today (Server API v4).
+//!
+//! # Entry points
+//!
+//! - `validate` (in each contract's module) checks the raw bytes of a delivery against every
+//!   documented constraint without building anything (and without allocating, on a valid one);
+//! - `parse` (in each contract's module) does the same and builds the typed payload in the same
+//!   pass;
+//! - [`parse_detected`] picks the contract from the payload's shape ([`Contract::detect`]) and
+//!   parses under it, returning a [`Payload`] that says which.
+//!
+//! All three return every [`Violation`], in document order, as [`Violations`]. [`CONTRACTS`]
+//! lists the contracts as data: name, JSON Schemas, example, conformance suite and validator.
+//!
+//! # Types
 //!
 //! The types follow the documented contract:
 //! - a required field that may not be `null` is a plain value; an optional one, or one that may
