@@ -100,6 +100,39 @@ pub struct GeneratedContract {
     root_properties: Vec<(String, bool)>,
     /// The fixture files, by name.
     fixture_files: Vec<String>,
+    /// The root field that identifies a delivery (the schema's
+    /// [`IDEMPOTENCY_KEYWORD`]), if the contract names one.
+    idempotency_key: Option<String>,
+}
+
+/// The schema's root keyword that names the field identifying a delivery: the same in the
+/// vendor's retry, so receivers can use it as an idempotency key.
+pub const IDEMPOTENCY_KEYWORD: &str = "x-fingerprint-idempotency-key";
+
+/// The field `schema`'s root names with [`IDEMPOTENCY_KEYWORD`], checked: a required root
+/// property whose type is `string`.
+fn idempotency_key(schema: &Value, schema_path: &str) -> Result<Option<String>, Error> {
+    let Some(named) = schema.get(IDEMPOTENCY_KEYWORD) else { return Ok(None) };
+    let problem = |what: String| {
+        invalid_data(
+            &format!("{schema_path}#/{IDEMPOTENCY_KEYWORD}"),
+            format!("{what}; it names the root field that identifies a delivery, a required string"),
+        )
+    };
+    let Some(key) = named.as_str() else { return Err(problem(format!("is {named}, not a field name"))) };
+    let required = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|required| required.iter().any(|name| name.as_str() == Some(key)));
+    let property = schema.get("properties").and_then(|properties| properties.get(key));
+    match property {
+        None => Err(problem(format!("names {key:?}, which the root does not declare"))),
+        Some(_) if !required => Err(problem(format!("names {key:?}, which the root does not require"))),
+        Some(property) if property.get("type").and_then(Value::as_str) != Some("string") => {
+            Err(problem(format!("names {key:?}, whose schema does not say `\"type\": \"string\"`")))
+        }
+        Some(_) => Ok(Some(key.to_owned())),
+    }
 }
 
 fn invalid_data(path: &str, message: String) -> Error {
@@ -121,6 +154,9 @@ pub fn outputs(root: &Path, folder: &ContractFolder) -> Result<(Vec<Output>, Gen
     let config = Config { root_type_name: &folder.root_type, schema_path: &schema_path };
     let generated = generate(&schema, &config).map_err(schema_error)?;
     let model = Model::read(&schema, &folder.root_type).map_err(schema_error)?;
+    let schema_value: Value = serde_json::from_str(&schema)
+        .map_err(|error| invalid_data(&schema_path, format!("is not JSON: {error}")))?;
+    let idempotency_key = idempotency_key(&schema_value, &schema_path)?;
 
     let example_path = path(name, EXAMPLE_FILE);
     if !root.join(&example_path).is_file() {
@@ -166,7 +202,10 @@ pub fn outputs(root: &Path, folder: &ContractFolder) -> Result<(Vec<Output>, Gen
         .iter()
         .map(|property| (property.name.clone(), property.required))
         .collect();
-    Ok((files, GeneratedContract { folder: folder.clone(), title, root_properties, fixture_files }))
+    Ok((
+        files,
+        GeneratedContract { folder: folder.clone(), title, root_properties, fixture_files, idempotency_key },
+    ))
 }
 
 /// The `mod.rs` of a contract's module: its docs (read on docs.rs, so they name no file of the
@@ -281,7 +320,9 @@ pub fn registry(contracts: &[GeneratedContract]) -> Vec<Output> {
             "    Contract {{\n        name: {name:?},\n        root_type: {root_type:?},\n        title: {title:?},\n        \
              schema: {schema},\n        strict_schema: {strict},\n        example: {example},\n        \
              fixtures: &[{fixtures}\n        ],\n        detection_keys: &[{keys}],\n        \
+             idempotency_key: {idempotency_key:?},\n        \
              validate: super::{module}::validate,\n    }},\n",
+            idempotency_key = contract.idempotency_key,
             title = contract.title,
             schema = include(SCHEMA_FILE),
             strict = include(STRICT_SCHEMA_FILE),

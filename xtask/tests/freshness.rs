@@ -221,3 +221,41 @@ fn a_new_contract_folder_gets_its_module_strict_schema_fixtures_and_registry_ent
     let error = write(copy.path()).unwrap_err().to_string();
     assert!(error.starts_with("schema/Not_A_Name: a contract's folder name"), "{error}");
 }
+
+#[test]
+fn the_idempotency_keyword_must_name_a_required_string_field_of_the_root() {
+    let copy = copy_of_repository();
+    let name = discover(copy.path()).unwrap()[0].name.clone();
+    let schema_path = copy.path().join(path(&name, SCHEMA_FILE));
+    let schema: Value = serde_json::from_str(&fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let required: Vec<&str> =
+        schema["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let properties = schema["properties"].as_object().unwrap();
+    let optional = properties.keys().find(|key| !required.contains(&key.as_str())).unwrap();
+    let not_a_string = properties
+        .iter()
+        .find(|(key, property)| required.contains(&key.as_str()) && property["type"] != "string")
+        .map(|(key, _)| key)
+        .unwrap();
+    let cases = [
+        (Value::from("noSuchField"), "which the root does not declare"),
+        (Value::from(optional.as_str()), "which the root does not require"),
+        (Value::from(not_a_string.as_str()), "whose schema does not say"),
+        (Value::from(3), "is 3, not a field name"),
+    ];
+    for (named, reason) in cases {
+        let mut edited = schema.clone();
+        edited["x-fingerprint-idempotency-key"] = named;
+        fs::write(&schema_path, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+        let error = write(copy.path()).unwrap_err().to_string();
+        assert!(error.contains("schema.json#/x-fingerprint-idempotency-key"), "{error}");
+        assert!(error.contains(reason), "{error}");
+    }
+    // Without the keyword, the contract names no delivery id.
+    let mut without = schema.clone();
+    without.as_object_mut().unwrap().remove("x-fingerprint-idempotency-key");
+    fs::write(&schema_path, serde_json::to_string_pretty(&without).unwrap()).unwrap();
+    write(copy.path()).unwrap();
+    let registry = fs::read_to_string(copy.path().join(GENERATED_DIR).join("contracts.rs")).unwrap();
+    assert!(registry.contains("idempotency_key: None,"), "{registry}");
+}

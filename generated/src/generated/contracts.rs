@@ -32,6 +32,7 @@ pub static CONTRACTS: &[Contract] = &[
             ("unknown-fields.json", include_str!("../../schema/event/fixtures/unknown-fields.json")),
         ],
         detection_keys: &["event_id"],
+        idempotency_key: Some("event_id"),
         validate: super::event::validate,
     },
     Contract {
@@ -56,6 +57,7 @@ pub static CONTRACTS: &[Contract] = &[
             ("unknown-fields.json", include_str!("../../schema/identification-webhook/fixtures/unknown-fields.json")),
         ],
         detection_keys: &["requestId", "visitorId", "time", "ip", "ipLocation", "browserDetails", "firstSeenAt", "lastSeenAt"],
+        idempotency_key: Some("requestId"),
         validate: super::identification_webhook::validate,
     },
 ];

@@ -26,6 +26,7 @@ pub struct Contract {
     pub(crate) example: &'static str,
     pub(crate) fixtures: &'static [(&'static str, &'static str)],
     pub(crate) detection_keys: &'static [&'static str],
+    pub(crate) idempotency_key: Option<&'static str>,
     pub(crate) validate: fn(&[u8], Options) -> Result<(), Violations>,
 }
 
@@ -94,6 +95,31 @@ impl Contract {
         crate::CONTRACTS.iter().find(|contract| contract.name == name)
     }
 
+    /// The root field that identifies a delivery, if the contract names one: the vendor's retry
+    /// of a delivery carries the same value, so a receiver can use it as an idempotency key.
+    pub const fn idempotency_key(&self) -> Option<&'static str> {
+        self.idempotency_key
+    }
+
+    /// The value of the [`idempotency_key`](Contract::idempotency_key) field in a payload's
+    /// bytes: a string member of the root object. Reads the root's members up to that one
+    /// only, so it also answers for a payload that fails validation further on; `None` when the
+    /// contract names no such field, or the payload lacks it or holds something else there.
+    pub fn delivery_id(&self, bytes: &[u8]) -> Option<String> {
+        let wanted = self.idempotency_key?;
+        let mut found = None;
+        root_members(bytes, |key, reader| {
+            if key != wanted {
+                return Ok(false);
+            }
+            if reader.peek() == Ok(Next::String) && reader.string().is_ok() {
+                found = Some(reader.last().decode().into_owned());
+            }
+            Ok(true)
+        });
+        found
+    }
+
     /// The contract whose shape a payload has: the one with the most of its
     /// [`detection_keys`](Contract::detection_keys) among the root's keys; when none has more
     /// than another (a payload that is not an object, or names none), the first in
@@ -158,6 +184,12 @@ impl fmt::Display for Contract {
 /// seen enough (`true`), the object ends, or the text stops being well-formed JSON; nothing when
 /// the root is not an object.
 fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str) -> bool) {
+    root_members(bytes, |key, _| Ok(visit(key)));
+}
+
+/// As [`root_keys`], with the reader placed before the member's value: `visit` may read the
+/// value (and then says it is done), or leave it to be skipped.
+fn root_members(bytes: &[u8], mut visit: impl FnMut(&str, &mut Reader<'_>) -> Result<bool, ()>) {
     let mut reader = Reader::new(bytes);
     if reader.skip_whitespace().is_none()
         || reader.peek() != Ok(Next::Object)
@@ -168,7 +200,8 @@ fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str) -> bool) {
     let mut first = true;
     while let Ok(true) = reader.next_key(first) {
         first = false;
-        if visit(&reader.last().decode()) || skip(&mut reader).is_err() {
+        let key = reader.last().decode();
+        if visit(&key, &mut reader) != Ok(false) || skip(&mut reader).is_err() {
             return;
         }
     }
@@ -201,6 +234,23 @@ mod tests {
         // Once its keys settle it, what follows is not read: not even text that is not JSON.
         let settled = format!("{},\"rest\": not json", object(most.detection_keys).trim_end_matches('}'));
         assert_eq!(Contract::detect(settled.as_bytes()), most);
+    }
+
+    #[test]
+    fn the_delivery_id_is_read_from_the_root_alone() {
+        for contract in CONTRACTS {
+            let key = contract.idempotency_key().expect("every contract names its delivery id");
+            let example: serde_json::Value = serde_json::from_str(contract.example()).unwrap();
+            let id = example[key].as_str().unwrap();
+            assert_eq!(contract.delivery_id(contract.example().as_bytes()).as_deref(), Some(id));
+            // First, before text that is not JSON; escaped; nested keys of that name do not count.
+            let escaped = format!(r#"{{"nested": {{{key:?}: "inner"}}, {key:?}: "a\u0062c", "rest": nope"#);
+            assert_eq!(contract.delivery_id(escaped.as_bytes()).as_deref(), Some("abc"), "{contract}");
+            assert_eq!(contract.delivery_id(format!("{{{key:?}: 12}}").as_bytes()), None);
+            assert_eq!(contract.delivery_id(br#"{"other": "x"}"#), None);
+            assert_eq!(contract.delivery_id(b"[]"), None);
+            assert_eq!(contract.delivery_id(b""), None);
+        }
     }
 
     #[test]
