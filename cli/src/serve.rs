@@ -1,0 +1,314 @@
+//! `fpwebhook serve`: a ready receiver, by the delivery rules, for people debugging deliveries
+//! and for pipelines that need a real endpoint. Built on the receiver kit
+//! (`fingerprint-webhook-receiver`): every request goes through its body limit and deadline,
+//! its credential and signature checks and its one-pass validation, and every valid delivery
+//! through an idempotency store; one JSON line per delivery goes to standard output.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use fingerprint_webhook::{Contract, Options};
+use fingerprint_webhook_receiver::budget::Budget;
+use fingerprint_webhook_receiver::idempotency::memory::MemoryStore;
+use fingerprint_webhook_receiver::idempotency::postgres::PostgresStore;
+use fingerprint_webhook_receiver::idempotency::redis::RedisStore;
+use fingerprint_webhook_receiver::idempotency::{
+    Claim, ClaimToken, DeliveryKey, IdempotencyStore, Retention, StoreError,
+};
+use fingerprint_webhook_receiver::{BasicAuth, Receiver, Rejection, Secret};
+use serde_json::json;
+
+/// What `fpwebhook serve` was asked for.
+pub(crate) struct ServeArgs {
+    pub(crate) listen: String,
+    pub(crate) paths: Vec<String>,
+    pub(crate) user: Option<String>,
+    pub(crate) password_env: Option<String>,
+    pub(crate) signature_secret_envs: Vec<String>,
+    pub(crate) store: String,
+    pub(crate) contract: Option<&'static Contract>,
+    pub(crate) strict: bool,
+    pub(crate) accept_invalid: bool,
+    pub(crate) max_payload_bytes: usize,
+    pub(crate) read_timeout: Duration,
+}
+
+/// The store behind every endpoint, as chosen by `--store`.
+#[derive(Clone, Debug)]
+enum AnyStore {
+    Memory(MemoryStore),
+    Redis(RedisStore),
+    Postgres(PostgresStore),
+}
+
+impl IdempotencyStore for AnyStore {
+    async fn claim(&self, key: &DeliveryKey) -> Result<Claim, StoreError> {
+        match self {
+            AnyStore::Memory(store) => store.claim(key).await,
+            AnyStore::Redis(store) => store.claim(key).await,
+            AnyStore::Postgres(store) => store.claim(key).await,
+        }
+    }
+
+    async fn complete(&self, key: &DeliveryKey, token: &ClaimToken) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Memory(store) => store.complete(key, token).await,
+            AnyStore::Redis(store) => store.complete(key, token).await,
+            AnyStore::Postgres(store) => store.complete(key, token).await,
+        }
+    }
+
+    async fn release(&self, key: &DeliveryKey, token: &ClaimToken) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Memory(store) => store.release(key, token).await,
+            AnyStore::Redis(store) => store.release(key, token).await,
+            AnyStore::Postgres(store) => store.release(key, token).await,
+        }
+    }
+}
+
+/// One endpoint: its receiver (named after its path), the shared store, and what to do with an
+/// invalid payload.
+struct Endpoint {
+    receiver: Receiver,
+    store: AnyStore,
+    accept_invalid: bool,
+    budget: Budget,
+}
+
+/// The outcome of one request, as the log line tells it.
+struct Outcome {
+    status: StatusCode,
+    contract: Option<&'static Contract>,
+    id: Option<String>,
+    duplicate: bool,
+    valid: Option<bool>,
+    errors: Vec<serde_json::Value>,
+    reason: Option<String>,
+}
+
+impl Outcome {
+    fn new(status: StatusCode) -> Self {
+        Outcome {
+            status,
+            contract: None,
+            id: None,
+            duplicate: false,
+            valid: None,
+            errors: Vec::new(),
+            reason: None,
+        }
+    }
+}
+
+/// Runs the server until SIGINT or SIGTERM; the exit status.
+pub(crate) fn run(args: ServeArgs) -> io::Result<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(args))
+}
+
+fn usage(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message)
+}
+
+async fn open_store(store: &str) -> io::Result<AnyStore> {
+    let failed = |error: StoreError| io::Error::other(format!("--store {store}: {error}"));
+    if store == "memory" {
+        Ok(AnyStore::Memory(MemoryStore::default()))
+    } else if store.starts_with("redis://") || store.starts_with("rediss://") {
+        Ok(AnyStore::Redis(RedisStore::connect(store, Retention::default()).await.map_err(failed)?))
+    } else if store.starts_with("postgres://") || store.starts_with("postgresql://") {
+        Ok(AnyStore::Postgres(PostgresStore::connect(store, Retention::default()).await.map_err(failed)?))
+    } else {
+        Err(usage(format!("--store {store}: expected memory, redis://... or postgres://...")))
+    }
+}
+
+fn receiver_for(path: &str, args: &ServeArgs, auth: Option<&BasicAuth>, secrets: &[Secret]) -> Receiver {
+    let mut receiver = Receiver::new(path)
+        .options(if args.strict { Options::STRICT } else { Options::DEFAULT })
+        .body_limit(args.max_payload_bytes)
+        .body_deadline(args.read_timeout)
+        .signature_secrets(secrets.to_vec());
+    if let Some(contract) = args.contract {
+        receiver = receiver.contract(contract);
+    }
+    if let Some(auth) = auth {
+        receiver = receiver.basic_auth(auth.clone());
+    }
+    receiver
+}
+
+async fn serve(args: ServeArgs) -> io::Result<u8> {
+    let auth = match (&args.user, &args.password_env) {
+        (Some(user), Some(variable)) => {
+            Some(BasicAuth::new(user, Secret::from_env(variable).map_err(usage)?))
+        }
+        (None, None) => None,
+        _ => return Err(usage("--user and --password-env go together".to_owned())),
+    };
+    let secrets = args
+        .signature_secret_envs
+        .iter()
+        .map(|variable| Secret::from_env(variable).map_err(usage))
+        .collect::<io::Result<Vec<Secret>>>()?;
+    let store = open_store(&args.store).await?;
+    let mut router = Router::new().route("/healthz", get(|| async { "ok\n" }));
+    for path in &args.paths {
+        if !path.starts_with('/') || path == "/healthz" {
+            return Err(usage(format!("--path {path}: a path starts with / and is not /healthz")));
+        }
+        let endpoint = Arc::new(Endpoint {
+            receiver: receiver_for(path, &args, auth.as_ref(), &secrets),
+            store: store.clone(),
+            accept_invalid: args.accept_invalid,
+            budget: Budget::default(),
+        });
+        router = router.route(path, post(deliver).with_state(endpoint));
+    }
+    let address: SocketAddr = args.listen.parse().map_err(|_| {
+        usage(format!("--listen {}: expected an address such as 127.0.0.1:8080", args.listen))
+    })?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| io::Error::new(error.kind(), format!("--listen {address}: {error}")))?;
+    let bound = listener.local_addr()?;
+    eprintln!("fpwebhook serve: listening on http://{bound} (POST {}; GET /healthz)", args.paths.join(", "));
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    eprintln!("fpwebhook serve: stopped");
+    Ok(0)
+}
+
+/// SIGINT or SIGTERM: the server stops accepting, finishes what it is handling, and returns.
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    eprintln!("fpwebhook serve: stopping; finishing the requests in flight");
+}
+
+async fn deliver(State(endpoint): State<Arc<Endpoint>>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let (outcome, response) = match endpoint.receiver.read_body(body).await {
+        Err(rejection) => rejected(rejection),
+        Ok(body) => judge(&endpoint, &parts.headers, body).await,
+    };
+    log(&endpoint, &outcome, started);
+    response
+}
+
+fn rejected(rejection: Rejection) -> (Outcome, Response) {
+    let mut outcome = Outcome::new(rejection.status());
+    outcome.reason = Some(rejection.reason());
+    (outcome, rejection.into_response())
+}
+
+async fn judge(
+    endpoint: &Endpoint,
+    headers: &axum::http::HeaderMap,
+    body: bytes::Bytes,
+) -> (Outcome, Response) {
+    let receiver = &endpoint.receiver;
+    let delivery = match receiver.receive(headers, body.clone()) {
+        Ok(delivery) => delivery,
+        Err(Rejection::Invalid { contract, violations }) => {
+            let mut outcome = Outcome::new(StatusCode::UNPROCESSABLE_ENTITY);
+            outcome.contract = Some(contract);
+            outcome.id = contract.delivery_id(&body);
+            outcome.valid = Some(false);
+            outcome.errors = violations
+                .iter()
+                .map(|violation| {
+                    json!({"pointer": violation.pointer(), "keyword": violation.keyword().as_str(), "message": violation.message()})
+                })
+                .collect();
+            if endpoint.accept_invalid {
+                outcome.status = StatusCode::OK;
+                return (outcome, (StatusCode::OK, "accepted (invalid)\n").into_response());
+            }
+            return (outcome, Rejection::Invalid { contract, violations }.into_response());
+        }
+        Err(rejection) => return rejected(rejection),
+    };
+    let mut outcome = Outcome::new(StatusCode::OK);
+    outcome.contract = Some(delivery.contract());
+    outcome.valid = Some(true);
+    let Some(key) = delivery.key() else { return (outcome, (StatusCode::OK, "ok\n").into_response()) };
+    outcome.id = Some(key.id.clone());
+    let answer = match endpoint.store.claim(key).await {
+        // Nothing to do but record it: serve handles a delivery by logging it.
+        Ok(Claim::New(token)) => {
+            endpoint.store.complete(key, &token).await.map(|()| (StatusCode::OK, "ok\n"))
+        }
+        Ok(Claim::Completed) => {
+            outcome.duplicate = true;
+            Ok((StatusCode::OK, "ok (duplicate)\n"))
+        }
+        Ok(Claim::InProgress) => {
+            outcome.duplicate = true;
+            Ok((StatusCode::SERVICE_UNAVAILABLE, "the first attempt is still being handled\n"))
+        }
+        Err(error) => Err(error),
+    };
+    match answer {
+        Ok((status, text)) => {
+            outcome.status = status;
+            (outcome, (status, text).into_response())
+        }
+        Err(error) => {
+            outcome.status = StatusCode::SERVICE_UNAVAILABLE;
+            outcome.reason = Some(error.to_string());
+            (outcome, (StatusCode::SERVICE_UNAVAILABLE, format!("{error}\n")).into_response())
+        }
+    }
+}
+
+fn log(endpoint: &Endpoint, outcome: &Outcome, started: Instant) {
+    let elapsed = started.elapsed();
+    let time = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut line = json!({
+        "time": time,
+        "endpoint": endpoint.receiver.endpoint(),
+        "contract": outcome.contract.map(Contract::name),
+        "id": outcome.id,
+        "duplicate": outcome.duplicate,
+        "valid": outcome.valid,
+        "status": outcome.status.as_u16(),
+        "errors": outcome.errors,
+        "handling_ms": (elapsed.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+    });
+    if let Some(reason) = &outcome.reason {
+        line["reason"] = json!(reason);
+    }
+    if let Some(warning) = endpoint.budget.warning(elapsed) {
+        line["warning"] = json!(warning);
+    }
+    let mut out = io::stdout().lock();
+    // A closed standard output must not take the server down.
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
