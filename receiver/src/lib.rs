@@ -15,27 +15,12 @@
 //! - [`budget`]: how long handling took against the 3-second budget, with a warning.
 //!
 //! ```
-//! use std::sync::Arc;
-//!
-//! use axum::extract::{FromRef, State};
-//! use axum::{Router, http::StatusCode, routing::post};
+//! use axum::{Router, extract::State, http::StatusCode, routing::post};
 //! use fingerprint_webhook_receiver::idempotency::memory::MemoryStore;
-//! use fingerprint_webhook_receiver::{BasicAuth, Claimed, Delivery, Receiver, Secret};
+//! use fingerprint_webhook_receiver::{BasicAuth, Claimed, Delivery, Endpoint, Receiver, Secret};
 //!
-//! #[derive(Clone)]
-//! struct App {
-//!     receiver: Arc<Receiver>,
-//!     store: MemoryStore,
-//! }
-//!
-//! impl FromRef<App> for Arc<Receiver> {
-//!     fn from_ref(app: &App) -> Self {
-//!         app.receiver.clone()
-//!     }
-//! }
-//!
-//! async fn webhook(State(app): State<App>, delivery: Delivery) -> StatusCode {
-//!     match delivery.claim(&app.store).await {
+//! async fn webhook(State(endpoint): State<Endpoint<MemoryStore>>, delivery: Delivery) -> StatusCode {
+//!     match delivery.claim(endpoint.store()).await {
 //!         Ok(Claimed::New(claim)) => {
 //!             // Hand the payload off durably (a queue, a table), then complete the claim;
 //!             // on an error, dropping the claim releases it for the vendor's retry.
@@ -52,8 +37,9 @@
 //!
 //! let password = Secret::new("s3cret"); // Secret::from_env("WEBHOOK_PASSWORD") in a service
 //! let receiver = Receiver::new("fingerprint").basic_auth(BasicAuth::new("fingerprint", password));
-//! let app = App { receiver: Arc::new(receiver), store: MemoryStore::default() };
-//! let router: Router = Router::new().route("/webhook", post(webhook)).with_state(app);
+//! let router: Router = Router::new()
+//!     .route("/webhook", post(webhook))
+//!     .with_state(Endpoint::new(receiver, MemoryStore::default()));
 //! # drop(router);
 //! ```
 
@@ -65,6 +51,6 @@ mod secret;
 pub mod signature;
 
 pub use basic_auth::{AuthFailure, BasicAuth};
-pub use receive::{ClaimGuard, Claimed, Delivery, MAX_ANSWER_BYTES, Receiver, Rejection};
+pub use receive::{ClaimGuard, Claimed, Delivery, Endpoint, MAX_ANSWER_BYTES, Receiver, Rejection};
 pub use secret::Secret;
 pub use signature::SignatureFailure;

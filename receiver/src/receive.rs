@@ -160,9 +160,47 @@ impl Receiver {
     }
 }
 
+/// A router state for the common case: one endpoint's [`Receiver`] and its idempotency store,
+/// with which [`Delivery`] and the handler find what they need (`State<Endpoint<S>>`).
+#[derive(Debug)]
+pub struct Endpoint<S> {
+    receiver: Arc<Receiver>,
+    store: S,
+}
+
+impl<S: Clone> Clone for Endpoint<S> {
+    fn clone(&self) -> Self {
+        Endpoint { receiver: self.receiver.clone(), store: self.store.clone() }
+    }
+}
+
+impl<S> Endpoint<S> {
+    /// An endpoint of `receiver` that remembers deliveries in `store`.
+    pub fn new(receiver: Receiver, store: S) -> Self {
+        Endpoint { receiver: Arc::new(receiver), store }
+    }
+
+    /// The receiver.
+    pub fn receiver(&self) -> &Receiver {
+        &self.receiver
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+}
+
+impl<S> FromRef<Endpoint<S>> for Arc<Receiver> {
+    fn from_ref(endpoint: &Endpoint<S>) -> Self {
+        endpoint.receiver.clone()
+    }
+}
+
 /// A delivery that passed every check: its typed payload, its contract, its idempotency key and
-/// its raw body. As an axum extractor it finds the [`Receiver`] in the router's state (as
-/// `Arc<Receiver>`) and answers the request itself when a check fails.
+/// its raw body. As an axum extractor it finds the [`Receiver`] in the router's state (an
+/// [`Endpoint`], or any state that gives an `Arc<Receiver>` with `FromRef`) and answers the
+/// request itself when a check fails.
 #[derive(Debug)]
 pub struct Delivery {
     payload: Payload,
