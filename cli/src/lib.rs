@@ -262,44 +262,7 @@ Examples:
   fpwebhook serve --listen 127.0.0.1:8080
   WEBHOOK_PASSWORD=... fpwebhook serve --user fingerprint --password-env WEBHOOK_PASSWORD
   fpwebhook serve --store redis://127.0.0.1:6379/ --path /fingerprint --path /fingerprint-eu")]
-    Serve {
-        /// The address to listen on (port 0: any free port, which the first line on standard
-        /// error names).
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// A path that receives deliveries (repeatable); each is an endpoint of its own.
-        #[arg(long = "path", value_name = "PATH", default_value = "/webhook")]
-        paths: Vec<String>,
-        /// The Basic authentication user name deliveries must present.
-        #[arg(long, value_name = "U", requires = "password_env")]
-        user: Option<String>,
-        /// The environment variable that holds the Basic authentication password.
-        #[arg(long, value_name = "VAR", requires = "user")]
-        password_env: Option<String>,
-        /// The environment variable that holds the FPJS-Event-Signature secret (repeatable, for
-        /// a secret being rotated).
-        #[arg(long = "signature-secret-env", value_name = "VAR")]
-        signature_secret_envs: Vec<String>,
-        /// Where deliveries are remembered: memory, redis://..., or postgres://...
-        #[arg(long, value_name = "STORE", default_value = "memory")]
-        store: String,
-        /// The contract deliveries are judged under: `auto` judges each one under the contract
-        /// its shape names.
-        #[arg(long, value_name = "NAME", default_value = "auto", value_parser = contract_choices(true))]
-        contract: String,
-        /// Reject fields the documentation does not list.
-        #[arg(long)]
-        strict: bool,
-        /// Answer 200 to an invalid payload too (its violations are still logged).
-        #[arg(long)]
-        accept_invalid: bool,
-        /// The largest body read: a larger one is answered 413.
-        #[arg(long, value_name = "SIZE", default_value = "16MiB")]
-        max_payload_bytes: bytesize::ByteSize,
-        /// How long reading a body may take (such as 10s or 500ms): a slower one is answered 408.
-        #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
-        read_timeout: std::time::Duration,
-    },
+    Serve(serve::ServeArgs),
     /// Write the conformance suites (and the schemas they name) for other-language harnesses.
     #[command(after_help = "\
 Each contract's files go into a folder named after it, as in the repository's schema/ folder,
@@ -319,7 +282,7 @@ Example:
 }
 
 /// The names `--contract` takes: every contract's, and `auto` where the shape may choose.
-fn contract_choices(auto: bool) -> clap::builder::PossibleValuesParser {
+pub(crate) fn contract_choices(auto: bool) -> clap::builder::PossibleValuesParser {
     let names = CONTRACTS
         .iter()
         .map(|contract| clap::builder::PossibleValue::new(contract.name()).help(contract.title()));
@@ -329,7 +292,7 @@ fn contract_choices(auto: bool) -> clap::builder::PossibleValuesParser {
 }
 
 /// The contract named `name`, which clap has checked.
-fn contract_named(name: &str) -> &'static Contract {
+pub(crate) fn contract_named(name: &str) -> &'static Contract {
     Contract::named(name).unwrap_or(&CONTRACTS[0])
 }
 
@@ -364,31 +327,7 @@ pub fn run() -> ExitCode {
             print(if strict { contract.strict_schema() } else { contract.schema() }).map(|()| VALID)
         }
         Command::Example { contract } => print(contract_named(&contract).example()).map(|()| VALID),
-        Command::Serve {
-            listen,
-            paths,
-            user,
-            password_env,
-            signature_secret_envs,
-            store,
-            contract,
-            strict,
-            accept_invalid,
-            max_payload_bytes,
-            read_timeout,
-        } => serve::run(serve::ServeArgs {
-            listen,
-            paths,
-            user,
-            password_env,
-            signature_secret_envs,
-            store,
-            contract: (contract != "auto").then(|| contract_named(&contract)),
-            strict,
-            accept_invalid,
-            max_payload_bytes: usize::try_from(max_payload_bytes.as_u64()).unwrap_or(usize::MAX),
-            read_timeout,
-        }),
+        Command::Serve(args) => serve::run(args),
         Command::Fixtures { out, contract } => write_fixtures(&out, contract.as_deref().map(contract_named)),
     };
     match result {

@@ -26,18 +26,55 @@ use fingerprint_webhook_receiver::{BasicAuth, Receiver, Rejection, Secret};
 use serde_json::json;
 
 /// What `fpwebhook serve` was asked for.
+#[derive(clap::Args, Debug)]
 pub(crate) struct ServeArgs {
-    pub(crate) listen: String,
-    pub(crate) paths: Vec<String>,
-    pub(crate) user: Option<String>,
-    pub(crate) password_env: Option<String>,
-    pub(crate) signature_secret_envs: Vec<String>,
-    pub(crate) store: String,
-    pub(crate) contract: Option<&'static Contract>,
-    pub(crate) strict: bool,
-    pub(crate) accept_invalid: bool,
-    pub(crate) max_payload_bytes: usize,
-    pub(crate) read_timeout: Duration,
+    /// The address to listen on (port 0: any free port, which the first line on standard error
+    /// names).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// A path that receives deliveries (repeatable); each is an endpoint of its own.
+    #[arg(long = "path", value_name = "PATH", default_value = "/webhook")]
+    paths: Vec<String>,
+    /// The Basic authentication user name deliveries must present.
+    #[arg(long, value_name = "U", requires = "password_env")]
+    user: Option<String>,
+    /// The environment variable that holds the Basic authentication password.
+    #[arg(long, value_name = "VAR", requires = "user")]
+    password_env: Option<String>,
+    /// The environment variable that holds the FPJS-Event-Signature secret (repeatable, for a
+    /// secret being rotated).
+    #[arg(long = "signature-secret-env", value_name = "VAR")]
+    signature_secret_envs: Vec<String>,
+    /// Where deliveries are remembered: memory, redis://..., or postgres://...
+    #[arg(long, value_name = "STORE", default_value = "memory")]
+    store: String,
+    /// The contract deliveries are judged under: `auto` judges each one under the contract its
+    /// shape names.
+    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = crate::contract_choices(true))]
+    contract: String,
+    /// Reject fields the documentation does not list.
+    #[arg(long)]
+    strict: bool,
+    /// Answer 200 to an invalid payload too (its violations are still logged).
+    #[arg(long)]
+    accept_invalid: bool,
+    /// The largest body read: a larger one is answered 413.
+    #[arg(long, value_name = "SIZE", default_value = "16MiB")]
+    max_payload_bytes: bytesize::ByteSize,
+    /// How long reading a body may take (such as 10s or 500ms): a slower one is answered 408.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    read_timeout: Duration,
+}
+
+impl ServeArgs {
+    /// The contract `--contract` forces, if any.
+    fn forced_contract(&self) -> Option<&'static Contract> {
+        (self.contract != "auto").then(|| crate::contract_named(&self.contract))
+    }
+
+    fn max_body_bytes(&self) -> usize {
+        usize::try_from(self.max_payload_bytes.as_u64()).unwrap_or(usize::MAX)
+    }
 }
 
 /// The store behind every endpoint, as chosen by `--store`.
@@ -134,10 +171,10 @@ async fn open_store(store: &str) -> io::Result<AnyStore> {
 fn receiver_for(path: &str, args: &ServeArgs, auth: Option<&BasicAuth>, secrets: &[Secret]) -> Receiver {
     let mut receiver = Receiver::new(path)
         .options(if args.strict { Options::STRICT } else { Options::DEFAULT })
-        .body_limit(args.max_payload_bytes)
+        .body_limit(args.max_body_bytes())
         .body_deadline(args.read_timeout)
         .signature_secrets(secrets.to_vec());
-    if let Some(contract) = args.contract {
+    if let Some(contract) = args.forced_contract() {
         receiver = receiver.contract(contract);
     }
     if let Some(auth) = auth {
