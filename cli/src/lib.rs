@@ -253,7 +253,7 @@ when configured; 422 with the violations as JSON (at most 4 KB; 200 with --accep
 over --max-payload-bytes; 408 for a body not received within --read-timeout; 405 for other
 methods. GET /healthz answers 200. One JSON line per delivery on standard output: time,
 endpoint, contract, id, duplicate, valid, status, errors, handling_ms. Deliveries are told apart
-by (PATH, requestId or event_id). SIGINT or SIGTERM stops the server once the requests in flight
+by (PATH, the delivery id its contract names). SIGINT or SIGTERM stops the server once the requests in flight
 are answered.
 
 Secrets come from environment variables that flags name, never from the command line.

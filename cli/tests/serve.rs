@@ -179,8 +179,10 @@ fn invalid_payloads_are_422_with_their_violations_under_4_kb_or_200_when_accepte
     assert!(body["omitted"].as_u64().unwrap() > 0, "{body}");
     server.next_log();
 
-    // Empty, and not UTF-8: invalid payloads, not crashes.
-    for hostile in [&b""[..], &b"{\"requestId\": \"\xff\xfe\"}"[..]] {
+    // Empty, and not UTF-8 (where the delivery id stands): invalid payloads, not crashes.
+    let mut not_utf8 = format!("{{{:?}: \"", CONTRACTS[0].idempotency_key().unwrap()).into_bytes();
+    not_utf8.extend_from_slice(b"\xff\xfe\"}");
+    for hostile in [&b""[..], &not_utf8[..]] {
         let answer = server.post("/webhook", &[], hostile);
         assert_eq!(answer.status, 422, "{}", answer.body);
         server.next_log();

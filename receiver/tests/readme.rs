@@ -10,7 +10,7 @@ fn the_readme_receiver_is_the_compiled_example() {
     let code = lines.join("\n") + "\n";
     let readme = std::fs::read_to_string(root.join("../README.md")).unwrap();
     let block = readme
-        .split("<!-- receiver: receiver/examples/receiver.rs -->\n```rust\n")
+        .split("<!-- receiver: receiver/examples/receiver.rs -->\n```rust,no_run\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
         .expect("README.md shows the receiver after its marker");
