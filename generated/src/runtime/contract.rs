@@ -110,12 +110,12 @@ impl Contract {
         let mut found = None;
         root_members(bytes, |key, reader| {
             if key != wanted {
-                return Ok(false);
+                return false;
             }
             if reader.peek() == Ok(Next::String) && reader.string().is_ok() {
                 found = Some(reader.last().decode().into_owned());
             }
-            Ok(true)
+            true
         });
         found
     }
@@ -184,12 +184,12 @@ impl fmt::Display for Contract {
 /// seen enough (`true`), the object ends, or the text stops being well-formed JSON; nothing when
 /// the root is not an object.
 fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str) -> bool) {
-    root_members(bytes, |key, _| Ok(visit(key)));
+    root_members(bytes, |key, _| visit(key));
 }
 
 /// As [`root_keys`], with the reader placed before the member's value: `visit` may read the
 /// value (and then says it is done), or leave it to be skipped.
-fn root_members(bytes: &[u8], mut visit: impl FnMut(&str, &mut Reader<'_>) -> Result<bool, ()>) {
+fn root_members(bytes: &[u8], mut visit: impl FnMut(&str, &mut Reader<'_>) -> bool) {
     let mut reader = Reader::new(bytes);
     if reader.skip_whitespace().is_none()
         || reader.peek() != Ok(Next::Object)
@@ -201,7 +201,7 @@ fn root_members(bytes: &[u8], mut visit: impl FnMut(&str, &mut Reader<'_>) -> Re
     while let Ok(true) = reader.next_key(first) {
         first = false;
         let key = reader.last().decode();
-        if visit(&key, &mut reader) != Ok(false) || skip(&mut reader).is_err() {
+        if visit(&key, &mut reader) || skip(&mut reader).is_err() {
             return;
         }
     }
