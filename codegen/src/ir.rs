@@ -3,7 +3,8 @@
 //! This is where the contract becomes Rust: a required field is a plain value, a nullable one a
 //! `Nullable`, an optional non-nullable one an `Option`; integers are `i64`, other numbers a
 //! `serde_json::Number` (which keeps `1` and `1.0` apart), date-times keep their text, a value
-//! of any type is a `serde_json::Value`.
+//! of any type is the library's `JsonValue` (members in payload order, whatever features the
+//! dependent turns on in `serde_json`).
 
 use crate::error::{SchemaError, SchemaErrors};
 use crate::model::{
@@ -177,7 +178,7 @@ pub enum ValueKind {
     Number,
     /// `bool`.
     Boolean,
-    /// `serde_json::Value`: any JSON value.
+    /// The library's `JsonValue`: any JSON value, its members in payload order.
     Json,
     /// A generated struct, by name.
     Struct(String),
@@ -187,8 +188,8 @@ pub enum ValueKind {
     Union(Box<RustUnion>),
     /// `Vec` of an element.
     List(Box<Element>),
-    /// An ordered map from keys to an element: `crate::IndexMap<String, T>`, or
-    /// `serde_json::Map` when the values are of any type.
+    /// An ordered map from keys to an element: `crate::IndexMap<String, T>`, or the library's
+    /// `JsonObject` when the values are of any type.
     Map(Box<Element>),
 }
 
