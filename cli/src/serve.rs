@@ -45,9 +45,13 @@ pub(crate) struct ServeArgs {
     /// secret being rotated).
     #[arg(long = "signature-secret-env", value_name = "VAR")]
     signature_secret_envs: Vec<String>,
-    /// Where deliveries are remembered: memory, redis://..., or postgres://...
-    #[arg(long, value_name = "STORE", default_value = "memory")]
+    /// Where deliveries are remembered: memory, redis://..., or postgres://... (a URL with a
+    /// password belongs in --store-env).
+    #[arg(long, value_name = "STORE", default_value = "memory", conflicts_with = "store_env")]
     store: String,
+    /// The environment variable that holds the store's URL, when it carries a password.
+    #[arg(long, value_name = "VAR")]
+    store_env: Option<String>,
     /// The contract deliveries are judged under: `auto` judges each one under the contract its
     /// shape names.
     #[arg(long, value_name = "NAME", default_value = "auto", value_parser = crate::contract_choices(true))]
@@ -115,6 +119,7 @@ impl IdempotencyStore for AnyStore {
 /// invalid payload.
 struct Endpoint {
     receiver: Receiver,
+    log: LogWriter,
     store: AnyStore,
     accept_invalid: bool,
     budget: Budget,
@@ -147,6 +152,12 @@ impl Outcome {
 
 /// Runs the server until SIGINT or SIGTERM; the exit status.
 pub(crate) fn run(args: ServeArgs) -> io::Result<u8> {
+    // The receiver kit's warnings (a store's lost connection, a release that failed, a handler
+    // past its budget) go to standard error.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+        .try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(serve(args))
 }
@@ -155,8 +166,28 @@ fn usage(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
+/// A store URL as it may be shown: without the password of its user information.
+fn shown_url(url: &str) -> String {
+    match (url.split_once("://"), url.find('@')) {
+        (Some((scheme, rest)), Some(_)) => match rest.split_once('@') {
+            Some((user_info, host)) => {
+                let user = user_info.split(':').next().unwrap_or_default();
+                format!("{scheme}://{user}:***@{host}")
+            }
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+/// An id as the log shows it: at most 128 characters (a contract may leave an id unbounded).
+fn shortened(id: String) -> String {
+    if id.chars().count() <= 128 { id } else { id.chars().take(128).chain(['…']).collect() }
+}
+
 async fn open_store(store: &str) -> io::Result<AnyStore> {
-    let failed = |error: StoreError| io::Error::other(format!("--store {store}: {error}"));
+    let shown = shown_url(store);
+    let failed = |error: StoreError| io::Error::other(format!("--store {shown}: {error}"));
     if store == "memory" {
         Ok(AnyStore::Memory(MemoryStore::default()))
     } else if store.starts_with("redis://") || store.starts_with("rediss://") {
@@ -164,7 +195,7 @@ async fn open_store(store: &str) -> io::Result<AnyStore> {
     } else if store.starts_with("postgres://") || store.starts_with("postgresql://") {
         Ok(AnyStore::Postgres(PostgresStore::connect(store, Retention::default()).await.map_err(failed)?))
     } else {
-        Err(usage(format!("--store {store}: expected memory, redis://... or postgres://...")))
+        Err(usage(format!("--store {shown}: expected memory, redis://... or postgres://...")))
     }
 }
 
@@ -196,14 +227,25 @@ async fn serve(args: ServeArgs) -> io::Result<u8> {
         .iter()
         .map(|variable| Secret::from_env(variable).map_err(usage))
         .collect::<io::Result<Vec<Secret>>>()?;
-    let store = open_store(&args.store).await?;
+    let store = match &args.store_env {
+        Some(variable) => open_store(Secret::from_env(variable).map_err(usage)?.expose()).await?,
+        None => open_store(&args.store).await?,
+    };
+    let log = LogWriter::start();
     let mut router = Router::new().route("/healthz", get(|| async { "ok\n" }));
-    for path in &args.paths {
-        if !path.starts_with('/') || path == "/healthz" {
-            return Err(usage(format!("--path {path}: a path starts with / and is not /healthz")));
+    for (index, path) in args.paths.iter().enumerate() {
+        let plain = path.starts_with('/') && !path.contains(['{', '}', '*', '?', '#', ' ']);
+        if !plain || path == "/healthz" {
+            return Err(usage(format!(
+                "--path {path}: a path starts with /, has no {{, }}, *, ?, # or space, and is not /healthz"
+            )));
+        }
+        if args.paths[..index].contains(path) {
+            return Err(usage(format!("--path {path}: given twice")));
         }
         let endpoint = Arc::new(Endpoint {
             receiver: receiver_for(path, &args, auth.as_ref(), &secrets),
+            log: log.clone(),
             store: store.clone(),
             accept_invalid: args.accept_invalid,
             budget: Budget::default(),
@@ -219,6 +261,10 @@ async fn serve(args: ServeArgs) -> io::Result<u8> {
     let bound = listener.local_addr()?;
     eprintln!("fpwebhook serve: listening on http://{bound} (POST {}; GET /healthz)", args.paths.join(", "));
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    log.drain();
+    if log.dropped() > 0 {
+        eprintln!("fpwebhook serve: {} log lines dropped (standard output did not keep up)", log.dropped());
+    }
     eprintln!("fpwebhook serve: stopped");
     Ok(0)
 }
@@ -249,7 +295,12 @@ async fn shutdown() {
 async fn deliver(State(endpoint): State<Arc<Endpoint>>, request: Request) -> Response {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
-    let (outcome, response) = match endpoint.receiver.read_body(body).await {
+    // Credentials and an announced length first: nothing is read for a request that fails them.
+    let read = match endpoint.receiver.check_headers(&parts.headers) {
+        Ok(()) => endpoint.receiver.read_body(body).await,
+        Err(rejection) => Err(rejection),
+    };
+    let (outcome, response) = match read {
         Err(rejection) => rejected(rejection),
         Ok(body) => judge(&endpoint, &parts.headers, body).await,
     };
@@ -274,7 +325,7 @@ async fn judge(
         Err(Rejection::Invalid { contract, violations }) => {
             let mut outcome = Outcome::new(StatusCode::UNPROCESSABLE_ENTITY);
             outcome.contract = Some(contract);
-            outcome.id = contract.delivery_id(&body);
+            outcome.id = contract.delivery_id(&body).map(shortened);
             outcome.valid = Some(false);
             outcome.errors = violations
                 .iter()
@@ -345,7 +396,52 @@ fn log(endpoint: &Endpoint, outcome: &Outcome, started: Instant) {
     if let Some(warning) = endpoint.budget.warning(elapsed) {
         line["warning"] = json!(warning);
     }
-    let mut out = io::stdout().lock();
-    // A closed standard output must not take the server down.
-    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    endpoint.log.write(line.to_string());
+}
+
+/// The log's writer: lines go to standard output from a thread of their own, through a bounded
+/// queue, so that a reader that does not keep up never stalls the server; a line that finds the
+/// queue full is dropped and counted, and the count is said on standard error at shutdown.
+#[derive(Clone)]
+struct LogWriter {
+    lines: std::sync::mpsc::SyncSender<String>,
+    /// Lines dropped, queued, and written.
+    counts: Arc<[std::sync::atomic::AtomicU64; 3]>,
+}
+
+impl LogWriter {
+    fn start() -> Self {
+        let (lines, queue) = std::sync::mpsc::sync_channel::<String>(4096);
+        let counts: Arc<[std::sync::atomic::AtomicU64; 3]> = Arc::default();
+        let written = counts.clone();
+        std::thread::spawn(move || {
+            let mut out = io::stdout();
+            for line in queue {
+                // A closed standard output must not take the server down.
+                let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+                written[2].fetch_add(1, std::sync::atomic::Ordering::Release);
+            }
+        });
+        LogWriter { lines, counts }
+    }
+
+    fn write(&self, line: String) {
+        let slot = usize::from(self.lines.try_send(line).is_ok());
+        self.counts[slot].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn dropped(&self) -> u64 {
+        self.counts[0].load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Waits, two seconds at most, for the queued lines to be written.
+    fn drain(&self) {
+        let started = Instant::now();
+        while self.counts[2].load(std::sync::atomic::Ordering::Acquire)
+            < self.counts[1].load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed() < Duration::from_secs(2)
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
 }

@@ -320,3 +320,120 @@ fn two_servers_sharing_redis_process_a_delivery_once() {
     assert_eq!(processed, 1, "{logs:?}");
     assert!([a, b].iter().all(|status| *status == 200 || *status == 503), "{a} {b}");
 }
+
+/// A request that fails what its headers say is answered before its body is read: no credentials
+/// (even with `Expect: 100-continue`), or an announced length over the limit.
+#[test]
+fn headers_are_judged_before_the_body_is_read() {
+    let server = Server::start(
+        &[
+            "--user",
+            "u",
+            "--password-env",
+            "TEST_PASSWORD",
+            "--max-payload-bytes",
+            "1KiB",
+            "--read-timeout",
+            "5s",
+        ],
+        &[("TEST_PASSWORD", "p")],
+    );
+    for (headers, expected) in [
+        ("Expect: 100-continue\r\nContent-Length: 500\r\n", 401),
+        (
+            &*format!(
+                "Authorization: {}\r\nContent-Length: 1000000000\r\n",
+                BasicAuth::new("u", Secret::new("p")).header_value()
+            ),
+            413,
+        ),
+    ] {
+        let mut stream = TcpStream::connect(&server.address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let started = Instant::now();
+        write!(stream, "POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n").unwrap();
+        let answer = read_answer(&mut stream);
+        assert_eq!(answer.status, expected, "{headers}");
+        assert!(started.elapsed() < Duration::from_secs(2), "answered without waiting for a body");
+        server.next_log();
+    }
+}
+
+/// The same id under two contracts is two deliveries; an id of any length is remembered by a
+/// bounded key and logged shortened.
+#[test]
+fn ids_are_keyed_per_contract_and_bounded() {
+    let server = Server::start(&[], &[]);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let shared = format!("S{}", nanos % 1_000_000_000);
+    for contract in CONTRACTS {
+        let mut payload: Value = serde_json::from_str(contract.example()).unwrap();
+        payload[contract.idempotency_key().unwrap()] = Value::from(shared.as_str());
+        assert_eq!(server.post("/webhook", &[], payload.to_string().as_bytes()).status, 200);
+        assert_eq!(server.next_log()["duplicate"], false, "{contract}");
+    }
+    // A contract whose id has no maximum length: a 100,000-character id.
+    let unbounded = CONTRACTS.iter().find(|contract| {
+        let schema: Value = serde_json::from_str(contract.schema()).unwrap();
+        let key = contract.idempotency_key().unwrap();
+        schema["properties"][key].get("maxLength").is_none()
+    });
+    if let Some(contract) = unbounded {
+        let mut payload: Value = serde_json::from_str(contract.example()).unwrap();
+        payload[contract.idempotency_key().unwrap()] = Value::from("x".repeat(100_000));
+        for duplicate in [false, true] {
+            assert_eq!(server.post("/webhook", &[], payload.to_string().as_bytes()).status, 200);
+            let log = server.next_log();
+            assert_eq!(log["duplicate"], duplicate);
+            assert!(log["id"].as_str().unwrap().len() <= 200, "{}", log["id"].as_str().unwrap().len());
+        }
+    }
+}
+
+#[test]
+fn odd_paths_and_store_passwords_are_refused_without_echoing_the_password() {
+    for path in ["/a/{id}", "/{*rest}", "/x?y=1", "webhook", "/healthz"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--path", path])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{path}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("--path"), "{path}");
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--path", "/a", "--path", "/a"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--store", "postgres://user:hunter2@127.0.0.1:1/db"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("postgres://user:***@127.0.0.1:1/db") && !stderr.contains("hunter2"), "{stderr}");
+}
+
+/// A reader that never reads the log does not stall the server: lines past the queue are
+/// dropped, deliveries are answered.
+#[test]
+fn a_stalled_log_reader_does_not_stall_deliveries() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--accept-invalid"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _unread = child.stdout.take();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let address = first.split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    // Invalid payloads with long values: each log line carries kilobytes of violations.
+    let body = format!("{{\"unexpected\": \"{}\", \"a\": 1, \"a\": 2}}", "x".repeat(20_000));
+    for _ in 0..200 {
+        assert_eq!(request(&address, "POST", "/webhook", &[], body.as_bytes()).status, 200);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -51,6 +51,8 @@ mod secret;
 pub mod signature;
 
 pub use basic_auth::{AuthFailure, BasicAuth};
-pub use receive::{ClaimGuard, Claimed, Delivery, Endpoint, MAX_ANSWER_BYTES, Receiver, Rejection};
+pub use receive::{
+    ClaimGuard, Claimed, Delivery, Endpoint, MAX_ANSWER_BYTES, MAX_KEPT_ID_BYTES, Receiver, Rejection,
+};
 pub use secret::Secret;
 pub use signature::SignatureFailure;

@@ -122,6 +122,28 @@ impl Receiver {
         }
     }
 
+    /// What can be checked before the body is read: the credentials, and a `Content-Length`
+    /// over the limit. Checking them first means a sender without credentials, or announcing
+    /// too large a body, never gets a body read (nor a `100 Continue`).
+    ///
+    /// # Errors
+    ///
+    /// [`Rejection::Credentials`] or [`Rejection::TooLarge`].
+    pub fn check_headers(&self, headers: &HeaderMap) -> Result<(), Rejection> {
+        if let Some(auth) = &self.basic_auth {
+            let presented = headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes);
+            auth.check(presented).map_err(Rejection::Credentials)?;
+        }
+        let announced = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        match announced {
+            Some(length) if length > self.body_limit as u64 => Err(Rejection::TooLarge(self.body_limit)),
+            _ => Ok(()),
+        }
+    }
+
     /// Checks the credentials and the signature a request carries for `body`.
     ///
     /// # Errors
@@ -155,10 +177,27 @@ impl Receiver {
         let contract = self.contract_of(&body);
         let payload = Payload::parse_as(contract, &body, self.options)
             .map_err(|violations| Rejection::Invalid { contract, violations })?;
-        let key = contract.delivery_id(&body).map(|id| DeliveryKey { endpoint: self.endpoint.clone(), id });
+        let key = contract.delivery_id(&body).map(|id| self.delivery_key(contract, id));
         Ok(Delivery { payload, contract, key, body, received })
     }
+
+    /// The idempotency key of a delivery with `id` under `contract`: the endpoint and the
+    /// contract (the same id in two contracts is two deliveries), and the id itself, or its
+    /// SHA-256 when it is long or holds a NUL (a contract may leave its id's length unbounded:
+    /// the stores keep keys of a bounded size, and PostgreSQL's text holds no NUL).
+    pub fn delivery_key(&self, contract: &Contract, id: String) -> DeliveryKey {
+        use sha2::{Digest, Sha256};
+        let id = if id.len() > MAX_KEPT_ID_BYTES || id.contains('\0') {
+            format!("sha256:{}", hex::encode(Sha256::digest(id.as_bytes())))
+        } else {
+            id
+        };
+        DeliveryKey { endpoint: format!("{}#{}", self.endpoint, contract.name()), id }
+    }
 }
+
+/// The longest delivery id a store keeps as it is; a longer one is kept as its SHA-256.
+pub const MAX_KEPT_ID_BYTES: usize = 128;
 
 /// A router state for the common case: one endpoint's [`Receiver`] and its idempotency store,
 /// with which [`Delivery`] and the handler find what they need (`State<Endpoint<S>>`).
@@ -445,6 +484,7 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Rejection> {
         let receiver = Arc::<Receiver>::from_ref(state);
         let (parts, body) = request.into_parts();
+        receiver.check_headers(&parts.headers)?;
         let body = receiver.read_body(body).await?;
         receiver.receive(&parts.headers, body)
     }

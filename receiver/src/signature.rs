@@ -76,23 +76,31 @@ pub fn verify(header: Option<&[u8]>, body: &[u8], secrets: &[Secret]) -> Result<
     let header = std::str::from_utf8(header).map_err(|_| SignatureFailure::Malformed)?;
     let mut signatures = Vec::new();
     let mut versions = Vec::new();
-    for entry in header.split(',') {
-        let (version, signature) = entry.trim().split_once('=').ok_or(SignatureFailure::Malformed)?;
-        if version == "v1" {
-            let lowercase_hex =
-                signature.len() == 64 && signature.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-            if !lowercase_hex {
-                return Err(SignatureFailure::Malformed);
-            }
-            signatures.push(hex::decode(signature).map_err(|_| SignatureFailure::Malformed)?);
-        } else if version.is_empty() {
-            return Err(SignatureFailure::Malformed);
-        } else {
-            versions.push(version.to_owned());
+    let mut malformed = false;
+    // A malformed entry does not hide a good one: every entry is read, and the failure says
+    // what was wrong only when no signature matches.
+    for entry in header.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
+        let Some((version, signature)) = entry.split_once('=') else {
+            malformed = true;
+            continue;
+        };
+        let (version, signature) = (version.trim(), signature.trim());
+        let lowercase_hex =
+            signature.len() == 64 && signature.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        match version {
+            "v1" if lowercase_hex => signatures.extend(hex::decode(signature).ok()),
+            "v1" | "" => malformed = true,
+            // Named in the failure, a few at most: the header is the sender's text.
+            other if versions.len() < MAX_NAMED_VERSIONS => versions.push(other.chars().take(16).collect()),
+            _ => {}
         }
     }
     if signatures.is_empty() {
-        return Err(SignatureFailure::UnknownVersion(versions));
+        return Err(if malformed {
+            SignatureFailure::Malformed
+        } else {
+            SignatureFailure::UnknownVersion(versions)
+        });
     }
     let mut matched = false;
     for secret in secrets {
@@ -102,8 +110,15 @@ pub fn verify(header: Option<&[u8]>, body: &[u8], secrets: &[Secret]) -> Result<
             matched |= mac.clone().verify_slice(signature).is_ok();
         }
     }
-    if matched { Ok(()) } else { Err(SignatureFailure::NoMatch) }
+    match (matched, malformed) {
+        (true, _) => Ok(()),
+        (false, true) => Err(SignatureFailure::Malformed),
+        (false, false) => Err(SignatureFailure::NoMatch),
+    }
 }
+
+/// At most this many unknown versions are named in a [`SignatureFailure::UnknownVersion`].
+const MAX_NAMED_VERSIONS: usize = 4;
 
 #[cfg(test)]
 mod tests {
@@ -143,6 +158,17 @@ mod tests {
         );
         assert_eq!(verify(Some(b"v1=abcd"), b"data", &secrets), Err(SignatureFailure::Malformed));
         assert_eq!(verify(Some(b"=abcd"), b"data", &secrets), Err(SignatureFailure::Malformed));
+        // A malformed entry does not hide a good one; spaces around the version are allowed.
+        assert_eq!(verify(Some(format!("v1=abc,{KNOWN}").as_bytes()), b"data", &secrets), Ok(()));
+        assert_eq!(verify(Some(KNOWN.replace("v1=", "v1 = ").as_bytes()), b"data", &secrets), Ok(()));
+        assert_eq!(verify(Some(format!("{KNOWN},,").as_bytes()), b"data", &secrets), Ok(()));
+        let many: Vec<String> = (0..1000).map(|index| format!("w{index}=x")).collect();
+        let Err(SignatureFailure::UnknownVersion(named)) =
+            verify(Some(many.join(",").as_bytes()), b"data", &secrets)
+        else {
+            panic!("unknown versions")
+        };
+        assert_eq!(named.len(), 4, "at most a few are named");
         assert_eq!(
             verify(Some(b"v0=abc, v9=def"), b"data", &secrets),
             Err(SignatureFailure::UnknownVersion(vec!["v0".to_owned(), "v9".to_owned()]))

@@ -26,9 +26,12 @@ pub mod redis;
 /// of the legacy webhook, `event_id` of the event webhook).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeliveryKey {
-    /// The endpoint's name: the same id sent to two endpoints is two deliveries.
+    /// The endpoint's name and the delivery's contract (`webhook#event`, as
+    /// [`Receiver::delivery_key`](crate::Receiver::delivery_key) writes it): the same id sent to
+    /// two endpoints, or in two contracts, is two deliveries.
     pub endpoint: String,
-    /// The delivery's id in its payload.
+    /// The delivery's id in its payload (its SHA-256, past
+    /// [`MAX_KEPT_ID_BYTES`](crate::MAX_KEPT_ID_BYTES)).
     pub id: String,
 }
 
