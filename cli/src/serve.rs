@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -327,12 +328,7 @@ async fn judge(
             outcome.contract = Some(contract);
             outcome.id = contract.delivery_id(&body).map(shortened);
             outcome.valid = Some(false);
-            outcome.errors = violations
-                .iter()
-                .map(|violation| {
-                    json!({"pointer": violation.pointer(), "keyword": violation.keyword().as_str(), "message": violation.message()})
-                })
-                .collect();
+            outcome.errors = violations.iter().map(Rejection::violation_json).collect();
             if endpoint.accept_invalid {
                 outcome.status = StatusCode::OK;
                 return (outcome, (StatusCode::OK, "accepted (invalid)\n").into_response());
@@ -405,40 +401,47 @@ fn log(endpoint: &Endpoint, outcome: &Outcome, started: Instant) {
 #[derive(Clone)]
 struct LogWriter {
     lines: std::sync::mpsc::SyncSender<String>,
-    /// Lines dropped, queued, and written.
-    counts: Arc<[std::sync::atomic::AtomicU64; 3]>,
+    counts: Arc<LogCounts>,
+}
+
+/// How many lines the log dropped (its queue was full), queued, and wrote.
+#[derive(Default)]
+struct LogCounts {
+    dropped: AtomicU64,
+    queued: AtomicU64,
+    written: AtomicU64,
 }
 
 impl LogWriter {
     fn start() -> Self {
         let (lines, queue) = std::sync::mpsc::sync_channel::<String>(4096);
-        let counts: Arc<[std::sync::atomic::AtomicU64; 3]> = Arc::default();
+        let counts: Arc<LogCounts> = Arc::default();
         let written = counts.clone();
         std::thread::spawn(move || {
             let mut out = io::stdout();
             for line in queue {
                 // A closed standard output must not take the server down.
                 let _ = writeln!(out, "{line}").and_then(|()| out.flush());
-                written[2].fetch_add(1, std::sync::atomic::Ordering::Release);
+                written.written.fetch_add(1, Ordering::Release);
             }
         });
         LogWriter { lines, counts }
     }
 
     fn write(&self, line: String) {
-        let slot = usize::from(self.lines.try_send(line).is_ok());
-        self.counts[slot].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let count =
+            if self.lines.try_send(line).is_ok() { &self.counts.queued } else { &self.counts.dropped };
+        count.fetch_add(1, Ordering::Relaxed);
     }
 
     fn dropped(&self) -> u64 {
-        self.counts[0].load(std::sync::atomic::Ordering::Relaxed)
+        self.counts.dropped.load(Ordering::Relaxed)
     }
 
     /// Waits, two seconds at most, for the queued lines to be written.
     fn drain(&self) {
         let started = Instant::now();
-        while self.counts[2].load(std::sync::atomic::Ordering::Acquire)
-            < self.counts[1].load(std::sync::atomic::Ordering::Relaxed)
+        while self.counts.written.load(Ordering::Acquire) < self.counts.queued.load(Ordering::Relaxed)
             && started.elapsed() < Duration::from_secs(2)
         {
             std::thread::sleep(Duration::from_millis(5));

@@ -9,7 +9,7 @@ use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use fingerprint_webhook::{Contract, Options, Payload, Violations};
+use fingerprint_webhook::{Contract, Options, Payload, Violation, Violations};
 use http_body_util::{BodyExt, Limited};
 
 use crate::Secret;
@@ -150,10 +150,9 @@ impl Receiver {
     ///
     /// [`Rejection::Credentials`] or [`Rejection::Signature`].
     pub fn authenticate(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Rejection> {
-        if let Some(auth) = &self.basic_auth {
-            let presented = headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes);
-            auth.check(presented).map_err(Rejection::Credentials)?;
-        }
+        // The credentials are [`check_headers`](Receiver::check_headers)'s: one check, wherever
+        // it runs first (a second run costs two SHA-256 of a few bytes).
+        self.check_headers(headers)?;
         if !self.signature_secrets.is_empty() {
             let presented = headers.get(signature::HEADER).map(HeaderValue::as_bytes);
             signature::verify(presented, body, &self.signature_secrets).map_err(Rejection::Signature)?;
@@ -425,6 +424,15 @@ impl Rejection {
         }
     }
 
+    /// One violation as the answers and logs show it: `{"pointer", "keyword", "message"}`.
+    pub fn violation_json(violation: &Violation) -> serde_json::Value {
+        serde_json::json!({
+            "pointer": violation.pointer(),
+            "keyword": violation.keyword().as_str(),
+            "message": violation.message(),
+        })
+    }
+
     /// The JSON body of a 422: the contract and as many violations (pointer, keyword, message)
     /// as fit in [`MAX_ANSWER_BYTES`], with how many were left out.
     pub fn violations_json(contract: &Contract, violations: &Violations) -> String {
@@ -432,12 +440,7 @@ impl Rejection {
         let mut size = 0;
         let mut omitted = 0;
         for violation in violations {
-            let error = serde_json::json!({
-                "pointer": violation.pointer(),
-                "keyword": violation.keyword().as_str(),
-                "message": violation.message(),
-            })
-            .to_string();
+            let error = Rejection::violation_json(violation).to_string();
             // Room for the envelope (contract, counts) and separators.
             if omitted == 0 && size + error.len() < MAX_ANSWER_BYTES - 160 {
                 size += error.len() + 1;
@@ -487,5 +490,35 @@ where
         receiver.check_headers(&parts.headers)?;
         let body = receiver.read_body(body).await?;
         receiver.receive(&parts.headers, body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fingerprint_webhook::CONTRACTS;
+
+    use super::{MAX_KEPT_ID_BYTES, Receiver};
+
+    #[test]
+    fn a_delivery_key_names_the_contract_and_stays_bounded() {
+        let receiver = Receiver::new("hook");
+        let [first, second, ..] = CONTRACTS else { panic!("two contracts") };
+        let (a, b) = (
+            receiver.delivery_key(first, "same".to_owned()),
+            receiver.delivery_key(second, "same".to_owned()),
+        );
+        assert_ne!(a, b, "the same id in two contracts");
+        assert_eq!((a.endpoint.as_str(), a.id.as_str()), (format!("hook#{first}").as_str(), "same"));
+        let at_limit = "x".repeat(MAX_KEPT_ID_BYTES);
+        assert_eq!(receiver.delivery_key(first, at_limit.clone()).id, at_limit);
+        for long_or_nul in ["x".repeat(MAX_KEPT_ID_BYTES + 1), "a\0b".to_owned()] {
+            let key = receiver.delivery_key(first, long_or_nul.clone());
+            assert!(key.id.starts_with("sha256:") && key.id.len() == 7 + 64, "{}", key.id);
+            assert_eq!(key, receiver.delivery_key(first, long_or_nul), "the same id, the same key");
+        }
+        assert_ne!(
+            receiver.delivery_key(first, "y".repeat(200)),
+            receiver.delivery_key(first, "z".repeat(200))
+        );
     }
 }
