@@ -8,6 +8,7 @@
 
 mod input;
 mod report;
+mod send;
 mod serve;
 
 use std::io::{self, IsTerminal, Write};
@@ -263,6 +264,32 @@ Examples:
   WEBHOOK_PASSWORD=... fpwebhook serve --user fingerprint --password-env WEBHOOK_PASSWORD
   fpwebhook serve --store redis://127.0.0.1:6379/ --path /fingerprint --path /fingerprint-eu")]
     Serve(serve::ServeArgs),
+    /// Deliver payloads to endpoints as Fingerprint does, to test a receiver before going live.
+    #[command(after_help = "\
+Every payload goes to every endpoint at once, each endpoint on its own. An attempt that times out
+(--timeout, from connecting to the last byte of the answer), fails to connect or gets anything
+but a 2XX (a redirect is not followed) is retried once, with the identical body, after
+--retry-delay (5 minutes, as documented). Endpoints must be https:// URLs with a domain name, as
+the dashboard requires; --allow-insecure-localhost lets http:// and IP addresses through for
+loopback hosts only. Nothing is sent anywhere but the --to endpoints.
+
+Each attempt is reported as it ends: endpoint, delivery id, attempt number, outcome (ok,
+http_error, timeout, connect_error), status, latency, and up to 4 KB of the answer's headers and
+body. Exit status: 0 every payload reached every endpoint with a 2XX; 1 a delivery failed after
+its retry, or Ctrl-C came first (what was delivered so far is printed); 2 a usage or input error.
+
+--check runs the receiver conformance scenarios against one endpoint instead: a valid delivery
+of each contract, a duplicate, missing and wrong credentials and signatures (where given), the
+edges of each contract, and a retry after Fingerprint gave up on the first attempt.
+
+Secrets come from environment variables that flags name, never from the command line.
+
+Examples:
+  fpwebhook send --to https://hooks.example.com/fingerprint delivery.json
+  fpwebhook send --to http://localhost:8080/webhook --allow-insecure-localhost --generate 10
+  WEBHOOK_PASSWORD=... fpwebhook send --to https://hooks.example.com/fp --user fingerprint \\
+      --password-env WEBHOOK_PASSWORD --check")]
+    Send(send::SendArgs),
     /// Write the conformance suites (and the schemas they name) for other-language harnesses.
     #[command(after_help = "\
 Each contract's files go into a folder named after it, as in the repository's schema/ folder,
@@ -328,6 +355,7 @@ pub fn run() -> ExitCode {
         }
         Command::Example { contract } => print(contract_named(&contract).example()).map(|()| VALID),
         Command::Serve(args) => serve::run(args),
+        Command::Send(args) => send::run(args),
         Command::Fixtures { out, contract } => write_fixtures(&out, contract.as_deref().map(contract_named)),
     };
     match result {

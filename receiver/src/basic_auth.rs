@@ -43,6 +43,11 @@ impl BasicAuth {
         BasicAuth { user: user.into(), password }
     }
 
+    /// The user name.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
     /// The value of an `Authorization` header with these credentials: what a sender writes.
     pub fn header_value(&self) -> String {
         let pair = format!("{}:{}", self.user, self.password.expose());

@@ -135,6 +135,49 @@ fn idempotency_key(schema: &Value, schema_path: &str) -> Result<Option<String>, 
     }
 }
 
+/// The vendor keyword that marks an integer as a moment in Unix time; its one value is
+/// `"milliseconds"`. An annotation for validators; `fpwebhook send --generate` writes the
+/// current time there.
+pub const UNIX_TIME_KEYWORD: &str = "x-fingerprint-unix-time";
+
+/// Checks every [`UNIX_TIME_KEYWORD`] in `schema`: it says `"milliseconds"`, on a schema of
+/// type `integer` (possibly nullable).
+fn check_unix_times(schema: &Value, pointer: &str, schema_path: &str) -> Result<(), Error> {
+    match schema {
+        Value::Object(members) => {
+            if let Some(unit) = members.get(UNIX_TIME_KEYWORD) {
+                let integer = match members.get("type") {
+                    Some(Value::String(kind)) => kind == "integer",
+                    Some(Value::Array(kinds)) => {
+                        kinds.iter().any(|kind| kind == "integer")
+                            && kinds.iter().all(|kind| kind == "integer" || kind == "null")
+                    }
+                    _ => false,
+                };
+                let problem = if unit != "milliseconds" {
+                    Some(format!("is {unit}; the one unit it takes is \"milliseconds\""))
+                } else if !integer {
+                    Some("is on a schema whose type is not `integer`: it marks an integer as Unix time".to_owned())
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    return Err(invalid_data(&format!("{schema_path}#{pointer}/{UNIX_TIME_KEYWORD}"), problem));
+                }
+            }
+            members.iter().try_for_each(|(key, value)| {
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                check_unix_times(value, &format!("{pointer}/{escaped}"), schema_path)
+            })
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, item)| check_unix_times(item, &format!("{pointer}/{index}"), schema_path)),
+        _ => Ok(()),
+    }
+}
+
 fn invalid_data(path: &str, message: String) -> Error {
     Error::Contract { path: path.to_owned(), message }
 }
@@ -157,6 +200,7 @@ pub fn outputs(root: &Path, folder: &ContractFolder) -> Result<(Vec<Output>, Gen
     let schema_value: Value = serde_json::from_str(&schema)
         .map_err(|error| invalid_data(&schema_path, format!("is not JSON: {error}")))?;
     let idempotency_key = idempotency_key(&schema_value, &schema_path)?;
+    check_unix_times(&schema_value, "", &schema_path)?;
 
     let example_path = path(name, EXAMPLE_FILE);
     if !root.join(&example_path).is_file() {

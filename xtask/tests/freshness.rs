@@ -259,3 +259,27 @@ fn the_idempotency_keyword_must_name_a_required_string_field_of_the_root() {
     let registry = fs::read_to_string(copy.path().join(GENERATED_DIR).join("contracts.rs")).unwrap();
     assert!(registry.contains("idempotency_key: None,"), "{registry}");
 }
+
+#[test]
+fn the_unix_time_keyword_must_say_milliseconds_on_an_integer() {
+    let copy = copy_of_repository();
+    let name = discover(copy.path()).unwrap()[0].name.clone();
+    let schema_path = copy.path().join(path(&name, SCHEMA_FILE));
+    let schema: Value = serde_json::from_str(&fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let properties = schema["properties"].as_object().unwrap();
+    let string = properties.iter().find(|(_, property)| property["type"] == "string").unwrap().0;
+    let integer = properties.iter().find(|(_, property)| property["type"] == "integer").unwrap().0;
+    let cases = [
+        (string, Value::from("milliseconds"), "whose type is not `integer`"),
+        (integer, Value::from("seconds"), "is \"seconds\"; the one unit it takes is \"milliseconds\""),
+    ];
+    for (field, unit, reason) in cases {
+        let mut edited = schema.clone();
+        edited["properties"][field]["x-fingerprint-unix-time"] = unit;
+        fs::write(&schema_path, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+        let error = write(copy.path()).unwrap_err().to_string();
+        let pointer = format!("schema.json#/properties/{field}/x-fingerprint-unix-time");
+        assert!(error.contains(&pointer), "{error}");
+        assert!(error.contains(reason), "{error}");
+    }
+}
