@@ -6,68 +6,20 @@
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::Server;
 use fingerprint_webhook::CONTRACTS;
 use fingerprint_webhook_receiver::signature::{self, sign};
 use fingerprint_webhook_receiver::{BasicAuth, Secret};
 use serde_json::Value;
 
-/// A running `fpwebhook serve`, its address, and its log lines as they come.
-struct Server {
-    child: Child,
-    address: String,
-    log: mpsc::Receiver<Value>,
-}
-
 impl Server {
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut first = String::new();
-        stderr.read_line(&mut first).unwrap();
-        let address = first
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("serve did not say where it listens: {first:?}"))
-            .to_owned();
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let (sender, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                let _ = sender.send(
-                    serde_json::from_str(&line).unwrap_or_else(|_| panic!("a log line is JSON: {line}")),
-                );
-            }
-        });
-        Server { child, address, log }
-    }
-
-    fn next_log(&self) -> Value {
-        self.log.recv_timeout(Duration::from_secs(10)).expect("a log line per delivery")
-    }
-
     fn post(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
         request(&self.address, "POST", path, headers, body)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

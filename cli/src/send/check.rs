@@ -82,7 +82,8 @@ impl Checker<'_> {
             (Some(key), Some(id)) => format!(", {key} {}", printable(&id)),
             _ => String::new(),
         };
-        let description = format!("a payload of the {} contract ({shape}{id}, {} bytes)", contract.name(), bytes.len());
+        let description =
+            format!("a payload of the {} contract ({shape}{id}, {} bytes)", contract.name(), bytes.len());
         Ok((Made { body: Bytes::from(bytes), description }, nulled))
     }
 
@@ -103,12 +104,24 @@ impl Checker<'_> {
         } else {
             (Verdict::Fail, failure.to_owned())
         };
-        self.report(&Scenario { name, verdict, sent: made.description.clone(), received: received(&attempt), why })?;
+        self.report(&Scenario {
+            name,
+            verdict,
+            sent: made.description.clone(),
+            received: received(&attempt),
+            why,
+        })?;
         Ok(attempt)
     }
 
     /// A scenario that passes on a 401.
-    async fn expect_refused(&mut self, name: &str, made: &Made, headers: HeaderMap, sent: &str) -> io::Result<()> {
+    async fn expect_refused(
+        &mut self,
+        name: &str,
+        made: &Made,
+        headers: HeaderMap,
+        sent: &str,
+    ) -> io::Result<()> {
         let attempt = self.post(&made.body, headers).await;
         let challenge = attempt.answer.headers.iter().any(|(header, _)| header == WWW_AUTHENTICATE.as_str());
         let (verdict, why) = match attempt.status {
@@ -183,16 +196,23 @@ fn received(attempt: &Attempt) -> String {
 
 /// Runs every scenario; `0` when none failed, `1` otherwise.
 pub(crate) async fn run(plan: &Plan, client: &reqwest::Client) -> io::Result<u8> {
-    let synthesizers =
-        plan.contracts().into_iter().map(Synthesizer::new).collect::<Result<Vec<_>, _>>().map_err(io::Error::other)?;
+    let synthesizers = plan
+        .contracts()
+        .into_iter()
+        .map(Synthesizer::new)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io::Error::other)?;
     let mut checker = Checker { plan, client, rng: fastrand::Rng::new(), counts: [0; 3] };
-    let first = checker.first_deliveries(&synthesizers).await?;
-    checker.refusals(&first).await?;
+    checker.first_deliveries(&synthesizers).await?;
+    checker.refusals(&synthesizers[0]).await?;
     checker.edges(&synthesizers).await?;
     checker.retry_after_hang_up(&synthesizers[0]).await?;
 
     let [passed, failed, skipped] = checker.counts;
-    let line = format!("{} scenarios: {passed} passed, {failed} failed, {skipped} skipped", passed + failed + skipped);
+    let line = format!(
+        "{} scenarios: {passed} passed, {failed} failed, {skipped} skipped",
+        passed + failed + skipped
+    );
     match plan.format {
         SendFormat::Human => {
             let mut out = io::stdout().lock();
@@ -213,8 +233,8 @@ impl Checker<'_> {
         )
     }
 
-    /// A valid delivery of each contract, then the first one again; the first one's payload.
-    async fn first_deliveries(&mut self, synthesizers: &[Synthesizer]) -> io::Result<Made> {
+    /// A valid delivery of each contract, then the first one again.
+    async fn first_deliveries(&mut self, synthesizers: &[Synthesizer]) -> io::Result<()> {
         let not_delivered = self.not_delivered();
         let mut first = None;
         for synthesizer in synthesizers {
@@ -227,43 +247,54 @@ impl Checker<'_> {
             first.get_or_insert(made);
         }
         let made = first.ok_or_else(|| io::Error::other("no contract to check"))?;
-        let duplicate = Made { body: made.body.clone(), description: format!("{} again, byte for byte", made.description) };
+        let duplicate = Made {
+            body: made.body.clone(),
+            description: format!("{} again, byte for byte", made.description),
+        };
         self.expect_delivered(
             "the same delivery again is answered 2XX (a duplicate, never 409)".to_owned(),
             &duplicate,
             "a duplicate must be answered 2XX: Fingerprint retries with the same id, and any other status (409 included) is a failure to it",
         )
         .await?;
-        Ok(made)
+        Ok(())
     }
 
-    /// Missing and wrong credentials and signatures, where they are configured.
-    async fn refusals(&mut self, made: &Made) -> io::Result<()> {
-        let credentials = &self.plan.credentials;
+    /// Missing and wrong credentials and signatures, where they are configured; each with a
+    /// payload of its own, so that a receiver's memory of earlier deliveries plays no part.
+    async fn refusals(&mut self, synthesizer: &Synthesizer) -> io::Result<()> {
+        let credentials = self.plan.credentials.clone();
         if let Some(basic) = &credentials.basic {
+            let (made, _) = self.make(synthesizer, Shape::Typical).map_err(io::Error::other)?;
             let mut missing = credentials.headers(&made.body);
             missing.remove(AUTHORIZATION);
+            self.expect_refused(NO_CREDENTIALS, &made, missing, "without an Authorization header").await?;
+            let (made, _) = self.make(synthesizer, Shape::Typical).map_err(io::Error::other)?;
             let mut wrong = credentials.headers(&made.body);
             let wrong_password = BasicAuth::new(basic.user(), Secret::new(WRONG_SECRET));
             if let Ok(value) = HeaderValue::from_str(&wrong_password.header_value()) {
                 wrong.insert(AUTHORIZATION, value);
             }
-            self.expect_refused(NO_CREDENTIALS, made, missing, "without an Authorization header").await?;
-            self.expect_refused(WRONG_PASSWORD, made, wrong, "with the right user and a wrong password").await?;
+            self.expect_refused(WRONG_PASSWORD, &made, wrong, "with the right user and a wrong password")
+                .await?;
         } else {
             let why = "no --user given: the endpoint is not expected to ask for credentials";
             self.skip(NO_CREDENTIALS, why)?;
             self.skip(WRONG_PASSWORD, why)?;
         }
         if credentials.secret.is_some() {
+            let (made, _) = self.make(synthesizer, Shape::Typical).map_err(io::Error::other)?;
             let mut missing = credentials.headers(&made.body);
             missing.remove(signature::HEADER);
+            self.expect_refused(NO_SIGNATURE, &made, missing, "without an FPJS-Event-Signature header")
+                .await?;
+            let (made, _) = self.make(synthesizer, Shape::Typical).map_err(io::Error::other)?;
             let mut wrong = credentials.headers(&made.body);
-            if let Ok(value) = HeaderValue::from_str(&signature::sign(&Secret::new(WRONG_SECRET), &made.body)) {
+            if let Ok(value) = HeaderValue::from_str(&signature::sign(&Secret::new(WRONG_SECRET), &made.body))
+            {
                 wrong.insert(signature::HEADER, value);
             }
-            self.expect_refused(NO_SIGNATURE, made, missing, "without an FPJS-Event-Signature header").await?;
-            self.expect_refused(WRONG_SIGNATURE, made, wrong, "signed with another secret").await?;
+            self.expect_refused(WRONG_SIGNATURE, &made, wrong, "signed with another secret").await?;
         } else {
             let why = "no --signature-secret-env given: the endpoint is not expected to check signatures";
             self.skip(NO_SIGNATURE, why)?;
@@ -301,7 +332,8 @@ impl Checker<'_> {
         let (made, _) = self.make(synthesizer, Shape::Typical).map_err(io::Error::other)?;
         let headers = self.plan.credentials.headers(&made.body);
         let url = &self.plan.endpoints[0];
-        let hung_up = hang_up_after_sending(self.client, url, made.body.clone(), headers.clone(), HANG_UP_GRACE).await;
+        let hung_up =
+            hang_up_after_sending(self.client, url, made.body.clone(), headers.clone(), HANG_UP_GRACE).await;
         let sent = format!(
             "{}; hung up {} ms after sending it, reading no answer (as Fingerprint does past its deadline); the identical body again after {}",
             made.description,
@@ -327,7 +359,13 @@ impl Checker<'_> {
                         "the retry must be answered 2XX whether or not the first attempt was handled: Fingerprint gives up after it".to_owned(),
                     )
                 };
-                Scenario { name: name.to_owned(), verdict, sent, received: format!("the retry: {}", received(&retry)), why }
+                Scenario {
+                    name: name.to_owned(),
+                    verdict,
+                    sent,
+                    received: format!("the retry: {}", received(&retry)),
+                    why,
+                }
             }
         };
         self.report(&scenario)

@@ -65,7 +65,9 @@ mod tests {
 
     #[test]
     fn https_and_a_domain_name_pass() {
-        for url in ["https://hooks.example.com/fingerprint", "https://example.com:8443/a?b=c", "https://localhost/x"] {
+        for url in
+            ["https://hooks.example.com/fingerprint", "https://example.com:8443/a?b=c", "https://localhost/x"]
+        {
             assert!(endpoint(url, false).is_ok(), "{url}");
         }
     }
@@ -93,10 +95,21 @@ mod tests {
 
     #[test]
     fn the_flag_lets_loopback_hosts_only_through() {
-        for url in ["http://127.0.0.1:8080/hook", "http://127.9.9.9/", "http://[::1]:1/", "http://localhost/", "http://a.localhost/"] {
+        for url in [
+            "http://127.0.0.1:8080/hook",
+            "http://127.9.9.9/",
+            "http://[::1]:1/",
+            "http://localhost/",
+            "http://a.localhost/",
+        ] {
             assert!(endpoint(url, true).is_ok(), "{url}");
         }
-        for url in ["http://example.com/", "https://203.0.113.7/", "http://10.0.0.1/", "http://localhost.example.com/"] {
+        for url in [
+            "http://example.com/",
+            "https://203.0.113.7/",
+            "http://10.0.0.1/",
+            "http://localhost.example.com/",
+        ] {
             assert!(endpoint(url, true).is_err(), "{url}");
         }
     }

@@ -257,12 +257,17 @@ fn start_reading(plan: &Plan) -> io::Result<mpsc::Receiver<Item>> {
     let (sender, items) = mpsc::channel(16);
     let mut sink = ChannelSink(sender);
     if let Some(count) = plan.generate {
-        let synthesizers =
-            plan.contracts().into_iter().map(Synthesizer::new).collect::<Result<Vec<_>, _>>().map_err(io::Error::other)?;
+        let synthesizers = plan
+            .contracts()
+            .into_iter()
+            .map(Synthesizer::new)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io::Error::other)?;
         std::thread::spawn(move || generate(&synthesizers, count, &mut sink));
     } else {
         let paths = plan.paths.clone();
-        let stdin_reads = if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::reads_stdin(path)).count() };
+        let stdin_reads =
+            if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::reads_stdin(path)).count() };
         if stdin_reads > 1 {
             return Err(usage("standard input can be read only once; it is named twice".to_owned()));
         }
@@ -323,6 +328,12 @@ fn prepare(payload: Payload, plan: &Plan) -> Result<Prepared, InputError> {
             });
         }
     };
+    if bytes.trim_ascii().is_empty() {
+        return Err(InputError {
+            path: payload.source,
+            error: io::Error::new(io::ErrorKind::InvalidData, "empty: there is no payload to send"),
+        });
+    }
     let contract = plan.contract.unwrap_or_else(|| Contract::detect(&bytes));
     Ok(Prepared {
         source: payload.source,
@@ -364,7 +375,13 @@ async fn deliver(
             attempt(&shared.client, url, payload.body.clone(), payload.headers.clone(), shared.timeout).await;
         let ok = attempt.outcome == Outcome::Ok;
         let retry_in = if !ok && number == 1 { shared.retry_delay } else { None };
-        let _ = reports.send(AttemptReport { payload: Arc::clone(&payload), endpoint: url.clone(), number, attempt, retry_in });
+        let _ = reports.send(AttemptReport {
+            payload: Arc::clone(&payload),
+            endpoint: url.clone(),
+            number,
+            attempt,
+            retry_in,
+        });
         match (ok, retry_in) {
             (true, _) if number == 1 => return Delivered::FirstTry,
             (true, _) => return Delivered::OnRetry,

@@ -165,7 +165,11 @@ impl Output {
     }
 
     pub(crate) fn input_error(error: &InputError) {
-        crate::warn(format_args!("fpwebhook: {}: {}", printable(&error.path), printable(&error.error.to_string())));
+        crate::warn(format_args!(
+            "fpwebhook: {}: {}",
+            printable(&error.path),
+            printable(&error.error.to_string())
+        ));
     }
 
     /// The closing count: on standard output for people, on standard error beside JSON lines.

@@ -132,7 +132,8 @@ impl<'s> Making<'s, '_> {
     /// The schema `schema` refers to, when it is a `$ref` within the document.
     fn resolve(&self, schema: &'s Value) -> Result<&'s Value, String> {
         let Some(reference) = schema.get("$ref").and_then(Value::as_str) else { return Ok(schema) };
-        let pointer = reference.strip_prefix('#').ok_or_else(|| format!("`$ref` {reference} leaves the document"))?;
+        let pointer =
+            reference.strip_prefix('#').ok_or_else(|| format!("`$ref` {reference} leaves the document"))?;
         self.root.pointer(pointer).ok_or_else(|| format!("`$ref` {reference} names nothing"))
     }
 
@@ -219,7 +220,10 @@ impl<'s> Making<'s, '_> {
             }
             Some(Value::Bool(false)) => {}
             _ if self.shape == Shape::Undocumented && !members.contains_key(UNDOCUMENTED_FIELD) => {
-                members.insert(UNDOCUMENTED_FIELD.to_owned(), Value::String("not in the documentation".to_owned()));
+                members.insert(
+                    UNDOCUMENTED_FIELD.to_owned(),
+                    Value::String("not in the documentation".to_owned()),
+                );
             }
             _ => {}
         }
@@ -246,13 +250,25 @@ impl<'s> Making<'s, '_> {
     fn string(&mut self, schema: &Value) -> String {
         match schema.get("format").and_then(Value::as_str) {
             Some("date-time") => return self.now.format(&Rfc3339).unwrap_or_default(),
-            Some("ipv4") => return std::iter::repeat_with(|| self.rng.u8(..).to_string()).take(4).collect::<Vec<_>>().join("."),
+            Some("ipv4") => {
+                return std::iter::repeat_with(|| self.rng.u8(..).to_string())
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(".");
+            }
             Some("ipv6") => {
-                return std::iter::repeat_with(|| format!("{:x}", self.rng.u16(..))).take(8).collect::<Vec<_>>().join(":");
+                return std::iter::repeat_with(|| format!("{:x}", self.rng.u16(..)))
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .join(":");
             }
             _ => {}
         }
-        let min = schema.get("minLength").and_then(Value::as_u64).and_then(|min| usize::try_from(min).ok()).unwrap_or(0);
+        let min = schema
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .and_then(|min| usize::try_from(min).ok())
+            .unwrap_or(0);
         let max = schema.get("maxLength").and_then(Value::as_u64).and_then(|max| usize::try_from(max).ok());
         if self.shape == Shape::AtLimits
             && let Some(max) = max
@@ -270,10 +286,15 @@ impl<'s> Making<'s, '_> {
             return Value::from(unix_milliseconds(self.now));
         }
         let (low, high) = bounds(schema);
-        let low = low.map_or(0.0, |(bound, exclusive)| if exclusive { bound.floor() + 1.0 } else { bound.ceil() });
-        let high = high.map_or(low.max(0.0) + 1000.0, |(bound, exclusive)| {
-            if exclusive { bound.ceil() - 1.0 } else { bound.floor() }
-        });
+        let low =
+            low.map_or(0.0, |(bound, exclusive)| if exclusive { bound.floor() + 1.0 } else { bound.ceil() });
+        let high =
+            high.map_or(
+                low.max(0.0) + 1000.0,
+                |(bound, exclusive)| {
+                    if exclusive { bound.ceil() - 1.0 } else { bound.floor() }
+                },
+            );
         let (low, high) = (low.clamp(-EXACT, EXACT), high.clamp(-EXACT, EXACT));
         let value = match self.shape {
             _ if high <= low => low,
@@ -293,7 +314,11 @@ impl<'s> Making<'s, '_> {
             _ => ((low_value + self.rng.f64() * (high_value - low_value)) * 1000.0).round() / 1000.0,
         };
         // Within open bounds: halfway, as a last resort.
-        if (low_open && value <= low_value) || (high_open && value >= high_value) || value < low_value || value > high_value {
+        if (low_open && value <= low_value)
+            || (high_open && value >= high_value)
+            || value < low_value
+            || value > high_value
+        {
             value = low_value + (high_value - low_value) / 2.0;
         }
         Number::from_f64(value).map_or(Value::from(0), Value::Number)
@@ -302,7 +327,10 @@ impl<'s> Making<'s, '_> {
     /// A value of any type: a small object, or a string as long as a limit on its canonical
     /// JSON text lets it be.
     fn any(&mut self, schema: &Value) -> Value {
-        let limit = schema.get(MAX_JSON_TEXT_LENGTH).and_then(Value::as_u64).and_then(|limit| usize::try_from(limit).ok());
+        let limit = schema
+            .get(MAX_JSON_TEXT_LENGTH)
+            .and_then(Value::as_u64)
+            .and_then(|limit| usize::try_from(limit).ok());
         match (self.shape, limit) {
             // Two quotation marks and the characters between them.
             (Shape::AtLimits, Some(limit)) if limit >= 2 => {
@@ -317,7 +345,9 @@ impl<'s> Making<'s, '_> {
 fn kind(schema: &Value) -> Option<&str> {
     match schema.get("type")? {
         Value::String(kind) => Some(kind),
-        Value::Array(kinds) => kinds.iter().filter_map(Value::as_str).find(|kind| *kind != "null").or(Some("null")),
+        Value::Array(kinds) => {
+            kinds.iter().filter_map(Value::as_str).find(|kind| *kind != "null").or(Some("null"))
+        }
         _ => None,
     }
 }
@@ -329,12 +359,12 @@ fn admits_null(schema: &Value) -> bool {
         Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "null"),
         _ => false,
     };
-    let listed = schema.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().any(Value::is_null));
+    let listed =
+        schema.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().any(Value::is_null));
     let alternative = ["oneOf", "anyOf"].iter().any(|keyword| {
-        schema
-            .get(*keyword)
-            .and_then(Value::as_array)
-            .is_some_and(|alternatives| alternatives.iter().any(|alternative| alternative.get("type") == Some(&Value::from("null"))))
+        schema.get(*keyword).and_then(Value::as_array).is_some_and(|alternatives| {
+            alternatives.iter().any(|alternative| alternative.get("type") == Some(&Value::from("null")))
+        })
     });
     typed || listed || alternative
 }
@@ -366,14 +396,18 @@ mod tests {
 
     use super::{Shape, Synthesizer};
 
-    const SHAPES: [Shape; 5] = [Shape::Typical, Shape::Minimal, Shape::Nulls, Shape::AtLimits, Shape::Undocumented];
+    const SHAPES: [Shape; 5] =
+        [Shape::Typical, Shape::Minimal, Shape::Nulls, Shape::AtLimits, Shape::Undocumented];
 
     /// Every string in a value, with its JSON pointer.
     fn strings(value: &Value, pointer: &str, found: &mut Vec<(String, String)>) {
         match value {
             Value::String(text) => found.push((pointer.to_owned(), text.clone())),
             Value::Array(items) => {
-                items.iter().enumerate().for_each(|(index, item)| strings(item, &format!("{pointer}/{index}"), found));
+                items
+                    .iter()
+                    .enumerate()
+                    .for_each(|(index, item)| strings(item, &format!("{pointer}/{index}"), found));
             }
             Value::Object(members) => {
                 members.iter().for_each(|(key, member)| strings(member, &format!("{pointer}/{key}"), found));
@@ -406,7 +440,8 @@ mod tests {
             let now = OffsetDateTime::from_unix_timestamp(1_764_452_401).unwrap();
             let (first, _) = synthesizer.payload(Shape::Typical, &mut rng, now).unwrap();
             let (second, _) = synthesizer.payload(Shape::Typical, &mut rng, now).unwrap();
-            let (first_id, second_id) = (contract.delivery_id(&first).unwrap(), contract.delivery_id(&second).unwrap());
+            let (first_id, second_id) =
+                (contract.delivery_id(&first).unwrap(), contract.delivery_id(&second).unwrap());
             assert_ne!(first_id, second_id, "{}", contract.name());
             assert!(first_id.starts_with("1764452401000."), "{first_id}");
             // The field the schema marks as Unix time holds `now`, in milliseconds.
@@ -429,13 +464,15 @@ mod tests {
             let schema: Value = serde_json::from_str(contract.schema()).unwrap();
             let make = |shape| {
                 let mut rng = fastrand::Rng::with_seed(3);
-                let (bytes, nulled) = synthesizer.payload(shape, &mut rng, OffsetDateTime::now_utc()).unwrap();
+                let (bytes, nulled) =
+                    synthesizer.payload(shape, &mut rng, OffsetDateTime::now_utc()).unwrap();
                 (serde_json::from_slice::<Value>(&bytes).unwrap(), nulled)
             };
             // Minimal: the root's required fields and no more.
             let (minimal, _) = make(Shape::Minimal);
             let mut keys: Vec<&str> = minimal.as_object().unwrap().keys().map(String::as_str).collect();
-            let mut required: Vec<&str> = schema["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+            let mut required: Vec<&str> =
+                schema["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
             keys.sort_unstable();
             required.sort_unstable();
             assert_eq!(keys, required, "{}", contract.name());
@@ -451,7 +488,11 @@ mod tests {
             let (at_limits, _) = make(Shape::AtLimits);
             let mut found = Vec::new();
             strings(&at_limits, "", &mut found);
-            assert!(found.iter().any(|(_, text)| text.chars().count() >= 2 && text.chars().all(|c| c.len_utf8() == 4)));
+            assert!(
+                found
+                    .iter()
+                    .any(|(_, text)| text.chars().count() >= 2 && text.chars().all(|c| c.len_utf8() == 4))
+            );
             // Undocumented: refused by the strict contract, accepted by the default one.
             let undocumented = serde_json::to_vec(&make(Shape::Undocumented).0).unwrap();
             assert!(contract.validate(&undocumented, Options::STRICT).is_err(), "{}", contract.name());
