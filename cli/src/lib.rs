@@ -1,6 +1,6 @@
 //! `fpwebhook`: validates Fingerprint webhook payloads under their contracts, for CI pipelines and
-//! for people debugging a delivery; also prints each contract's published schema, example and
-//! conformance suite.
+//! for people debugging a delivery; receives deliveries (`serve`) and makes them as Fingerprint
+//! does (`send`); also prints each contract's published schema, example and conformance suite.
 //!
 //! The command-line tool is the crate's binary; this library is its whole `main`, [`run`], for
 //! binaries that wrap it (the repository's pre-commit hook builds one). The validators are the
@@ -176,7 +176,7 @@ fn judge<W: Write>(
 #[command(
     name = "fpwebhook",
     version,
-    about = "Validates Fingerprint webhook payloads against their documented contracts."
+    about = "Validates Fingerprint webhook payloads against their documented contracts; receives and sends deliveries as Fingerprint makes them."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -157,12 +157,18 @@ fn check_unix_times(schema: &Value, pointer: &str, schema_path: &str) -> Result<
                 let problem = if unit != "milliseconds" {
                     Some(format!("is {unit}; the one unit it takes is \"milliseconds\""))
                 } else if !integer {
-                    Some("is on a schema whose type is not `integer`: it marks an integer as Unix time".to_owned())
+                    Some(
+                        "is on a schema whose type is not `integer`: it marks an integer as Unix time"
+                            .to_owned(),
+                    )
                 } else {
                     None
                 };
                 if let Some(problem) = problem {
-                    return Err(invalid_data(&format!("{schema_path}#{pointer}/{UNIX_TIME_KEYWORD}"), problem));
+                    return Err(invalid_data(
+                        &format!("{schema_path}#{pointer}/{UNIX_TIME_KEYWORD}"),
+                        problem,
+                    ));
                 }
             }
             members.iter().try_for_each(|(key, value)| {
