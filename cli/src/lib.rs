@@ -276,7 +276,8 @@ loopback hosts only. Nothing is sent anywhere but the --to endpoints.
 Each attempt is reported as it ends: endpoint, delivery id, attempt number, outcome (ok,
 http_error, timeout, connect_error), status, latency, and up to 4 KB of the answer's headers and
 body. Exit status: 0 every payload reached every endpoint with a 2XX; 1 a delivery failed after
-its retry, or Ctrl-C came first (what was delivered so far is printed); 2 a usage or input error.
+its retry, or Ctrl-C came first (what was delivered so far is printed); 2 a usage or input error
+(a missing file, a payload over --max-payload-bytes), which wins over failed deliveries.
 
 --check runs the receiver conformance scenarios against one endpoint instead: a valid delivery
 of each contract, a duplicate, missing and wrong credentials and signatures (where given), the

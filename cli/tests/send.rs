@@ -486,7 +486,12 @@ fn usage_and_input_errors_exit_2() {
     let example = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
     std::fs::write(example.path(), contract("event").example()).unwrap();
     let example = example.path().to_str().unwrap();
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["--to", &url, insecure, "--user", "a:b", "--password-env", "HOME", "--generate", "1"],
+            "cannot contain ':'",
+        ),
+        (&["--to", &url, insecure, "--max-payload-bytes", "2GiB", "--generate", "1"], "at most 1GiB"),
         (&["--to", &url, insecure, "--check", "--to", &url], "--check runs against one endpoint"),
         (&["--to", &url, insecure, "--timeout", "0s", "--generate", "1"], "--timeout 0s"),
         (
@@ -670,5 +675,127 @@ fn ctrl_c_prints_what_was_delivered_so_far() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("attempt 1: ok 200"), "{stdout}");
-    assert!(stdout.contains("2 payloads to 1 endpoint: 1 delivered (0 on the retry), 0 failed; interrupted with 1 deliveries unfinished"), "{stdout}");
+    assert!(stdout.contains("2 payloads to 1 endpoint: 1 delivered (0 on the retry), 0 failed; interrupted with 1 delivery unfinished"), "{stdout}");
+}
+
+#[test]
+fn a_closed_output_neither_stops_the_deliveries_nor_hides_their_failure() {
+    let receiver = Scripted::start(|_, _| answer(500));
+    let url = receiver.url("/");
+    let args = [
+        "--to",
+        &url,
+        "--allow-insecure-localhost",
+        "--retry-delay",
+        "100ms",
+        "--format",
+        "json",
+        "--generate",
+        "3",
+    ];
+    let mut child = command(&args, &[]).spawn().unwrap();
+    // The reader leaves before the first line (`| head -0`).
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    // Every first attempt and every retry still went out.
+    assert_eq!(receiver.received().len(), 6);
+}
+
+#[test]
+fn an_endpoint_waiting_for_its_retries_does_not_hold_back_the_others() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dead = format!("http://127.0.0.1:{port}/");
+    let healthy = Scripted::start(|_, _| answer(200));
+    let healthy_url = healthy.url("/");
+    let started = Instant::now();
+    let args = [
+        "--to",
+        &dead,
+        "--to",
+        &healthy_url,
+        "--allow-insecure-localhost",
+        "--retry-delay",
+        "2s",
+        "--generate",
+        "400",
+    ];
+    let run = send(&args, &[], b"");
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let arrivals = healthy.received();
+    assert_eq!(arrivals.len(), 400);
+    // All of them before the first retry to the dead endpoint was even due.
+    let last = arrivals.iter().map(|request| request.at.duration_since(started)).max().unwrap();
+    assert!(last < Duration::from_secs(2), "the last payload reached the healthy endpoint after {last:?}");
+    assert!(
+        run.stdout.contains("400 payloads to 2 endpoints: 400 delivered (0 on the retry), 400 failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_bounds_every_wait_by_the_timeout_even_when_the_endpoint_never_answers() {
+    // Accepts connections and never says a word: not even a TLS handshake.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        for stream in silent.incoming().map_while(Result::ok) {
+            kept.push(stream);
+        }
+    });
+    let url = format!("https://localhost:{port}/");
+    let args = [
+        "--to",
+        &url,
+        "--allow-insecure-localhost",
+        "--timeout",
+        "200ms",
+        "--contract",
+        "event",
+        "--check",
+        "--format",
+        "json",
+    ];
+    let run = send(&args, &[], b"");
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.took < Duration::from_secs(10), "{:?}", run.took);
+    let scenarios = run.lines();
+    let hang_up = scenarios
+        .iter()
+        .find(|scenario| scenario["scenario"].as_str().unwrap().contains("gave up on"))
+        .unwrap();
+    assert_eq!(hang_up["verdict"], "fail");
+    assert!(hang_up["received"].as_str().unwrap().contains("not sent within 200ms"), "{hang_up}");
+    assert!(scenarios.iter().filter(|scenario| scenario["verdict"] == "fail").count() >= 5);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_run_whose_output_is_not_read() {
+    let receiver = Scripted::start(|_, _| answer(200));
+    let url = receiver.url("/");
+    let mut child =
+        command(&["--to", &url, "--allow-insecure-localhost", "--generate", "100000"], &[]).spawn().unwrap();
+    // Standard output is a pipe nobody reads: it fills, and stays full.
+    let waited = Instant::now();
+    while receiver.received().len() < 500 {
+        assert!(waited.elapsed() < Duration::from_secs(20), "the deliveries did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let interrupted = Instant::now();
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(1));
+            break;
+        }
+        assert!(interrupted.elapsed() < Duration::from_secs(5), "send did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert!(stderr.contains("interrupted with"), "{stderr}");
 }

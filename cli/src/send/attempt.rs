@@ -160,12 +160,14 @@ pub(crate) enum HangUp {
 }
 
 /// POSTs `body` as [`attempt`] does, but hangs up `grace` after the body is handed to the
-/// connection, reading no answer: what Fingerprint does when an answer takes too long.
+/// connection, reading no answer: what Fingerprint does when an answer takes too long. Sending
+/// has `deadline`, as an attempt has.
 pub(crate) async fn hang_up_after_sending(
     client: &reqwest::Client,
     url: &Url,
     body: Bytes,
     headers: HeaderMap,
+    deadline: Duration,
     grace: Duration,
 ) -> HangUp {
     let sent_at = OffsetDateTime::now_utc();
@@ -175,6 +177,8 @@ pub(crate) async fn hang_up_after_sending(
     let body = reqwest::Body::wrap(SignallingBody { data: Some(body), length, sent: Some(sent) });
     let request = client.post(url.clone()).headers(headers).body(body).send();
     tokio::pin!(request);
+    let sending = tokio::time::sleep(deadline);
+    tokio::pin!(sending);
     tokio::select! {
         biased;
         early = &mut request => {
@@ -185,6 +189,11 @@ pub(crate) async fn hang_up_after_sending(
             };
             let latency = started.elapsed();
             HangUp::Early(Attempt { sent_at, outcome, status, latency, answer: Answer::default(), error })
+        }
+        () = &mut sending => {
+            let error = Some(format!("the body was not sent within {}", humantime::format_duration(deadline)));
+            let latency = started.elapsed();
+            HangUp::Early(Attempt { sent_at, outcome: Outcome::Timeout, status: None, latency, answer: Answer::default(), error })
         }
         _ = body_sent => {
             // The connection runs on its own task: the bytes leave while this waits.

@@ -71,6 +71,7 @@ struct Checker<'p> {
     client: &'p reqwest::Client,
     rng: fastrand::Rng,
     counts: [usize; 3],
+    output_open: bool,
 }
 
 impl Checker<'_> {
@@ -110,7 +111,7 @@ impl Checker<'_> {
             sent: made.description.clone(),
             received: received(&attempt),
             why,
-        })?;
+        });
         Ok(attempt)
     }
 
@@ -136,10 +137,11 @@ impl Checker<'_> {
             None => (Verdict::Fail, "no answer: a refusal is a 401 within the budget".to_owned()),
         };
         let sent = format!("{}, {sent}", made.description);
-        self.report(&Scenario { name: name.to_owned(), verdict, sent, received: received(&attempt), why })
+        self.report(&Scenario { name: name.to_owned(), verdict, sent, received: received(&attempt), why });
+        Ok(())
     }
 
-    fn skip(&mut self, name: &str, why: &str) -> io::Result<()> {
+    fn skip(&mut self, name: &str, why: &str) {
         let scenario = Scenario {
             name: name.to_owned(),
             verdict: Verdict::Skip,
@@ -147,10 +149,10 @@ impl Checker<'_> {
             received: "nothing".to_owned(),
             why: why.to_owned(),
         };
-        self.report(&scenario)
+        self.report(&scenario);
     }
 
-    fn report(&mut self, scenario: &Scenario) -> io::Result<()> {
+    fn report(&mut self, scenario: &Scenario) {
         self.counts[scenario.verdict as usize] += 1;
         let text = match self.plan.format {
             SendFormat::Json => {
@@ -172,9 +174,16 @@ impl Checker<'_> {
                 scenario.why
             ),
         };
-        let mut out = io::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()
+        self.write(&text);
+    }
+
+    /// Writes to standard output until it is closed (`| head`); the scenarios go on, and the
+    /// exit status still tells.
+    fn write(&mut self, text: &str) {
+        if self.output_open {
+            let mut out = io::stdout().lock();
+            self.output_open = out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_ok();
+        }
     }
 }
 
@@ -202,26 +211,38 @@ pub(crate) async fn run(plan: &Plan, client: &reqwest::Client) -> io::Result<u8>
         .map(Synthesizer::new)
         .collect::<Result<Vec<_>, _>>()
         .map_err(io::Error::other)?;
-    let mut checker = Checker { plan, client, rng: fastrand::Rng::new(), counts: [0; 3] };
-    checker.first_deliveries(&synthesizers).await?;
-    checker.refusals(&synthesizers[0]).await?;
-    checker.edges(&synthesizers).await?;
-    checker.retry_after_hang_up(&synthesizers[0]).await?;
-
+    let mut checker = Checker { plan, client, rng: fastrand::Rng::new(), counts: [0; 3], output_open: true };
+    let scenarios = async {
+        checker.first_deliveries(&synthesizers).await?;
+        checker.refusals(&synthesizers[0]).await?;
+        checker.edges(&synthesizers).await?;
+        checker.retry_after_hang_up(&synthesizers[0]).await
+    };
+    let interrupted = tokio::select! {
+        done = scenarios => {
+            done?;
+            false
+        }
+        () = super::interrupted() => true,
+    };
     let [passed, failed, skipped] = checker.counts;
-    let line = format!(
+    let mut line = format!(
         "{} scenarios: {passed} passed, {failed} failed, {skipped} skipped",
         passed + failed + skipped
     );
+    if interrupted {
+        line.push_str("; interrupted before the rest");
+    }
     match plan.format {
         SendFormat::Human => {
-            let mut out = io::stdout().lock();
-            writeln!(out, "{line}")?;
-            out.flush()?;
+            checker.write(&format!("{line}\n"));
+            if interrupted {
+                crate::warn(format_args!("fpwebhook: {line}"));
+            }
         }
         SendFormat::Json => crate::warn(format_args!("fpwebhook: {line}")),
     }
-    Ok(if failed > 0 { crate::INVALID } else { crate::VALID })
+    Ok(if failed > 0 || interrupted { crate::INVALID } else { crate::VALID })
 }
 
 impl Checker<'_> {
@@ -279,8 +300,8 @@ impl Checker<'_> {
                 .await?;
         } else {
             let why = "no --user given: the endpoint is not expected to ask for credentials";
-            self.skip(NO_CREDENTIALS, why)?;
-            self.skip(WRONG_PASSWORD, why)?;
+            self.skip(NO_CREDENTIALS, why);
+            self.skip(WRONG_PASSWORD, why);
         }
         if credentials.secret.is_some() {
             let (made, _) = self.make(synthesizer, Shape::Typical).map_err(io::Error::other)?;
@@ -297,8 +318,8 @@ impl Checker<'_> {
             self.expect_refused(WRONG_SIGNATURE, &made, wrong, "signed with another secret").await?;
         } else {
             let why = "no --signature-secret-env given: the endpoint is not expected to check signatures";
-            self.skip(NO_SIGNATURE, why)?;
-            self.skip(WRONG_SIGNATURE, why)?;
+            self.skip(NO_SIGNATURE, why);
+            self.skip(WRONG_SIGNATURE, why);
         }
         Ok(())
     }
@@ -315,7 +336,7 @@ impl Checker<'_> {
                 );
                 let (made, nulled) = self.make(synthesizer, shape).map_err(io::Error::other)?;
                 if shape == Shape::Nulls && !nulled {
-                    self.skip(&name, "the contract has no field that may be null")?;
+                    self.skip(&name, "the contract has no field that may be null");
                     continue;
                 }
                 self.expect_delivered(name, &made, &why).await?;
@@ -328,12 +349,22 @@ impl Checker<'_> {
     /// the identical body again after the retry delay, which must be answered 2XX.
     async fn retry_after_hang_up(&mut self, synthesizer: &Synthesizer) -> io::Result<()> {
         let name = "a delivery whose first attempt Fingerprint gave up on is retried with the same id and answered 2XX";
-        let Some(delay) = self.plan.retry_delay else { return self.skip(name, "--no-retry given") };
+        let Some(delay) = self.plan.retry_delay else {
+            self.skip(name, "--no-retry given");
+            return Ok(());
+        };
         let (made, _) = self.make(synthesizer, Shape::Typical).map_err(io::Error::other)?;
         let headers = self.plan.credentials.headers(&made.body);
         let url = &self.plan.endpoints[0];
-        let hung_up =
-            hang_up_after_sending(self.client, url, made.body.clone(), headers.clone(), HANG_UP_GRACE).await;
+        let hung_up = hang_up_after_sending(
+            self.client,
+            url,
+            made.body.clone(),
+            headers.clone(),
+            self.plan.timeout,
+            HANG_UP_GRACE,
+        )
+        .await;
         let sent = format!(
             "{}; hung up {} ms after sending it, reading no answer (as Fingerprint does past its deadline); the identical body again after {}",
             made.description,
@@ -368,6 +399,7 @@ impl Checker<'_> {
                 }
             }
         };
-        self.report(&scenario)
+        self.report(&scenario);
+        Ok(())
     }
 }

@@ -9,7 +9,8 @@ use url::Host;
 
 /// `text` as an endpoint deliveries may go to, or why not.
 pub(crate) fn endpoint(text: &str, allow_insecure_localhost: bool) -> Result<Url, String> {
-    let url = Url::parse(text).map_err(|error| format!("{text}: not a URL ({error})"))?;
+    let url = Url::parse(text).map_err(|error| format!("{}: not a URL ({error})", shown_text(text)))?;
+    let text = &shown(&url);
     if !url.username().is_empty() || url.password().is_some() {
         return Err(format!(
             "{}: credentials in a URL are visible to every user of this machine; give them with --user and --password-env",
@@ -46,6 +47,19 @@ fn shown(url: &Url) -> String {
     shown.to_string()
 }
 
+/// Text that is not a URL as messages show it: without what could be user information (up to
+/// an `@` after the scheme), and safe for a terminal.
+fn shown_text(text: &str) -> String {
+    let redacted = match text.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => text.to_owned(),
+        },
+        None => text.to_owned(),
+    };
+    crate::report::printable(&redacted).into_owned()
+}
+
 /// Whether a host is this machine: `localhost` and its subdomains (RFC 6761), or a loopback
 /// address.
 fn is_loopback(host: &Host<&str>) -> bool {
@@ -55,7 +69,10 @@ fn is_loopback(host: &Host<&str>) -> bool {
             name == "localhost" || name.ends_with(".localhost")
         }
         Host::Ipv4(address) => IpAddr::V4(*address).is_loopback(),
-        Host::Ipv6(address) => IpAddr::V6(*address).is_loopback(),
+        Host::Ipv6(address) => {
+            IpAddr::V6(*address).is_loopback()
+                || address.to_ipv4_mapped().is_some_and(|mapped| mapped.is_loopback())
+        }
     }
 }
 
@@ -91,6 +108,8 @@ mod tests {
         }
         // The password is never repeated in the message.
         assert!(!endpoint("https://user:hunter2@example.com/", false).unwrap_err().contains("hunter2"));
+        assert!(!endpoint("https://bob:hunter2@exa mple.com/", false).unwrap_err().contains("hunter2"));
+        assert!(!endpoint("https://ex\u{1b}]0;PWNED\u{7}ample.com/", false).unwrap_err().contains('\u{1b}'));
     }
 
     #[test]
@@ -99,6 +118,7 @@ mod tests {
             "http://127.0.0.1:8080/hook",
             "http://127.9.9.9/",
             "http://[::1]:1/",
+            "http://[::ffff:127.0.0.1]/",
             "http://localhost/",
             "http://a.localhost/",
         ] {

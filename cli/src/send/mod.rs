@@ -14,6 +14,7 @@ mod synthesize;
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -21,7 +22,7 @@ use fingerprint_webhook::{CONTRACTS, Contract};
 use fingerprint_webhook_receiver::{BasicAuth, Secret, signature};
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use crate::input::{self, Content, InputError, Payload, Reading, Sink, read_inputs};
@@ -35,9 +36,17 @@ const LONGEST_TIMEOUT: Duration = Duration::from_hours(1);
 const LONGEST_RETRY_DELAY: Duration = Duration::from_hours(24);
 /// The delay Fingerprint documents before its one retry.
 const DOCUMENTED_RETRY_DELAY: Duration = Duration::from_mins(5);
-/// At most how many deliveries (a payload to an endpoint, its retry included) are open at once:
-/// reading waits beyond it, so that memory stays bounded whatever the input.
-const MAX_OPEN_DELIVERIES: usize = 256;
+/// At most how many attempts are in flight at once (each a connection): more wait their turn,
+/// so that many endpoints or payloads never run out of file descriptors. A delivery waiting
+/// for its retry holds none.
+const MAX_CONCURRENT_ATTEMPTS: usize = 256;
+/// At most how many deliveries (a payload to an endpoint, until its retry ends) are open at
+/// once, and how many bytes of payloads they hold: reading waits beyond either, so that memory
+/// stays bounded whatever the input (one payload larger than the budget still goes, alone).
+const MAX_OPEN_DELIVERIES: usize = 65_536;
+const HELD_PAYLOAD_BYTES: usize = 256 * 1024 * 1024;
+/// The largest `--max-payload-bytes`.
+const LARGEST_PAYLOAD_LIMIT: u64 = 1024 * 1024 * 1024;
 /// The most payloads `--generate` makes.
 const MAX_GENERATED: u64 = 1_000_000;
 
@@ -175,12 +184,27 @@ impl Plan {
         if args.retry_delay.is_some_and(|delay| delay > LONGEST_RETRY_DELAY) {
             return Err(usage("--retry-delay: give a duration of at most 24h".to_owned()));
         }
-        let secret_from = |variable: &str| Secret::from_env(variable).map_err(usage);
+        if args.max_payload_bytes.as_u64() > LARGEST_PAYLOAD_LIMIT {
+            return Err(usage("--max-payload-bytes: give a size of at most 1GiB".to_owned()));
+        }
+        if args.user.as_deref().is_some_and(|user| user.contains(':')) {
+            return Err(usage("--user: a Basic authentication user name cannot contain ':'".to_owned()));
+        }
+        let secret_from = |flag: &str, variable: &str| {
+            Secret::from_env(variable)
+                .map_err(|reason| usage(format!("{flag}: {}", crate::report::printable(&reason))))
+        };
         let basic = match (&args.user, &args.password_env) {
-            (Some(user), Some(variable)) => Some(BasicAuth::new(user.clone(), secret_from(variable)?)),
+            (Some(user), Some(variable)) => {
+                Some(BasicAuth::new(user.clone(), secret_from("--password-env", variable)?))
+            }
             _ => None,
         };
-        let secret = args.signature_secret_env.as_deref().map(secret_from).transpose()?;
+        let secret = args
+            .signature_secret_env
+            .as_deref()
+            .map(|variable| secret_from("--signature-secret-env", variable))
+            .transpose()?;
         let default_delay = if args.check { args.timeout } else { DOCUMENTED_RETRY_DELAY };
         Ok(Plan {
             endpoints,
@@ -229,6 +253,29 @@ pub(crate) struct Prepared {
     pub(crate) id: Option<String>,
     body: Bytes,
     headers: HeaderMap,
+    /// Counts its bytes among those held until its last delivery ends.
+    _held: Held,
+}
+
+/// Bytes of payloads held by open deliveries: added when a payload is prepared, taken off when
+/// the last of its deliveries drops it.
+#[derive(Debug)]
+struct Held {
+    bytes: usize,
+    total: Arc<AtomicUsize>,
+}
+
+impl Held {
+    fn new(bytes: usize, total: &Arc<AtomicUsize>) -> Self {
+        total.fetch_add(bytes, Ordering::Relaxed);
+        Held { bytes, total: Arc::clone(total) }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.total.fetch_sub(self.bytes, Ordering::Relaxed);
+    }
 }
 
 /// What the reading side hands over.
@@ -254,7 +301,8 @@ impl Sink for ChannelSink {
 
 /// Starts the thread that reads the inputs (or makes the synthetic payloads).
 fn start_reading(plan: &Plan) -> io::Result<mpsc::Receiver<Item>> {
-    let (sender, items) = mpsc::channel(16);
+    // Two payloads ahead at most: the bytes held are counted once a payload is prepared.
+    let (sender, items) = mpsc::channel(2);
     let mut sink = ChannelSink(sender);
     if let Some(count) = plan.generate {
         let synthesizers = plan
@@ -315,7 +363,7 @@ fn generate(synthesizers: &[Synthesizer], count: u64, sink: &mut ChannelSink) {
 }
 
 /// A payload's bytes made ready to send, or why not.
-fn prepare(payload: Payload, plan: &Plan) -> Result<Prepared, InputError> {
+fn prepare(payload: Payload, plan: &Plan, held: &Arc<AtomicUsize>) -> Result<Prepared, InputError> {
     let bytes = match payload.content {
         Content::Bytes(bytes) => bytes,
         Content::TooLarge { limit } => {
@@ -340,6 +388,7 @@ fn prepare(payload: Payload, plan: &Plan) -> Result<Prepared, InputError> {
         contract,
         id: contract.delivery_id(&bytes),
         headers: plan.credentials.headers(&bytes),
+        _held: Held::new(bytes.len(), held),
         body: Bytes::from(bytes),
     })
 }
@@ -350,6 +399,8 @@ struct Shared {
     endpoints: Vec<Url>,
     timeout: Duration,
     retry_delay: Option<Duration>,
+    /// One permit per attempt in flight.
+    connections: Semaphore,
 }
 
 /// How one delivery (a payload to an endpoint) ended.
@@ -371,8 +422,11 @@ async fn deliver(
     let url = &shared.endpoints[endpoint];
     let mut number = 1;
     loop {
-        let attempt: Attempt =
-            attempt(&shared.client, url, payload.body.clone(), payload.headers.clone(), shared.timeout).await;
+        let attempt: Attempt = {
+            // The semaphore is never closed; its deadline starts once the attempt may connect.
+            let _connection = shared.connections.acquire().await;
+            attempt(&shared.client, url, payload.body.clone(), payload.headers.clone(), shared.timeout).await
+        };
         let ok = attempt.outcome == Outcome::Ok;
         let retry_in = if !ok && number == 1 { shared.retry_delay } else { None };
         let _ = reports.send(AttemptReport {
@@ -408,9 +462,11 @@ async fn send(plan: Plan, client: reqwest::Client) -> io::Result<u8> {
         endpoints: plan.endpoints.clone(),
         timeout: plan.timeout,
         retry_delay: plan.retry_delay,
+        connections: Semaphore::new(MAX_CONCURRENT_ATTEMPTS),
     });
-    let mut output = Output::new(plan.format);
+    let output = Output::new(plan.format);
     let mut tally = Tally::default();
+    let held = Arc::new(AtomicUsize::new(0));
     let (reports, mut reported) = mpsc::unbounded_channel();
     let mut open = JoinSet::new();
     let mut reading = true;
@@ -420,6 +476,11 @@ async fn send(plan: Plan, client: reqwest::Client) -> io::Result<u8> {
         if !reading && open.is_empty() {
             break;
         }
+        // Another payload is taken only while the deliveries, the bytes they hold and the
+        // reports waiting for standard output are within their bounds.
+        let room = open.len() < MAX_OPEN_DELIVERIES
+            && held.load(Ordering::Relaxed) < HELD_PAYLOAD_BYTES
+            && output.has_room();
         tokio::select! {
             biased;
             () = &mut interrupt => {
@@ -428,17 +489,17 @@ async fn send(plan: Plan, client: reqwest::Client) -> io::Result<u8> {
                 tally.interrupted = true;
                 break;
             }
-            Some(report) = reported.recv() => output.attempt(&report)?,
+            Some(report) = reported.recv(), if output.has_room() => output.attempt(&report),
             Some(joined) = open.join_next(), if !open.is_empty() => {
                 tally.count(joined.unwrap_or(Delivered::Failed));
             }
-            item = items.recv(), if reading && open.len() < MAX_OPEN_DELIVERIES => match item {
+            item = items.recv(), if reading && room => match item {
                 None => reading = false,
                 Some(Item::Error(error)) => {
                     Output::input_error(&error);
                     tally.input_errors += 1;
                 }
-                Some(Item::Payload(payload)) => match prepare(payload, &plan) {
+                Some(Item::Payload(payload)) => match prepare(payload, &plan, &held) {
                     Ok(prepared) => {
                         tally.payloads += 1;
                         let prepared = Arc::new(prepared);
@@ -456,8 +517,11 @@ async fn send(plan: Plan, client: reqwest::Client) -> io::Result<u8> {
     }
     // Every attempt that ended has been reported by now, or is waiting here.
     while let Ok(report) = reported.try_recv() {
-        output.attempt(&report)?;
+        while !output.has_room() && !tally.interrupted {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        output.attempt(&report);
     }
-    output.summary(&tally, shared.endpoints.len())?;
+    output.finish(&tally, shared.endpoints.len()).await;
     Ok(tally.exit_status())
 }

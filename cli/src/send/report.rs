@@ -104,18 +104,44 @@ pub(crate) fn answer_lines(answer: &Answer, indent: &str) -> String {
     lines
 }
 
-/// Where reports go: standard output, in the chosen format.
+/// How many rendered reports may wait for standard output; past it, no more are taken (and so
+/// no more deliveries start) until it drains.
+const WAITING_REPORTS: usize = 256;
+
+/// Where reports go: standard output, in the chosen format, written by a thread of its own, so
+/// that a reader that does not keep up never blocks Ctrl-C or the deliveries in flight. When
+/// standard output is closed, reports are dropped and deliveries go on.
 pub(crate) struct Output {
     format: SendFormat,
-    out: io::Stdout,
+    texts: tokio::sync::mpsc::Sender<String>,
+    writer: std::thread::JoinHandle<()>,
 }
 
 impl Output {
     pub(crate) fn new(format: SendFormat) -> Self {
-        Output { format, out: io::stdout() }
+        let (texts, mut waiting) = tokio::sync::mpsc::channel::<String>(WAITING_REPORTS);
+        let writer = std::thread::spawn(move || {
+            let mut out = io::stdout();
+            let mut open = true;
+            while let Some(text) = waiting.blocking_recv() {
+                // Once writing fails (`| head`), the rest is dropped: the run goes on.
+                open = open && out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_ok();
+            }
+        });
+        Output { format, texts, writer }
     }
 
-    pub(crate) fn attempt(&mut self, report: &AttemptReport) -> io::Result<()> {
+    /// Whether a report can be taken now without waiting for standard output.
+    pub(crate) fn has_room(&self) -> bool {
+        self.texts.capacity() > 0
+    }
+
+    fn write(&self, text: String) {
+        // Taken only when there is room; a full queue here drops the text rather than wait.
+        let _ = self.texts.try_send(text);
+    }
+
+    pub(crate) fn attempt(&self, report: &AttemptReport) {
         let AttemptReport { payload, endpoint, number, attempt, retry_in } = report;
         let text = match self.format {
             SendFormat::Json => {
@@ -140,28 +166,21 @@ impl Output {
                     (Some(id), Some(key)) => format!("{key} {}", printable(id)),
                     _ => "no delivery id".to_owned(),
                 };
-                let status = attempt.status.map(status_text);
-                let result = match (&attempt.error, status) {
-                    (Some(error), _) => format!("{} ({})", attempt.outcome.name(), printable(error)),
-                    (None, Some(status)) => format!("{} {status}", attempt.outcome.name()),
-                    (None, None) => attempt.outcome.name().to_owned(),
-                };
                 let next = match retry_in {
                     Some(delay) => format!("; retrying in {}", humantime::format_duration(*delay)),
                     None => String::new(),
                 };
                 format!(
-                    "{}  POST {endpoint}  {id}  ({})\n  attempt {number}: {result} after {} ms{next}\n{}",
+                    "{}  POST {endpoint}  {id}  ({})\n  attempt {number}: {} after {} ms{next}\n{}",
                     moment(attempt.sent_at),
                     printable(&payload.source),
+                    outcome_text(attempt),
                     milliseconds(attempt.latency),
                     answer_lines(&attempt.answer, "  "),
                 )
             }
         };
-        let mut out = self.out.lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()
+        self.write(text);
     }
 
     pub(crate) fn input_error(error: &InputError) {
@@ -172,37 +191,70 @@ impl Output {
         ));
     }
 
-    /// The closing count: on standard output for people, on standard error beside JSON lines.
-    pub(crate) fn summary(&mut self, tally: &Tally, endpoints: usize) -> io::Result<()> {
-        let deliveries = tally.first_try + tally.on_retry + tally.failed;
-        let mut line = format!(
-            "{} payload{} to {endpoints} endpoint{}: {} delivered ({} on the retry), {} failed",
-            tally.payloads,
-            if tally.payloads == 1 { "" } else { "s" },
-            if endpoints == 1 { "" } else { "s" },
-            tally.first_try + tally.on_retry,
-            tally.on_retry,
-            tally.failed,
-        );
-        if tally.interrupted {
-            let _ = write!(line, "; interrupted with {} deliveries unfinished", tally.unfinished);
-        }
-        if tally.input_errors > 0 {
-            let _ = write!(line, "; {} input errors", tally.input_errors);
-        }
-        if deliveries == 0 && tally.payloads == 0 && tally.input_errors == 0 && !tally.interrupted {
-            "no payload to send".clone_into(&mut line);
-        }
+    /// Writes the closing count (on standard output for people, on standard error beside JSON
+    /// lines) and waits for every report to be written: as long as standard output takes, or,
+    /// after Ctrl-C, at most a second (the count also goes to standard error then).
+    pub(crate) async fn finish(self, tally: &Tally, endpoints: usize) {
+        let line = summary_line(tally, endpoints);
         match self.format {
+            SendFormat::Human if !tally.interrupted => {
+                let _ = self.texts.send(format!("{line}\n")).await;
+            }
             SendFormat::Human => {
-                let mut out = self.out.lock();
-                writeln!(out, "{line}")?;
-                out.flush()
-            }
-            SendFormat::Json => {
+                self.write(format!("{line}\n"));
                 crate::warn(format_args!("fpwebhook: {line}"));
-                Ok(())
             }
+            SendFormat::Json => crate::warn(format_args!("fpwebhook: {line}")),
+        }
+        let Output { texts, writer, .. } = self;
+        drop(texts);
+        let patience = if tally.interrupted { Duration::from_secs(1) } else { Duration::MAX };
+        let started = std::time::Instant::now();
+        while !writer.is_finished() && started.elapsed() < patience {
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
+}
+
+/// An attempt's outcome in words: its name, the status when one came, and why it failed.
+fn outcome_text(attempt: &Attempt) -> String {
+    let mut text = attempt.outcome.name().to_owned();
+    if let Some(status) = attempt.status {
+        let _ = write!(text, " {}", status_text(status));
+    }
+    if let Some(error) = &attempt.error {
+        let _ = write!(text, " ({})", printable(error));
+    }
+    text
+}
+
+/// `1 thing` or `n things`.
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// The closing count.
+fn summary_line(tally: &Tally, endpoints: usize) -> String {
+    if tally.payloads == 0 && tally.input_errors == 0 && !tally.interrupted {
+        return "no payload to send".to_owned();
+    }
+    let mut line = format!(
+        "{} to {}: {} delivered ({} on the retry), {} failed",
+        counted(tally.payloads, "payload", "payloads"),
+        counted(endpoints, "endpoint", "endpoints"),
+        tally.first_try + tally.on_retry,
+        tally.on_retry,
+        tally.failed,
+    );
+    if tally.interrupted {
+        let _ = write!(
+            line,
+            "; interrupted with {} unfinished",
+            counted(tally.unfinished, "delivery", "deliveries")
+        );
+    }
+    if tally.input_errors > 0 {
+        let _ = write!(line, "; {}", counted(tally.input_errors, "input error", "input errors"));
+    }
+    line
 }
