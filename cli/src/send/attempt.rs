@@ -103,13 +103,17 @@ pub(crate) struct Attempt {
 }
 
 /// The HTTP client deliveries go through: HTTP/1.1 over rustls with the platform's trust
-/// store, no redirects, no proxy (deliveries go straight to the endpoint, as Fingerprint's do).
+/// store, no redirects, no proxy (deliveries go straight to the endpoint, as Fingerprint's do),
+/// no idle connections kept.
 pub(crate) fn client() -> Result<reqwest::Client, String> {
     // Another provider already installed is as good.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
+        // No connection is kept for later: each attempt connects afresh, as an independent
+        // delivery does, and open connections never outnumber the attempts in flight.
+        .pool_max_idle_per_host(0)
         .user_agent(concat!("fpwebhook/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|error| format!("the HTTP client could not be set up: {}", reason(&error)))
