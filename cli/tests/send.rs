@@ -194,6 +194,17 @@ fn send(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Run {
     }
 }
 
+/// The JSON line of one synthetic payload's one attempt at `url`, which fails (exit 1).
+fn one_failed_attempt(url: &str) -> Value {
+    let args =
+        ["--to", url, "--allow-insecure-localhost", "--no-retry", "--format", "json", "--generate", "1"];
+    let run = send(&args, &[], b"");
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let mut lines = run.lines();
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    lines.remove(0)
+}
+
 fn contract(name: &str) -> &'static Contract {
     Contract::named(name).unwrap()
 }
@@ -391,13 +402,7 @@ fn redirects_are_failures_and_are_not_followed() {
         body: "moved".to_owned(),
     });
     let url = redirecting.url("/");
-    let run = send(
-        &["--to", &url, "--allow-insecure-localhost", "--no-retry", "--format", "json", "--generate", "1"],
-        &[],
-        b"",
-    );
-    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
-    let line = &run.lines()[0];
+    let line = &one_failed_attempt(&url);
     assert_eq!(
         (line["outcome"].as_str(), line["status"].as_u64()),
         (Some("http_error"), Some(307)),
@@ -412,13 +417,7 @@ fn connection_errors_are_failures_with_their_reason() {
     // A port nothing listens on.
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}/");
-    let run = send(
-        &["--to", &url, "--allow-insecure-localhost", "--no-retry", "--format", "json", "--generate", "1"],
-        &[],
-        b"",
-    );
-    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
-    let line = &run.lines()[0];
+    let line = &one_failed_attempt(&url);
     assert_eq!(line["outcome"], "connect_error", "{line}");
     assert!(line["error"].as_str().is_some_and(|error| error.contains("refused")), "{line}");
     assert!(!line["error"].as_str().unwrap().contains(&url), "the URL is in its own member: {line}");
@@ -433,12 +432,7 @@ fn answers_are_kept_up_to_4_kb() {
         body: "é".repeat(10_000),
     });
     let url = receiver.url("/");
-    let run = send(
-        &["--to", &url, "--allow-insecure-localhost", "--no-retry", "--format", "json", "--generate", "1"],
-        &[],
-        b"",
-    );
-    let line = &run.lines()[0];
+    let line = &one_failed_attempt(&url);
     let response = &line["response"];
     assert_eq!(response["truncated"], true);
     let headers = response["headers"].as_array().unwrap();

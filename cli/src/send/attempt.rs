@@ -4,6 +4,8 @@
 
 use std::convert::Infallible;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -163,8 +165,8 @@ pub(crate) enum HangUp {
     Early(Attempt),
 }
 
-/// POSTs `body` as [`attempt`] does, but hangs up `grace` after the body is handed to the
-/// connection, reading no answer: what Fingerprint does when an answer takes too long. Sending
+/// POSTs `body` as [`attempt`] does, but hangs up `grace` after the connection takes the body
+/// (time for it to leave this machine), reading no answer: what Fingerprint does when an answer takes too long. Sending
 /// has `deadline`, as an attempt has.
 pub(crate) async fn hang_up_after_sending(
     client: &reqwest::Client,
@@ -178,14 +180,27 @@ pub(crate) async fn hang_up_after_sending(
     let started = Instant::now();
     let (sent, body_sent) = tokio::sync::oneshot::channel();
     let length = body.len() as u64;
-    let body = reqwest::Body::wrap(SignallingBody { data: Some(body), length, sent: Some(sent) });
+    let taken = Arc::new(AtomicBool::new(false));
+    let signalling = SignallingBody { data: Some(body), length, sent: Some(sent), taken: Arc::clone(&taken) };
+    let body = reqwest::Body::wrap(signalling);
     let request = client.post(url.clone()).headers(headers).body(body).send();
     tokio::pin!(request);
     let sending = tokio::time::sleep(deadline);
     tokio::pin!(sending);
+    // The body's signal first: an answer that comes once the body is sent is ignored, as one
+    // that comes after the hang-up would be.
     tokio::select! {
         biased;
+        Ok(()) = body_sent => {
+            // The connection runs on its own task: the bytes leave while this waits.
+            tokio::time::sleep(grace).await;
+            HangUp::AfterSending
+        }
         early = &mut request => {
+            // An answer to a body already taken is ignored all the same: the hang-up is now.
+            if early.is_ok() && taken.load(Ordering::SeqCst) {
+                return HangUp::AfterSending;
+            }
             let (outcome, status, error) = match early {
                 Ok(response) if response.status().is_success() => (Outcome::Ok, Some(response.status()), None),
                 Ok(response) => (Outcome::HttpError, Some(response.status()), None),
@@ -199,19 +214,17 @@ pub(crate) async fn hang_up_after_sending(
             let latency = started.elapsed();
             HangUp::Early(Attempt { sent_at, outcome: Outcome::Timeout, status: None, latency, answer: Answer::default(), error })
         }
-        _ = body_sent => {
-            // The connection runs on its own task: the bytes leave while this waits.
-            tokio::time::sleep(grace).await;
-            HangUp::AfterSending
-        }
     }
 }
 
-/// A request body of one chunk that says when the connection has taken all of it.
+/// A request body of one chunk that says when the connection has taken it (dropped untaken, it
+/// says nothing: the body was never sent).
 struct SignallingBody {
     data: Option<Bytes>,
     length: u64,
     sent: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Set once the connection has taken the data.
+    taken: Arc<AtomicBool>,
 }
 
 impl SignallingBody {
@@ -230,27 +243,16 @@ impl http_body::Body for SignallingBody {
         mut self: Pin<&mut Self>,
         _: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        match self.data.take() {
-            Some(data) => Poll::Ready(Some(Ok(Frame::data(data)))),
-            None => {
-                self.signal();
-                Poll::Ready(None)
-            }
-        }
+        // The connection asks for the body once it is connected and has written the request's
+        // head; what it takes now, it writes at once.
+        let data = self.data.take();
+        self.taken.store(true, Ordering::SeqCst);
+        self.signal();
+        Poll::Ready(data.map(|data| Ok(Frame::data(data))))
     }
 
     fn size_hint(&self) -> SizeHint {
         SizeHint::with_exact(self.length)
-    }
-}
-
-impl Drop for SignallingBody {
-    fn drop(&mut self) {
-        // The connection drops the body once it has written its announced length, without
-        // asking for more. Dropped with its data not taken, it was never sent.
-        if self.data.is_none() {
-            self.signal();
-        }
     }
 }
 

@@ -205,12 +205,7 @@ fn received(attempt: &Attempt) -> String {
 
 /// Runs every scenario; `0` when none failed, `1` otherwise.
 pub(crate) async fn run(plan: &Plan, client: &reqwest::Client) -> io::Result<u8> {
-    let synthesizers = plan
-        .contracts()
-        .into_iter()
-        .map(Synthesizer::new)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(io::Error::other)?;
+    let synthesizers = plan.synthesizers()?;
     let mut checker = Checker { plan, client, rng: fastrand::Rng::new(), counts: [0; 3], output_open: true };
     let scenarios = async {
         checker.first_deliveries(&synthesizers).await?;

@@ -220,12 +220,13 @@ impl Plan {
         })
     }
 
-    /// The contracts synthetic payloads are made of: the forced one, or every one.
-    fn contracts(&self) -> Vec<&'static Contract> {
-        match self.contract {
+    /// What makes synthetic payloads of the forced contract, or of every one.
+    fn synthesizers(&self) -> io::Result<Vec<Synthesizer>> {
+        let contracts = match self.contract {
             Some(contract) => vec![contract],
             None => CONTRACTS.iter().collect(),
-        }
+        };
+        contracts.into_iter().map(Synthesizer::new).collect::<Result<Vec<_>, _>>().map_err(io::Error::other)
     }
 }
 
@@ -305,12 +306,7 @@ fn start_reading(plan: &Plan) -> io::Result<mpsc::Receiver<Item>> {
     let (sender, items) = mpsc::channel(2);
     let mut sink = ChannelSink(sender);
     if let Some(count) = plan.generate {
-        let synthesizers = plan
-            .contracts()
-            .into_iter()
-            .map(Synthesizer::new)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(io::Error::other)?;
+        let synthesizers = plan.synthesizers()?;
         std::thread::spawn(move || generate(&synthesizers, count, &mut sink));
     } else {
         let paths = plan.paths.clone();
