@@ -793,3 +793,14 @@ fn ctrl_c_stops_a_run_whose_output_is_not_read() {
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     assert!(stderr.contains("interrupted with"), "{stderr}");
 }
+
+#[test]
+fn an_endpoint_that_does_not_speak_tls_is_a_connection_error() {
+    // A plain-HTTP receiver behind an https:// URL: the TLS handshake fails, nothing is posted.
+    let receiver = Scripted::start(|_, _| answer(200));
+    let port = receiver.address.rsplit(':').next().unwrap().to_owned();
+    let line = one_failed_attempt(&format!("https://localhost:{port}/"));
+    assert_eq!(line["outcome"], "connect_error", "{line}");
+    assert!(line["error"].as_str().is_some_and(|error| !error.is_empty()), "{line}");
+    assert_eq!(receiver.received().len(), 0);
+}
