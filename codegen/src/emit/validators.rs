@@ -74,8 +74,16 @@ fn entry_points(root: &RustStruct) -> TokenStream {
         ///
         /// Every violation of the contract, invalid JSON included, up to the cap.
         pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
-            // Nothing is built: carry `()` out instead of an empty `Option` of the large root type.
-            run(bytes, options, |cx, path| #read_root::<false>(cx, path).map(|_| None::<()>)).map(drop)
+            // Nothing is built: carry `()` out instead of an empty `Option` of the large root
+            // type, and match without binding, which would copy the whole of it.
+            let check = |cx: &mut Context<'_>, path: &Path<'_>| {
+                let checked = #read_root::<false>(cx, path);
+                match checked {
+                    Ok(_) => Ok(None::<()>),
+                    Err(abort) => Err(abort),
+                }
+            };
+            run(bytes, options, check).map(drop)
         }
 
         #parse_doc

@@ -16,8 +16,14 @@ use crate::runtime::validate::violation::Violations;
 ///
 /// Every violation of the contract, invalid JSON included, up to the cap.
 pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
-    run(bytes, options, |cx, path| read_event::<false>(cx, path).map(|_| None::<()>))
-        .map(drop)
+    let check = |cx: &mut Context<'_>, path: &Path<'_>| {
+        let checked = read_event::<false>(cx, path);
+        match checked {
+            Ok(_) => Ok(None::<()>),
+            Err(abort) => Err(abort),
+        }
+    };
+    run(bytes, options, check).map(drop)
 }
 
 /// Validates a payload and builds the `Event` in the same pass, or returns every violation, in

@@ -562,7 +562,13 @@ impl<'a> Context<'a> {
         match self.expect(path, nullable, Next::Object)? {
             Check::Null => Ok(Slot::Null),
             Check::Mismatch => Ok(Slot::Invalid),
-            Check::Matches => Ok(Slot::Value(read(self, path)?)),
+            // Matched without moving what is not there: when only checking, `read` returns
+            // `None`, and moving the `Option` would copy the size of a whole `T`.
+            Check::Matches => match read(self, path) {
+                Ok(None) => Ok(Slot::Value(None)),
+                Ok(Some(value)) => Ok(Slot::Value(Some(value))),
+                Err(abort) => Err(abort),
+            },
         }
     }
 
