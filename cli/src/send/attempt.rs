@@ -27,7 +27,8 @@ pub(crate) enum Outcome {
     HttpError,
     /// No complete answer within the deadline.
     Timeout,
-    /// No connection, or the connection failed (refused, DNS, TLS, reset).
+    /// No connection, or the connection failed (refused, DNS, TLS, reset), an answer cut off
+    /// or malformed included, whatever status came before.
     ConnectError,
 }
 
