@@ -339,9 +339,45 @@ fn validate_names_the_contract_it_judged_under_and_contract_forces_one() {
 #[test]
 fn every_command_has_help_with_examples() {
     let folder = tempfile::tempdir().unwrap();
-    for command in ["validate", "schema", "example", "fixtures"] {
+    for command in ["validate", "schema", "example", "fixtures", "serve", "send"] {
         let help = text(&fpwebhook(folder.path(), &[command, "--help"], b"").stdout);
         assert!(help.contains("Example"), "{command}: {help}");
+    }
+}
+
+#[test]
+fn the_readme_names_only_flags_the_commands_have() {
+    let folder = tempfile::tempdir().unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    for command in ["validate", "serve", "send"] {
+        let help = text(&fpwebhook(folder.path(), &[command, "--help"], b"").stdout);
+        let invocation = format!("fpwebhook {command} ");
+        let mut checked = 0;
+        for (start, line) in lines.iter().enumerate().filter(|(_, line)| line.contains(&invocation)) {
+            // The invocation, and its continuation lines (after a `\`, or an indented usage line).
+            let mut text = line[line.find(&invocation).unwrap()..].to_owned();
+            for next in &lines[start + 1..] {
+                let continues = text.trim_end().ends_with('\\') || next.trim_start().starts_with("[--");
+                if !continues || next.trim().is_empty() {
+                    break;
+                }
+                text.push(' ');
+                text.push_str(next);
+            }
+            let flags = text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .filter(|word| word.starts_with("--"));
+            for flag in flags.filter(|flag| flag.len() > 2) {
+                assert!(
+                    help.contains(flag),
+                    "the README's `{}` names {flag}, which `fpwebhook {command}` does not have",
+                    text.trim()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "the README shows no flag of `fpwebhook {command}`");
     }
 }
 
