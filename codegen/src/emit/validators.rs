@@ -33,7 +33,7 @@ pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String,
         use crate::runtime::validate::context::{#context_items};
         use crate::runtime::validate::key_set::KeySet;
         use crate::runtime::validate::path::Path;
-        use crate::runtime::validate::{Options, run, run_and_build};
+        use crate::runtime::validate::{Options, check, run_and_build};
         use crate::runtime::validate::violation::Violations;
 
         #entry_points
@@ -74,16 +74,7 @@ fn entry_points(root: &RustStruct) -> TokenStream {
         ///
         /// Every violation of the contract, invalid JSON included, up to the cap.
         pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
-            // Nothing is built: carry `()` out instead of an empty `Option` of the large root
-            // type, and match without binding, which would copy the whole of it.
-            let check = |cx: &mut Context<'_>, path: &Path<'_>| {
-                let checked = #read_root::<false>(cx, path);
-                match checked {
-                    Ok(_) => Ok(None::<()>),
-                    Err(abort) => Err(abort),
-                }
-            };
-            run(bytes, options, check).map(drop)
+            check(bytes, options, #read_root::<false>)
         }
 
         #parse_doc

@@ -6,7 +6,7 @@
 use crate::runtime::validate::context::{Abort, Context, was_seen};
 use crate::runtime::validate::key_set::KeySet;
 use crate::runtime::validate::path::Path;
-use crate::runtime::validate::{Options, run, run_and_build};
+use crate::runtime::validate::{Options, check, run_and_build};
 use crate::runtime::validate::violation::Violations;
 
 /// Validates a payload without building a value: `Ok` when the bytes are a `Event` that breaks
@@ -16,14 +16,7 @@ use crate::runtime::validate::violation::Violations;
 ///
 /// Every violation of the contract, invalid JSON included, up to the cap.
 pub fn validate(bytes: &[u8], options: Options) -> Result<(), Violations> {
-    let check = |cx: &mut Context<'_>, path: &Path<'_>| {
-        let checked = read_event::<false>(cx, path);
-        match checked {
-            Ok(_) => Ok(None::<()>),
-            Err(abort) => Err(abort),
-        }
-    };
-    run(bytes, options, check).map(drop)
+    check(bytes, options, read_event::<false>)
 }
 
 /// Validates a payload and builds the `Event` in the same pass, or returns every violation, in

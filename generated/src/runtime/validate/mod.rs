@@ -45,11 +45,25 @@ impl Options {
 /// A reader of the root object, as the generator writes one per object type.
 pub(crate) type ReadRoot<T> = for<'a, 'p> fn(&mut Context<'a>, &Path<'p>) -> Result<Option<T>, Abort>;
 
+/// Validates a whole input with `read_root`, building nothing: a contract's `validate`.
+pub(crate) fn check<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -> Result<(), Violations> {
+    // `()` is carried out instead of the reader's empty `Option` of a large type, matched without
+    // binding: moving that `Option` would copy the whole of the type on every call.
+    let checked = run(bytes, options, |cx: &mut Context<'_>, path: &Path<'_>| {
+        let read = read_root(cx, path);
+        match read {
+            Ok(_) => Ok(None::<()>),
+            Err(abort) => Err(abort),
+        }
+    });
+    checked.map(drop)
+}
+
 /// Validates a whole input with `read_root`: a UTF-8 JSON object and nothing after it.
-pub(crate) fn run<T>(
-    bytes: &[u8],
+fn run<'a, T>(
+    bytes: &'a [u8],
     options: Options,
-    read_root: ReadRoot<T>,
+    read_root: impl FnOnce(&mut Context<'a>, &Path<'_>) -> Result<Option<T>, Abort>,
 ) -> Result<Option<T>, Violations> {
     let mut cx = Context::new(bytes, options.strict);
     let root = read_payload(&mut cx, bytes, read_root);
@@ -98,7 +112,11 @@ fn syntax_error(bytes: &[u8]) -> Option<Violations> {
     Some(cx.into_violations())
 }
 
-fn read_payload<T>(cx: &mut Context<'_>, bytes: &[u8], read_root: ReadRoot<T>) -> Result<Option<T>, Abort> {
+fn read_payload<'a, T>(
+    cx: &mut Context<'a>,
+    bytes: &[u8],
+    read_root: impl FnOnce(&mut Context<'a>, &Path<'_>) -> Result<Option<T>, Abort>,
+) -> Result<Option<T>, Abort> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(cx.syntax(reader::SyntaxError {
             offset: 0,
