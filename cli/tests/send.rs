@@ -82,6 +82,31 @@ impl Scripted {
     fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
+
+    /// Waits until `count` requests have arrived (at most 20 seconds), and a little more.
+    fn wait_for(&self, count: usize) {
+        let waited = Instant::now();
+        while self.received().len() < count {
+            assert!(waited.elapsed() < Duration::from_secs(20), "{count} requests did not arrive");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Sends SIGINT (Ctrl-C) to a running `fpwebhook send` and waits for it to stop: within 5
+/// seconds, or the test fails.
+#[cfg(unix)]
+fn interrupt(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let interrupted = Instant::now();
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(interrupted.elapsed() < Duration::from_secs(5), "send did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn serve_one(stream: TcpStream, received: &Mutex<Vec<Received>>, script: &Script) {
@@ -205,6 +230,11 @@ fn one_failed_attempt(url: &str) -> Value {
     lines.remove(0)
 }
 
+/// Asserts that `text` contains `wanted`, showing `text` when it does not.
+fn assert_contains(text: &str, wanted: &str) {
+    assert!(text.contains(wanted), "expected {wanted:?} in:\n{text}");
+}
+
 fn contract(name: &str) -> &'static Contract {
     Contract::named(name).unwrap()
 }
@@ -261,11 +291,7 @@ fn a_payload_is_sent_byte_for_byte_with_credentials_signature_and_content_type()
     assert!(line["sent_at"].as_str().is_some_and(|at| at.ends_with('Z')), "{line}");
     let headers = line["response"]["headers"].as_array().unwrap();
     assert!(headers.iter().any(|header| header[0] == "content-length" && header[1] == "0"), "{line}");
-    assert!(
-        run.stderr.contains("1 payload to 1 endpoint: 1 delivered (0 on the retry), 0 failed"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "1 payload to 1 endpoint: 1 delivered (0 on the retry), 0 failed");
 }
 
 #[test]
@@ -318,11 +344,7 @@ fn only_the_failing_endpoint_gets_its_one_retry_of_the_identical_body_after_the_
         assert!(line["id"].is_string(), "{line}");
         assert!(line["source"].as_str().unwrap().starts_with("-:"), "{line}");
     }
-    assert!(
-        run.stderr.contains("2 payloads to 2 endpoints: 2 delivered (0 on the retry), 2 failed"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "2 payloads to 2 endpoints: 2 delivered (0 on the retry), 2 failed");
 }
 
 #[test]
@@ -349,14 +371,10 @@ fn a_retry_answered_2xx_makes_the_delivery() {
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].body, requests[1].body);
     // Human output: the failed attempt says what happened and when the retry comes.
-    assert!(run.stdout.contains("attempt 1: connect_error ("), "{}", run.stdout);
-    assert!(run.stdout.contains("retrying in 50ms"), "{}", run.stdout);
-    assert!(run.stdout.contains("attempt 2: ok 200"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("1 payload to 1 endpoint: 1 delivered (1 on the retry), 0 failed"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "attempt 1: connect_error (");
+    assert_contains(&run.stdout, "retrying in 50ms");
+    assert_contains(&run.stdout, "attempt 2: ok 200");
+    assert_contains(&run.stdout, "1 payload to 1 endpoint: 1 delivered (1 on the retry), 0 failed");
 }
 
 #[test]
@@ -452,7 +470,7 @@ fn the_url_rule_refuses_before_anything_is_sent() {
     let loopback = receiver.url("/");
     let run = send(&["--to", &loopback, "--generate", "1"], &[], b"");
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("add --allow-insecure-localhost"), "{}", run.stderr);
+    assert_contains(&run.stderr, "add --allow-insecure-localhost");
     let cases = [
         ("http://hooks.example.com/fp", "delivers only to https:// URLs"),
         ("https://203.0.113.9/fp", "a domain name, not an IP address"),
@@ -516,7 +534,7 @@ fn usage_and_input_errors_exit_2() {
     // Standard input with nothing in it: no payload to send.
     let run = send(&["--to", &url, insecure], &[], b" \n");
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("-: empty: there is no payload to send"), "{}", run.stderr);
+    assert_contains(&run.stderr, "-: empty: there is no payload to send");
 }
 
 #[test]
@@ -624,8 +642,8 @@ fn check_fails_a_receiver_that_refuses_duplicates_or_accepts_anyone() {
     assert_eq!(verdict_of("a valid delivery of the identification-webhook contract"), "PASS");
     // The retry of a hung-up first attempt is a duplicate to this receiver: 409, a failure.
     assert_eq!(verdict_of("retried with the same id"), "FAIL");
-    assert!(run.stdout.contains("received: 409 Conflict"), "{}", run.stdout);
-    assert!(run.stdout.contains("anyone can post deliveries"), "{}", run.stdout);
+    assert_contains(&run.stdout, "received: 409 Conflict");
+    assert_contains(&run.stdout, "anyone can post deliveries");
     assert!(run.stdout.contains("scenarios:") && run.stdout.contains("failed"), "{}", run.stdout);
 }
 
@@ -650,26 +668,16 @@ fn ctrl_c_prints_what_was_delivered_so_far() {
         command(&["--to", &url, "--allow-insecure-localhost", "--timeout", "25s", "--generate", "2"], &[])
             .spawn()
             .unwrap();
-    let waited = Instant::now();
-    while receiver.received().len() < 2 {
-        assert!(waited.elapsed() < Duration::from_secs(10), "the deliveries did not arrive");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    let interrupted = Instant::now();
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        assert!(interrupted.elapsed() < Duration::from_secs(5), "send did not stop on Ctrl-C");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    receiver.wait_for(2);
+    interrupt(&mut child);
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("attempt 1: ok 200"), "{stdout}");
-    assert!(stdout.contains("2 payloads to 1 endpoint: 1 delivered (0 on the retry), 0 failed; interrupted with 1 delivery unfinished"), "{stdout}");
+    assert_contains(&stdout, "attempt 1: ok 200");
+    assert_contains(
+        &stdout,
+        "2 payloads to 1 endpoint: 1 delivered (0 on the retry), 0 failed; interrupted with 1 delivery unfinished",
+    );
 }
 
 #[test]
@@ -721,11 +729,7 @@ fn an_endpoint_waiting_for_its_retries_does_not_hold_back_the_others() {
     // All of them before the first retry to the dead endpoint was even due.
     let last = arrivals.iter().map(|request| request.at.duration_since(started)).max().unwrap();
     assert!(last < Duration::from_secs(2), "the last payload reached the healthy endpoint after {last:?}");
-    assert!(
-        run.stdout.contains("400 payloads to 2 endpoints: 400 delivered (0 on the retry), 400 failed"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "400 payloads to 2 endpoints: 400 delivered (0 on the retry), 400 failed");
 }
 
 #[test]
@@ -773,25 +777,11 @@ fn ctrl_c_stops_a_run_whose_output_is_not_read() {
     let mut child =
         command(&["--to", &url, "--allow-insecure-localhost", "--generate", "100000"], &[]).spawn().unwrap();
     // Standard output is a pipe nobody reads: it fills, and stays full.
-    let waited = Instant::now();
-    while receiver.received().len() < 500 {
-        assert!(waited.elapsed() < Duration::from_secs(20), "the deliveries did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    let interrupted = Instant::now();
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert_eq!(status.code(), Some(1));
-            break;
-        }
-        assert!(interrupted.elapsed() < Duration::from_secs(5), "send did not stop on Ctrl-C");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    receiver.wait_for(500);
+    assert_eq!(interrupt(&mut child).code(), Some(1));
     let mut stderr = String::new();
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    assert!(stderr.contains("interrupted with"), "{stderr}");
+    assert_contains(&stderr, "interrupted with");
 }
 
 #[test]
