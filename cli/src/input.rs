@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -101,6 +101,28 @@ pub(crate) fn reads_stdin(path: &Path) -> bool {
     }
     let stdin = io::stdin().as_fd().try_clone_to_owned().and_then(|fd| File::from(fd).metadata());
     stdin.is_ok_and(|stdin| (stdin.dev(), stdin.ino()) == (named.dev(), named.ino()))
+}
+
+/// Checks that standard input is read at most once by `paths` (no path means standard input),
+/// and says on standard error, when it is a terminal, that a payload is awaited there; `command`
+/// names the subcommand whose `--help` tells how to name files.
+///
+/// # Errors
+///
+/// When standard input is named twice (`-`, /dev/stdin or /dev/fd/0).
+pub(crate) fn claim_stdin(paths: &[PathBuf], command: &str) -> Result<(), String> {
+    let stdin_reads =
+        if paths.is_empty() { 1 } else { paths.iter().filter(|path| reads_stdin(path)).count() };
+    if stdin_reads > 1 {
+        return Err("standard input can be read only once; it is named twice (`-`, /dev/stdin or /dev/fd/0)"
+            .to_owned());
+    }
+    if stdin_reads == 1 && io::stdin().is_terminal() {
+        crate::warn(format_args!(
+            "fpwebhook: reading a payload from standard input (end it with Ctrl-D); `fpwebhook {command} --help` shows how to name files"
+        ));
+    }
+    Ok(())
 }
 
 /// A path as reports show it: its text, with any byte that is not UTF-8 written `\xNN`, so that

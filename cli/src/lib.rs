@@ -414,18 +414,9 @@ struct ValidateArgs {
 
 fn run_validate(args: ValidateArgs) -> io::Result<u8> {
     let ValidateArgs { contract, strict, format, reading, paths } = args;
-    let stdin_reads =
-        if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::reads_stdin(path)).count() };
-    if stdin_reads > 1 {
-        warn(format_args!(
-            "fpwebhook: standard input can be read only once; it is named twice (`-`, /dev/stdin or /dev/fd/0)"
-        ));
+    if let Err(reason) = input::claim_stdin(&paths, "validate") {
+        warn(format_args!("fpwebhook: {reason}"));
         return Ok(TOOL_ERROR);
-    }
-    if stdin_reads == 1 && io::stdin().is_terminal() {
-        warn(format_args!(
-            "fpwebhook: reading a payload from standard input (end it with Ctrl-D); `fpwebhook validate --help` shows how to name files"
-        ));
     }
     let options = Options::DEFAULT.with_strict(strict);
     let stdout = io::stdout().lock();

@@ -498,7 +498,8 @@ fn usage_and_input_errors_exit_2() {
     let example = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
     std::fs::write(example.path(), contract("event").example()).unwrap();
     let example = example.path().to_str().unwrap();
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
+        (&["--to", &url, insecure, "-", "-"], "standard input can be read only once"),
         (
             &["--to", &url, insecure, "--user", "a:b", "--password-env", "HOME", "--generate", "1"],
             "cannot contain ':'",
@@ -793,4 +794,32 @@ fn an_endpoint_that_does_not_speak_tls_is_a_connection_error() {
     assert_eq!(line["outcome"], "connect_error", "{line}");
     assert!(line["error"].as_str().is_some_and(|error| !error.is_empty()), "{line}");
     assert_eq!(receiver.received().len(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn at_most_256_attempts_are_in_flight_at_once() {
+    // Accepts every connection and never answers: each attempt holds its connection open.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let accepted = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for stream in silent.incoming().map_while(Result::ok) {
+            kept.lock().unwrap_or_else(PoisonError::into_inner).push(stream);
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let args = ["--to", &url, "--allow-insecure-localhost", "--timeout", "30s", "--generate", "400"];
+    let mut child = command(&args, &[]).spawn().unwrap();
+    let connections = || accepted.lock().unwrap_or_else(PoisonError::into_inner).len();
+    let waited = Instant::now();
+    while connections() < 256 {
+        assert!(waited.elapsed() < Duration::from_secs(20), "only {} connections", connections());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The other 144 payloads wait for a turn, however long it takes.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(connections(), 256);
+    assert_eq!(interrupt(&mut child).code(), Some(1));
 }

@@ -172,8 +172,7 @@ fn check_unix_times(schema: &Value, pointer: &str, schema_path: &str) -> Result<
                 }
             }
             members.iter().try_for_each(|(key, value)| {
-                let escaped = key.replace('~', "~0").replace('/', "~1");
-                check_unix_times(value, &format!("{pointer}/{escaped}"), schema_path)
+                check_unix_times(value, &format!("{pointer}/{}", crate::drift::escape(key)), schema_path)
             })
         }
         Value::Array(items) => items

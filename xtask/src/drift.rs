@@ -965,7 +965,7 @@ fn target_key(file: &str, pointer: &str) -> String {
 }
 
 /// A JSON pointer segment: `~` and `/` escaped (RFC 6901).
-fn escape(name: &str) -> String {
+pub(crate) fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 

@@ -167,8 +167,8 @@ pub(crate) enum HangUp {
 }
 
 /// POSTs `body` as [`attempt`] does, but hangs up `grace` after the connection takes the body
-/// (time for it to leave this machine), reading no answer: what Fingerprint does when an answer takes too long. Sending
-/// has `deadline`, as an attempt has.
+/// (time for it to leave this machine), reading no answer: what Fingerprint does when an answer
+/// takes too long. Sending has `deadline`, as an attempt has.
 pub(crate) async fn hang_up_after_sending(
     client: &reqwest::Client,
     url: &Url,
@@ -188,6 +188,10 @@ pub(crate) async fn hang_up_after_sending(
     tokio::pin!(request);
     let sending = tokio::time::sleep(deadline);
     tokio::pin!(sending);
+    let early = |outcome, status, error| {
+        let latency = started.elapsed();
+        HangUp::Early(Attempt { sent_at, outcome, status, latency, answer: Answer::default(), error })
+    };
     // The body's signal first: an answer that comes once the body is sent is ignored, as one
     // that comes after the hang-up would be.
     tokio::select! {
@@ -197,23 +201,16 @@ pub(crate) async fn hang_up_after_sending(
             tokio::time::sleep(grace).await;
             HangUp::AfterSending
         }
-        early = &mut request => {
+        ended = &mut request => match ended {
             // An answer to a body already taken is ignored all the same: the hang-up is now.
-            if early.is_ok() && taken.load(Ordering::SeqCst) {
-                return HangUp::AfterSending;
-            }
-            let (outcome, status, error) = match early {
-                Ok(response) if response.status().is_success() => (Outcome::Ok, Some(response.status()), None),
-                Ok(response) => (Outcome::HttpError, Some(response.status()), None),
-                Err(error) => (Outcome::ConnectError, None, Some(reason(&error))),
-            };
-            let latency = started.elapsed();
-            HangUp::Early(Attempt { sent_at, outcome, status, latency, answer: Answer::default(), error })
-        }
+            Ok(_) if taken.load(Ordering::SeqCst) => HangUp::AfterSending,
+            Ok(response) if response.status().is_success() => early(Outcome::Ok, Some(response.status()), None),
+            Ok(response) => early(Outcome::HttpError, Some(response.status()), None),
+            Err(error) => early(Outcome::ConnectError, None, Some(reason(&error))),
+        },
         () = &mut sending => {
-            let error = Some(format!("the body was not sent within {}", humantime::format_duration(deadline)));
-            let latency = started.elapsed();
-            HangUp::Early(Attempt { sent_at, outcome: Outcome::Timeout, status: None, latency, answer: Answer::default(), error })
+            let error = format!("the body was not sent within {}", humantime::format_duration(deadline));
+            early(Outcome::Timeout, None, Some(error))
         }
     }
 }

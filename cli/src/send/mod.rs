@@ -11,7 +11,7 @@ mod endpoint;
 mod report;
 mod synthesize;
 
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -310,16 +310,7 @@ fn start_reading(plan: &Plan) -> io::Result<mpsc::Receiver<Item>> {
         std::thread::spawn(move || generate(&synthesizers, count, &mut sink));
     } else {
         let paths = plan.paths.clone();
-        let stdin_reads =
-            if paths.is_empty() { 1 } else { paths.iter().filter(|path| input::reads_stdin(path)).count() };
-        if stdin_reads > 1 {
-            return Err(usage("standard input can be read only once; it is named twice".to_owned()));
-        }
-        if stdin_reads == 1 && io::stdin().is_terminal() {
-            crate::warn(format_args!(
-                "fpwebhook: reading a payload from standard input (end it with Ctrl-D); `fpwebhook send --help` shows how to name files or --generate payloads"
-            ));
-        }
+        input::claim_stdin(&paths, "send").map_err(usage)?;
         let reading = plan.reading;
         std::thread::spawn(move || {
             if let Err(error) = read_inputs(&paths, reading, &mut sink)
@@ -513,10 +504,11 @@ async fn send(plan: Plan, client: reqwest::Client) -> io::Result<u8> {
     }
     // Every attempt that ended has been reported by now, or is waiting here.
     while let Ok(report) = reported.try_recv() {
-        while !output.has_room() && !tally.interrupted {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        if tally.interrupted {
+            output.attempt(&report);
+        } else {
+            output.attempt_when_room(&report).await;
         }
-        output.attempt(&report);
     }
     output.finish(&tally, shared.endpoints.len()).await;
     Ok(tally.exit_status())

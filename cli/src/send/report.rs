@@ -81,13 +81,13 @@ pub(crate) fn status_text(status: reqwest::StatusCode) -> String {
 }
 
 /// An answer's kept headers and body as JSON.
-pub(crate) fn answer_json(answer: &Answer) -> Value {
+fn answer_json(answer: &Answer) -> Value {
     let headers: Vec<Value> = answer.headers.iter().map(|(name, value)| json!([name, value])).collect();
     json!({ "headers": headers, "body": answer.body, "truncated": answer.truncated })
 }
 
 /// An answer's kept headers and body as indented lines, `< ` before each.
-pub(crate) fn answer_lines(answer: &Answer, indent: &str) -> String {
+fn answer_lines(answer: &Answer, indent: &str) -> String {
     let mut lines = String::new();
     for (name, value) in &answer.headers {
         let _ = writeln!(lines, "{indent}< {}: {}", printable(name), printable(value));
@@ -141,9 +141,20 @@ impl Output {
         let _ = self.texts.try_send(text);
     }
 
+    /// Reports an attempt: taken only when [`Output::has_room`] says so, or after Ctrl-C, when
+    /// a report that does not fit is dropped.
     pub(crate) fn attempt(&self, report: &AttemptReport) {
+        self.write(self.render(report));
+    }
+
+    /// Reports an attempt, waiting for room.
+    pub(crate) async fn attempt_when_room(&self, report: &AttemptReport) {
+        let _ = self.texts.send(self.render(report)).await;
+    }
+
+    fn render(&self, report: &AttemptReport) -> String {
         let AttemptReport { payload, endpoint, number, attempt, retry_in } = report;
-        let text = match self.format {
+        match self.format {
             SendFormat::Json => {
                 let line = json!({
                     "endpoint": endpoint.as_str(),
@@ -179,8 +190,7 @@ impl Output {
                     answer_lines(&attempt.answer, "  "),
                 )
             }
-        };
-        self.write(text);
+        }
     }
 
     pub(crate) fn input_error(error: &InputError) {

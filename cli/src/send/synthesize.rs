@@ -115,7 +115,7 @@ impl Synthesizer {
 
 /// A delivery id as Fingerprint writes one: the time in Unix milliseconds, a dot and six random
 /// letters or digits (`1708102555327.NLOjmg`), cut to `limit` characters if the contract has one.
-pub(crate) fn fresh_id(rng: &mut fastrand::Rng, now: OffsetDateTime, limit: Option<u64>) -> String {
+fn fresh_id(rng: &mut fastrand::Rng, now: OffsetDateTime, limit: Option<u64>) -> String {
     let mut id = format!("{}.", unix_milliseconds(now));
     id.extend((0..6).map(|_| char::from(ALPHANUMERIC[rng.usize(..ALPHANUMERIC.len())])));
     if let Some(limit) = limit.and_then(|limit| usize::try_from(limit).ok()) {
