@@ -47,6 +47,22 @@ fn validate_only_does_not_allocate_on_a_valid_payload() {
 }
 
 #[test]
+fn validate_only_does_not_allocate_on_the_projects_valid_payload_files() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/payloads/valid");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let contract = fingerprint_webhook::Contract::detect(&bytes);
+        assert_no_allocation(&path.display().to_string(), || {
+            contract.validate(&bytes, Options::DEFAULT).is_ok()
+        });
+        files += 1;
+    }
+    assert!(files >= 6, "the payload files are in {}", folder.display());
+}
+
+#[test]
 fn the_counter_sees_allocations_on_the_invalid_path() {
     for contract in CONTRACTS {
         let info = allocation_counter::measure(|| {

@@ -59,7 +59,7 @@ impl DateTime {
     /// When `text` is not an RFC 3339 date-time (a missing offset, an impossible calendar date,
     /// a time out of range, anything else out of the grammar).
     pub fn parse(text: &str) -> Result<Self, DateTimeError> {
-        match rfc3339::parse(text) {
+        match rfc3339::parse(text.as_bytes()) {
             Ok(parts) => Ok(DateTime::from_parts(text.to_owned(), parts)),
             Err(reason) => Err(DateTimeError { text: text.to_owned(), reason: reason.to_owned() }),
         }

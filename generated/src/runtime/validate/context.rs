@@ -14,7 +14,7 @@ use serde_json::Number;
 use super::canonical;
 use super::key_set::KeySet;
 use super::path::Path;
-use super::reader::{Next, Reader, SyntaxError};
+use super::reader::{Next, NumberToken, Reader, SyntaxError};
 use super::rfc3339;
 use super::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations};
 use crate::{DateTime, JsonObject, JsonValue, Nullable};
@@ -310,33 +310,48 @@ impl<'a> Context<'a> {
             Some(false) => return Ok(Slot::Invalid),
             Some(true) => {}
         }
-        let text = self.reader.last().decode();
-        let parsed = rfc3339::parse(&text);
+        // The grammar is ASCII: the bytes need no UTF-8 check to be parsed.
+        let token = *self.reader.last();
+        let parsed = rfc3339::parse(&token.decoded_bytes());
         if let Err(reason) = &parsed {
-            let message = format!("{} is not an RFC 3339 date-time: {reason}", quoted(&text));
+            let message = format!("{} is not an RFC 3339 date-time: {reason}", quoted(&token.decode()));
             self.violation(path, Keyword::Format, offset, message)?;
         }
         let fits = self.string_fits(path, offset, max_length)? == Some(true);
         match parsed {
             Ok(parts) if fits => {
-                Ok(Slot::Value(BUILD.then(|| DateTime::from_parts(text.into_owned(), parts))))
+                Ok(Slot::Value(BUILD.then(|| DateTime::from_parts(token.decode().into_owned(), parts))))
             }
             _ => Ok(Slot::Invalid),
         }
     }
 
-    /// Reads a number token and its value, exactly (see [`exact_number`]).
-    fn number_value(&mut self) -> Result<(Number, &'a str), Abort> {
-        let offset = self.reader.offset();
+    /// Reads a number token.
+    fn number_token(&mut self) -> Result<NumberToken<'a>, Abort> {
         let token = self.reader.number();
-        let token = self.scan(token)?;
-        match exact_number(token) {
-            Some(number) => Ok((number, token)),
+        self.scan(token)
+    }
+
+    /// The exact value of the number `token` read at `offset` (see [`exact_number`]); a syntax
+    /// error past the range of an `f64`.
+    fn exact(&mut self, offset: usize, token: NumberToken<'a>) -> Result<Number, Abort> {
+        if let Some(integer) = token.small_integer {
+            return Ok(Number::from(integer));
+        }
+        match exact_number(token.text()) {
+            Some(number) => Ok(number),
             None => Err(self.syntax(SyntaxError {
                 offset,
-                message: format!("the number {} is out of the range of a 64-bit float", quoted(token)),
+                message: format!("the number {} is out of the range of a 64-bit float", quoted(token.text())),
             })),
         }
+    }
+
+    /// Reads a number token and its value, exactly (see [`exact_number`]).
+    fn number_value(&mut self) -> Result<(Number, NumberToken<'a>), Abort> {
+        let offset = self.reader.offset();
+        let token = self.number_token()?;
+        Ok((self.exact(offset, token)?, token))
     }
 
     /// Reads an integer: any number with a zero fraction, within the schema's bounds.
@@ -357,7 +372,15 @@ impl<'a> Context<'a> {
             Check::Matches => {}
         }
         let offset = self.reader.offset();
-        let (number, token) = self.number_value()?;
+        let token = self.number_token()?;
+        // Most integers are small: their value came with the scan.
+        if let Some(integer) = token.small_integer
+            && (minimum..=maximum).contains(&integer)
+        {
+            return Ok(Slot::Value(BUILD.then_some(integer)));
+        }
+        let number = self.exact(offset, token)?;
+        let token = token.text();
         // Exact for every integer JSON text can hold without a fraction; an `f64` otherwise.
         let value: Option<i128> = number.as_i64().map(i128::from).or_else(|| number.as_u64().map(i128::from));
         #[allow(clippy::cast_precision_loss, reason = "the bounds are within ±2^53, exact as f64")]
@@ -410,7 +433,13 @@ impl<'a> Context<'a> {
             Check::Null => Ok(Slot::Null),
             Check::Mismatch => Ok(Slot::Invalid),
             Check::Matches => {
-                let (number, _) = self.number_value()?;
+                let offset = self.reader.offset();
+                let token = self.number_token()?;
+                // Only checking, a number needs no value when it is surely within range.
+                if !BUILD && token.surely_finite() {
+                    return Ok(Slot::Value(None));
+                }
+                let number = self.exact(offset, token)?;
                 Ok(Slot::Value(BUILD.then_some(number)))
             }
         }
@@ -496,9 +525,14 @@ impl<'a> Context<'a> {
                 Ok((BUILD.then_some(JsonValue::Bool(value)), if value { 4 } else { 5 }))
             }
             Next::Number => {
-                let (number, token) = self.number_value()?;
+                let offset = self.reader.offset();
+                let token = self.number_token()?;
                 // Measuring a number formats it; only a limited value needs it.
-                let length = if measure { canonical::number_len(token) } else { 0 };
+                let length = if measure { canonical::number_len(&token) } else { 0 };
+                if !BUILD && token.surely_finite() {
+                    return Ok((None, length));
+                }
+                let number = self.exact(offset, token)?;
                 Ok((BUILD.then(|| JsonValue::Number(number)), length))
             }
             Next::String => {
@@ -616,7 +650,7 @@ impl<'a> Context<'a> {
 
     /// The current key's bytes, decoded, for matching against the documented names.
     pub(crate) fn key_bytes(&self) -> Cow<'a, [u8]> {
-        self.reader.last().key_bytes()
+        self.reader.last().decoded_bytes()
     }
 
     /// The current key's text, decoded.

@@ -109,14 +109,41 @@ impl<'a> StringToken<'a> {
         Cow::Owned(out)
     }
 
-    /// The decoded bytes of a key, for matching against the documented names without a UTF-8
-    /// check: borrowed when it has no escapes.
-    pub(crate) fn key_bytes(&self) -> Cow<'a, [u8]> {
+    /// The decoded bytes, for matching a key against the documented names or parsing an ASCII
+    /// grammar without a UTF-8 check: borrowed when it has no escapes.
+    pub(crate) fn decoded_bytes(&self) -> Cow<'a, [u8]> {
         if self.escaped {
             Cow::Owned(self.decode().into_owned().into_bytes())
         } else {
             Cow::Borrowed(self.raw)
         }
+    }
+}
+
+/// A scanned number: its text (the JSON number grammar, checked) and what the scan learnt.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NumberToken<'a> {
+    /// The number's bytes, ASCII.
+    pub(crate) text: &'a [u8],
+    /// Its value when it is an integer of at most 18 digits, without fraction or exponent:
+    /// exact, and what `serde_json` reads it as (`-0` is not one: it reads a float).
+    pub(crate) small_integer: Option<i64>,
+    /// Whether it has an exponent: without one, a number shorter than 300 bytes is well
+    /// within the range of an `f64`.
+    pub(crate) exponent: bool,
+}
+
+impl<'a> NumberToken<'a> {
+    /// The number's text.
+    pub(crate) fn text(&self) -> &'a str {
+        // The grammar admits ASCII only, so this never fails.
+        std::str::from_utf8(self.text).unwrap_or_default()
+    }
+
+    /// Whether the number is within the range of an `f64` without parsing it: no exponent and
+    /// fewer than 300 digits (so below 10^300).
+    pub(crate) fn surely_finite(&self) -> bool {
+        !self.exponent && self.text.len() < 300
     }
 }
 
@@ -135,6 +162,29 @@ static ENDS_SHORT_ASCII: [bool; 256] = {
     }
     table
 };
+
+/// A byte in every byte of a word: `ONES * b` repeats `b` eight times.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The eight bytes at `at`, the first in the lowest bits; `None` when fewer remain.
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+/// The bytes of `word` that end the short-string path (the quote, the backslash, control
+/// characters, non-ASCII bytes): bit 7 of each such byte set. The lowest set bit is exact (the
+/// zero-byte tests borrow only upwards from a byte that matches), which is all the scan needs.
+#[inline]
+fn string_stops(word: u64) -> u64 {
+    let quote = word ^ ONES * u64::from(b'"');
+    let backslash = word ^ ONES * u64::from(b'\\');
+    let is_quote = quote.wrapping_sub(ONES) & !quote;
+    let is_backslash = backslash.wrapping_sub(ONES) & !backslash;
+    let is_control = word.wrapping_sub(ONES * 0x20) & !word;
+    (is_quote | is_backslash | is_control | word) & ONES * 0x80
+}
 
 /// How far the short-string path of [`Reader::string`] looks for the closing quote.
 const SHORT_STRING: usize = 64;
@@ -196,13 +246,30 @@ impl<'a> Reader<'a> {
     /// Skips whitespace; returns the next byte, if any.
     #[inline]
     pub(crate) fn skip_whitespace(&mut self) -> Option<u8> {
-        while let Some(&byte) = self.bytes.get(self.at) {
-            if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
-                return Some(byte);
-            }
-            self.at += 1;
+        let byte = *self.bytes.get(self.at)?;
+        // Every JSON whitespace byte is at most a space; most tokens follow none or one.
+        if byte > b' ' {
+            return Some(byte);
         }
-        None
+        self.skip_whitespace_run()
+    }
+
+    /// The general path of [`Reader::skip_whitespace`]: indentation is skipped eight spaces at
+    /// a time.
+    fn skip_whitespace_run(&mut self) -> Option<u8> {
+        loop {
+            if let Some(word) = word_at(self.bytes, self.at) {
+                let spaces = (word ^ ONES * u64::from(b' ')).trailing_zeros() / 8;
+                self.at += spaces as usize;
+                if spaces == 8 {
+                    continue;
+                }
+            }
+            match self.bytes.get(self.at) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.at += 1,
+                other => return other.copied(),
+            }
+        }
     }
 
     /// The kind of the next value, after whitespace.
@@ -322,21 +389,46 @@ impl<'a> Reader<'a> {
     ///
     /// On an unterminated string, a raw control character, a bad escape, a lone surrogate or
     /// invalid UTF-8.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<(), SyntaxError> {
         let start = self.at + 1;
-        // Most strings are short and ASCII: one scalar pass decides them without the setup
-        // cost of the many-bytes-at-a-time path below.
-        let short = &self.bytes[start..self.bytes.len().min(start + SHORT_STRING)];
-        if let Some(end) = short.iter().position(|&byte| ENDS_SHORT_ASCII[usize::from(byte)])
-            && short[end] == b'"'
+        // Most strings are short and ASCII: eight bytes at a time, a pass decides them without
+        // the setup cost of the many-bytes-at-a-time path below.
+        if let Some(end) = self.short_ascii_end(start)
+            && self.bytes.get(end) == Some(&b'"')
         {
-            self.at = start + end + 1;
-            self.last = StringToken { raw: &short[..end], escaped: false, chars: end, compact_len: end + 2 };
+            let length = end - start;
+            self.at = end + 1;
+            self.last = StringToken {
+                raw: &self.bytes[start..end],
+                escaped: false,
+                chars: length,
+                compact_len: length + 2,
+            };
             return Ok(());
         }
         self.last = self.long_string(start)?;
         Ok(())
+    }
+
+    /// Where the first byte that ends the short-string path (see [`string_stops`]) stands,
+    /// within [`SHORT_STRING`] bytes of `start`; `None` past that or at the end of the input.
+    #[inline]
+    fn short_ascii_end(&self, start: usize) -> Option<usize> {
+        let mut at = start;
+        while at < start + SHORT_STRING {
+            let Some(word) = word_at(self.bytes, at) else {
+                // The last few bytes of the input, one at a time.
+                let tail = self.bytes.get(at..)?;
+                return tail.iter().position(|&byte| ENDS_SHORT_ASCII[usize::from(byte)]).map(|end| at + end);
+            };
+            let stops = string_stops(word);
+            if stops != 0 {
+                return Some(at + (stops.trailing_zeros() / 8) as usize);
+            }
+            at += 8;
+        }
+        None
     }
 
     /// The general path of [`Reader::string`], from the first byte after the quote.
@@ -427,23 +519,27 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// Scans a number (the caller peeked it): its text, with the grammar checked. Its range is
-    /// checked by whoever reads its value.
+    /// Scans a number (the caller peeked it): its text, with the grammar checked, and its
+    /// value when it is a small integer. Its range is checked by whoever reads its value.
     ///
     /// # Errors
     ///
     /// When the text is not a JSON number.
-    pub(crate) fn number(&mut self) -> Result<&'a str, SyntaxError> {
+    pub(crate) fn number(&mut self) -> Result<NumberToken<'a>, SyntaxError> {
         let start = self.at;
         let mut at = start;
-        let digit = |at: usize| self.bytes.get(at).is_some_and(u8::is_ascii_digit);
-        if self.bytes.get(at) == Some(&b'-') {
+        let negative = self.bytes.get(at) == Some(&b'-');
+        if negative {
             at += 1;
         }
+        // The integer part's value, exact while it has at most 18 digits.
+        let mut magnitude = 0_i64;
+        let integer_start = at;
         match self.bytes.get(at) {
             Some(b'0') => at += 1,
             Some(b'1'..=b'9') => {
-                while digit(at) {
+                while let Some(&byte) = self.bytes.get(at).filter(|byte| byte.is_ascii_digit()) {
+                    magnitude = magnitude.wrapping_mul(10).wrapping_add(i64::from(byte - b'0'));
                     at += 1;
                 }
             }
@@ -452,7 +548,10 @@ impl<'a> Reader<'a> {
                 return self.unexpected("a digit");
             }
         }
-        if self.bytes.get(at) == Some(&b'.') {
+        let integer_digits = at - integer_start;
+        let digit = |at: usize| self.bytes.get(at).is_some_and(u8::is_ascii_digit);
+        let fraction = self.bytes.get(at) == Some(&b'.');
+        if fraction {
             at += 1;
             if !digit(at) {
                 self.at = at;
@@ -462,7 +561,8 @@ impl<'a> Reader<'a> {
                 at += 1;
             }
         }
-        if matches!(self.bytes.get(at), Some(b'e' | b'E')) {
+        let exponent = matches!(self.bytes.get(at), Some(b'e' | b'E'));
+        if exponent {
             at += 1;
             if matches!(self.bytes.get(at), Some(b'+' | b'-')) {
                 at += 1;
@@ -480,8 +580,13 @@ impl<'a> Reader<'a> {
             return error(start, "a number may not have a leading zero");
         }
         self.at = at;
-        // The grammar above admits ASCII only, so the slice is valid UTF-8.
-        Ok(std::str::from_utf8(&self.bytes[start..at]).unwrap_or_default())
+        // `-0` is the float `-0.0` to `serde_json`, not the integer 0: it takes the general path.
+        let small = !fraction && !exponent && integer_digits <= 18 && !(negative && magnitude == 0);
+        Ok(NumberToken {
+            text: &self.bytes[start..at],
+            small_integer: small.then(|| if negative { -magnitude } else { magnitude }),
+            exponent,
+        })
     }
 
     /// Scans `true` or `false` (the caller peeked it).
@@ -577,10 +682,67 @@ mod tests {
     #[test]
     fn numbers_follow_the_json_grammar() {
         for (text, token) in [("0", "0"), ("-12.5e+3,", "-12.5e+3"), ("1E400", "1E400"), ("7]", "7")] {
-            assert_eq!(Reader::new(text.as_bytes()).number().unwrap(), token);
+            assert_eq!(Reader::new(text.as_bytes()).number().unwrap().text(), token);
         }
         for text in ["-", "01", "1.", "1e", ".5", "+1", "-a"] {
             assert!(Reader::new(text.as_bytes()).number().is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn small_integers_come_with_their_value() {
+        let value = |text: &str| Reader::new(text.as_bytes()).number().unwrap().small_integer;
+        assert_eq!(value("0"), Some(0));
+        assert_eq!(value("1554910997788"), Some(1_554_910_997_788));
+        assert_eq!(value("-45321"), Some(-45_321));
+        assert_eq!(value("999999999999999999"), Some(999_999_999_999_999_999));
+        assert_eq!(value("-999999999999999999"), Some(-999_999_999_999_999_999));
+        // Past 18 digits, with a fraction or an exponent, and `-0` (a float to serde_json),
+        // the value is left to the general path.
+        for text in ["1000000000000000000", "-9223372036854775808", "1.0", "1e2", "-0"] {
+            assert_eq!(value(text), None, "{text}");
+        }
+        assert!(!Reader::new(b"1e2").number().unwrap().surely_finite());
+        assert!(Reader::new(b"-123.456").number().unwrap().surely_finite());
+    }
+
+    #[test]
+    fn the_word_at_a_time_scan_stops_at_the_first_byte_that_ends_a_short_string() {
+        // Every stopping byte, at every position of a word, after ASCII that does not stop.
+        for stop in [b'"', b'\\', 0x00, 0x1F, 0x80, 0xC3, 0xFF] {
+            for position in 0..8 {
+                let mut word = [b'a'; 8];
+                word[position] = stop;
+                // Bytes after the stop that would stop too, and one that borrows.
+                if position < 7 {
+                    word[position + 1] = 0x00;
+                }
+                let found = string_stops(u64::from_le_bytes(word)).trailing_zeros() / 8;
+                assert_eq!(found as usize, position, "{stop:#04X} at {position}");
+            }
+        }
+        for byte in (0x20..0x80).filter(|&byte| byte != b'"' && byte != b'\\') {
+            assert_eq!(string_stops(u64::from_le_bytes([byte; 8])), 0, "{byte:#04X}");
+        }
+        // Strings shorter and longer than a word, ending at the end of the input or not.
+        for text in
+            ["\"\"", "\"abc\"", "\"abcdefgh\"", "\"abcdefghijklmnop\" ", &format!("\"{}\"", "x".repeat(100))]
+        {
+            let (decoded, chars, _) = scan_string(text).unwrap();
+            assert_eq!(decoded, text.trim_end().trim_matches('"'));
+            assert_eq!(chars, decoded.len());
+        }
+    }
+
+    #[test]
+    fn whitespace_runs_of_any_length_are_skipped() {
+        for indent in [0, 1, 7, 8, 9, 16, 23] {
+            let text = format!("\n\r\t{}x", " ".repeat(indent));
+            let mut reader = Reader::new(text.as_bytes());
+            assert_eq!(reader.skip_whitespace(), Some(b'x'), "{indent}");
+            assert_eq!(reader.offset(), text.len() - 1);
+            let mut trailing = Reader::new(text.trim_end_matches('x').as_bytes());
+            assert_eq!(trailing.skip_whitespace(), None, "{indent}");
         }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::Number;
 
 use super::super::key_set::KeySet;
 use super::super::path::Path;
-use super::super::reader::{Next, Reader, SyntaxError};
+use super::super::reader::{Next, NumberToken, Reader, SyntaxError};
 use super::super::violation::Keyword;
 use super::{Abort, Check, Context, Slot, quoted, was_seen};
 use crate::JsonValue;
@@ -379,11 +379,11 @@ impl<'a> Context<'a> {
         let integral = exact.is_some() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
         // Without `type`, a fraction breaks only the list.
         if !integral && typed {
-            let message = format!("expected an integer, found {token}, which has a fraction");
+            let message = format!("expected an integer, found {}, which has a fraction", token.text());
             self.violation(path, Keyword::Type, offset, message)?;
         }
         if found.is_none() {
-            let message = not_listed(token, keyword, &shown());
+            let message = not_listed(token.text(), keyword, &shown());
             self.violation(path, keyword, offset, message)?;
         }
         Ok(match found {
@@ -471,7 +471,7 @@ impl<'a> Context<'a> {
             number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
         // The type and the bounds are independent rules: `1.5` can break both.
         if !integral {
-            let message = format!("expected an integer, found {token}, which has a fraction");
+            let message = format!("expected an integer, found {}, which has a fraction", token.text());
             self.violation(path, Keyword::Type, offset, message)?;
         }
         let within = self.within(path, offset, &number, token, bounds)?;
@@ -491,7 +491,7 @@ impl<'a> Context<'a> {
         path: &Path<'_>,
         offset: usize,
         number: &Number,
-        token: &str,
+        token: NumberToken<'_>,
         bounds: Bounds,
     ) -> Result<bool, Abort> {
         use std::cmp::Ordering::{Equal, Greater, Less};
@@ -516,7 +516,7 @@ impl<'a> Context<'a> {
             let Some(bound) = bound else { continue };
             if compare(number, bound).is_some_and(|order| breaking.contains(&order)) {
                 within = false;
-                self.violation(path, keyword, offset, format!("{token} is {side} {bound}"))?;
+                self.violation(path, keyword, offset, format!("{} is {side} {bound}", token.text()))?;
             }
         }
         Ok(within)
