@@ -214,17 +214,32 @@ impl<'a> Context<'a> {
         result.map_err(|error| self.syntax(error))
     }
 
+    #[inline]
     fn peek(&mut self) -> Result<Next, Abort> {
-        let next = self.reader.peek();
-        self.scan(next)
+        match self.reader.next_kind() {
+            Some(next) => Ok(next),
+            None => Err(self.syntax(self.reader.no_value())),
+        }
     }
 
     /// Checks that the next value is `want` (or `null`, when `nullable`).
+    #[inline]
     fn expect(&mut self, path: &Path<'_>, nullable: bool, want: Next) -> Result<Check, Abort> {
         let found = self.peek()?;
         if found == want {
             return Ok(Check::Matches);
         }
+        self.expect_other(path, nullable, want, found)
+    }
+
+    /// The rest of [`Context::expect`], when the next value is `found`, not `want`.
+    fn expect_other(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        want: Next,
+        found: Next,
+    ) -> Result<Check, Abort> {
         let offset = self.reader.offset();
         if found == Next::Null && nullable {
             let null = self.reader.null();

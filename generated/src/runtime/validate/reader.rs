@@ -234,13 +234,18 @@ impl<'a> Reader<'a> {
     }
 
     fn unexpected<T>(&self, expected: &str) -> Result<T, SyntaxError> {
-        match self.bytes.get(self.at) {
-            None => error(self.at, format!("the input ends where {expected} should follow")),
+        Err(self.unexpected_error(expected))
+    }
+
+    fn unexpected_error(&self, expected: &str) -> SyntaxError {
+        let message = match self.bytes.get(self.at) {
+            None => format!("the input ends where {expected} should follow"),
             Some(&byte) if byte.is_ascii_graphic() => {
-                error(self.at, format!("expected {expected}, found `{}`", char::from(byte)))
+                format!("expected {expected}, found `{}`", char::from(byte))
             }
-            Some(&byte) => error(self.at, format!("expected {expected}, found the byte 0x{byte:02X}")),
-        }
+            Some(&byte) => format!("expected {expected}, found the byte 0x{byte:02X}"),
+        };
+        SyntaxError { offset: self.at, message }
     }
 
     /// Skips whitespace; returns the next byte, if any.
@@ -279,15 +284,31 @@ impl<'a> Reader<'a> {
     /// When no value starts here.
     #[inline]
     pub(crate) fn peek(&mut self) -> Result<Next, SyntaxError> {
-        match self.skip_whitespace() {
-            Some(b'{') => Ok(Next::Object),
-            Some(b'[') => Ok(Next::Array),
-            Some(b'"') => Ok(Next::String),
-            Some(b'-' | b'0'..=b'9') => Ok(Next::Number),
-            Some(b't' | b'f') => Ok(Next::Boolean),
-            Some(b'n') => Ok(Next::Null),
-            _ => self.unexpected("a JSON value"),
+        match self.next_kind() {
+            Some(next) => Ok(next),
+            None => Err(self.no_value()),
         }
+    }
+
+    /// The kind of the next value, after whitespace; `None` when no value starts here. The
+    /// fast path of [`Reader::peek`]: a small result, and no error built.
+    #[inline]
+    pub(crate) fn next_kind(&mut self) -> Option<Next> {
+        Some(match self.skip_whitespace()? {
+            b'{' => Next::Object,
+            b'[' => Next::Array,
+            b'"' => Next::String,
+            b'-' | b'0'..=b'9' => Next::Number,
+            b't' | b'f' => Next::Boolean,
+            b'n' => Next::Null,
+            _ => return None,
+        })
+    }
+
+    /// The error where [`Reader::next_kind`] found no value.
+    #[cold]
+    pub(crate) fn no_value(&self) -> SyntaxError {
+        self.unexpected_error("a JSON value")
     }
 
     fn enter(&mut self) -> Result<(), SyntaxError> {

@@ -77,6 +77,9 @@ pub(crate) struct Bounds {
 pub(crate) trait IntegerValue: Sized {
     /// The value of an integral `number` within the field's bounds.
     fn from_number(number: Number) -> Option<Self>;
+
+    /// The value of a small integer within the field's bounds.
+    fn from_small(value: i64) -> Option<Self>;
 }
 
 impl IntegerValue for i64 {
@@ -92,11 +95,19 @@ impl IntegerValue for i64 {
                 .map(|float| float as i64)
         })
     }
+
+    fn from_small(value: i64) -> Option<Self> {
+        Some(value)
+    }
 }
 
 impl IntegerValue for Number {
     fn from_number(number: Number) -> Option<Self> {
         Some(number)
+    }
+
+    fn from_small(value: i64) -> Option<Self> {
+        Some(Number::from(value))
     }
 }
 
@@ -138,6 +149,27 @@ fn compare(number: &Number, bound: f64) -> Option<std::cmp::Ordering> {
         Some(exact) if bound.fract() == 0.0 && bound.abs() <= TWO_POW_64 => Some(exact.cmp(&(bound as i128))),
         _ => number.as_f64().and_then(|float| float.partial_cmp(&bound)),
     }
+}
+
+/// Whether the decoded string `bytes` is one of the strings `list` allows.
+fn is_listed(list: &List<'_, &str>, bytes: &[u8]) -> bool {
+    list.values.iter().any(|value| value.as_bytes() == bytes)
+}
+
+/// Whether the small integer `value` (see [`NumberToken::small_integer`]) is within every
+/// bound. Exact: such a value within ±2^53 is an exact `f64`; past that, `false` sends it to
+/// the exact comparison.
+fn small_integer_within(value: i64, bounds: &Bounds) -> bool {
+    const EXACT: u64 = 1 << 53;
+    if value.unsigned_abs() > EXACT {
+        return false;
+    }
+    #[allow(clippy::cast_precision_loss, reason = "within ±2^53, exact")]
+    let value = value as f64;
+    bounds.minimum.is_none_or(|bound| value >= bound)
+        && bounds.maximum.is_none_or(|bound| value <= bound)
+        && bounds.exclusive_minimum.is_none_or(|bound| value > bound)
+        && bounds.exclusive_maximum.is_none_or(|bound| value < bound)
 }
 
 /// The message of a value outside a list: `found` and the `shown` values, already quoted.
@@ -285,14 +317,15 @@ impl<'a> Context<'a> {
             Some(false) => return Ok(Slot::Invalid),
             Some(true) => {}
         }
-        let text = self.reader.last().decode();
-        let listed = list.values.contains(&text.as_ref());
+        // Compared as bytes: the text needs no UTF-8 check unless it is built or quoted.
+        let token = *self.reader.last();
+        let listed = is_listed(&list, &token.decoded_bytes());
         if !listed {
-            let message = not_listed(&quoted(&text), list.keyword, &shown());
+            let message = not_listed(&quoted(&token.decode()), list.keyword, &shown());
             self.violation(path, list.keyword, offset, message)?;
         }
         let fits = self.string_fits(path, offset, max_length)? == Some(true);
-        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&text))) } else { Slot::Invalid })
+        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&token.decode()))) } else { Slot::Invalid })
     }
 
     /// Reads a string that must be in `list` and in the `outer` list it narrows (a `const`
@@ -329,17 +362,18 @@ impl<'a> Context<'a> {
             Some(false) => return Ok(Slot::Invalid),
             Some(true) => {}
         }
-        let text = self.reader.last().decode();
+        let token = *self.reader.last();
+        let bytes = token.decoded_bytes();
         let mut listed = true;
         for list in [&outer, &list] {
-            if !list.values.contains(&text.as_ref()) {
+            if !is_listed(list, &bytes) {
                 listed = false;
-                let message = not_listed(&quoted(&text), list.keyword, &shown(list));
+                let message = not_listed(&quoted(&token.decode()), list.keyword, &shown(list));
                 self.violation(path, list.keyword, offset, message)?;
             }
         }
         let fits = self.string_fits(path, offset, max_length)? == Some(true);
-        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&text))) } else { Slot::Invalid })
+        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&token.decode()))) } else { Slot::Invalid })
     }
 
     /// Reads an integer that must be one of `allowed` (`enum`, or `const` with one value).
@@ -442,7 +476,13 @@ impl<'a> Context<'a> {
             Check::Matches => {}
         }
         let offset = self.reader.offset();
-        let (number, token) = self.number_value()?;
+        let token = self.number_token()?;
+        if let Some(value) = token.small_integer
+            && small_integer_within(value, &bounds)
+        {
+            return Ok(Slot::Value(BUILD.then(|| Number::from(value))));
+        }
+        let number = self.exact(offset, token)?;
         let within = self.within(path, offset, &number, token, bounds)?;
         Ok(if within { Slot::Value(BUILD.then_some(number)) } else { Slot::Invalid })
     }
@@ -466,7 +506,13 @@ impl<'a> Context<'a> {
             Check::Matches => {}
         }
         let offset = self.reader.offset();
-        let (number, token) = self.number_value()?;
+        let token = self.number_token()?;
+        if let Some(value) = token.small_integer
+            && small_integer_within(value, &bounds)
+        {
+            return Ok(Slot::Value(if BUILD { T::from_small(value) } else { None }));
+        }
+        let number = self.exact(offset, token)?;
         let integral =
             number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|float| float.fract() == 0.0);
         // The type and the bounds are independent rules: `1.5` can break both.
@@ -495,6 +541,16 @@ impl<'a> Context<'a> {
         bounds: Bounds,
     ) -> Result<bool, Abort> {
         use std::cmp::Ordering::{Equal, Greater, Less};
+        let breaks = |bound: Option<f64>, side: fn(std::cmp::Ordering) -> bool| {
+            bound.is_some_and(|bound| compare(number, bound).is_some_and(side))
+        };
+        if !(breaks(bounds.minimum, std::cmp::Ordering::is_lt)
+            || breaks(bounds.maximum, std::cmp::Ordering::is_gt)
+            || breaks(bounds.exclusive_minimum, std::cmp::Ordering::is_le)
+            || breaks(bounds.exclusive_maximum, std::cmp::Ordering::is_ge))
+        {
+            return Ok(true);
+        }
         let checks = [
             (bounds.minimum, Keyword::Minimum, &[Less][..], "below the minimum"),
             (bounds.maximum, Keyword::Maximum, &[Greater][..], "above the maximum"),
