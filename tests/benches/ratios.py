@@ -1,31 +1,49 @@
 """Prints the README's table of ratios from the last `cargo bench -p webhook-tests --bench validate`:
-a row per contract and payload (the groups `<contract> documented example` and `<contract> large payload`)."""
+a row per benchmark group (`<contract> documented example`, `<contract> large payload`, and
+`<contract> payload <file>` for each valid payload file), headed by the machine and the date."""
+import datetime
 import json
+import os
 import pathlib
+import platform
 
 CRITERION = pathlib.Path(__file__).resolve().parents[2] / "target" / "criterion"
-PAYLOADS = ["documented example", "large payload"]
 BENCHES = ["validate-only", "validate-and-parse", "jsonschema parse+validate", "serde deserialize"]
 
 
-def mean_ns(group: str, bench: str) -> float:
-    path = CRITERION / group / bench / "new" / "estimates.json"
-    return json.loads(path.read_text())["mean"]["point_estimate"]
+def mean_ns(group: pathlib.Path, bench: str) -> float:
+    return json.loads((group / bench / "new" / "estimates.json").read_text())["mean"]["point_estimate"]
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
 
 
 GROUPS = sorted(
-    (path.name for path in CRITERION.iterdir() if any(path.name.endswith(" " + payload) for payload in PAYLOADS)),
-    key=lambda name: (name.rsplit(" ", 2)[0], name),
+    (path for path in CRITERION.iterdir() if all((path / bench / "new").is_dir() for bench in BENCHES)),
+    key=lambda path: path.name,
 )
+print(f"Measured on {machine()}, {datetime.date.today().isoformat()}.")
+print()
+print("In brackets: how many times faster than jsonschema parse+validate; for validate-and-parse, also its speed relative to serde.")
+print()
 print("| payload | validate-only | validate-and-parse | jsonschema parse+validate | serde deserialize (no validation) |")
 print("|---|---|---|---|---|")
 for group in GROUPS:
     times = {bench: mean_ns(group, bench) for bench in BENCHES}
     jsonschema = times["jsonschema parse+validate"]
     cells = [
-        f"{times[bench] / 1000:.1f} µs" + ("" if bench == "jsonschema parse+validate" else f" ({jsonschema / times[bench]:.1f}× faster)")
+        f"{times[bench] / 1000:.2f} µs" + ("" if bench == "jsonschema parse+validate" else f" ({jsonschema / times[bench]:.1f}×)")
         for bench in BENCHES
     ]
     serde = times["serde deserialize"]
-    cells[1] += f", {serde / times['validate-and-parse']:.2f}× serde's speed"
-    print(f"| {group} | " + " | ".join(cells) + " |")
+    cells[1] = cells[1][:-1] + f"; {serde / times['validate-and-parse']:.2f}× serde)"
+    print(f"| {group.name} | " + " | ".join(cells) + " |")

@@ -756,6 +756,35 @@ mod tests {
     }
 
     #[test]
+    fn strings_agree_with_serde_json_whatever_stands_at_each_offset() {
+        // A stopping byte (or sequence) at every offset across and past the word-at-a-time
+        // path's 64 bytes, with the closing quote, or the end of the input, after it.
+        let inserts: [&[u8]; 8] = [b"\\n", b"\\u00e9", "é".as_bytes(), "🦀".as_bytes(), b"\x01", b"\xC3(", b"\\", b"\""];
+        for length in 0..72 {
+            for insert in inserts {
+                for ending in [&b"\""[..], b"\" ", b""] {
+                    let mut text = b"\"".to_vec();
+                    text.extend(std::iter::repeat_n(b'a', length));
+                    text.extend_from_slice(insert);
+                    text.extend_from_slice(ending);
+                    let ours = scan_string(&String::from_utf8_lossy(&text)).ok();
+                    let mut reader = Reader::new(&text);
+                    reader.peek().unwrap();
+                    let scanned = reader.string().is_ok() && reader.skip_whitespace().is_none();
+                    let theirs = serde_json::from_slice::<String>(&text).ok();
+                    assert_eq!(scanned, theirs.is_some(), "{}", String::from_utf8_lossy(&text));
+                    if let (Some(theirs), true) = (theirs, scanned) {
+                        let (decoded, chars, compact) = ours.unwrap();
+                        assert_eq!(decoded, theirs);
+                        assert_eq!(chars, theirs.chars().count());
+                        assert_eq!(compact, serde_json::to_string(&theirs).unwrap().chars().count());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn whitespace_runs_of_any_length_are_skipped() {
         for indent in [0, 1, 7, 8, 9, 16, 23] {
             let text = format!("\n\r\t{}x", " ".repeat(indent));
