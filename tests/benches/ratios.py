@@ -47,3 +47,16 @@ for group in GROUPS:
     serde = times["serde deserialize"]
     cells[1] = cells[1][:-1] + f"; {serde / times['validate-and-parse']:.2f}× serde)"
     print(f"| {group.name} | " + " | ".join(cells) + " |")
+
+INVALID = ["validate-only", "jsonschema parse+iter_errors"]
+INVALID_GROUPS = sorted(
+    (path for path in CRITERION.iterdir() if all((path / bench / "new").is_dir() for bench in INVALID)),
+    key=lambda path: path.name,
+)
+if INVALID_GROUPS:
+    print()
+    print("| invalid payload | validate-only (every violation) | jsonschema parse+iter_errors | ratio |")
+    print("|---|---|---|---|")
+    for group in INVALID_GROUPS:
+        ours, theirs = (mean_ns(group, bench) for bench in INVALID)
+        print(f"| {group.name} | {ours / 1000:.2f} µs | {theirs / 1000:.2f} µs | {theirs / ours:.1f}× |")

@@ -11,16 +11,73 @@
 //! which pick the contract's module at run time and box its root value: a few nanoseconds
 //! beside the microseconds measured, and the same for both.
 //!
+//! Times are the benchmark thread's CPU time (on Unix), not wall-clock time: on a shared machine,
+//! the time a thread spends descheduled belongs to the other work, not to the code measured.
+//!
 //! `cargo bench -p webhook-tests --bench validate`, then `python3 tests/benches/ratios.py` for
 //! the table of ratios in the README.
 
 use std::hint::black_box;
 
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fingerprint_webhook::{CONTRACTS, Contract, Options, Payload};
+use fingerprint_webhook_codegen::constraints::ConstraintRow;
 use serde_json::{Value, json};
 use webhook_tests::agreement::{Reference, pointers};
 use webhook_tests::targets;
+
+/// The CPU time of the calling thread (criterion measures on the thread that runs the benchmark).
+struct ThreadCpuTime;
+
+impl ThreadCpuTime {
+    #[cfg(unix)]
+    fn now() -> std::time::Duration {
+        let time = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+        std::time::Duration::new(time.tv_sec.unsigned_abs(), u32::try_from(time.tv_nsec).unwrap_or(0))
+    }
+
+    /// Elsewhere, wall-clock time.
+    #[cfg(not(unix))]
+    fn now() -> std::time::Duration {
+        static START: std::sync::LazyLock<std::time::Instant> =
+            std::sync::LazyLock::new(std::time::Instant::now);
+        START.elapsed()
+    }
+}
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = std::time::Duration;
+    type Value = std::time::Duration;
+
+    fn start(&self) -> Self::Intermediate {
+        Self::now()
+    }
+
+    fn end(&self, start: Self::Intermediate) -> Self::Value {
+        Self::now().saturating_sub(start)
+    }
+
+    fn add(&self, first: &Self::Value, second: &Self::Value) -> Self::Value {
+        *first + *second
+    }
+
+    fn zero(&self) -> Self::Value {
+        std::time::Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Self::Value) -> f64 {
+        value.as_secs_f64() * 1e9
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        // Nanoseconds, shown as wall-clock durations are.
+        static WALL_TIME: WallTime = WallTime;
+        WALL_TIME.formatter()
+    }
+}
+
+type Bench = Criterion<ThreadCpuTime>;
 
 /// The contract's example with every array of it holding three copies of its first item,
 /// every string with a `maxLength` at its limit in multi-byte characters (2, 3 and 4 bytes in
@@ -54,7 +111,77 @@ fn large_payload(contract: &Contract) -> String {
     serde_json::to_string_pretty(&payload).unwrap()
 }
 
-fn bench_payload(criterion: &mut Criterion, contract: &'static Contract, name: &str, text: &str) {
+/// The contract's example with five violations of different kinds, each at a top-level field
+/// the constraint table describes (outside any union or list): values of another JSON type, a
+/// string one character past its `maxLength`, a date-time that is not one (the kinds the
+/// contract has room for, in that order), and a required field removed.
+fn invalid_payload(contract: &Contract) -> String {
+    let rows = targets::table(contract);
+    let mut payload = targets::example(contract);
+    let top_level = |row: &&ConstraintRow| {
+        row.pointer.matches('/').count() == 1 && row.collapse.is_none() && row.values.is_none()
+    };
+    // The wrong values a row can take, if any, in the order they are tried.
+    let breaks: [fn(&ConstraintRow) -> Option<Value>; 5] = [
+        |row| (row.json_type == "boolean").then(|| json!("yes")),
+        |row| (row.json_type == "integer").then(|| json!("12")),
+        |row| {
+            let limit = usize::try_from(row.max_length?).ok()?;
+            (row.json_type == "string" && row.format.is_none()).then(|| json!("x".repeat(limit + 1)))
+        },
+        |row| (row.format == Some("date-time")).then(|| json!("yesterday")),
+        |row| (row.json_type == "string").then(|| json!(12)),
+    ];
+    let missing = rows
+        .iter()
+        .filter(top_level)
+        .find(|row| row.required)
+        .unwrap_or_else(|| panic!("{contract}: no required field"));
+    payload.as_object_mut().unwrap().remove(&missing.pointer[1..]);
+    let mut used = vec![missing.pointer.clone()];
+    for wrong in breaks.iter().cycle().take(20) {
+        if used.len() == 5 {
+            break;
+        }
+        let place = rows.iter().filter(top_level).find(|row| {
+            !used.contains(&row.pointer) && payload.pointer(&row.pointer).is_some() && wrong(row).is_some()
+        });
+        if let Some(row) = place {
+            *payload.pointer_mut(&row.pointer).unwrap() = wrong(row).unwrap();
+            used.push(row.pointer.clone());
+        }
+    }
+    assert_eq!(used.len(), 5, "{contract}: four fields to break beside the missing one");
+    serde_json::to_string_pretty(&payload).unwrap()
+}
+
+/// Validate-only collecting every violation of an invalid payload, beside `jsonschema` parsing
+/// and listing every error (`iter_errors`).
+fn bench_invalid_payload(criterion: &mut Bench, contract: &'static Contract) {
+    let text = invalid_payload(contract);
+    let bytes = text.as_bytes();
+    let found = contract.validate(bytes, Options::DEFAULT).unwrap_err();
+    assert_eq!(found.len(), 5, "{contract}: {found:?}");
+    let schema: Value = serde_json::from_str(contract.schema()).unwrap();
+    let jsonschema = jsonschema::draft202012::options().should_validate_formats(true).build(&schema).unwrap();
+    let value: Value = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(jsonschema.iter_errors(&value).count(), 5, "{contract}");
+
+    let mut group = criterion.benchmark_group(format!("{contract} invalid payload, 5 violations"));
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("validate-only", |bench| {
+        bench.iter(|| contract.validate(black_box(bytes), Options::DEFAULT));
+    });
+    group.bench_function("jsonschema parse+iter_errors", |bench| {
+        bench.iter(|| {
+            let value: Value = serde_json::from_slice(black_box(bytes)).unwrap();
+            jsonschema.iter_errors(&value).count()
+        });
+    });
+    group.finish();
+}
+
+fn bench_payload(criterion: &mut Bench, contract: &'static Contract, name: &str, text: &str) {
     let bytes = text.as_bytes();
     let name = format!("{contract} {name}");
     assert_eq!(contract.validate(bytes, Options::DEFAULT), Ok(()), "{name} is valid");
@@ -83,10 +210,11 @@ fn bench_payload(criterion: &mut Criterion, contract: &'static Contract, name: &
     group.finish();
 }
 
-fn benches(criterion: &mut Criterion) {
+fn benches(criterion: &mut Bench) {
     for contract in CONTRACTS {
         bench_payload(criterion, contract, "documented example", contract.example());
         bench_payload(criterion, contract, "large payload", &large_payload(contract));
+        bench_invalid_payload(criterion, contract);
     }
     // The project's payload files (the seed page's example among them), each under the
     // contract its shape names.
@@ -102,7 +230,7 @@ fn benches(criterion: &mut Criterion) {
 
 criterion_group! {
     name = validate_benches;
-    config = Criterion::default().measurement_time(std::time::Duration::from_secs(4)).warm_up_time(std::time::Duration::from_secs(1));
+    config = Criterion::default().with_measurement(ThreadCpuTime).measurement_time(std::time::Duration::from_secs(4)).warm_up_time(std::time::Duration::from_secs(1));
     targets = benches
 }
 criterion_main!(validate_benches);
