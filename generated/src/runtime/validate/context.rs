@@ -191,6 +191,10 @@ impl<'a> Context<'a> {
         }
         let pointer = path.pointer();
         self.violation_bytes += pointer.len() + message.len();
+        // Room for a few at once: most invalid payloads have more than one violation.
+        if self.violations.capacity() == 0 {
+            self.violations.reserve(8);
+        }
         self.violations.push(Violation { pointer, keyword, message, offset });
         Ok(())
     }

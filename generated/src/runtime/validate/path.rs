@@ -18,9 +18,22 @@ pub(crate) enum Path<'p> {
 impl Path<'_> {
     /// The JSON pointer (RFC 6901) of this position.
     pub(crate) fn pointer(&self) -> String {
-        let mut pointer = String::new();
+        // Measured first, so that the pointer is allocated once.
+        let mut pointer = String::with_capacity(self.pointer_len());
         self.write_pointer(&mut pointer);
         pointer
+    }
+
+    /// The length in bytes of [`Path::pointer`].
+    fn pointer_len(&self) -> usize {
+        match self {
+            Path::Root => 0,
+            Path::Key(parent, key) => {
+                let escapes = key.bytes().filter(|byte| matches!(byte, b'~' | b'/')).count();
+                parent.pointer_len() + 1 + key.len() + escapes
+            }
+            Path::Index(parent, index) => parent.pointer_len() + 1 + decimal_digits(*index),
+        }
     }
 
     fn write_pointer(&self, out: &mut String) {
@@ -29,6 +42,10 @@ impl Path<'_> {
             Path::Key(parent, key) => {
                 parent.write_pointer(out);
                 out.push('/');
+                if !key.contains(['~', '/']) {
+                    out.push_str(key);
+                    return;
+                }
                 for ch in key.chars() {
                     match ch {
                         '~' => out.push_str("~0"),
@@ -45,6 +62,11 @@ impl Path<'_> {
     }
 }
 
+/// How many decimal digits `value` takes.
+fn decimal_digits(value: usize) -> usize {
+    value.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Path;
@@ -57,5 +79,10 @@ mod tests {
         let item = Path::Index(&list, 3);
         assert_eq!(root.pointer(), "");
         assert_eq!(item.pointer(), "/parcel/a~1b~0c/3");
+        for index in [0, 9, 10, 99, 100, 12_345] {
+            let deep = Path::Index(&item, index);
+            assert_eq!(deep.pointer().len(), deep.pointer_len(), "{index}");
+            assert_eq!(deep.pointer(), format!("/parcel/a~1b~0c/3/{index}"));
+        }
     }
 }
