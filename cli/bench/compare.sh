@@ -27,7 +27,7 @@ library_loop=target/release/examples/library_loop
 python3 - "$work" <<'PY'
 import json, pathlib, sys
 work = pathlib.Path(sys.argv[1])
-example = json.loads(pathlib.Path("schema/documented-example.json").read_text())
+example = json.loads(pathlib.Path("tests/payloads/valid/documented-example.json").read_text())
 files = work / "payloads"
 files.mkdir(exist_ok=True)
 for index in range(1000):
@@ -40,7 +40,7 @@ with open(work / "large.ndjson", "w") as out:
         out.write(line)
 PY
 
-schema=schema/identification-webhook.schema.json
+schema=schema/identification-webhook/schema.json
 files=("$work"/payloads/*.json)
 # name, command...: prints "name median-seconds peak-kB exit-status" (the median of five timed
 # runs; the peak memory of one more run, read by /usr/bin/time).
