@@ -141,7 +141,7 @@ impl<'a> NumberToken<'a> {
     }
 
     /// Whether the number is within the range of an `f64` without parsing it: no exponent and
-    /// fewer than 300 digits (so below 10^300).
+    /// a text shorter than 300 bytes (so fewer than 300 integer digits: below 10^300).
     pub(crate) fn surely_finite(&self) -> bool {
         !self.exponent && self.text.len() < 300
     }

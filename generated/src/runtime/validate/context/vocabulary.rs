@@ -834,3 +834,37 @@ impl<'a> Context<'a> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Bounds, small_integer_within};
+
+    #[test]
+    fn small_integers_are_compared_with_any_bound_exactly() {
+        const EXACT: i64 = 1 << 53;
+        let bounds = |minimum, maximum, exclusive_minimum, exclusive_maximum| Bounds {
+            minimum,
+            maximum,
+            exclusive_minimum,
+            exclusive_maximum,
+        };
+        let cases = [
+            (0, bounds(Some(0.0), None, None, None), true),
+            (0, bounds(None, None, Some(0.0), None), false),
+            (1, bounds(None, None, Some(0.5), Some(1.5)), true),
+            (2, bounds(None, None, Some(0.5), Some(1.5)), false),
+            (-3, bounds(Some(-2.5), None, None, None), false),
+            (EXACT, bounds(None, Some(9_007_199_254_740_992.0), None, None), true),
+            (EXACT - 1, bounds(None, None, None, Some(9_007_199_254_740_992.0)), true),
+            (-EXACT, bounds(Some(-9_007_199_254_740_992.0), None, None, None), true),
+            (300, bounds(Some(0.0), Some(300.0), None, None), true),
+            (301, bounds(Some(0.0), Some(300.0), None, None), false),
+        ];
+        for (value, bounds, within) in cases {
+            assert_eq!(small_integer_within(value, &bounds), within, "{value} {bounds:?}");
+        }
+        // Past 2^53 an f64 is not exact: the value goes to the exact comparison.
+        assert!(!small_integer_within(EXACT + 1, &Bounds::default()));
+        assert!(!small_integer_within(-EXACT - 1, &Bounds::default()));
+    }
+}
