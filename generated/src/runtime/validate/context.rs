@@ -227,23 +227,11 @@ impl<'a> Context<'a> {
     }
 
     /// Checks that the next value is `want` (or `null`, when `nullable`).
-    #[inline]
     fn expect(&mut self, path: &Path<'_>, nullable: bool, want: Next) -> Result<Check, Abort> {
         let found = self.peek()?;
         if found == want {
             return Ok(Check::Matches);
         }
-        self.expect_other(path, nullable, want, found)
-    }
-
-    /// The rest of [`Context::expect`], when the next value is `found`, not `want`.
-    fn expect_other(
-        &mut self,
-        path: &Path<'_>,
-        nullable: bool,
-        want: Next,
-        found: Next,
-    ) -> Result<Check, Abort> {
         let offset = self.reader.offset();
         if found == Next::Null && nullable {
             let null = self.reader.null();
@@ -366,6 +354,20 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The value of the number `token` read at `offset` when building; when only checking, its
+    /// range is still checked, without parsing it when its text shows it is within range.
+    fn number_if_built<const BUILD: bool>(
+        &mut self,
+        offset: usize,
+        token: NumberToken<'a>,
+    ) -> Result<Option<Number>, Abort> {
+        if !BUILD && token.surely_finite() {
+            return Ok(None);
+        }
+        let number = self.exact(offset, token)?;
+        Ok(BUILD.then_some(number))
+    }
+
     /// Reads a number token and its value, exactly (see [`exact_number`]).
     fn number_value(&mut self) -> Result<(Number, NumberToken<'a>), Abort> {
         let offset = self.reader.offset();
@@ -454,12 +456,7 @@ impl<'a> Context<'a> {
             Check::Matches => {
                 let offset = self.reader.offset();
                 let token = self.number_token()?;
-                // Only checking, a number needs no value when it is surely within range.
-                if !BUILD && token.surely_finite() {
-                    return Ok(Slot::Value(None));
-                }
-                let number = self.exact(offset, token)?;
-                Ok(Slot::Value(BUILD.then_some(number)))
+                Ok(Slot::Value(self.number_if_built::<BUILD>(offset, token)?))
             }
         }
     }
@@ -548,11 +545,7 @@ impl<'a> Context<'a> {
                 let token = self.number_token()?;
                 // Measuring a number formats it; only a limited value needs it.
                 let length = if measure { canonical::number_len(&token) } else { 0 };
-                if !BUILD && token.surely_finite() {
-                    return Ok((None, length));
-                }
-                let number = self.exact(offset, token)?;
-                Ok((BUILD.then(|| JsonValue::Number(number)), length))
+                Ok((self.number_if_built::<BUILD>(offset, token)?.map(JsonValue::Number), length))
             }
             Next::String => {
                 let scanned = self.reader.string();

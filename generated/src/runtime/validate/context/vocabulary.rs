@@ -540,37 +540,31 @@ impl<'a> Context<'a> {
         token: NumberToken<'_>,
         bounds: Bounds,
     ) -> Result<bool, Abort> {
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        let breaks = |bound: Option<f64>, side: fn(std::cmp::Ordering) -> bool| {
-            bound.is_some_and(|bound| compare(number, bound).is_some_and(side))
-        };
-        if !(breaks(bounds.minimum, std::cmp::Ordering::is_lt)
-            || breaks(bounds.maximum, std::cmp::Ordering::is_gt)
-            || breaks(bounds.exclusive_minimum, std::cmp::Ordering::is_le)
-            || breaks(bounds.exclusive_maximum, std::cmp::Ordering::is_ge))
-        {
-            return Ok(true);
-        }
-        let checks = [
-            (bounds.minimum, Keyword::Minimum, &[Less][..], "below the minimum"),
-            (bounds.maximum, Keyword::Maximum, &[Greater][..], "above the maximum"),
+        use std::cmp::Ordering;
+        /// Which orderings of a number against a bound break it.
+        type Breaks = fn(Ordering) -> bool;
+        // Each bound, its keyword, which orderings of the number against it break it, and how
+        // the message says so.
+        let checks: [(Option<f64>, Keyword, Breaks, &str); 4] = [
+            (bounds.minimum, Keyword::Minimum, Ordering::is_lt, "below the minimum"),
+            (bounds.maximum, Keyword::Maximum, Ordering::is_gt, "above the maximum"),
             (
                 bounds.exclusive_minimum,
                 Keyword::ExclusiveMinimum,
-                &[Less, Equal][..],
+                Ordering::is_le,
                 "not above the exclusive minimum",
             ),
             (
                 bounds.exclusive_maximum,
                 Keyword::ExclusiveMaximum,
-                &[Greater, Equal][..],
+                Ordering::is_ge,
                 "not below the exclusive maximum",
             ),
         ];
         let mut within = true;
-        for (bound, keyword, breaking, side) in checks {
+        for (bound, keyword, breaks, side) in checks {
             let Some(bound) = bound else { continue };
-            if compare(number, bound).is_some_and(|order| breaking.contains(&order)) {
+            if compare(number, bound).is_some_and(breaks) {
                 within = false;
                 self.violation(path, keyword, offset, format!("{} is {side} {bound}", token.text()))?;
             }
