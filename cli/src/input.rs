@@ -6,33 +6,22 @@ use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read};
+use std::ops::Range;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// One payload to judge.
+/// Where payloads were read from: one input (a file, or standard input), shared by all the
+/// payloads read from it.
 #[derive(Debug)]
-pub(crate) struct Payload {
-    /// Where it came from, as reports name it: a path, `path:line`, or `-`.
-    pub(crate) source: String,
-    /// The file, for reports that point into it (`None` for standard input).
-    pub(crate) file: Option<String>,
-    /// The 1-based line of the file where the payload starts.
-    pub(crate) first_line: usize,
-    /// How it was read: a whole input, or one line of NDJSON.
+pub(crate) struct Origin {
+    /// The input as reports name it: a path, or `-`.
+    pub(crate) name: String,
+    /// Whether it is a file, which reports may point into (not standard input).
+    pub(crate) is_file: bool,
+    /// How it is cut into payloads.
     pub(crate) framing: Framing,
-    /// Its bytes, or that it was larger than the limit (and so not kept).
-    pub(crate) content: Content,
-}
-
-impl Payload {
-    /// About how much memory it holds: its bytes, its names and itself.
-    pub(crate) fn footprint(&self) -> usize {
-        self.content.len()
-            + self.source.len()
-            + self.file.as_ref().map_or(0, String::len)
-            + std::mem::size_of::<Payload>()
-    }
 }
 
 /// How an input is cut into payloads.
@@ -44,11 +33,33 @@ pub(crate) enum Framing {
     Ndjson,
 }
 
+/// Payloads read together from one input, with the bytes they are cut from: an NDJSON input
+/// is handed over a block of complete lines at a time, and each line is judged where it lies,
+/// never copied on its own.
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    pub(crate) origin: Arc<Origin>,
+    /// The bytes the payloads are cut from.
+    pub(crate) text: Vec<u8>,
+    /// In input order.
+    pub(crate) payloads: Vec<Payload>,
+}
+
+/// One payload of a [`Chunk`].
+#[derive(Debug)]
+pub(crate) struct Payload {
+    /// The 1-based line of the input where the payload starts.
+    pub(crate) line: usize,
+    /// Where its bytes are in the chunk's text, or that it was larger than the limit (and so not
+    /// kept).
+    pub(crate) content: Content,
+}
+
 /// What was read of a payload.
 #[derive(Debug)]
 pub(crate) enum Content {
-    /// The payload's bytes.
-    Bytes(Vec<u8>),
+    /// The payload's bytes, in the chunk's text.
+    Bytes(Range<usize>),
     /// The payload has more bytes than the limit; none of them are kept.
     TooLarge {
         /// The limit, in bytes.
@@ -56,14 +67,76 @@ pub(crate) enum Content {
     },
 }
 
-impl Content {
-    /// How many bytes are held.
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Content::Bytes(bytes) => bytes.len(),
-            Content::TooLarge { .. } => 0,
+impl Chunk {
+    /// A chunk of the one payload of a whole input.
+    fn whole(origin: Arc<Origin>, text: Vec<u8>, limit: u64) -> Chunk {
+        let (text, content) = if text.len() as u64 > limit {
+            (Vec::new(), Content::TooLarge { limit })
+        } else {
+            let range = 0..text.len();
+            (text, Content::Bytes(range))
+        };
+        Chunk { origin, text, payloads: vec![Payload { line: 1, content }] }
+    }
+
+    /// About how much memory it holds: its bytes, and its payloads' records.
+    pub(crate) fn footprint(&self) -> usize {
+        self.text.capacity()
+            + self.payloads.capacity() * std::mem::size_of::<Payload>()
+            + std::mem::size_of::<Chunk>()
+    }
+
+    /// The bytes of `payload`, one of this chunk's; `None` when it was too large to keep.
+    pub(crate) fn bytes(&self, payload: &Payload) -> Option<&[u8]> {
+        match &payload.content {
+            Content::Bytes(range) => self.text.get(range.clone()),
+            Content::TooLarge { .. } => None,
         }
     }
+
+    /// Writes where `payload` came from, as reports name it, into `source` (cleared first): the
+    /// input's name, followed for NDJSON by `:` and the line.
+    pub(crate) fn source_into(&self, payload: &Payload, source: &mut String) {
+        source.clear();
+        source.push_str(&self.origin.name);
+        if self.origin.framing == Framing::Ndjson {
+            let _ = write!(source, ":{}", payload.line);
+        }
+    }
+
+    /// Its text, for [`read_ndjson`] to read into again through [`Sink::spare_buffer`]: only a
+    /// block of NDJSON is worth keeping (a whole file's text is of any size, a block of a long
+    /// line as large as the limit).
+    pub(crate) fn into_spare_buffer(self) -> Option<Vec<u8>> {
+        let usual = self.text.capacity() <= 2 * NDJSON_BLOCK_BYTES;
+        (self.origin.framing == Framing::Ndjson && usual).then_some(self.text)
+    }
+
+    /// The payloads one by one, each with its own bytes, for consumers that take one payload at
+    /// a time (`send`); a whole input's bytes move without a copy.
+    pub(crate) fn into_owned_payloads(mut self) -> impl Iterator<Item = OwnedPayload> {
+        let mut source = String::new();
+        let whole = self.origin.framing == Framing::Whole && self.payloads.len() == 1;
+        let payloads = std::mem::take(&mut self.payloads);
+        payloads.into_iter().map(move |payload| {
+            self.source_into(&payload, &mut source);
+            let content = match &payload.content {
+                Content::Bytes(_) if whole => Ok(std::mem::take(&mut self.text)),
+                Content::Bytes(_) => Ok(self.bytes(&payload).unwrap_or_default().to_vec()),
+                Content::TooLarge { limit } => Err(*limit),
+            };
+            OwnedPayload { source: source.clone(), content }
+        })
+    }
+}
+
+/// One payload on its own: where it came from, and its bytes or the limit it is over.
+#[derive(Debug)]
+pub(crate) struct OwnedPayload {
+    /// As reports name it: a path, `path:line`, or `-`.
+    pub(crate) source: String,
+    /// Its bytes, or the limit (in bytes) that it is over.
+    pub(crate) content: Result<Vec<u8>, u64>,
 }
 
 /// A problem with the tool's input rather than with a payload: it names the path.
@@ -160,10 +233,25 @@ fn framing_of(path: &Path) -> Option<Framing> {
 
 /// Where payloads and problems go while reading, in input order.
 pub(crate) trait Sink {
-    /// Takes a payload; may stop everything by returning an error (a closed output).
-    fn payload(&mut self, payload: Payload) -> io::Result<()>;
+    /// Takes a chunk of payloads; may stop everything by returning an error (a closed output).
+    fn chunk(&mut self, chunk: Chunk) -> io::Result<()>;
     /// Takes a problem with an input; reading goes on with the next.
     fn error(&mut self, error: InputError);
+    /// Takes a regular file of one payload, to read when it suits the sink: by default at once.
+    fn whole_file(&mut self, file: WholeFile) -> io::Result<()> {
+        match file.read() {
+            Ok(chunk) => self.chunk(chunk),
+            Err(error) => {
+                self.error(error);
+                Ok(())
+            }
+        }
+    }
+    /// The text of a chunk that is done with, for the next read to fill: a buffer used again
+    /// is neither allocated nor faulted in again.
+    fn spare_buffer(&mut self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// A sink that counts what it passes on.
@@ -174,14 +262,24 @@ struct Counting<'s> {
 }
 
 impl Sink for Counting<'_> {
-    fn payload(&mut self, payload: Payload) -> io::Result<()> {
-        self.payloads += 1;
-        self.inner.payload(payload)
+    fn chunk(&mut self, chunk: Chunk) -> io::Result<()> {
+        self.payloads += chunk.payloads.len();
+        self.inner.chunk(chunk)
     }
 
     fn error(&mut self, error: InputError) {
         self.errors += 1;
         self.inner.error(error);
+    }
+
+    fn whole_file(&mut self, file: WholeFile) -> io::Result<()> {
+        // A payload, or an input error, once read.
+        self.payloads += 1;
+        self.inner.whole_file(file)
+    }
+
+    fn spare_buffer(&mut self) -> Option<Vec<u8>> {
+        self.inner.spare_buffer()
     }
 }
 
@@ -189,7 +287,7 @@ fn report(sink: &mut dyn Sink, path: String, error: io::Error) {
     sink.error(InputError { path, error });
 }
 
-/// Reads every input in order and hands each payload to the sink. An input that yields no
+/// Reads every input in order and hands its payloads to the sink. An input that yields no
 /// payload at all (an empty directory, an NDJSON file of blank lines) is an error: a misspelled
 /// path must not pass.
 pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
@@ -200,7 +298,8 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
         let name = display_path(path);
         let what = if is_stdin(path) {
             let framing = if reading.ndjson { Framing::Ndjson } else { Framing::Whole };
-            read_stream(io::stdin().lock(), "-", None, framing, reading, &mut counted)?;
+            let origin = Origin { name: "-".to_owned(), is_file: false, framing };
+            read_stream(io::stdin().lock(), origin, reading, &mut counted)?;
             "standard input"
         } else {
             match std::fs::metadata(path) {
@@ -214,13 +313,13 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                 }
                 // A file named on the command line is read whatever its extension: JSON, unless
                 // its name or --ndjson says NDJSON.
-                Ok(_) => {
+                Ok(metadata) => {
                     let framing = if reading.ndjson {
                         Framing::Ndjson
                     } else {
                         framing_of(path).unwrap_or(Framing::Whole)
                     };
-                    read_file(path, framing, reading, &mut counted)?;
+                    read_file(path, metadata.is_file(), framing, reading, &mut counted)?;
                     "the file"
                 }
             }
@@ -269,7 +368,7 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
             Ok(entry) => {
                 let Some(framing) = framing_of(entry.path()) else { continue };
                 if entry.file_type().is_file() {
-                    read_file(entry.path(), framing, reading, sink)?;
+                    read_file(entry.path(), true, framing, reading, sink)?;
                 } else {
                     // A FIFO, socket or device may never end: only read when named.
                     let reason = "not a regular file (a FIFO, socket or device), so a directory search does not read it; name it to read it";
@@ -281,198 +380,301 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
     Ok(())
 }
 
-fn read_file(path: &Path, framing: Framing, reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
-    let name = display_path(path);
-    match File::open(path) {
-        Err(error) => {
-            report(sink, name, error);
-            Ok(())
-        }
-        Ok(file) => read_stream(BufReader::new(file), &name, Some(&name), framing, reading, sink),
-    }
-}
-
-fn read_stream(
-    reader: impl BufRead,
-    name: &str,
-    file: Option<&str>,
+/// Reads the file at `path`; a regular file of one payload is handed over unread, for the sink
+/// to read where it judges it.
+fn read_file(
+    path: &Path,
+    regular: bool,
     framing: Framing,
     reading: Reading,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
-    match framing {
-        Framing::Whole => read_whole(reader, name, file, reading.max_payload_bytes, sink),
-        Framing::Ndjson => read_ndjson(reader, name, file, reading.max_payload_bytes, sink),
+    let origin = Origin { name: display_path(path), is_file: true, framing };
+    if regular && framing == Framing::Whole {
+        let limit = reading.max_payload_bytes;
+        return sink.whole_file(WholeFile { path: path.to_owned(), origin: Arc::new(origin), limit });
+    }
+    match File::open(path) {
+        Err(error) => {
+            report(sink, origin.name, error);
+            Ok(())
+        }
+        Ok(file) => read_stream(file, origin, reading, sink),
     }
 }
 
-fn read_whole(
-    reader: impl Read,
-    name: &str,
-    file: Option<&str>,
-    limit: u64,
-    sink: &mut dyn Sink,
-) -> io::Result<()> {
+/// How many bytes the first read of a file of one payload asks for.
+const FIRST_READ_BYTES: u64 = 16 * 1024;
+
+/// A regular file that holds one payload, found but not read yet.
+#[derive(Debug)]
+pub(crate) struct WholeFile {
+    pub(crate) path: PathBuf,
+    pub(crate) origin: Arc<Origin>,
+    /// The most bytes its payload may have.
+    pub(crate) limit: u64,
+}
+
+impl WholeFile {
+    /// Reads it: a chunk of its one payload, or why it could not be read.
+    pub(crate) fn read(&self) -> Result<Chunk, InputError> {
+        let failed = |error| InputError { path: self.origin.name.clone(), error };
+        let file = File::open(&self.path).map_err(failed)?;
+        // Room for a usual payload, so that most files take one read and a second that finds
+        // their end, without asking their size first.
+        let room = self.limit.saturating_add(1).min(FIRST_READ_BYTES);
+        let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
+        // One byte more than the limit tells a payload at the limit from a larger one, without
+        // reading the rest of a larger one.
+        file.take(self.limit.saturating_add(1)).read_to_end(&mut bytes).map_err(failed)?;
+        Ok(Chunk::whole(Arc::clone(&self.origin), bytes, self.limit))
+    }
+}
+
+fn read_stream(reader: impl Read, origin: Origin, reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
+    let origin = Arc::new(origin);
+    match origin.framing {
+        Framing::Whole => read_whole(reader, origin, reading.max_payload_bytes, sink),
+        Framing::Ndjson => read_ndjson(reader, &origin, reading.max_payload_bytes, NDJSON_BLOCK_BYTES, sink),
+    }
+}
+
+fn read_whole(reader: impl Read, origin: Arc<Origin>, limit: u64, sink: &mut dyn Sink) -> io::Result<()> {
     // One byte more than the limit tells a payload at the limit from a larger one, without
     // reading the rest of a larger one (which may never end: a link to /dev/urandom).
     let mut bytes = Vec::new();
     match reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
-        Ok(_) => {
-            let content =
-                if bytes.len() as u64 > limit { Content::TooLarge { limit } } else { Content::Bytes(bytes) };
-            sink.payload(Payload {
-                source: name.to_owned(),
-                file: file.map(str::to_owned),
-                first_line: 1,
-                framing: Framing::Whole,
-                content,
-            })
-        }
+        Ok(_) => sink.chunk(Chunk::whole(origin, bytes, limit)),
         Err(error) => {
-            report(sink, name.to_owned(), error);
+            report(sink, origin.name.clone(), error);
             Ok(())
         }
     }
 }
 
-/// What [`read_line`] found.
-enum Line {
-    /// The end of the input: no more lines.
-    End,
-    /// A line of JSON whitespace only (space, tab, carriage return): no payload.
-    Blank,
-    /// A line, in the buffer, without its `\n` or a `\r` before it.
-    Read,
-    /// A line longer than the limit, consumed but not kept.
-    TooLong,
-}
-
-/// Reads one line into `line` (cleared first), keeping at most `limit` bytes of it, besides the
-/// line break (`\n` or `\r\n`): a longer line is consumed to its end without being kept.
-fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> io::Result<Line> {
-    line.clear();
-    // One byte more than the limit: room for the `\r` of a `\r\n`.
-    let room = usize::try_from(limit).unwrap_or(usize::MAX).saturating_add(1);
-    let mut too_long = false;
-    let mut blank = true;
-    let mut any = false;
-    loop {
-        let buffer = match reader.fill_buf() {
-            Ok(buffer) => buffer,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        if buffer.is_empty() {
-            break;
-        }
-        any = true;
-        let (chunk, ends_line) = match memchr::memchr(b'\n', buffer) {
-            Some(newline) => (&buffer[..newline], true),
-            None => (buffer, false),
-        };
-        blank &= chunk.iter().all(|byte| matches!(byte, b' ' | b'\t' | b'\r'));
-        if !too_long {
-            if line.len() + chunk.len() > room {
-                too_long = true;
-                line.clear();
-            } else {
-                line.extend_from_slice(chunk);
-            }
-        }
-        let used = chunk.len() + usize::from(ends_line);
-        reader.consume(used);
-        if ends_line {
-            break;
-        }
-    }
-    if !any {
-        return Ok(Line::End);
-    }
-    if blank {
-        return Ok(Line::Blank);
-    }
-    if line.last() == Some(&b'\r') {
-        line.pop();
-    }
-    Ok(if too_long || line.len() as u64 > limit { Line::TooLong } else { Line::Read })
-}
+/// At most how many bytes of NDJSON one read takes: the complete lines a read brings are
+/// handed over together, so a fast input goes in large chunks and a slow one as it comes.
+const NDJSON_BLOCK_BYTES: usize = 256 << 10;
 
 /// Streams NDJSON: one payload per line, named `name:line`; lines holding only JSON whitespace
-/// (space, tab, carriage return) are skipped. A file with no payload at all is reported.
+/// (space, tab, carriage return) are skipped, and a line longer than the limit is reported
+/// without being kept. A file with no payload at all is reported.
+///
+/// Reads go straight into the buffer that is handed over, at most `block` bytes at a time, into
+/// buffers the sink gives back when it can: each read's complete lines go to the sink as one
+/// chunk, and the incomplete line at its end is carried to the front of the next buffer.
 fn read_ndjson(
-    mut reader: impl BufRead,
-    name: &str,
-    file: Option<&str>,
+    mut reader: impl Read,
+    origin: &Arc<Origin>,
     limit: u64,
+    block: usize,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
-    let mut number = 0;
-    let mut payloads = 0_usize;
-    let mut line = Vec::new();
+    let mut cutter = LineCutter { limit, number: 0, overlong: None };
+    let mut text = Vec::new();
+    let mut carried = 0;
+    let mut found = 0_usize;
     loop {
-        let read = match read_line(&mut reader, &mut line, limit) {
+        // Only bytes never written before are zeroed: a buffer given back is already.
+        if text.len() < carried + block {
+            text.resize(carried + block, 0);
+        }
+        let read = match reader.read(&mut text[carried..carried + block]) {
             Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
             Err(error) => {
-                report(sink, format!("{name}:{}", number + 1), error);
+                report(sink, format!("{}:{}", origin.name, cutter.number + 1), error);
                 return Ok(());
             }
         };
-        number += 1;
-        let content = match read {
-            Line::End => break,
-            Line::Blank => continue,
-            Line::TooLong => Content::TooLarge { limit },
-            Line::Read => Content::Bytes(std::mem::take(&mut line)),
-        };
-        payloads += 1;
-        sink.payload(Payload {
-            source: format!("{name}:{number}"),
-            file: file.map(str::to_owned),
-            first_line: number,
-            framing: Framing::Ndjson,
-            content,
-        })?;
+        let mut payloads = Vec::new();
+        let rest = cutter.cut(&text[..carried + read], carried, read == 0, &mut payloads);
+        carried = rest.len();
+        if payloads.is_empty() {
+            text.copy_within(rest, 0);
+        } else {
+            found += payloads.len();
+            let mut next = sink.spare_buffer().unwrap_or_default();
+            if next.len() < carried + block {
+                next.resize(carried + block, 0);
+            }
+            next[..carried].copy_from_slice(&text[rest.clone()]);
+            text.truncate(rest.start);
+            let text = std::mem::replace(&mut text, next);
+            sink.chunk(Chunk { origin: Arc::clone(origin), text, payloads })?;
+        }
+        if read == 0 {
+            break;
+        }
     }
-    if payloads == 0 && file.is_some() {
+    if found == 0 && origin.is_file {
         let error =
             io::Error::new(io::ErrorKind::NotFound, "no payload found in the file: every line is blank");
-        report(sink, name.to_owned(), error);
+        report(sink, origin.name.clone(), error);
     }
     Ok(())
+}
+
+/// Whether a line holds only JSON whitespace other than its line break: no payload.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|byte| matches!(byte, b' ' | b'\t' | b'\r'))
+}
+
+/// Cuts NDJSON into line payloads as its bytes arrive. A line is kept up to the limit, besides
+/// its line break (`\n` or `\r\n`); the rest of a longer line is dropped as it comes, so that
+/// memory holds at most one limit and one read.
+struct LineCutter {
+    limit: u64,
+    /// How many lines have been cut so far.
+    number: usize,
+    /// While the line being read is over the limit: whether its dropped bytes were all blank.
+    overlong: Option<bool>,
+}
+
+impl LineCutter {
+    /// Cuts the complete lines of `text` into `payloads`: `text` is the line carried over from
+    /// the last call, followed from `scanned` on by the bytes just read; at the `end` of the
+    /// input the last line needs no line break. Returns the bytes of the line left incomplete,
+    /// to carry over: none of it once it is over the limit.
+    fn cut(&mut self, text: &[u8], scanned: usize, end: bool, payloads: &mut Vec<Payload>) -> Range<usize> {
+        let mut line_start = 0;
+        for newline in memchr::memchr_iter(b'\n', &text[scanned..]) {
+            let newline = scanned + newline;
+            self.finish(text, line_start..newline, payloads);
+            line_start = newline + 1;
+        }
+        if end && (line_start < text.len() || self.overlong.is_some()) {
+            self.finish(text, line_start..text.len(), payloads);
+            line_start = text.len();
+        }
+        let rest = &text[line_start..];
+        // One byte more than the limit: room for the `\r` of a `\r\n`.
+        let room = usize::try_from(self.limit).unwrap_or(usize::MAX).saturating_add(1);
+        match &mut self.overlong {
+            Some(blank) => *blank &= is_blank(rest),
+            None if rest.len() > room => self.overlong = Some(is_blank(rest)),
+            None => return line_start..text.len(),
+        }
+        line_start..line_start
+    }
+
+    /// Cuts the line at `line` in `text` (without its `\n`), unless it is blank.
+    fn finish(&mut self, text: &[u8], line: Range<usize>, payloads: &mut Vec<Payload>) {
+        self.number += 1;
+        let bytes = &text[line.clone()];
+        let overlong = self.overlong.take();
+        if overlong.unwrap_or(true) && is_blank(bytes) {
+            return;
+        }
+        let end = if bytes.last() == Some(&b'\r') { line.end - 1 } else { line.end };
+        let content = if overlong.is_some() || (end - line.start) as u64 > self.limit {
+            Content::TooLarge { limit: self.limit }
+        } else {
+            Content::Bytes(line.start..end)
+        };
+        payloads.push(Payload { line: self.number, content });
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Each line: its bytes, `None` when blank, an error when too long.
-    fn lines(input: &[u8], limit: u64) -> Vec<Result<Option<Vec<u8>>, ()>> {
-        let mut reader = BufReader::with_capacity(4, input);
-        let mut line = Vec::new();
+    /// Collects what the readers hand over; when `stale`, gives back spare buffers full of
+    /// stale lines, which must never be read as payloads.
+    #[derive(Default)]
+    struct Collected {
+        chunks: Vec<Chunk>,
+        errors: Vec<String>,
+        stale: bool,
+    }
+
+    impl Sink for Collected {
+        fn chunk(&mut self, chunk: Chunk) -> io::Result<()> {
+            self.chunks.push(chunk);
+            Ok(())
+        }
+
+        fn error(&mut self, error: InputError) {
+            self.errors.push(format!("{}: {}", error.path, error.error));
+        }
+
+        fn spare_buffer(&mut self) -> Option<Vec<u8>> {
+            self.stale.then(|| b"\n{\"stale\":1}\r\n".repeat(20))
+        }
+    }
+
+    /// Each non-blank line, read `block` bytes at a time (into spare buffers of stale lines when
+    /// `stale`): its line number and bytes, or an error when too long.
+    fn cut(input: &[u8], limit: u64, block: usize, stale: bool) -> Vec<(usize, Result<Vec<u8>, ()>)> {
+        let origin = Arc::new(Origin { name: "-".to_owned(), is_file: false, framing: Framing::Ndjson });
+        let mut collected = Collected { stale, ..Collected::default() };
+        read_ndjson(input, &origin, limit, block, &mut collected).unwrap();
+        assert_eq!(collected.errors, Vec::<String>::new());
         let mut found = Vec::new();
-        loop {
-            match read_line(&mut reader, &mut line, limit).unwrap() {
-                Line::End => return found,
-                Line::Blank => found.push(Ok(None)),
-                Line::Read => found.push(Ok(Some(line.clone()))),
-                Line::TooLong => found.push(Err(())),
+        for chunk in &collected.chunks {
+            assert!(!chunk.payloads.is_empty(), "a chunk with no payload was handed over");
+            for payload in &chunk.payloads {
+                found.push((payload.line, chunk.bytes(payload).map(<[u8]>::to_vec).ok_or(())));
             }
         }
+        found
+    }
+
+    /// Each non-blank line, whatever the size of reads and whatever the buffers held before:
+    /// every size from 1 byte to the input's length gives the same lines.
+    fn lines(input: &[u8], limit: u64) -> Vec<(usize, Result<Vec<u8>, ()>)> {
+        let found = cut(input, limit, input.len().max(1), false);
+        for block in 1..=input.len() {
+            for stale in [false, true] {
+                assert_eq!(cut(input, limit, block, stale), found, "reads of {block} bytes, stale {stale}");
+            }
+        }
+        found
     }
 
     #[test]
     fn lines_over_the_limit_are_skipped_whole_and_reading_goes_on() {
         let found = lines(b"short\nmuch too long a line\n\nlast", 10);
-        assert_eq!(found, [Ok(Some(b"short".to_vec())), Err(()), Ok(None), Ok(Some(b"last".to_vec()))]);
-        assert_eq!(lines(b"0123456789\n01234567890\n", 10), [Ok(Some(b"0123456789".to_vec())), Err(())]);
+        assert_eq!(found, [(1, Ok(b"short".to_vec())), (2, Err(())), (4, Ok(b"last".to_vec()))]);
+        assert_eq!(lines(b"0123456789\n01234567890\n", 10), [(1, Ok(b"0123456789".to_vec())), (2, Err(()))]);
         assert_eq!(lines(b"", 10), []);
+        assert_eq!(lines(b"much too long a line", 10), [(1, Err(()))]);
     }
 
     #[test]
     fn the_limit_counts_neither_the_line_break_nor_blank_lines() {
         let found = lines(b"{}\r\n{} \n                    \n{}", 2);
-        assert_eq!(found, [Ok(Some(b"{}".to_vec())), Err(()), Ok(None), Ok(Some(b"{}".to_vec()))]);
-        assert_eq!(lines(b" \t\r\x0c\n", 100), [Ok(Some(b" \t\r\x0c".to_vec()))]);
+        assert_eq!(found, [(1, Ok(b"{}".to_vec())), (2, Err(())), (4, Ok(b"{}".to_vec()))]);
+        assert_eq!(lines(b" \t\r\x0c\n", 100), [(1, Ok(b" \t\r\x0c".to_vec()))]);
+        assert_eq!(lines(b"  \t\t\r\n \r\n{}\r", 2), [(3, Ok(b"{}".to_vec()))]);
+    }
+
+    #[test]
+    fn memory_holds_at_most_one_limit_and_one_read_however_long_the_line() {
+        let mut input = vec![b'x'; 100_000];
+        input.extend_from_slice(b"\n{}\n");
+        input.extend(std::iter::repeat_n(b' ', 100_000));
+        input.extend_from_slice(b"\n[]");
+        let origin = Arc::new(Origin { name: "f".to_owned(), is_file: true, framing: Framing::Ndjson });
+        let mut collected = Collected::default();
+        read_ndjson(&input[..], &origin, 10, 7, &mut collected).unwrap();
+        let held = collected.chunks.iter().map(|chunk| chunk.text.len()).max();
+        assert!(held <= Some(10 + 1 + 7), "a chunk held {held:?} bytes");
+        let lines: Vec<_> =
+            collected.chunks.iter().flat_map(|chunk| &chunk.payloads).map(|payload| payload.line).collect();
+        assert_eq!(lines, [1, 2, 4]);
+    }
+
+    #[test]
+    fn a_file_of_blank_lines_is_reported_and_standard_input_is_not() {
+        for (is_file, errors) in [(true, 1), (false, 0)] {
+            let origin = Arc::new(Origin { name: "f".to_owned(), is_file, framing: Framing::Ndjson });
+            let mut collected = Collected::default();
+            read_ndjson(&b" \n\t\r\n"[..], &origin, 10, 4, &mut collected).unwrap();
+            assert_eq!(collected.chunks.len(), 0);
+            assert_eq!(collected.errors.len(), errors, "{:?}", collected.errors);
+        }
     }
 
     #[test]

@@ -10,18 +10,16 @@ mod input;
 mod report;
 mod send;
 mod serve;
+mod validate;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use fingerprint_webhook::{CONTRACTS, Contract, Options};
-use rayon::prelude::*;
+use fingerprint_webhook::{CONTRACTS, Contract};
 
-use crate::input::{InputError, Payload, Reading, Sink, read_inputs};
-use crate::report::{Outcome, Report, Style, Summary};
+use crate::input::Reading;
 
 /// Exit status: every payload valid.
 const VALID: u8 = 0;
@@ -30,146 +28,9 @@ const INVALID: u8 = 1;
 /// Exit status: a usage or input/output error.
 const TOOL_ERROR: u8 = 2;
 
-/// How much input makes the run large enough for a progress bar (on a terminal only).
-const PROGRESS_AFTER_BYTES: u64 = 64 * 1024 * 1024;
-
-/// A progress bar on standard error, shown once the input is large and only when standard
-/// error is a terminal, so that pipelines and CI logs never see it.
-struct Progress {
-    terminal: bool,
-    bytes: u64,
-    payloads: u64,
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl Progress {
-    fn new() -> Self {
-        Progress { terminal: io::stderr().is_terminal(), bytes: 0, payloads: 0, bar: None }
-    }
-
-    fn advance(&mut self, payloads: usize, bytes: usize) {
-        self.payloads += payloads as u64;
-        self.bytes += bytes as u64;
-        if self.bar.is_none() && self.terminal && self.bytes >= PROGRESS_AFTER_BYTES {
-            let bar = indicatif::ProgressBar::new_spinner();
-            let style =
-                indicatif::ProgressStyle::with_template("{spinner} {msg} ({bytes_per_sec}, {elapsed})")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
-            bar.set_style(style);
-            self.bar = Some(bar);
-        }
-        if let Some(bar) = &self.bar {
-            bar.set_position(self.bytes);
-            bar.set_message(format!("{} payloads, {}", self.payloads, indicatif::HumanBytes(self.bytes)));
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-/// At most how many payloads, and bytes, are validated together on all cores before their
-/// results are printed; a batch is whatever has arrived when the judging side is free, so a
-/// slow stream is reported as it comes and a fast one in full batches.
-const BATCH_PAYLOADS: usize = 2048;
-const BATCH_BYTES: usize = 8 * 1024 * 1024;
-/// At most how many bytes of payloads (with their names: [`Payload::footprint`]) are read but
-/// not yet judged: the bound on memory, whatever the input (one payload larger than this is
-/// still read, alone).
-const BYTES_AHEAD: usize = 2 * BATCH_BYTES;
-
-/// What the reading thread hands over, in input order.
-enum Read {
-    /// A payload to judge.
-    Payload(Payload),
-    /// An input that could not be read.
-    Error(InputError),
-}
-
-/// Bytes read but not yet judged, shared by the reading thread (which waits while they are
-/// over [`BYTES_AHEAD`]) and the judging one (which frees them, or closes it all when its
-/// output is gone).
-#[derive(Default)]
-struct Backlog {
-    state: Mutex<(usize, bool)>,
-    freed: Condvar,
-}
-
-impl Backlog {
-    /// Waits for room for `bytes`; `false` once the judging side has stopped.
-    fn reserve(&self, bytes: usize) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        while !state.1 && state.0 > 0 && state.0 + bytes > BYTES_AHEAD {
-            state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
-        }
-        state.0 += bytes;
-        !state.1
-    }
-
-    fn free(&self, bytes: usize) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.0 = state.0.saturating_sub(bytes);
-        self.freed.notify_all();
-    }
-
-    fn close(&self) {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
-        self.freed.notify_all();
-    }
-}
-
-/// The reading thread's sink: sends each payload and each input error, in order, within the
-/// backlog's bound.
-struct Sender<'b> {
-    channel: mpsc::Sender<Read>,
-    backlog: &'b Backlog,
-}
-
-impl Sink for Sender<'_> {
-    fn payload(&mut self, payload: Payload) -> io::Result<()> {
-        let closed = || io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed");
-        if !self.backlog.reserve(payload.footprint()) {
-            return Err(closed());
-        }
-        self.channel.send(Read::Payload(payload)).map_err(|_| closed())
-    }
-
-    fn error(&mut self, error: InputError) {
-        // A closed output stops the reading at the next payload.
-        let _ = self.channel.send(Read::Error(error));
-    }
-}
-
 /// Writes a line to standard error; a closed standard error is no reason to stop or panic.
 fn warn(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(io::stderr().lock(), "{line}");
-}
-
-/// Judges and renders a batch on all cores, then counts and writes the results in input order.
-/// Everything judged is counted before anything is written, so that a closed output still exits
-/// with what was found.
-fn judge<W: Write>(
-    batch: Vec<Payload>,
-    contract: Option<&'static Contract>,
-    options: Options,
-    style: Style,
-    summary: &mut Summary,
-    report: &mut Report<W>,
-) -> io::Result<()> {
-    let judged: Vec<(bool, String)> = batch
-        .into_par_iter()
-        .map(|payload| {
-            let outcome = Outcome::of(payload, contract, options);
-            (outcome.valid, style.render(&outcome))
-        })
-        .collect();
-    for (valid, _) in &judged {
-        summary.count(*valid);
-    }
-    judged.iter().try_for_each(|(_, rendered)| report.write(rendered))
 }
 
 #[derive(Parser)]
@@ -342,7 +203,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate { contract, strict, format, ndjson, max_payload_bytes, paths } => {
-            run_validate(ValidateArgs {
+            validate::run_validate(validate::ValidateArgs {
                 contract: (contract != "auto").then(|| contract_named(&contract)),
                 strict,
                 format,
@@ -400,114 +261,4 @@ fn write_fixtures(out: &std::path::Path, only: Option<&'static Contract>) -> io:
     }
     warn(format_args!("wrote {files} files into {}", out.display()));
     Ok(VALID)
-}
-
-/// What `validate` was asked to do.
-struct ValidateArgs {
-    /// The contract to judge under; `None` for the one each payload's shape names.
-    contract: Option<&'static Contract>,
-    strict: bool,
-    format: Format,
-    reading: Reading,
-    paths: Vec<PathBuf>,
-}
-
-fn run_validate(args: ValidateArgs) -> io::Result<u8> {
-    let ValidateArgs { contract, strict, format, reading, paths } = args;
-    if let Err(reason) = input::claim_stdin(&paths, "validate") {
-        warn(format_args!("fpwebhook: {reason}"));
-        return Ok(TOOL_ERROR);
-    }
-    let options = Options::DEFAULT.with_strict(strict);
-    let stdout = io::stdout().lock();
-    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let style = match format {
-        Format::Human => Style::Human { colour },
-        Format::Json => Style::Json,
-        Format::Github => Style::Github,
-        Format::Junit => Style::Junit,
-    };
-    let mut report = Report::new(style, io::BufWriter::new(stdout))?;
-    let mut summary = Summary::default();
-    let mut input_errors = Vec::new();
-    let mut progress = Progress::new();
-    // Reading runs on its own thread, ahead of judging within the backlog's bound; judging
-    // takes whatever has arrived (up to a batch) and runs on all cores; this thread counts and
-    // writes the results in input order.
-    let backlog = Backlog::default();
-    let written = std::thread::scope(|scope| {
-        let (channel, arrivals) = mpsc::channel();
-        let backlog = &backlog;
-        let reader = scope.spawn(move || read_inputs(&paths, reading, &mut Sender { channel, backlog }));
-        let judged = (|| -> io::Result<()> {
-            let mut batch = Vec::new();
-            let mut batch_footprint = 0;
-            let mut next = arrivals.recv().ok();
-            while let Some(arrival) = next.take() {
-                let error = match arrival {
-                    Read::Payload(payload) => {
-                        batch_footprint += payload.footprint();
-                        batch.push(payload);
-                        None
-                    }
-                    Read::Error(error) => Some(error),
-                };
-                let full = batch.len() >= BATCH_PAYLOADS || batch_footprint >= BATCH_BYTES;
-                if error.is_none() && !full {
-                    next = arrivals.try_recv().ok();
-                    if next.is_some() {
-                        continue;
-                    }
-                }
-                // Judge what has arrived: the batch is full, nothing more is waiting, or an
-                // input error must be told after the payloads before it.
-                progress.advance(batch.len(), batch.iter().map(|payload| payload.content.len()).sum());
-                judge(std::mem::take(&mut batch), contract, options, style, &mut summary, &mut report)?;
-                backlog.free(std::mem::take(&mut batch_footprint));
-                if let Some(error) = error {
-                    warn(format_args!(
-                        "fpwebhook: {}: {}",
-                        report::printable(&error.path),
-                        report::printable(&error.error.to_string())
-                    ));
-                    input_errors.push(error);
-                }
-                // Before waiting for more input, what was judged is shown.
-                next = match arrivals.try_recv() {
-                    Ok(arrival) => Some(arrival),
-                    Err(_) => {
-                        report.flush()?;
-                        arrivals.recv().ok()
-                    }
-                };
-            }
-            Ok(())
-        })();
-        // Stops the reader when judging stopped early (a closed output).
-        backlog.close();
-        drop(arrivals);
-        let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        judged?;
-        read
-    });
-    progress.finish();
-    summary.input_errors = input_errors.len();
-    let written = written.and_then(|()| {
-        input_errors.iter().try_for_each(|error| report.input_error(error))?;
-        report.finish(summary)
-    });
-    match written {
-        Ok(()) => {}
-        // `fpwebhook ... | head`: the reader left. Not an error, but what was found so far
-        // still decides the exit status.
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(error) => return Err(error),
-    }
-    Ok(if summary.input_errors > 0 || summary.valid + summary.invalid == 0 {
-        TOOL_ERROR
-    } else if summary.invalid > 0 {
-        INVALID
-    } else {
-        VALID
-    })
 }

@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Seek, Write};
 
 use fingerprint_webhook::{Contract, Keyword, Options, Positions, Violations};
 
-use crate::input::{Content, Framing, InputError, Payload};
+use crate::input::{Chunk, Content, Framing, InputError, Payload};
 
 /// The keyword of a payload over the size limit: the project's own name, as for invalid JSON.
 pub(crate) const PAYLOAD_TOO_LARGE: &str = "payloadTooLarge";
@@ -28,34 +28,41 @@ pub(crate) struct Finding {
 
 /// The verdict on one payload.
 #[derive(Debug, Clone)]
-pub(crate) struct Outcome {
-    pub(crate) source: String,
+pub(crate) struct Outcome<'a> {
+    /// Where the payload came from: a path, `path:line`, or `-`.
+    pub(crate) source: &'a str,
     /// The contract the payload was judged under: `None` for a payload too large to be read
     /// under `--contract auto`, whose shape was never seen.
     pub(crate) contract: Option<&'static str>,
-    pub(crate) file: Option<String>,
+    /// The file, for reports that point into it (`None` for standard input).
+    pub(crate) file: Option<&'a str>,
     pub(crate) findings: Vec<Finding>,
     pub(crate) hint: Option<&'static str>,
     pub(crate) truncated: bool,
     pub(crate) valid: bool,
 }
 
-impl Outcome {
-    /// The outcome of judging `payload` under `forced`, or when `None` under the contract its
-    /// shape names, with `options`.
-    pub(crate) fn of(payload: Payload, forced: Option<&'static Contract>, options: Options) -> Outcome {
-        let Payload { source, file, first_line, framing, content } = payload;
+impl<'a> Outcome<'a> {
+    /// The outcome of judging `payload`, one of `chunk`'s, named `source`, under `forced`, or
+    /// when `None` under the contract its shape names, with `options`.
+    pub(crate) fn of(
+        chunk: &'a Chunk,
+        payload: &Payload,
+        source: &'a str,
+        forced: Option<&'static Contract>,
+        options: Options,
+    ) -> Outcome<'a> {
+        let origin = &chunk.origin;
         let mut outcome = Outcome {
             source,
             contract: forced.map(Contract::name),
-            file,
+            file: origin.is_file.then_some(origin.name.as_str()),
             findings: Vec::new(),
             hint: None,
             truncated: false,
             valid: true,
         };
-        let bytes = match content {
-            Content::Bytes(bytes) => bytes,
+        let bytes = match &payload.content {
             Content::TooLarge { limit } => {
                 outcome.valid = false;
                 outcome.findings.push(Finding {
@@ -64,22 +71,23 @@ impl Outcome {
                     message: format!(
                         "the payload is larger than {limit} bytes, the limit of --max-payload-bytes; it was not read"
                     ),
-                    line: first_line,
+                    line: payload.line,
                     column: 1,
                 });
                 return outcome;
             }
+            Content::Bytes(range) => chunk.text.get(range.clone()).unwrap_or_default(),
         };
-        let contract = forced.unwrap_or_else(|| Contract::detect(&bytes));
+        let contract = forced.unwrap_or_else(|| Contract::detect(bytes));
         outcome.contract = Some(contract.name());
-        let Err(violations) = contract.validate(&bytes, options) else { return outcome };
+        let Err(violations) = contract.validate(bytes, options) else { return outcome };
         outcome.valid = false;
         outcome.truncated = violations.is_truncated();
-        if framing == Framing::Whole && looks_like_ndjson(&bytes, &violations) {
+        if origin.framing == Framing::Whole && looks_like_ndjson(bytes, &violations) {
             outcome.hint = Some(NDJSON_HINT);
         }
         // Violations come in document order, so one pass over the bytes locates them all.
-        let mut positions = Positions::new(&bytes);
+        let mut positions = Positions::new(bytes);
         outcome.findings = violations
             .into_vec()
             .into_iter()
@@ -87,7 +95,7 @@ impl Outcome {
                 let (line, column) = positions.locate(violation.offset());
                 let keyword = violation.keyword().as_str();
                 let (pointer, message) = violation.into_pointer_and_message();
-                Finding { pointer, keyword, message, line: first_line + line - 1, column }
+                Finding { pointer, keyword, message, line: payload.line + line - 1, column }
             })
             .collect();
         outcome
@@ -117,14 +125,6 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
-    pub(crate) fn count(&mut self, valid: bool) {
-        if valid {
-            self.valid += 1;
-        } else {
-            self.invalid += 1;
-        }
-    }
-
     fn line(self) -> String {
         let total = self.valid + self.invalid;
         let mut line = format!(
@@ -199,17 +199,16 @@ pub(crate) enum Style {
 }
 
 impl Style {
-    /// The rendering of `outcome`.
-    pub(crate) fn render(self, outcome: &Outcome) -> String {
+    /// Appends the rendering of `outcome` to `text`.
+    pub(crate) fn render(self, outcome: &Outcome<'_>, text: &mut String) {
         // About what a violation takes in any format, so that the text grows once or not at all.
-        let mut text = String::with_capacity(128 + 192 * outcome.findings.len());
+        text.reserve(128 + 192 * outcome.findings.len());
         match self {
-            Style::Human { colour } => human(outcome, colour, &mut text),
-            Style::Json => json(outcome, &mut text),
-            Style::Github => github(outcome, &mut text),
-            Style::Junit => junit(outcome, &mut text),
+            Style::Human { colour } => human(outcome, colour, text),
+            Style::Json => json(outcome, text),
+            Style::Github => github(outcome, text),
+            Style::Junit => junit(outcome, text),
         }
-        text
     }
 }
 
@@ -221,8 +220,8 @@ fn paint(colour: bool, code: &str, text: &str, out: &mut String) {
     }
 }
 
-fn human(outcome: &Outcome, colour: bool, out: &mut String) {
-    out.push_str(&printable(&outcome.source));
+fn human(outcome: &Outcome<'_>, colour: bool, out: &mut String) {
+    out.push_str(&printable(outcome.source));
     out.push_str(": ");
     if outcome.valid {
         paint(colour, "32", "valid", out);
@@ -286,9 +285,9 @@ fn json_string(text: &str, out: &mut String) {
     out.push('"');
 }
 
-fn json(outcome: &Outcome, out: &mut String) {
+fn json(outcome: &Outcome<'_>, out: &mut String) {
     out.push_str("{\"source\":");
-    json_string(&outcome.source, out);
+    json_string(outcome.source, out);
     if let Some(contract) = outcome.contract {
         let _ = write!(out, ",\"contract\":\"{contract}\"");
     }
@@ -331,21 +330,21 @@ fn github_escaped(text: &str, property: bool, out: &mut String) {
     }
 }
 
-fn github_location(outcome: &Outcome, line: usize, column: usize, out: &mut String) {
-    if let Some(file) = &outcome.file {
+fn github_location(outcome: &Outcome<'_>, line: usize, column: usize, out: &mut String) {
+    if let Some(file) = outcome.file {
         out.push_str("file=");
         github_escaped(file, true, out);
         let _ = write!(out, ",line={line},col={column},");
     }
 }
 
-fn github(outcome: &Outcome, out: &mut String) {
+fn github(outcome: &Outcome<'_>, out: &mut String) {
     if let (Some(hint), Some(first)) = (outcome.hint, outcome.findings.first()) {
         // Once per payload, not on every annotation.
         out.push_str("::notice ");
         github_location(outcome, first.line, first.column, out);
         out.push_str("title=fpwebhook hint::");
-        github_escaped(&outcome.source, false, out);
+        github_escaped(outcome.source, false, out);
         out.push(' ');
         github_escaped(hint, false, out);
         out.push('\n');
@@ -361,7 +360,7 @@ fn github(outcome: &Outcome, out: &mut String) {
                 let _ = write!(out, "title=fpwebhook {}::", finding.keyword);
             }
         }
-        github_escaped(&outcome.source, false, out);
+        github_escaped(outcome.source, false, out);
         out.push(' ');
         github_escaped(if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer }, false, out);
         out.push_str(": ");
@@ -397,8 +396,8 @@ fn escape_xml(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
-fn junit(outcome: &Outcome, out: &mut String) {
-    let name = escape_xml(&outcome.source);
+fn junit(outcome: &Outcome<'_>, out: &mut String) {
+    let name = escape_xml(outcome.source);
     // The class names the contract (`fpwebhook.event`), which test report pages group by.
     let class = match outcome.contract {
         Some(contract) => format!("fpwebhook.{contract}"),

@@ -25,7 +25,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
-use crate::input::{self, Content, InputError, Payload, Reading, Sink, read_inputs};
+use crate::input::{self, Chunk, InputError, OwnedPayload, Reading, Sink, read_inputs};
 use attempt::{Attempt, Outcome, attempt};
 use report::{AttemptReport, Output, Tally};
 use synthesize::{Shape, Synthesizer};
@@ -281,18 +281,25 @@ impl Drop for Held {
 
 /// What the reading side hands over.
 enum Item {
-    Payload(Payload),
+    Payload(OwnedPayload),
     Error(InputError),
 }
 
-/// The reading thread's sink: hands each payload over, waiting while the channel is full.
+/// The reading thread's sink: hands each payload over on its own, waiting while the channel is
+/// full.
 struct ChannelSink(mpsc::Sender<Item>);
 
-impl Sink for ChannelSink {
-    fn payload(&mut self, payload: Payload) -> io::Result<()> {
+impl ChannelSink {
+    fn payload(&mut self, payload: OwnedPayload) -> io::Result<()> {
         self.0
             .blocking_send(Item::Payload(payload))
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "sending stopped"))
+    }
+}
+
+impl Sink for ChannelSink {
+    fn chunk(&mut self, chunk: Chunk) -> io::Result<()> {
+        chunk.into_owned_payloads().try_for_each(|payload| self.payload(payload))
     }
 
     fn error(&mut self, error: InputError) {
@@ -330,13 +337,7 @@ fn generate(synthesizers: &[Synthesizer], count: u64, sink: &mut ChannelSink) {
         let source = format!("generated:{number}");
         match synthesizer.payload(Shape::Typical, &mut rng, time::OffsetDateTime::now_utc()) {
             Ok((bytes, _)) => {
-                let payload = Payload {
-                    source,
-                    file: None,
-                    first_line: 1,
-                    framing: input::Framing::Whole,
-                    content: Content::Bytes(bytes),
-                };
+                let payload = OwnedPayload { source, content: Ok(bytes) };
                 if sink.payload(payload).is_err() {
                     return;
                 }
@@ -350,10 +351,10 @@ fn generate(synthesizers: &[Synthesizer], count: u64, sink: &mut ChannelSink) {
 }
 
 /// A payload's bytes made ready to send, or why not.
-fn prepare(payload: Payload, plan: &Plan, held: &Arc<AtomicUsize>) -> Result<Prepared, InputError> {
+fn prepare(payload: OwnedPayload, plan: &Plan, held: &Arc<AtomicUsize>) -> Result<Prepared, InputError> {
     let bytes = match payload.content {
-        Content::Bytes(bytes) => bytes,
-        Content::TooLarge { limit } => {
+        Ok(bytes) => bytes,
+        Err(limit) => {
             return Err(InputError {
                 path: payload.source,
                 error: io::Error::new(
