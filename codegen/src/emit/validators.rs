@@ -28,7 +28,12 @@ pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String,
     let any_required = items.structs.iter().any(|item| {
         item.fields.len() <= FIELDS_PER_WORD && item.fields.iter().any(|field| field.presence.is_required())
     });
-    let context_items = if any_required { quote!(Abort, Context, was_seen) } else { quote!(Abort, Context) };
+    let any_fields = items.structs.iter().any(|item| !item.fields.is_empty());
+    let context_items = match (any_required, any_fields) {
+        (true, _) => quote!(Abort, Context, Member, was_seen),
+        (false, true) => quote!(Abort, Context, Member),
+        (false, false) => quote!(Abort, Context),
+    };
     let tokens = quote! {
         use crate::runtime::validate::context::{#context_items};
         use crate::runtime::validate::key_set::KeySet;
@@ -106,7 +111,8 @@ fn reader(item: &RustStruct) -> TokenStream {
         }
     });
     let wide = item.fields.len() > FIELDS_PER_WORD;
-    let arms = item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field, wide));
+    let arms: Vec<TokenStream> =
+        item.fields.iter().enumerate().map(|(index, field)| member_arm(index, field, wide)).collect();
     let required: Vec<(usize, &RustField)> =
         item.fields.iter().enumerate().filter(|(_, field)| field.presence.is_required()).collect();
     let start = if required.is_empty() {
@@ -138,33 +144,20 @@ fn reader(item: &RustStruct) -> TokenStream {
     let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
     let field_locals = item.fields.iter().map(field_local);
     let (others_local, others_field, unknown_arm) = other_keys(&item.others);
-    let dispatch = if item.fields.is_empty() {
-        unknown_arm
-    } else {
-        quote! {
-            match cx.key_bytes().as_ref() {
-                #(#arms)*
-                _ => { #unknown_arm }
-            }
-        }
-    };
+    let (key_items, members) = member_loop(item, &arms, &unknown_arm);
     quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
         #[allow(clippy::similar_names, reason = "one local per documented field, named after it")]
         pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<super::types::#name>, Abort> {
+            #key_items
             #start
             let before = cx.violation_count();
             #seen
             let mut keys = KeySet::default();
             #others_local
             #(#locals)*
-            let mut first = true;
-            while cx.next_key(first)? {
-                first = false;
-                let offset = cx.key_offset();
-                #dispatch
-            }
+            #members
             #(#missing)*
             if !BUILD || cx.violation_count() != before {
                 return Ok(None);
@@ -172,6 +165,60 @@ fn reader(item: &RustStruct) -> TokenStream {
             #unwrap_required
             Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #others_field }))
         }
+    }
+}
+
+/// The loop over an object's members, and the items it uses: with documented fields, the
+/// `KEYS` in schema order and `index_of` (members usually come in schema order, so each key is
+/// first compared with the one expected next); without, every key goes to `unknown_arm`.
+fn member_loop(
+    item: &RustStruct,
+    arms: &[TokenStream],
+    unknown_arm: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    if item.fields.is_empty() {
+        let members = quote! {
+            let mut first = true;
+            while cx.next_key(first)? {
+                first = false;
+                let offset = cx.key_offset();
+                #unknown_arm
+            }
+        };
+        (quote!(), members)
+    } else {
+        let count = Literal::usize_unsuffixed(item.fields.len());
+        let keys = item.fields.iter().map(|field| &field.json_name);
+        let indexes = item.fields.iter().enumerate().map(|(index, field)| {
+            let key = syn::LitByteStr::new(field.json_name.as_bytes(), proc_macro2::Span::call_site());
+            let index = field_index(index);
+            quote!(#key => Some(#index),)
+        });
+        let key_items = quote! {
+            /// The documented keys, in schema order: members usually come in this order, so
+            /// each key is first compared with the one expected next.
+            const KEYS: [&str; #count] = [#(#keys),*];
+            /// The index in `KEYS` of a key that came out of order.
+            fn index_of(key: &[u8]) -> Option<usize> {
+                match key {
+                    #(#indexes)*
+                    _ => None,
+                }
+            }
+        };
+        let members = quote! {
+            let mut first = true;
+            let mut next = 0;
+            while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+                first = false;
+                let offset = cx.key_offset();
+                match member {
+                    #(#arms)*
+                    _ => { #unknown_arm }
+                }
+            }
+        };
+        (key_items, members)
     }
 }
 
@@ -287,9 +334,8 @@ fn member_arm(index: usize, field: &RustField, wide: bool) -> TokenStream {
             }
         },
     };
-    let json_bytes = syn::LitByteStr::new(json_name.as_bytes(), proc_macro2::Span::call_site());
     quote! {
-        #json_bytes => {
+        Member::Documented(#index) => {
             let path = Path::Key(path, #json_name);
             #mark
             #store

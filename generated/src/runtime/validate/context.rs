@@ -100,6 +100,15 @@ fn quoted(text: &str) -> String {
     }
 }
 
+/// The member [`Context::next_member`] moved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// The documented field at this index of the object's keys.
+    Documented(usize),
+    /// A key the schema does not list.
+    Other,
+}
+
 /// Whether documented field `index` was marked in `seen` by [`Context::seen`].
 pub(crate) fn was_seen(seen: u64, index: u32) -> bool {
     seen & (1 << index) != 0
@@ -655,14 +664,43 @@ impl<'a> Context<'a> {
         self.scan(next)
     }
 
+    /// Moves to the next member of an object with documented `keys` (in schema order), and
+    /// tells which of them its key is: `None` at the end of the object. Members usually come in
+    /// schema order, so the key is first compared, as bytes, with the one at `next`; only
+    /// another key is scanned, decoded and given to `index_of`, which finds a documented key's
+    /// index. `next` then moves past the key found.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error.
+    #[inline]
+    pub(crate) fn next_member(
+        &mut self,
+        first: bool,
+        keys: &[&str],
+        next: &mut usize,
+        index_of: impl FnOnce(&[u8]) -> Option<usize>,
+    ) -> Result<Option<Member>, Abort> {
+        let read = match keys.get(*next) {
+            Some(expected) => self.reader.next_key_expecting(first, expected),
+            // Past the last documented key, any key is scanned.
+            None => self.reader.next_key(first).map(|more| more.then_some(false)),
+        };
+        let index = match self.scan(read)? {
+            None => return Ok(None),
+            Some(true) => *next,
+            Some(false) => match index_of(&self.reader.last().decoded_bytes()) {
+                Some(index) => index,
+                None => return Ok(Some(Member::Other)),
+            },
+        };
+        *next = index + 1;
+        Ok(Some(Member::Documented(index)))
+    }
+
     /// The byte offset of the current key.
     pub(crate) fn key_offset(&self) -> usize {
         self.reader.key_offset()
-    }
-
-    /// The current key's bytes, decoded, for matching against the documented names.
-    pub(crate) fn key_bytes(&self) -> Cow<'a, [u8]> {
-        self.reader.last().decoded_bytes()
     }
 
     /// The current key's text, decoded.

@@ -176,6 +176,24 @@ const BACKSLASHES: u64 = ONES * b'\\' as u64;
 /// Eight of the first byte that is not a control character.
 const CONTROL_LIMITS: u64 = ONES * 0x20;
 
+/// Whether two byte strings of the same length are equal, compared as two overlapping words
+/// when they are as short as keys are, without a call to `memcmp`.
+#[inline]
+fn same_short_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
+        bytes.get(at..at + N)?.try_into().ok()
+    }
+    let length = a.len();
+    if length != b.len() {
+        return false;
+    }
+    match length {
+        4..=8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, length - 4) == word::<4>(b, length - 4),
+        9..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, length - 8) == word::<8>(b, length - 8),
+        _ => a == b,
+    }
+}
+
 /// The eight bytes at `at`, the first in the lowest bits; `None` when fewer remain.
 #[inline]
 fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
@@ -380,6 +398,61 @@ impl<'a> Reader<'a> {
         }
         self.at += 1;
         Ok(true)
+    }
+
+    /// As [`Reader::next_key`], but first compares the key with `expected`, a name that needs
+    /// no escape: `Some(true)` when the key is that name, read without being scanned (and not
+    /// kept as [`Reader::last`]); `Some(false)` for another key, scanned; `None` at the end of
+    /// the object.
+    ///
+    /// # Errors
+    ///
+    /// On anything but a well-formed member or the end of the object.
+    #[inline]
+    pub(crate) fn next_key_expecting(
+        &mut self,
+        first: bool,
+        expected: &str,
+    ) -> Result<Option<bool>, SyntaxError> {
+        match self.skip_whitespace() {
+            Some(b'}') => {
+                self.at += 1;
+                self.depth -= 1;
+                return Ok(None);
+            }
+            Some(b',') if !first => {
+                self.at += 1;
+                self.skip_whitespace();
+            }
+            _ if first => {}
+            _ => return self.unexpected("`,` or `}` after an object member"),
+        }
+        let start = self.at + 1;
+        let end = start + expected.len();
+        let is_expected = self.bytes.get(self.at) == Some(&b'"')
+            && self.bytes.get(end) == Some(&b'"')
+            && self.bytes.get(start..end).is_some_and(|key| same_short_bytes(key, expected.as_bytes()));
+        if is_expected {
+            self.key_offset = self.at;
+            self.at = end + 1;
+        } else {
+            self.other_key()?;
+        }
+        if self.skip_whitespace() != Some(b':') {
+            return self.unexpected("`:` after an object key");
+        }
+        self.at += 1;
+        Ok(Some(is_expected))
+    }
+
+    /// Scans a key that is not the one expected, which [`Reader::last`] then holds.
+    #[inline(never)]
+    fn other_key(&mut self) -> Result<(), SyntaxError> {
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return self.unexpected("a key in double quotes");
+        }
+        self.key_offset = self.at;
+        self.string()
     }
 
     /// The string, or key, read last.
