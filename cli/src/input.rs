@@ -104,12 +104,14 @@ impl Chunk {
         }
     }
 
-    /// Its text, for [`read_ndjson`] to read into again through [`Sink::spare_buffer`]: only a
-    /// block of NDJSON is worth keeping (a whole file's text is of any size, a block of a long
-    /// line as large as the limit).
-    pub(crate) fn into_spare_buffer(self) -> Option<Vec<u8>> {
+    /// Its buffers, for [`read_ndjson`] to read into again through [`Sink::spare_buffers`]:
+    /// only a block of NDJSON is worth keeping (a whole file's text is of any size, a block of a
+    /// long line as large as the limit).
+    pub(crate) fn into_spare_buffers(self) -> Option<SpareBuffers> {
         let usual = self.text.capacity() <= 2 * NDJSON_BLOCK_BYTES;
-        (self.origin.framing == Framing::Ndjson && usual).then_some(self.text)
+        let Chunk { origin, text, mut payloads } = self;
+        payloads.clear();
+        (origin.framing == Framing::Ndjson && usual).then_some(SpareBuffers { text, payloads })
     }
 
     /// The payloads one by one, each with its own bytes, for consumers that take one payload at
@@ -128,6 +130,17 @@ impl Chunk {
             OwnedPayload { source: source.clone(), content }
         })
     }
+}
+
+/// The buffers of a chunk that is done with, to read another into: reading into buffers used
+/// before neither allocates nor touches fresh memory, and the thread that allocated them is not
+/// left to collect what another thread freed.
+#[derive(Debug, Default)]
+pub(crate) struct SpareBuffers {
+    /// A chunk's text, whatever bytes it still holds.
+    text: Vec<u8>,
+    /// A chunk's list of payloads.
+    payloads: Vec<Payload>,
 }
 
 /// One payload on its own: where it came from, and its bytes or the limit it is over.
@@ -247,9 +260,8 @@ pub(crate) trait Sink {
             }
         }
     }
-    /// The text of a chunk that is done with, for the next read to fill: a buffer used again
-    /// is neither allocated nor faulted in again.
-    fn spare_buffer(&mut self) -> Option<Vec<u8>> {
+    /// The buffers of a chunk that is done with, for the next read to fill.
+    fn spare_buffers(&mut self) -> Option<SpareBuffers> {
         None
     }
 }
@@ -278,8 +290,8 @@ impl Sink for Counting<'_> {
         self.inner.whole_file(file)
     }
 
-    fn spare_buffer(&mut self) -> Option<Vec<u8>> {
-        self.inner.spare_buffer()
+    fn spare_buffers(&mut self) -> Option<SpareBuffers> {
+        self.inner.spare_buffers()
     }
 }
 
@@ -471,7 +483,7 @@ fn read_ndjson(
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
     let mut cutter = LineCutter { limit, number: 0, overlong: None };
-    let mut text = Vec::new();
+    let SpareBuffers { mut text, mut payloads } = SpareBuffers::default();
     let mut carried = 0;
     let mut found = 0_usize;
     loop {
@@ -487,21 +499,26 @@ fn read_ndjson(
                 return Ok(());
             }
         };
-        let mut payloads = Vec::new();
         let rest = cutter.cut(&text[..carried + read], carried, read == 0, &mut payloads);
         carried = rest.len();
         if payloads.is_empty() {
             text.copy_within(rest, 0);
         } else {
             found += payloads.len();
-            let mut next = sink.spare_buffer().unwrap_or_default();
-            if next.len() < carried + block {
-                next.resize(carried + block, 0);
+            let mut next = sink.spare_buffers().unwrap_or_default();
+            // Whatever the spare buffers hold is written over, or cleared.
+            next.payloads.clear();
+            if next.text.len() < carried + block {
+                next.text.resize(carried + block, 0);
             }
-            next[..carried].copy_from_slice(&text[rest.clone()]);
+            next.text[..carried].copy_from_slice(&text[rest.clone()]);
             text.truncate(rest.start);
-            let text = std::mem::replace(&mut text, next);
-            sink.chunk(Chunk { origin: Arc::clone(origin), text, payloads })?;
+            let chunk = Chunk {
+                origin: Arc::clone(origin),
+                text: std::mem::replace(&mut text, next.text),
+                payloads: std::mem::replace(&mut payloads, next.payloads),
+            };
+            sink.chunk(chunk)?;
         }
         if read == 0 {
             break;
@@ -581,7 +598,7 @@ mod tests {
     use super::*;
 
     /// Collects what the readers hand over; when `stale`, gives back spare buffers full of
-    /// stale lines, which must never be read as payloads.
+    /// stale lines and payloads, which must never be read as payloads.
     #[derive(Default)]
     struct Collected {
         chunks: Vec<Chunk>,
@@ -599,8 +616,11 @@ mod tests {
             self.errors.push(format!("{}: {}", error.path, error.error));
         }
 
-        fn spare_buffer(&mut self) -> Option<Vec<u8>> {
-            self.stale.then(|| b"\n{\"stale\":1}\r\n".repeat(20))
+        fn spare_buffers(&mut self) -> Option<SpareBuffers> {
+            self.stale.then(|| SpareBuffers {
+                text: b"\n{\"stale\":1}\r\n".repeat(20),
+                payloads: vec![Payload { line: 0, content: Content::TooLarge { limit: 0 } }],
+            })
         }
     }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use fingerprint_webhook::{Contract, Options};
 use rayon::prelude::*;
 
-use crate::input::{self, Chunk, InputError, Payload, Reading, Sink, WholeFile, read_inputs};
+use crate::input::{self, Chunk, InputError, Payload, Reading, Sink, SpareBuffers, WholeFile, read_inputs};
 use crate::report::{self, Outcome, Report, Style, Summary};
 use crate::{Format, INVALID, TOOL_ERROR, VALID, warn};
 
@@ -83,7 +83,7 @@ const BATCH_BYTES: usize = 2 * 1024 * 1024;
 /// still read, alone). Files of one payload are read where they are judged: at most one per
 /// core at a time.
 const BYTES_AHEAD: usize = 2 * BATCH_BYTES;
-/// At most how many texts of judged chunks wait for the reader to read into them again.
+/// At most how many buffers of judged chunks wait for the reader to read into them again.
 const SPARE_BUFFERS: usize = 8;
 /// How many payloads of a chunk are judged together on one core, their outcomes rendered into
 /// one text: few enough to share the work of a chunk between cores, enough that a text is not
@@ -164,8 +164,8 @@ impl Backlog {
 struct Sender<'b> {
     channel: mpsc::Sender<Read>,
     backlog: &'b Backlog,
-    /// Texts of chunks judged, given back to be read into again.
-    spares: mpsc::Receiver<Vec<u8>>,
+    /// Buffers of chunks judged, given back to be read into again.
+    spares: mpsc::Receiver<SpareBuffers>,
 }
 
 impl Sender<'_> {
@@ -192,7 +192,7 @@ impl Sink for Sender<'_> {
         let _ = self.channel.send(Read::Error(error));
     }
 
-    fn spare_buffer(&mut self) -> Option<Vec<u8>> {
+    fn spare_buffers(&mut self) -> Option<SpareBuffers> {
         self.spares.try_recv().ok()
     }
 }
@@ -238,8 +238,9 @@ impl Piece<'_> {
         }
     }
 
-    fn judge(&self, judging: Judging) -> Judged {
-        let mut judged = Judged::default();
+    /// Judges the piece into `judged`, whose text is written over.
+    fn judge_into(&self, judging: Judging, judged: &mut Judged) {
+        judged.clear();
         match *self {
             Piece::Payloads(chunk, payloads) => judged.add(chunk, payloads, judging),
             Piece::File(file) => match file.read() {
@@ -247,12 +248,13 @@ impl Piece<'_> {
                 Err(error) => judged.input_error = Some(error),
             },
         }
-        judged
     }
 }
 
 /// A piece judged: its outcomes rendered in input order, what they were, and the input error
 /// that took the place of a file's payload.
+/// Its texts are kept from one batch to the next (the main thread frees them, the cores that
+/// judge fill them), so that judging allocates nothing per piece.
 #[derive(Default)]
 struct Judged {
     rendered: String,
@@ -262,16 +264,25 @@ struct Judged {
     input_error: Option<InputError>,
     /// Where the input error went, once counted: its index in [`Verdicts::input_errors`].
     input_error_at: Option<usize>,
+    /// Where the payload being judged came from, as reports name it.
+    source: String,
 }
 
 impl Judged {
+    /// Empties it for another piece, keeping the room its texts have.
+    fn clear(&mut self) {
+        self.rendered.clear();
+        (self.valid, self.invalid, self.bytes) = (0, 0, 0);
+        self.input_error = None;
+        self.input_error_at = None;
+    }
+
     /// Judges `payloads`, of `chunk`, one after another, and renders their outcomes.
     fn add(&mut self, chunk: &Chunk, payloads: &[Payload], judging: Judging) {
-        let mut source = String::new();
         for payload in payloads {
-            chunk.source_into(payload, &mut source);
+            chunk.source_into(payload, &mut self.source);
             self.bytes += chunk.bytes(payload).map_or(0, <[u8]>::len);
-            let outcome = Outcome::of(chunk, payload, &source, judging.contract, judging.options);
+            let outcome = Outcome::of(chunk, payload, &self.source, judging.contract, judging.options);
             if outcome.valid {
                 self.valid += 1;
             } else {
@@ -286,7 +297,12 @@ impl Judged {
 /// [`BATCH_PAYLOADS`] at a time, so that a chunk of many small payloads is not rendered whole
 /// before being written. Everything judged is counted before anything is written, so that a
 /// closed output still exits with what was found.
-fn judge<W: Write>(batch: &[Unit], judging: Judging, verdicts: &mut Verdicts<W>) -> io::Result<()> {
+fn judge<W: Write>(
+    batch: &[Unit],
+    judging: Judging,
+    verdicts: &mut Verdicts<W>,
+    judged: &mut Vec<Judged>,
+) -> io::Result<()> {
     let mut pieces = Vec::new();
     for unit in batch {
         match unit {
@@ -299,8 +315,12 @@ fn judge<W: Write>(batch: &[Unit], judging: Judging, verdicts: &mut Verdicts<W>)
         }
     }
     for window in windows(&pieces) {
-        let mut judged: Vec<Judged> = window.par_iter().map(|piece| piece.judge(judging)).collect();
-        for piece in &mut judged {
+        if judged.len() < window.len() {
+            judged.resize_with(window.len(), Judged::default);
+        }
+        let judged = &mut judged[..window.len()];
+        window.par_iter().zip(judged.par_iter_mut()).for_each(|(piece, out)| piece.judge_into(judging, out));
+        for piece in judged.iter_mut() {
             verdicts.summary.valid += piece.valid;
             verdicts.summary.invalid += piece.invalid;
             verdicts.progress.advance(piece.valid + piece.invalid, piece.bytes);
@@ -309,7 +329,7 @@ fn judge<W: Write>(batch: &[Unit], judging: Judging, verdicts: &mut Verdicts<W>)
                 verdicts.input_errors.push(error);
             }
         }
-        for piece in &judged {
+        for piece in judged.iter() {
             verdicts.report.write(&piece.rendered)?;
             if let Some(at) = piece.input_error_at {
                 tell(&verdicts.input_errors[at]);
@@ -344,13 +364,14 @@ fn windows<'p, 'a>(pieces: &'p [Piece<'a>]) -> impl Iterator<Item = &'p [Piece<'
 /// closed; gives the texts of judged chunks back to it, and frees their room in the backlog.
 fn judge_arrivals<W: Write>(
     arrivals: &mpsc::Receiver<Read>,
-    give_back: &mpsc::SyncSender<Vec<u8>>,
+    give_back: &mpsc::SyncSender<SpareBuffers>,
     backlog: &Backlog,
     judging: Judging,
     verdicts: &mut Verdicts<W>,
 ) -> io::Result<()> {
     let mut batch = Vec::new();
     let (mut batch_payloads, mut batch_footprint) = (0, 0);
+    let mut judged = Vec::new();
     let mut shown = Instant::now();
     let mut next = arrivals.recv().ok();
     while let Some(arrival) = next.take() {
@@ -372,9 +393,9 @@ fn judge_arrivals<W: Write>(
         }
         // Judge what has arrived: the batch is full, nothing more is waiting, or an
         // input error must be told after the payloads before it.
-        judge(&batch, judging, verdicts)?;
+        judge(&batch, judging, verdicts, &mut judged)?;
         let spares = batch.drain(..).filter_map(|unit| match unit {
-            Unit::Chunk(chunk) => chunk.into_spare_buffer(),
+            Unit::Chunk(chunk) => chunk.into_spare_buffers(),
             Unit::File(_) => None,
         });
         for spare in spares {
