@@ -9,6 +9,7 @@ import platform
 
 CRITERION = pathlib.Path(__file__).resolve().parents[2] / "target" / "criterion"
 BENCHES = ["validate-only", "validate-and-parse", "jsonschema parse+validate", "serde deserialize"]
+SONIC = "sonic-rs parse to its DOM"
 
 
 def mean_ns(group: pathlib.Path, bench: str) -> float:
@@ -33,10 +34,11 @@ GROUPS = sorted(
 )
 print(f"Measured on {machine()}, {datetime.date.today().isoformat()}.")
 print()
-print("In brackets: how many times faster than jsonschema parse+validate; for validate-and-parse, also its speed relative to serde.")
+print("In brackets: how many times faster than jsonschema parse+validate; for validate-and-parse, also its speed relative to serde;")
+print("for sonic-rs, how many times faster validate-only is than it.")
 print()
-print("| payload | validate-only | validate-and-parse | jsonschema parse+validate | serde deserialize (no validation) |")
-print("|---|---|---|---|---|")
+print("| payload | validate-only | validate-and-parse | jsonschema parse+validate | serde deserialize (no validation) | sonic-rs parse to its DOM (no validation) |")
+print("|---|---|---|---|---|---|")
 for group in GROUPS:
     times = {bench: mean_ns(group, bench) for bench in BENCHES}
     jsonschema = times["jsonschema parse+validate"]
@@ -46,6 +48,11 @@ for group in GROUPS:
     ]
     serde = times["serde deserialize"]
     cells[1] = cells[1][:-1] + f"; {serde / times['validate-and-parse']:.2f}× serde)"
+    if (group / SONIC / "new").is_dir():
+        sonic = mean_ns(group, SONIC)
+        cells.append(f"{sonic / 1000:.2f} µs ({sonic / times['validate-only']:.2f}×)")
+    else:
+        cells.append("not measured")
     print(f"| {group.name} | " + " | ".join(cells) + " |")
 
 INVALID = ["validate-only", "jsonschema parse+iter_errors"]

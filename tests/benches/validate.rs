@@ -1,7 +1,8 @@
 //! Speed of the generated validators next to what a user would pick instead, in one run, for
 //! every contract: the `jsonschema` crate parsing and validating the same bytes against the
-//! canonical schema (formats asserted), and plain serde deserialization into the same generated
-//! types (no validation).
+//! canonical schema (formats asserted), plain serde deserialization into the same generated
+//! types (no validation), and sonic-rs, a SIMD JSON parser, parsing the bytes into its DOM (no
+//! validation: the floor a validator that builds a document must stand on).
 //!
 //! Each contract is measured on its example and on a large payload derived from its constraint
 //! table, in groups named `<contract> documented example` and `<contract> large payload`; and
@@ -206,6 +207,9 @@ fn bench_payload(criterion: &mut Bench, contract: &'static Contract, name: &str,
     });
     group.bench_function("serde deserialize", |bench| {
         bench.iter(|| Payload::deserialize_unvalidated(contract, black_box(bytes)).unwrap());
+    });
+    group.bench_function("sonic-rs parse to its DOM", |bench| {
+        bench.iter(|| sonic_rs::from_slice::<sonic_rs::Value>(black_box(bytes)).unwrap());
     });
     group.finish();
 }
