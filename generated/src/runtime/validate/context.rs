@@ -211,7 +211,7 @@ impl<'a> Context<'a> {
     /// Records a syntax error: it replaces every other violation (the input is not JSON, so
     /// nothing else about it is meaningful), and stops the validation.
     pub(crate) fn syntax(&mut self, error: SyntaxError) -> Abort {
-        let SyntaxError { offset, message } = error;
+        let (offset, message) = error.into_parts();
         self.violations.clear();
         self.truncated = false;
         self.violations.push(Violation {
@@ -236,11 +236,28 @@ impl<'a> Context<'a> {
     }
 
     /// Checks that the next value is `want` (or `null`, when `nullable`).
+    #[allow(
+        clippy::inline_always,
+        reason = "called for every value; inlined, the common case is a compare (measured: 3-5% fewer instructions per payload)"
+    )]
+    #[inline(always)]
     fn expect(&mut self, path: &Path<'_>, nullable: bool, want: Next) -> Result<Check, Abort> {
         let found = self.peek()?;
         if found == want {
             return Ok(Check::Matches);
         }
+        self.expect_other(path, nullable, want, found)
+    }
+
+    /// The rest of [`Context::expect`], for a value that is not `want`: a `null`, or a violation.
+    #[inline(never)]
+    fn expect_other(
+        &mut self,
+        path: &Path<'_>,
+        nullable: bool,
+        want: Next,
+        found: Next,
+    ) -> Result<Check, Abort> {
         let offset = self.reader.offset();
         if found == Next::Null && nullable {
             let null = self.reader.null();
@@ -356,10 +373,10 @@ impl<'a> Context<'a> {
         }
         match exact_number(token.text()) {
             Some(number) => Ok(number),
-            None => Err(self.syntax(SyntaxError {
+            None => Err(self.syntax(SyntaxError::new(
                 offset,
-                message: format!("the number {} is out of the range of a 64-bit float", quoted(token.text())),
-            })),
+                format!("the number {} is out of the range of a 64-bit float", quoted(token.text())),
+            ))),
         }
     }
 
@@ -673,7 +690,11 @@ impl<'a> Context<'a> {
     /// # Errors
     ///
     /// [`Abort`] on a syntax error.
-    #[inline]
+    #[allow(
+        clippy::inline_always,
+        reason = "called for every member; inlined into each reader, the key's index needs no return through memory (measured: 6% fewer instructions per payload)"
+    )]
+    #[inline(always)]
     pub(crate) fn next_member(
         &mut self,
         first: bool,

@@ -118,16 +118,13 @@ fn read_payload<'a, T>(
     read_root: impl FnOnce(&mut Context<'a>, &Path<'_>) -> Result<Option<T>, Abort>,
 ) -> Result<Option<T>, Abort> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
-        return Err(cx.syntax(reader::SyntaxError {
-            offset: 0,
-            message: "the input starts with a UTF-8 byte-order mark, which JSON text must not have"
-                .to_owned(),
-        }));
+        return Err(cx.syntax(reader::SyntaxError::new(
+            0,
+            "the input starts with a UTF-8 byte-order mark, which JSON text must not have",
+        )));
     }
     if cx.reader().skip_whitespace().is_none() {
-        return Err(
-            cx.syntax(reader::SyntaxError { offset: bytes.len(), message: "the input is empty".to_owned() })
-        );
+        return Err(cx.syntax(reader::SyntaxError::new(bytes.len(), "the input is empty")));
     }
     let offset = cx.reader().offset();
     let root = match cx.reader().peek() {
@@ -143,10 +140,7 @@ fn read_payload<'a, T>(
     };
     if cx.reader().skip_whitespace().is_some() {
         let offset = cx.reader().offset();
-        return Err(cx.syntax(reader::SyntaxError {
-            offset,
-            message: "unexpected text after the payload".to_owned(),
-        }));
+        return Err(cx.syntax(reader::SyntaxError::new(offset, "unexpected text after the payload")));
     }
     Ok(root)
 }
