@@ -331,7 +331,8 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                     } else {
                         framing_of(path).unwrap_or(Framing::Whole)
                     };
-                    read_file(path, metadata.is_file(), framing, reading, &mut counted)?;
+                    let size = metadata.is_file().then(|| metadata.len());
+                    read_file(path, size, framing, reading, &mut counted)?;
                     "the file"
                 }
             }
@@ -380,7 +381,9 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
             Ok(entry) => {
                 let Some(framing) = framing_of(entry.path()) else { continue };
                 if entry.file_type().is_file() {
-                    read_file(entry.path(), true, framing, reading, sink)?;
+                    // Its size, for the budget of bytes read ahead (an error shows when it is read).
+                    let size = entry.metadata().ok().map(|metadata| metadata.len());
+                    read_file(entry.path(), size, framing, reading, sink)?;
                 } else {
                     // A FIFO, socket or device may never end: only read when named.
                     let reason = "not a regular file (a FIFO, socket or device), so a directory search does not read it; name it to read it";
@@ -392,19 +395,22 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
     Ok(())
 }
 
-/// Reads the file at `path`; a regular file of one payload is handed over unread, for the sink
-/// to read where it judges it.
+/// Reads the file at `path`; a regular file of one payload (`size` is its size) is handed over
+/// unread, for the sink to read where it judges it.
 fn read_file(
     path: &Path,
-    regular: bool,
+    size: Option<u64>,
     framing: Framing,
     reading: Reading,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
     let origin = Origin { name: display_path(path), is_file: true, framing };
-    if regular && framing == Framing::Whole {
+    if let Some(size) = size
+        && framing == Framing::Whole
+    {
         let limit = reading.max_payload_bytes;
-        return sink.whole_file(WholeFile { path: path.to_owned(), origin: Arc::new(origin), limit });
+        let file = WholeFile { path: path.to_owned(), origin: Arc::new(origin), size, limit };
+        return sink.whole_file(file);
     }
     match File::open(path) {
         Err(error) => {
@@ -423,11 +429,21 @@ const FIRST_READ_BYTES: u64 = 16 * 1024;
 pub(crate) struct WholeFile {
     pub(crate) path: PathBuf,
     pub(crate) origin: Arc<Origin>,
+    /// Its size when it was found.
+    pub(crate) size: u64,
     /// The most bytes its payload may have.
     pub(crate) limit: u64,
 }
 
 impl WholeFile {
+    /// About how many bytes it holds once read: its size, within the limit. What judges it
+    /// counts them before reading it, so that files of any size are read no more than the
+    /// budget of bytes ahead allows, as payloads read already are.
+    pub(crate) fn footprint(&self) -> usize {
+        let bytes = usize::try_from(self.size.min(self.limit)).unwrap_or(usize::MAX);
+        bytes.saturating_add(std::mem::size_of::<WholeFile>() + self.path.as_os_str().len())
+    }
+
     /// Reads it: a chunk of its one payload, or why it could not be read.
     pub(crate) fn read(&self) -> Result<Chunk, InputError> {
         let failed = |error| InputError { path: self.origin.name.clone(), error };
@@ -695,6 +711,22 @@ mod tests {
             assert_eq!(collected.chunks.len(), 0);
             assert_eq!(collected.errors.len(), errors, "{:?}", collected.errors);
         }
+    }
+
+    #[test]
+    fn a_file_not_read_yet_counts_its_bytes_within_the_limit() {
+        let origin = Arc::new(Origin { name: "f.json".to_owned(), is_file: true, framing: Framing::Whole });
+        let file = |size, limit| WholeFile {
+            path: PathBuf::from("f.json"),
+            origin: Arc::clone(&origin),
+            size,
+            limit,
+        };
+        let overhead = file(0, 100).footprint();
+        assert!(overhead < 1024, "{overhead}");
+        assert_eq!(file(50, 100).footprint(), overhead + 50);
+        assert_eq!(file(10_000_000, 100).footprint(), overhead + 100);
+        assert_eq!(file(u64::MAX, u64::MAX).footprint(), usize::MAX);
     }
 
     #[test]

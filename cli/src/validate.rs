@@ -80,8 +80,8 @@ const BATCH_PAYLOADS: usize = 2048;
 const BATCH_BYTES: usize = 2 * 1024 * 1024;
 /// At most how many bytes of payloads (with their records: [`Chunk::footprint`]) are read but
 /// not yet judged: the bound on memory, whatever the input (one payload larger than this is
-/// still read, alone). Files of one payload are read where they are judged: at most one per
-/// core at a time.
+/// still read, alone). Files of one payload, read where they are judged, count with the size
+/// they had when found.
 const BYTES_AHEAD: usize = 2 * BATCH_BYTES;
 /// At most how many buffers of judged chunks wait for the reader to read into them again.
 const SPARE_BUFFERS: usize = 8;
@@ -89,6 +89,8 @@ const SPARE_BUFFERS: usize = 8;
 /// one text: few enough to share the work of a chunk between cores, enough that a text is not
 /// allocated per payload.
 const PIECE_PAYLOADS: usize = 64;
+/// The most room a piece's text keeps from one batch to the next.
+const KEPT_TEXT_BYTES: usize = 64 * 1024;
 /// How long judged results may wait in the output buffer while more input keeps arriving: a
 /// slow stream is reported as it comes, a fast one without a write per payload.
 const SHOW_WITHIN: Duration = Duration::from_millis(10);
@@ -122,7 +124,7 @@ impl Unit {
     fn footprint(&self) -> usize {
         match self {
             Unit::Chunk(chunk) => chunk.footprint(),
-            Unit::File(file) => std::mem::size_of::<WholeFile>() + file.path.as_os_str().len(),
+            Unit::File(file) => file.footprint(),
         }
     }
 }
@@ -329,10 +331,14 @@ fn judge<W: Write>(
                 verdicts.input_errors.push(error);
             }
         }
-        for piece in judged.iter() {
+        for piece in judged.iter_mut() {
             verdicts.report.write(&piece.rendered)?;
             if let Some(at) = piece.input_error_at {
                 tell(&verdicts.input_errors[at]);
+            }
+            // A text grown for a large report is not kept: memory stays bounded by the batch.
+            if piece.rendered.capacity() > KEPT_TEXT_BYTES {
+                piece.rendered = String::new();
             }
         }
     }

@@ -399,29 +399,44 @@ impl<'a> Reader<'a> {
     /// On anything but a well-formed member or the end of the object.
     #[inline]
     pub(crate) fn next_key(&mut self, first: bool) -> Result<bool, SyntaxError> {
+        if !self.before_member(first)? {
+            return Ok(false);
+        }
+        self.other_key()?;
+        self.after_key()?;
+        Ok(true)
+    }
+
+    /// Moves past what comes before a member: whitespace, and a `,` unless it is the `first`;
+    /// `false` at the closing `}` (consumed) instead.
+    #[allow(clippy::inline_always, reason = "a step of `next_key_expecting`, inlined with it")]
+    #[inline(always)]
+    fn before_member(&mut self, first: bool) -> Result<bool, SyntaxError> {
         match self.skip_whitespace() {
             Some(b'}') => {
                 self.at += 1;
                 self.depth -= 1;
-                return Ok(false);
+                Ok(false)
             }
             Some(b',') if !first => {
                 self.at += 1;
                 self.skip_whitespace();
+                Ok(true)
             }
-            _ if first => {}
-            _ => return self.unexpected("`,` or `}` after an object member"),
+            _ if first => Ok(true),
+            _ => self.unexpected("`,` or `}` after an object member"),
         }
-        if self.bytes.get(self.at) != Some(&b'"') {
-            return self.unexpected("a key in double quotes");
-        }
-        self.key_offset = self.at;
-        self.string()?;
+    }
+
+    /// Moves past the `:` after a key, and the whitespace before it.
+    #[allow(clippy::inline_always, reason = "a step of `next_key_expecting`, inlined with it")]
+    #[inline(always)]
+    fn after_key(&mut self) -> Result<(), SyntaxError> {
         if self.skip_whitespace() != Some(b':') {
             return self.unexpected("`:` after an object key");
         }
         self.at += 1;
-        Ok(true)
+        Ok(())
     }
 
     /// As [`Reader::next_key`], but first compares the key with `expected`, a name that needs
@@ -442,18 +457,8 @@ impl<'a> Reader<'a> {
         first: bool,
         expected: &str,
     ) -> Result<Option<bool>, SyntaxError> {
-        match self.skip_whitespace() {
-            Some(b'}') => {
-                self.at += 1;
-                self.depth -= 1;
-                return Ok(None);
-            }
-            Some(b',') if !first => {
-                self.at += 1;
-                self.skip_whitespace();
-            }
-            _ if first => {}
-            _ => return self.unexpected("`,` or `}` after an object member"),
+        if !self.before_member(first)? {
+            return Ok(None);
         }
         let start = self.at + 1;
         let end = start + expected.len();
@@ -466,14 +471,12 @@ impl<'a> Reader<'a> {
         } else {
             self.other_key()?;
         }
-        if self.skip_whitespace() != Some(b':') {
-            return self.unexpected("`:` after an object key");
-        }
-        self.at += 1;
+        self.after_key()?;
         Ok(Some(is_expected))
     }
 
-    /// Scans a key that is not the one expected, which [`Reader::last`] then holds.
+    /// Scans a key (one that is not the one expected, when one is), which [`Reader::last`] then
+    /// holds.
     #[inline(never)]
     fn other_key(&mut self) -> Result<(), SyntaxError> {
         if self.bytes.get(self.at) != Some(&b'"') {
