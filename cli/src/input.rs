@@ -331,7 +331,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                     } else {
                         framing_of(path).unwrap_or(Framing::Whole)
                     };
-                    let size = metadata.is_file().then(|| metadata.len());
+                    let size = metadata.is_file().then_some(metadata.len());
                     read_file(path, size, framing, reading, &mut counted)?;
                     "the file"
                 }
