@@ -4,10 +4,12 @@
 //! types (no validation), and sonic-rs, a SIMD JSON parser, parsing the bytes into its DOM (no
 //! validation: the floor a validator that builds a document must stand on).
 //!
-//! Each contract is measured on its example and on a large payload derived from its constraint
-//! table, in groups named `<contract> documented example` and `<contract> large payload`; and
-//! on each of the project's valid payload files (`<contract> payload <file>`), the seed page's
-//! documented example among them.
+//! Each contract is measured on its example and on two large payloads derived from its
+//! constraint table (every documented string at its limit, in multibyte characters or in
+//! ASCII), in groups named `<contract> documented example`, `<contract> large payload` and
+//! `<contract> ASCII at limits`; on each of the project's valid payload files (`<contract>
+//! payload <file>`), the seed page's documented example among them; and on each real payload
+//! in `../shared/fingerprint-examples/` that is valid (`<contract> real <file>`).
 //! The typed paths go through [`Payload::parse_as`] and [`Payload::deserialize_unvalidated`],
 //! which pick the contract's module at run time and box its root value: a few nanoseconds
 //! beside the microseconds measured, and the same for both.
@@ -81,9 +83,10 @@ impl Measurement for ThreadCpuTime {
 type Bench = Criterion<ThreadCpuTime>;
 
 /// The contract's example with every array of it holding three copies of its first item,
-/// every string with a `maxLength` at its limit in multi-byte characters (2, 3 and 4 bytes in
-/// turn), and every value of any type with a limit on its JSON text at that limit.
-fn large_payload(contract: &Contract) -> String {
+/// every string with a `maxLength` at its limit in `characters` (in turn: `é`, `€` and `🦀`
+/// make 2-, 3- and 4-byte characters), and every value of any type with a limit on its JSON
+/// text at that limit.
+fn large_payload(contract: &Contract, characters: [char; 3]) -> String {
     let rows = targets::table(contract);
     let mut payload = targets::example(contract);
     for row in rows.iter().filter(|row| row.json_type == "array" && row.range.is_none()) {
@@ -95,7 +98,6 @@ fn large_payload(contract: &Contract) -> String {
             }
         }
     }
-    let characters = ['é', '€', '🦀'];
     for (index, row) in rows.iter().enumerate() {
         let Some(limit) = row.max_length else { continue };
         let limit = usize::try_from(limit).unwrap();
@@ -217,7 +219,8 @@ fn bench_payload(criterion: &mut Bench, contract: &'static Contract, name: &str,
 fn benches(criterion: &mut Bench) {
     for contract in CONTRACTS {
         bench_payload(criterion, contract, "documented example", contract.example());
-        bench_payload(criterion, contract, "large payload", &large_payload(contract));
+        bench_payload(criterion, contract, "large payload", &large_payload(contract, ['é', '€', '🦀']));
+        bench_payload(criterion, contract, "ASCII at limits", &large_payload(contract, ['a', 'b', 'c']));
         bench_invalid_payload(criterion, contract);
     }
     // The project's payload files (the seed page's example among them), each under the
@@ -229,6 +232,22 @@ fn benches(criterion: &mut Bench) {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = format!("payload {}", file.file_name().unwrap().to_string_lossy());
         bench_payload(criterion, Contract::detect(text.as_bytes()), &name, &text);
+    }
+    // The real payloads Fingerprint published, beside the repository (as the real-payload tests
+    // read them), that are valid under the contract their shape names: the shapes of real
+    // deliveries, with their undocumented fields and their order of keys.
+    let real = webhook_tests::repository_root().join("../shared/fingerprint-examples");
+    let mut files: Vec<_> = std::fs::read_dir(&real)
+        .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    for file in files.iter().filter(|file| file.extension().is_some_and(|extension| extension == "json")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let contract = Contract::detect(text.as_bytes());
+        if contract.validate(text.as_bytes(), Options::DEFAULT).is_ok() {
+            let name = format!("real {}", file.file_name().unwrap().to_string_lossy());
+            bench_payload(criterion, contract, &name, &text);
+        }
     }
 }
 
