@@ -76,7 +76,7 @@ impl<'a> Outcome<'a> {
                 });
                 return outcome;
             }
-            Content::Bytes(range) => chunk.text.get(range.clone()).unwrap_or_default(),
+            Content::Bytes(_) => chunk.bytes(payload).unwrap_or_default(),
         };
         let contract = forced.unwrap_or_else(|| Contract::detect(bytes));
         outcome.contract = Some(contract.name());
