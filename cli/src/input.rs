@@ -352,7 +352,13 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
     // by another way is skipped (links to one folder from many places would otherwise make
     // the walk exponential).
     let mut folders_seen = HashSet::new();
-    let mut walk = walkdir::WalkDir::new(directory).follow_links(true).sort_by_file_name().into_iter();
+    // In file-name order. The entries of one folder share its path, so their paths compare as
+    // their names do, without the parse of each path that finding its name takes (a tenth of
+    // the reading thread's time on a folder of a thousand payloads).
+    let mut walk = walkdir::WalkDir::new(directory)
+        .follow_links(true)
+        .sort_by(|one, other| one.path().as_os_str().cmp(other.path().as_os_str()))
+        .into_iter();
     let mut last_folder = directory.to_owned();
     while let Some(entry) = walk.next() {
         match entry {
