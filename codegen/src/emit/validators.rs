@@ -234,11 +234,11 @@ fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
             let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
             let arm = quote! {
                 #read_key
-                if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)? {
-                    #unknown_fields.insert(key.into_owned(), value);
+                if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?.filter(|_| BUILD) {
+                    #unknown_fields.get_or_insert_with(crate::JsonObject::new).insert(key.into_owned(), value);
                 }
             };
-            (quote!(let mut #unknown_fields = crate::JsonObject::new();), quote!(#unknown_fields), arm)
+            (lazy_map_local(&unknown_fields), lazy_map_field(&unknown_fields), arm)
         }
         OtherKeys::Rejected => {
             let arm = quote! {
@@ -251,20 +251,31 @@ fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
             let additional = format_ident!("{ADDITIONAL_PROPERTIES}");
             let value = element_reader(element);
             let new = if element.value.kind == ValueKind::Json {
-                quote!(crate::JsonObject::new())
+                quote!(crate::JsonObject::new)
             } else {
-                quote!(crate::IndexMap::new())
+                quote!(crate::IndexMap::new)
             };
             let arm = quote! {
                 #read_key
                 let slot = cx.additional_field(&path, key.clone(), offset, &mut keys, |cx, path| #value)?;
                 if let Some(value) = slot.value().filter(|_| BUILD) {
-                    #additional.insert(key.into_owned(), value);
+                    #additional.get_or_insert_with(#new).insert(key.into_owned(), value);
                 }
             };
-            (quote!(let mut #additional = #new;), quote!(#additional), arm)
+            (lazy_map_local(&additional), lazy_map_field(&additional), arm)
         }
     }
+}
+
+/// The local that keeps an object's other keys: made on the first such key, because a map
+/// made up front costs every object its hasher's seeds, validate-only and maps left empty too.
+fn lazy_map_local(local: &proc_macro2::Ident) -> TokenStream {
+    quote!(let mut #local = None;)
+}
+
+/// The struct field that an object's other keys fill: empty when there were none.
+fn lazy_map_field(local: &proc_macro2::Ident) -> TokenStream {
+    quote!(#local: #local.unwrap_or_default())
 }
 
 /// `let mut seen = ...;`: up to 64 fields are marked in one `u64`; more, in an array of them.
@@ -317,19 +328,21 @@ fn member_arm(index: usize, field: &RustField, wide: bool) -> TokenStream {
     } else {
         quote!(cx.seen(&mut seen, #index, &path, offset)?;)
     };
+    // `filter(|_| BUILD)`: when only checking, the compiler sees that the local stays empty,
+    // and drops no value of it (the readers are not inlined, so it cannot tell otherwise).
     let store = match field.presence {
         Presence::Required | Presence::Optional => quote! {
-            if let Some(value) = #read?.value() {
+            if let Some(value) = #read?.value().filter(|_| BUILD) {
                 #local = Some(value);
             }
         },
         Presence::Nullable => quote! {
-            if let Some(value) = #read?.nullable() {
+            if let Some(value) = #read?.nullable().filter(|_| BUILD) {
                 #local = value;
             }
         },
         Presence::RequiredNullable => quote! {
-            if let Some(value) = #read?.or_null().value() {
+            if let Some(value) = #read?.or_null().value().filter(|_| BUILD) {
                 #local = Some(value);
             }
         },

@@ -185,7 +185,7 @@ pub(crate) fn read_event<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = [0_u64; 2];
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut event_id_field = None;
     let mut timestamp_field = None;
     let mut source_field = None;
@@ -261,7 +261,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "event_id");
                 cx.seen_in(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     event_id_field = Some(value);
                 }
             }
@@ -283,6 +287,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     timestamp_field = Some(value);
                 }
@@ -306,6 +311,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         super::types::Source::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     source_field = Some(value);
                 }
@@ -329,6 +335,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         super::types::IncrementalIdentificationStatus::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     incremental_identification_status_field = Some(value);
                 }
@@ -336,28 +343,43 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(4) => {
                 let path = Path::Key(path, "linked_id");
                 cx.seen_in(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     linked_id_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "environment_id");
                 cx.seen_in(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     environment_id_field = Some(value);
                 }
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "suspect");
                 cx.seen_in(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     suspect_field = Some(value);
                 }
             }
             Member::Documented(7) => {
                 let path = Path::Key(path, "sdk");
                 cx.seen_in(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx.object(&path, false, read_sdk::<BUILD>)?.value()
+                if let Some(value) = cx
+                    .object(&path, false, read_sdk::<BUILD>)?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     sdk_field = Some(value);
                 }
@@ -365,7 +387,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(8) => {
                 let path = Path::Key(path, "replayed");
                 cx.seen_in(&mut seen, 8, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     replayed_field = Some(value);
                 }
             }
@@ -384,6 +410,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     triggered_by_field = Some(value);
                 }
@@ -394,6 +421,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_identification::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     identification_field = Some(value);
                 }
@@ -404,6 +432,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_supplementary_id_high_recall::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     supplementary_id_high_recall_field = Some(value);
                 }
@@ -426,6 +455,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     tags_field = Some(value);
                 }
@@ -433,63 +463,99 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(13) => {
                 let path = Path::Key(path, "url");
                 cx.seen_in(&mut seen, 13, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     url_field = Some(value);
                 }
             }
             Member::Documented(14) => {
                 let path = Path::Key(path, "bundle_id");
                 cx.seen_in(&mut seen, 14, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     bundle_id_field = Some(value);
                 }
             }
             Member::Documented(15) => {
                 let path = Path::Key(path, "package_name");
                 cx.seen_in(&mut seen, 15, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     package_name_field = Some(value);
                 }
             }
             Member::Documented(16) => {
                 let path = Path::Key(path, "ip_address");
                 cx.seen_in(&mut seen, 16, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     ip_address_field = Some(value);
                 }
             }
             Member::Documented(17) => {
                 let path = Path::Key(path, "user_agent");
                 cx.seen_in(&mut seen, 17, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     user_agent_field = Some(value);
                 }
             }
             Member::Documented(18) => {
                 let path = Path::Key(path, "device");
                 cx.seen_in(&mut seen, 18, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     device_field = Some(value);
                 }
             }
             Member::Documented(19) => {
                 let path = Path::Key(path, "os");
                 cx.seen_in(&mut seen, 19, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     os_field = Some(value);
                 }
             }
             Member::Documented(20) => {
                 let path = Path::Key(path, "os_version");
                 cx.seen_in(&mut seen, 20, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     os_version_field = Some(value);
                 }
             }
             Member::Documented(21) => {
                 let path = Path::Key(path, "client_referrer");
                 cx.seen_in(&mut seen, 21, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     client_referrer_field = Some(value);
                 }
             }
@@ -499,6 +565,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_browser_details::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     browser_details_field = Some(value);
                 }
@@ -509,6 +576,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_proximity::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proximity_field = Some(value);
                 }
@@ -516,7 +584,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(24) => {
                 let path = Path::Key(path, "active_call");
                 cx.seen_in(&mut seen, 24, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     active_call_field = Some(value);
                 }
             }
@@ -539,6 +611,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         super::types::Bot::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     bot_field = Some(value);
                 }
@@ -546,7 +619,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(26) => {
                 let path = Path::Key(path, "bot_type");
                 cx.seen_in(&mut seen, 26, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     bot_type_field = Some(value);
                 }
             }
@@ -556,6 +633,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_bot_info::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     bot_info_field = Some(value);
                 }
@@ -563,21 +641,33 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(28) => {
                 let path = Path::Key(path, "cloned_app");
                 cx.seen_in(&mut seen, 28, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     cloned_app_field = Some(value);
                 }
             }
             Member::Documented(29) => {
                 let path = Path::Key(path, "developer_tools");
                 cx.seen_in(&mut seen, 29, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     developer_tools_field = Some(value);
                 }
             }
             Member::Documented(30) => {
                 let path = Path::Key(path, "emulator");
                 cx.seen_in(&mut seen, 30, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     emulator_field = Some(value);
                 }
             }
@@ -599,6 +689,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     factory_reset_timestamp_field = Some(value);
                 }
@@ -606,7 +697,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(32) => {
                 let path = Path::Key(path, "frida");
                 cx.seen_in(&mut seen, 32, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     frida_field = Some(value);
                 }
             }
@@ -616,6 +711,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_block_list::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ip_blocklist_field = Some(value);
                 }
@@ -626,6 +722,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ip_info_field = Some(value);
                 }
@@ -633,7 +730,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(35) => {
                 let path = Path::Key(path, "proxy");
                 cx.seen_in(&mut seen, 35, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     proxy_field = Some(value);
                 }
             }
@@ -656,6 +757,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         super::types::ProxyConfidence::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proxy_confidence_field = Some(value);
                 }
@@ -666,6 +768,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_proxy_details::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proxy_details_field = Some(value);
                 }
@@ -687,6 +790,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proxy_ml_score_field = Some(value);
                 }
@@ -694,42 +798,66 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(39) => {
                 let path = Path::Key(path, "incognito");
                 cx.seen_in(&mut seen, 39, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     incognito_field = Some(value);
                 }
             }
             Member::Documented(40) => {
                 let path = Path::Key(path, "jailbroken");
                 cx.seen_in(&mut seen, 40, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     jailbroken_field = Some(value);
                 }
             }
             Member::Documented(41) => {
                 let path = Path::Key(path, "location_spoofing");
                 cx.seen_in(&mut seen, 41, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     location_spoofing_field = Some(value);
                 }
             }
             Member::Documented(42) => {
                 let path = Path::Key(path, "mitm_attack");
                 cx.seen_in(&mut seen, 42, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     mitm_attack_field = Some(value);
                 }
             }
             Member::Documented(43) => {
                 let path = Path::Key(path, "privacy_settings");
                 cx.seen_in(&mut seen, 43, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     privacy_settings_field = Some(value);
                 }
             }
             Member::Documented(44) => {
                 let path = Path::Key(path, "root_apps");
                 cx.seen_in(&mut seen, 44, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     root_apps_field = Some(value);
                 }
             }
@@ -761,6 +889,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     rule_action_field = Some(value);
                 }
@@ -768,7 +897,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(46) => {
                 let path = Path::Key(path, "simulator");
                 cx.seen_in(&mut seen, 46, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     simulator_field = Some(value);
                 }
             }
@@ -790,6 +923,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     suspect_score_field = Some(value);
                 }
@@ -797,7 +931,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(48) => {
                 let path = Path::Key(path, "tampering");
                 cx.seen_in(&mut seen, 48, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     tampering_field = Some(value);
                 }
             }
@@ -820,6 +958,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         super::types::TamperingConfidence::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     tampering_confidence_field = Some(value);
                 }
@@ -841,6 +980,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     tampering_ml_score_field = Some(value);
                 }
@@ -851,6 +991,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_tampering_details::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     tampering_details_field = Some(value);
                 }
@@ -861,6 +1002,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     velocity_field = Some(value);
                 }
@@ -868,7 +1010,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(53) => {
                 let path = Path::Key(path, "virtual_machine");
                 cx.seen_in(&mut seen, 53, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     virtual_machine_field = Some(value);
                 }
             }
@@ -889,6 +1035,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     virtual_machine_ml_score_field = Some(value);
                 }
@@ -896,7 +1043,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(55) => {
                 let path = Path::Key(path, "vpn");
                 cx.seen_in(&mut seen, 55, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     vpn_field = Some(value);
                 }
             }
@@ -919,6 +1070,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         super::types::VpnConfidence::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     vpn_confidence_field = Some(value);
                 }
@@ -940,6 +1092,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     vpn_ml_score_field = Some(value);
                 }
@@ -947,14 +1100,22 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(58) => {
                 let path = Path::Key(path, "vpn_origin_timezone");
                 cx.seen_in(&mut seen, 58, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     vpn_origin_timezone_field = Some(value);
                 }
             }
             Member::Documented(59) => {
                 let path = Path::Key(path, "vpn_origin_country");
                 cx.seen_in(&mut seen, 59, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     vpn_origin_country_field = Some(value);
                 }
             }
@@ -964,6 +1125,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_vpn_methods::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     vpn_methods_field = Some(value);
                 }
@@ -971,14 +1133,22 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(61) => {
                 let path = Path::Key(path, "high_activity_device");
                 cx.seen_in(&mut seen, 61, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     high_activity_device_field = Some(value);
                 }
             }
             Member::Documented(62) => {
                 let path = Path::Key(path, "rare_device");
                 cx.seen_in(&mut seen, 62, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     rare_device_field = Some(value);
                 }
             }
@@ -1008,6 +1178,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         super::types::RareDevicePercentileBucket::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     rare_device_percentile_bucket_field = Some(value);
                 }
@@ -1018,6 +1189,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_raw_device_attributes::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     raw_device_attributes_field = Some(value);
                 }
@@ -1035,6 +1207,7 @@ pub(crate) fn read_event<const BUILD: bool>(
                         |cx, path| cx.object(path, false, read_label::<BUILD>),
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     labels_field = Some(value);
                 }
@@ -1044,8 +1217,11 @@ pub(crate) fn read_event<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1131,7 +1307,7 @@ pub(crate) fn read_event<const BUILD: bool>(
             rare_device_percentile_bucket: rare_device_percentile_bucket_field,
             raw_device_attributes: raw_device_attributes_field,
             labels: labels_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1162,7 +1338,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut platform_field = None;
     let mut version_field = None;
     let mut integrations_field = None;
@@ -1191,6 +1367,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
                         super::types::Platform::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     platform_field = Some(value);
                 }
@@ -1198,7 +1375,11 @@ pub(crate) fn read_sdk<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
@@ -1215,6 +1396,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
                         |cx, path| cx.object(path, false, read_integration::<BUILD>),
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     integrations_field = Some(value);
                 }
@@ -1224,8 +1406,11 @@ pub(crate) fn read_sdk<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1248,7 +1433,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
             platform: platform_field,
             version: version_field,
             integrations: integrations_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1279,7 +1464,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut version_field = None;
     let mut subintegration_field = None;
@@ -1292,14 +1477,22 @@ pub(crate) fn read_integration<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
@@ -1309,6 +1502,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_subintegration::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     subintegration_field = Some(value);
                 }
@@ -1318,8 +1512,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1332,7 +1529,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
             name: name_field,
             version: version_field,
             subintegration: subintegration_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1362,7 +1559,7 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut version_field = None;
     let mut first = true;
@@ -1374,14 +1571,22 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
@@ -1390,8 +1595,11 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1403,7 +1611,7 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
         Some(super::types::Subintegration {
             name: name_field,
             version: version_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1434,7 +1642,7 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut id_field = None;
     let mut name_field = None;
     let mut description_field = None;
@@ -1447,21 +1655,33 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "id");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     id_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "description");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     description_field = Some(value);
                 }
             }
@@ -1470,8 +1690,11 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1500,7 +1723,7 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
             id: id_field,
             name: name_field,
             description: description_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1539,7 +1762,7 @@ pub(crate) fn read_identification<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut visitor_id_field = None;
     let mut confidence_field = None;
     let mut visitor_found_field = None;
@@ -1554,7 +1777,11 @@ pub(crate) fn read_identification<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "visitor_id");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     visitor_id_field = Some(value);
                 }
             }
@@ -1564,6 +1791,7 @@ pub(crate) fn read_identification<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_identification_confidence::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -1571,7 +1799,11 @@ pub(crate) fn read_identification<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "visitor_found");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     visitor_found_field = Some(value);
                 }
             }
@@ -1593,6 +1825,7 @@ pub(crate) fn read_identification<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     first_seen_at_field = Some(value);
                 }
@@ -1615,6 +1848,7 @@ pub(crate) fn read_identification<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     last_seen_at_field = Some(value);
                 }
@@ -1624,8 +1858,11 @@ pub(crate) fn read_identification<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1652,7 +1889,7 @@ pub(crate) fn read_identification<const BUILD: bool>(
             visitor_found: visitor_found_field,
             first_seen_at: first_seen_at_field,
             last_seen_at: last_seen_at_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1683,7 +1920,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut score_field = None;
     let mut version_field = None;
     let mut comment_field = None;
@@ -1710,6 +1947,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     score_field = Some(value);
                 }
@@ -1717,14 +1955,22 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "comment");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     comment_field = Some(value);
                 }
             }
@@ -1733,8 +1979,11 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1753,7 +2002,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
             score: score_field,
             version: version_field,
             comment: comment_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1792,7 +2041,7 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut visitor_id_field = None;
     let mut visitor_found_field = None;
     let mut confidence_field = None;
@@ -1807,7 +2056,10 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "visitor_id");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, Some(25))?.value()
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, Some(25))?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     visitor_id_field = Some(value);
                 }
@@ -1815,7 +2067,11 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "visitor_found");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     visitor_found_field = Some(value);
                 }
             }
@@ -1825,6 +2081,7 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_identification_confidence::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -1847,6 +2104,7 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     first_seen_at_field = Some(value);
                 }
@@ -1869,6 +2127,7 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     last_seen_at_field = Some(value);
                 }
@@ -1878,8 +2137,11 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1906,7 +2168,7 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
             confidence: confidence_field,
             first_seen_at: first_seen_at_field,
             last_seen_at: last_seen_at_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1947,7 +2209,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut browser_name_field = None;
     let mut browser_major_version_field = None;
     let mut browser_full_version_field = None;
@@ -1963,42 +2225,66 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "browser_name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     browser_name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "browser_major_version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     browser_major_version_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "browser_full_version");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     browser_full_version_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "os");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     os_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "os_version");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     os_version_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "device");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     device_field = Some(value);
                 }
             }
@@ -2007,8 +2293,11 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2059,7 +2348,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
             os: os_field,
             os_version: os_version_field,
             device: device_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2090,7 +2379,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut id_field = None;
     let mut precision_radius_field = None;
     let mut confidence_field = None;
@@ -2103,7 +2392,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "id");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     id_field = Some(value);
                 }
             }
@@ -2123,6 +2416,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     precision_radius_field = Some(value);
                 }
@@ -2144,6 +2438,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -2153,8 +2448,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2183,7 +2481,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
             id: id_field,
             precision_radius: precision_radius_field,
             confidence: confidence_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2224,7 +2522,7 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut category_field = None;
     let mut provider_field = None;
     let mut provider_url_field = None;
@@ -2273,6 +2571,7 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
                         super::types::Category::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     category_field = Some(value);
                 }
@@ -2280,21 +2579,33 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "provider");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     provider_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "provider_url");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     provider_url_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
@@ -2317,6 +2628,7 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
                         super::types::Identity::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     identity_field = Some(value);
                 }
@@ -2340,6 +2652,7 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
                         super::types::Confidence::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -2349,8 +2662,11 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2391,7 +2707,7 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
             name: name_field,
             identity: identity_field,
             confidence: confidence_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2422,7 +2738,7 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut email_spam_field = None;
     let mut attack_source_field = None;
     let mut tor_node_field = None;
@@ -2435,21 +2751,33 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "email_spam");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     email_spam_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "attack_source");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     attack_source_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "tor_node");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     tor_node_field = Some(value);
                 }
             }
@@ -2458,8 +2786,11 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2472,7 +2803,7 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
             email_spam: email_spam_field,
             attack_source: attack_source_field,
             tor_node: tor_node_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2502,7 +2833,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut v4_field = None;
     let mut v6_field = None;
     let mut first = true;
@@ -2517,6 +2848,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_v4::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     v4_field = Some(value);
                 }
@@ -2527,6 +2859,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_v6::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     v6_field = Some(value);
                 }
@@ -2536,8 +2869,11 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2549,7 +2885,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
         Some(super::types::IpInfo {
             v4: v4_field,
             v6: v6_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2594,7 +2930,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -2622,6 +2958,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                         crate::runtime::validate::context::Format::Ipv4,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     address_field = Some(value);
                 }
@@ -2632,6 +2969,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_geolocation::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     geolocation_field = Some(value);
                 }
@@ -2639,42 +2977,66 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "asn");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "asn_name");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_name_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "asn_network");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_network_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "asn_type");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_type_field = Some(value);
                 }
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "datacenter_result");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     datacenter_result_field = Some(value);
                 }
             }
             Member::Documented(7) => {
                 let path = Path::Key(path, "datacenter_name");
                 cx.seen(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     datacenter_name_field = Some(value);
                 }
             }
@@ -2683,8 +3045,11 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2708,7 +3073,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
             asn_type: asn_type_field,
             datacenter_result: datacenter_result_field,
             datacenter_name: datacenter_name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2759,7 +3124,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut accuracy_radius_field = None;
     let mut latitude_field = None;
     let mut longitude_field = None;
@@ -2795,6 +3160,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     accuracy_radius_field = Some(value);
                 }
@@ -2816,6 +3182,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     latitude_field = Some(value);
                 }
@@ -2837,6 +3204,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     longitude_field = Some(value);
                 }
@@ -2844,21 +3212,33 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
             Member::Documented(3) => {
                 let path = Path::Key(path, "postal_code");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     postal_code_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "timezone");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     timezone_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "city_name");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     city_name_field = Some(value);
                 }
             }
@@ -2868,6 +3248,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 if let Some(value) = cx
                     .string_at_least::<BUILD>(&path, false, 2, Some(2))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     country_code_field = Some(value);
                 }
@@ -2875,7 +3256,11 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
             Member::Documented(7) => {
                 let path = Path::Key(path, "country_name");
                 cx.seen(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     country_name_field = Some(value);
                 }
             }
@@ -2885,6 +3270,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 if let Some(value) = cx
                     .string_at_least::<BUILD>(&path, false, 2, Some(2))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     continent_code_field = Some(value);
                 }
@@ -2892,7 +3278,11 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
             Member::Documented(9) => {
                 let path = Path::Key(path, "continent_name");
                 cx.seen(&mut seen, 9, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     continent_name_field = Some(value);
                 }
             }
@@ -2911,6 +3301,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     subdivisions_field = Some(value);
                 }
@@ -2920,8 +3311,11 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2942,7 +3336,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
             continent_code: continent_code_field,
             continent_name: continent_name_field,
             subdivisions: subdivisions_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2972,7 +3366,7 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut iso_code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2984,14 +3378,22 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "iso_code");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     iso_code_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
@@ -3000,8 +3402,11 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3022,7 +3427,7 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
         Some(super::types::GeolocationSubdivision {
             iso_code: iso_code_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3067,7 +3472,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -3095,6 +3500,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                         crate::runtime::validate::context::Format::Ipv6,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     address_field = Some(value);
                 }
@@ -3105,6 +3511,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_geolocation::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     geolocation_field = Some(value);
                 }
@@ -3112,42 +3519,66 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "asn");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "asn_name");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_name_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "asn_network");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_network_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "asn_type");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_type_field = Some(value);
                 }
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "datacenter_result");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     datacenter_result_field = Some(value);
                 }
             }
             Member::Documented(7) => {
                 let path = Path::Key(path, "datacenter_name");
                 cx.seen(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     datacenter_name_field = Some(value);
                 }
             }
@@ -3156,8 +3587,11 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3181,7 +3615,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
             asn_type: asn_type_field,
             datacenter_result: datacenter_result_field,
             datacenter_name: datacenter_name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3212,7 +3646,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut proxy_type_field = None;
     let mut last_seen_at_field = None;
     let mut provider_field = None;
@@ -3241,6 +3675,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
                         super::types::ProxyType::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proxy_type_field = Some(value);
                 }
@@ -3263,6 +3698,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     last_seen_at_field = Some(value);
                 }
@@ -3270,7 +3706,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "provider");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     provider_field = Some(value);
                 }
             }
@@ -3279,8 +3719,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3299,7 +3742,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
             proxy_type: proxy_type_field,
             last_seen_at: last_seen_at_field,
             provider: provider_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3338,7 +3781,7 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut ruleset_id_field = None;
     let mut rule_id_field = None;
     let mut rule_expression_field = None;
@@ -3353,21 +3796,33 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "ruleset_id");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     ruleset_id_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "rule_id");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     rule_id_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "rule_expression");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     rule_expression_field = Some(value);
                 }
             }
@@ -3395,6 +3850,7 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
                         super::types::RuleActionType::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     type_field = Some(value);
                 }
@@ -3405,6 +3861,7 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_request_header_modifications::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     request_header_modifications_field = Some(value);
                 }
@@ -3414,8 +3871,11 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3439,7 +3899,7 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
             rule_expression: rule_expression_field,
             type_: type_field,
             request_header_modifications: request_header_modifications_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3470,7 +3930,7 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut remove_field = None;
     let mut set_field = None;
     let mut append_field = None;
@@ -3489,6 +3949,7 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
                         _,
                     >(&path, false, |cx, path| cx.string::<BUILD>(path, false, None))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     remove_field = Some(value);
                 }
@@ -3509,6 +3970,7 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     set_field = Some(value);
                 }
@@ -3529,6 +3991,7 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     append_field = Some(value);
                 }
@@ -3538,8 +4001,11 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3552,7 +4018,7 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
             remove: remove_field,
             set: set_field,
             append: append_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3582,7 +4048,7 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut value_field = None;
     let mut first = true;
@@ -3594,14 +4060,22 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "value");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     value_field = Some(value);
                 }
             }
@@ -3610,8 +4084,11 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3632,7 +4109,7 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
         Some(super::types::RuleActionHeaderField {
             name: name_field,
             value: value_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3675,7 +4152,7 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut ruleset_id_field = None;
     let mut rule_id_field = None;
     let mut rule_expression_field = None;
@@ -3692,21 +4169,33 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "ruleset_id");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     ruleset_id_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "rule_id");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     rule_id_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "rule_expression");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     rule_expression_field = Some(value);
                 }
             }
@@ -3734,6 +4223,7 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
                         super::types::RuleActionType::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     type_field = Some(value);
                 }
@@ -3756,6 +4246,7 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     status_code_field = Some(value);
                 }
@@ -3776,6 +4267,7 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     headers_field = Some(value);
                 }
@@ -3783,7 +4275,11 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
             Member::Documented(6) => {
                 let path = Path::Key(path, "body");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     body_field = Some(value);
                 }
             }
@@ -3792,8 +4288,11 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3819,7 +4318,7 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
             status_code: status_code_field,
             headers: headers_field,
             body: body_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3849,7 +4348,7 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut anomaly_score_field = None;
     let mut anti_detect_browser_field = None;
     let mut first = true;
@@ -3875,6 +4374,7 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     anomaly_score_field = Some(value);
                 }
@@ -3882,7 +4382,11 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "anti_detect_browser");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     anti_detect_browser_field = Some(value);
                 }
             }
@@ -3891,8 +4395,11 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3904,7 +4411,7 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
         Some(super::types::TamperingDetails {
             anomaly_score: anomaly_score_field,
             anti_detect_browser: anti_detect_browser_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3947,7 +4454,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut distinct_ip_field = None;
     let mut distinct_linked_id_field = None;
     let mut distinct_country_field = None;
@@ -3967,6 +4474,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_ip_field = Some(value);
                 }
@@ -3977,6 +4485,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_linked_id_field = Some(value);
                 }
@@ -3987,6 +4496,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_country_field = Some(value);
                 }
@@ -3997,6 +4507,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     events_field = Some(value);
                 }
@@ -4007,6 +4518,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ip_events_field = Some(value);
                 }
@@ -4017,6 +4529,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_ip_by_linked_id_field = Some(value);
                 }
@@ -4027,6 +4540,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_visitor_id_by_linked_id_field = Some(value);
                 }
@@ -4036,8 +4550,11 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4054,7 +4571,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
             ip_events: ip_events_field,
             distinct_ip_by_linked_id: distinct_ip_by_linked_id_field,
             distinct_visitor_id_by_linked_id: distinct_visitor_id_by_linked_id_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4085,7 +4602,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut field_5_minutes_field = None;
     let mut field_1_hour_field = None;
     let mut field_24_hours_field = None;
@@ -4113,6 +4630,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     field_5_minutes_field = Some(value);
                 }
@@ -4135,6 +4653,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     field_1_hour_field = Some(value);
                 }
@@ -4157,6 +4676,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     field_24_hours_field = Some(value);
                 }
@@ -4166,8 +4686,11 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4192,7 +4715,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
             field_5_minutes: field_5_minutes_field,
             field_1_hour: field_1_hour_field,
             field_24_hours: field_24_hours_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4233,7 +4756,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut timezone_mismatch_field = None;
     let mut public_vpn_field = None;
     let mut auxiliary_mobile_field = None;
@@ -4249,42 +4772,66 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "timezone_mismatch");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     timezone_mismatch_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "public_vpn");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     public_vpn_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "auxiliary_mobile");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     auxiliary_mobile_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "os_mismatch");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     os_mismatch_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "relay");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     relay_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "ml_prediction");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     ml_prediction_field = Some(value);
                 }
             }
@@ -4293,8 +4840,11 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4310,7 +4860,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
             os_mismatch: os_mismatch_field,
             relay: relay_field,
             ml_prediction: ml_prediction_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4407,7 +4957,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut font_preferences_field = None;
     let mut emoji_field = None;
     let mut fonts_field = None;
@@ -4454,6 +5004,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_font_preferences::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     font_preferences_field = Some(value);
                 }
@@ -4464,6 +5015,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_emoji::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     emoji_field = Some(value);
                 }
@@ -4477,6 +5029,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         _,
                     >(&path, false, |cx, path| cx.string::<BUILD>(path, false, None))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     fonts_field = Some(value);
                 }
@@ -4499,6 +5052,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     device_memory_field = Some(value);
                 }
@@ -4506,7 +5060,11 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(4) => {
                 let path = Path::Key(path, "timezone");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     timezone_field = Some(value);
                 }
             }
@@ -4516,6 +5074,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_canvas::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     canvas_field = Some(value);
                 }
@@ -4543,6 +5102,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     languages_field = Some(value);
                 }
@@ -4553,6 +5113,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_web_gl_extensions::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     webgl_extensions_field = Some(value);
                 }
@@ -4563,6 +5124,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_web_gl_basics::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     webgl_basics_field = Some(value);
                 }
@@ -4597,6 +5159,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     screen_resolution_field = Some(value);
                 }
@@ -4607,6 +5170,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_touch_support::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     touch_support_field = Some(value);
                 }
@@ -4614,7 +5178,11 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(11) => {
                 let path = Path::Key(path, "oscpu");
                 cx.seen(&mut seen, 11, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     oscpu_field = Some(value);
                 }
             }
@@ -4636,6 +5204,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     architecture_field = Some(value);
                 }
@@ -4643,7 +5212,11 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(13) => {
                 let path = Path::Key(path, "cookies_enabled");
                 cx.seen(&mut seen, 13, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     cookies_enabled_field = Some(value);
                 }
             }
@@ -4665,6 +5238,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     hardware_concurrency_field = Some(value);
                 }
@@ -4672,14 +5246,22 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(15) => {
                 let path = Path::Key(path, "date_time_locale");
                 cx.seen(&mut seen, 15, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     date_time_locale_field = Some(value);
                 }
             }
             Member::Documented(16) => {
                 let path = Path::Key(path, "vendor");
                 cx.seen(&mut seen, 16, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     vendor_field = Some(value);
                 }
             }
@@ -4701,6 +5283,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     color_depth_field = Some(value);
                 }
@@ -4708,28 +5291,44 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(18) => {
                 let path = Path::Key(path, "platform");
                 cx.seen(&mut seen, 18, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     platform_field = Some(value);
                 }
             }
             Member::Documented(19) => {
                 let path = Path::Key(path, "session_storage");
                 cx.seen(&mut seen, 19, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     session_storage_field = Some(value);
                 }
             }
             Member::Documented(20) => {
                 let path = Path::Key(path, "local_storage");
                 cx.seen(&mut seen, 20, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     local_storage_field = Some(value);
                 }
             }
             Member::Documented(21) => {
                 let path = Path::Key(path, "audio");
                 cx.seen(&mut seen, 21, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     audio_field = Some(value);
                 }
             }
@@ -4746,6 +5345,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                         |cx, path| cx.object(path, false, read_plugin::<BUILD>),
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     plugins_field = Some(value);
                 }
@@ -4753,49 +5353,76 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(23) => {
                 let path = Path::Key(path, "indexed_db");
                 cx.seen(&mut seen, 23, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     indexed_db_field = Some(value);
                 }
             }
             Member::Documented(24) => {
                 let path = Path::Key(path, "math");
                 cx.seen(&mut seen, 24, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     math_field = Some(value);
                 }
             }
             Member::Documented(25) => {
                 let path = Path::Key(path, "device_model");
                 cx.seen(&mut seen, 25, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     device_model_field = Some(value);
                 }
             }
             Member::Documented(26) => {
                 let path = Path::Key(path, "device_manufacturer");
                 cx.seen(&mut seen, 26, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     device_manufacturer_field = Some(value);
                 }
             }
             Member::Documented(27) => {
                 let path = Path::Key(path, "font_hash");
                 cx.seen(&mut seen, 27, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     font_hash_field = Some(value);
                 }
             }
             Member::Documented(28) => {
                 let path = Path::Key(path, "timezone_offset");
                 cx.seen(&mut seen, 28, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     timezone_offset_field = Some(value);
                 }
             }
             Member::Documented(29) => {
                 let path = Path::Key(path, "battery_level");
                 cx.seen(&mut seen, 29, &path, offset)?;
-                if let Some(value) = cx.integer::<BUILD>(&path, false, 0..=100)?.value()
+                if let Some(value) = cx
+                    .integer::<BUILD>(&path, false, 0..=100)?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     battery_level_field = Some(value);
                 }
@@ -4803,28 +5430,44 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(30) => {
                 let path = Path::Key(path, "battery_charging");
                 cx.seen(&mut seen, 30, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     battery_charging_field = Some(value);
                 }
             }
             Member::Documented(31) => {
                 let path = Path::Key(path, "battery_low_power_mode");
                 cx.seen(&mut seen, 31, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     battery_low_power_mode_field = Some(value);
                 }
             }
             Member::Documented(32) => {
                 let path = Path::Key(path, "keyboard_layout_hash");
                 cx.seen(&mut seen, 32, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     keyboard_layout_hash_field = Some(value);
                 }
             }
             Member::Documented(33) => {
                 let path = Path::Key(path, "keyboard_layout_name");
                 cx.seen(&mut seen, 33, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     keyboard_layout_name_field = Some(value);
                 }
             }
@@ -4833,8 +5476,11 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4878,7 +5524,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             battery_low_power_mode: battery_low_power_mode_field,
             keyboard_layout_hash: keyboard_layout_hash_field,
             keyboard_layout_name: keyboard_layout_name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4921,7 +5567,7 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut default_field = None;
     let mut serif_field = None;
     let mut sans_field = None;
@@ -4938,49 +5584,77 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "default");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     default_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "serif");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     serif_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "sans");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     sans_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "mono");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     mono_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "apple");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     apple_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "min");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     min_field = Some(value);
                 }
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "system");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     system_field = Some(value);
                 }
             }
@@ -4989,8 +5663,11 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5007,7 +5684,7 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
             apple: apple_field,
             min: min_field,
             system: system_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5054,7 +5731,7 @@ pub(crate) fn read_emoji<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut font_field = None;
     let mut width_field = None;
     let mut height_field = None;
@@ -5073,63 +5750,99 @@ pub(crate) fn read_emoji<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "font");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     font_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "width");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     width_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "height");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     height_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "top");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     top_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "bottom");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     bottom_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "left");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     left_field = Some(value);
                 }
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "right");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     right_field = Some(value);
                 }
             }
             Member::Documented(7) => {
                 let path = Path::Key(path, "x");
                 cx.seen(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     x_field = Some(value);
                 }
             }
             Member::Documented(8) => {
                 let path = Path::Key(path, "y");
                 cx.seen(&mut seen, 8, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     y_field = Some(value);
                 }
             }
@@ -5138,8 +5851,11 @@ pub(crate) fn read_emoji<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5158,7 +5874,7 @@ pub(crate) fn read_emoji<const BUILD: bool>(
             right: right_field,
             x: x_field,
             y: y_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5189,7 +5905,7 @@ pub(crate) fn read_canvas<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut winding_field = None;
     let mut geometry_field = None;
     let mut text_field = None;
@@ -5202,21 +5918,33 @@ pub(crate) fn read_canvas<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "winding");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     winding_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "geometry");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     geometry_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "text");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     text_field = Some(value);
                 }
             }
@@ -5225,8 +5953,11 @@ pub(crate) fn read_canvas<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5239,7 +5970,7 @@ pub(crate) fn read_canvas<const BUILD: bool>(
             winding: winding_field,
             geometry: geometry_field,
             text: text_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5280,7 +6011,7 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut context_attributes_field = None;
     let mut parameters_field = None;
     let mut shader_precisions_field = None;
@@ -5296,35 +6027,55 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "context_attributes");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     context_attributes_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "parameters");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     parameters_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "shader_precisions");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     shader_precisions_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "extensions");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     extensions_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "extension_parameters");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     extension_parameters_field = Some(value);
                 }
             }
@@ -5337,6 +6088,7 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
                         _,
                     >(&path, false, |cx, path| cx.string::<BUILD>(path, false, None))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     unsupported_extensions_field = Some(value);
                 }
@@ -5346,8 +6098,11 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5363,7 +6118,7 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
             extensions: extensions_field,
             extension_parameters: extension_parameters_field,
             unsupported_extensions: unsupported_extensions_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5404,7 +6159,7 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut version_field = None;
     let mut vendor_field = None;
     let mut vendor_unmasked_field = None;
@@ -5420,42 +6175,66 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "vendor");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     vendor_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "vendor_unmasked");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     vendor_unmasked_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "renderer");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     renderer_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "renderer_unmasked");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     renderer_unmasked_field = Some(value);
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "shading_language_version");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     shading_language_version_field = Some(value);
                 }
             }
@@ -5464,8 +6243,11 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5481,7 +6263,7 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
             renderer: renderer_field,
             renderer_unmasked: renderer_unmasked_field,
             shading_language_version: shading_language_version_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5512,7 +6294,7 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut touch_event_field = None;
     let mut touch_start_field = None;
     let mut max_touch_points_field = None;
@@ -5525,14 +6307,22 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "touch_event");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     touch_event_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "touch_start");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     touch_start_field = Some(value);
                 }
             }
@@ -5554,6 +6344,7 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     max_touch_points_field = Some(value);
                 }
@@ -5563,8 +6354,11 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5577,7 +6371,7 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
             touch_event: touch_event_field,
             touch_start: touch_start_field,
             max_touch_points: max_touch_points_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5608,7 +6402,7 @@ pub(crate) fn read_plugin<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut description_field = None;
     let mut mime_types_field = None;
@@ -5621,14 +6415,22 @@ pub(crate) fn read_plugin<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "description");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     description_field = Some(value);
                 }
             }
@@ -5645,6 +6447,7 @@ pub(crate) fn read_plugin<const BUILD: bool>(
                         |cx, path| cx.object(path, false, read_plugin_mime_type::<BUILD>),
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     mime_types_field = Some(value);
                 }
@@ -5654,8 +6457,11 @@ pub(crate) fn read_plugin<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5674,7 +6480,7 @@ pub(crate) fn read_plugin<const BUILD: bool>(
             name: name_field,
             description: description_field,
             mime_types: mime_types_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5705,7 +6511,7 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut type_field = None;
     let mut suffixes_field = None;
     let mut description_field = None;
@@ -5718,21 +6524,33 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "type");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     type_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "suffixes");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     suffixes_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "description");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     description_field = Some(value);
                 }
             }
@@ -5741,8 +6559,11 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5755,7 +6576,7 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
             type_: type_field,
             suffixes: suffixes_field,
             description: description_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5786,7 +6607,7 @@ pub(crate) fn read_label<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut label_field = None;
     let mut prediction_field = None;
     let mut ml_score_field = None;
@@ -5799,14 +6620,22 @@ pub(crate) fn read_label<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "label");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     label_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "prediction");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     prediction_field = Some(value);
                 }
             }
@@ -5827,6 +6656,7 @@ pub(crate) fn read_label<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ml_score_field = Some(value);
                 }
@@ -5836,8 +6666,11 @@ pub(crate) fn read_label<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5856,7 +6689,7 @@ pub(crate) fn read_label<const BUILD: bool>(
             label: label_field,
             prediction: prediction_field,
             ml_score: ml_score_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }

@@ -149,7 +149,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut request_id_field = None;
     let mut tag_field = crate::Nullable::Absent;
     let mut linked_id_field = crate::Nullable::Absent;
@@ -205,7 +205,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "requestId");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, Some(20))?.value()
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, Some(20))?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     request_id_field = Some(value);
                 }
@@ -213,7 +216,11 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "tag");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.any::<BUILD>(&path, Some(4096))?.nullable() {
+                if let Some(value) = cx
+                    .any::<BUILD>(&path, Some(4096))?
+                    .nullable()
+                    .filter(|_| BUILD)
+                {
                     tag_field = value;
                 }
             }
@@ -223,6 +230,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     linked_id_field = value;
                 }
@@ -230,7 +238,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(3) => {
                 let path = Path::Key(path, "visitorId");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, Some(20))?.value()
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, Some(20))?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     visitor_id_field = Some(value);
                 }
@@ -238,7 +249,11 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(4) => {
                 let path = Path::Key(path, "visitorFound");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, true)?.nullable() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, true)?
+                    .nullable()
+                    .filter(|_| BUILD)
+                {
                     visitor_found_field = value;
                 }
             }
@@ -250,6 +265,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                         BUILD,
                     >(&path, false, -9_007_199_254_740_991..=9_007_199_254_740_991)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     timestamp_field = Some(value);
                 }
@@ -257,14 +273,22 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(6) => {
                 let path = Path::Key(path, "time");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx.date_time::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .date_time::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     time_field = Some(value);
                 }
             }
             Member::Documented(7) => {
                 let path = Path::Key(path, "incognito");
                 cx.seen(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     incognito_field = Some(value);
                 }
             }
@@ -274,6 +298,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, false, Some(4096))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     url_field = Some(value);
                 }
@@ -284,6 +309,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     client_referrer_field = value;
                 }
@@ -291,7 +317,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(10) => {
                 let path = Path::Key(path, "ip");
                 cx.seen(&mut seen, 10, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, Some(40))?.value()
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, Some(40))?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     ip_field = Some(value);
                 }
@@ -302,6 +331,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_location::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ip_location_field = Some(value);
                 }
@@ -312,6 +342,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_browser_details::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     browser_details_field = Some(value);
                 }
@@ -322,6 +353,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, true, read_confidence::<BUILD>)?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = value;
                 }
@@ -332,6 +364,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_seen_at::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     first_seen_at_field = Some(value);
                 }
@@ -342,6 +375,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_seen_at::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     last_seen_at_field = Some(value);
                 }
@@ -349,7 +383,11 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(16) => {
                 let path = Path::Key(path, "environmentId");
                 cx.seen(&mut seen, 16, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     environment_id_field = Some(value);
                 }
             }
@@ -369,6 +407,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     components_field = Some(value);
                 }
@@ -376,7 +415,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(18) => {
                 let path = Path::Key(path, "bot");
                 cx.seen(&mut seen, 18, &path, offset)?;
-                if let Some(value) = cx.object(&path, false, read_bot::<BUILD>)?.value()
+                if let Some(value) = cx
+                    .object(&path, false, read_bot::<BUILD>)?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     bot_field = Some(value);
                 }
@@ -384,7 +426,11 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(19) => {
                 let path = Path::Key(path, "userAgent");
                 cx.seen(&mut seen, 19, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     user_agent_field = Some(value);
                 }
             }
@@ -394,6 +440,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_root_apps::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     root_apps_field = Some(value);
                 }
@@ -404,6 +451,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_emulator::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     emulator_field = Some(value);
                 }
@@ -414,6 +462,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ip_info_field = Some(value);
                 }
@@ -424,6 +473,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_blocklist::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ip_blocklist_field = Some(value);
                 }
@@ -431,7 +481,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(24) => {
                 let path = Path::Key(path, "tor");
                 cx.seen(&mut seen, 24, &path, offset)?;
-                if let Some(value) = cx.object(&path, false, read_tor::<BUILD>)?.value()
+                if let Some(value) = cx
+                    .object(&path, false, read_tor::<BUILD>)?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     tor_field = Some(value);
                 }
@@ -439,7 +492,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(25) => {
                 let path = Path::Key(path, "vpn");
                 cx.seen(&mut seen, 25, &path, offset)?;
-                if let Some(value) = cx.object(&path, false, read_vpn::<BUILD>)?.value()
+                if let Some(value) = cx
+                    .object(&path, false, read_vpn::<BUILD>)?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     vpn_field = Some(value);
                 }
@@ -450,6 +506,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_proxy::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proxy_field = Some(value);
                 }
@@ -460,6 +517,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_tampering::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     tampering_field = Some(value);
                 }
@@ -470,6 +528,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_cloned_app::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     cloned_app_field = Some(value);
                 }
@@ -480,6 +539,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_factory_reset::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     factory_reset_field = Some(value);
                 }
@@ -490,6 +550,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_jailbroken::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     jailbroken_field = Some(value);
                 }
@@ -500,6 +561,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_frida::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     frida_field = Some(value);
                 }
@@ -510,6 +572,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_privacy_settings::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     privacy_settings_field = Some(value);
                 }
@@ -520,6 +583,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_virtual_machine::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     virtual_machine_field = Some(value);
                 }
@@ -540,6 +604,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     raw_device_attributes_field = Some(value);
                 }
@@ -550,6 +615,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_high_activity::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     high_activity_field = Some(value);
                 }
@@ -560,6 +626,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_location_spoofing::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     location_spoofing_field = Some(value);
                 }
@@ -570,6 +637,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_suspect_score::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     suspect_score_field = Some(value);
                 }
@@ -580,6 +648,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_remote_control::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     remote_control_field = Some(value);
                 }
@@ -590,6 +659,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     velocity_field = Some(value);
                 }
@@ -600,6 +670,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_developer_tools::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     developer_tools_field = Some(value);
                 }
@@ -610,6 +681,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_mit_m_attack::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     mitm_attack_field = Some(value);
                 }
@@ -617,14 +689,21 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(42) => {
                 let path = Path::Key(path, "replayed");
                 cx.seen(&mut seen, 42, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     replayed_field = Some(value);
                 }
             }
             Member::Documented(43) => {
                 let path = Path::Key(path, "sdk");
                 cx.seen(&mut seen, 43, &path, offset)?;
-                if let Some(value) = cx.object(&path, false, read_sdk::<BUILD>)?.value()
+                if let Some(value) = cx
+                    .object(&path, false, read_sdk::<BUILD>)?
+                    .value()
+                    .filter(|_| BUILD)
                 {
                     sdk_field = Some(value);
                 }
@@ -635,6 +714,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_supplementary_ids::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     supplementary_ids_field = Some(value);
                 }
@@ -645,6 +725,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_proximity::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proximity_field = Some(value);
                 }
@@ -654,8 +735,11 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -771,7 +855,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             sdk: sdk_field,
             supplementary_ids: supplementary_ids_field,
             proximity: proximity_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -818,7 +902,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut accuracy_radius_field = crate::Nullable::Absent;
     let mut city_field = crate::Nullable::Absent;
     let mut continent_field = crate::Nullable::Absent;
@@ -842,6 +926,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                         BUILD,
                     >(&path, true, -9_007_199_254_740_991..=9_007_199_254_740_991)?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     accuracy_radius_field = value;
                 }
@@ -852,6 +937,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, true, read_city::<BUILD>)?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     city_field = value;
                 }
@@ -862,6 +948,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, true, read_continent::<BUILD>)?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     continent_field = value;
                 }
@@ -872,6 +959,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, true, read_country::<BUILD>)?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     country_field = value;
                 }
@@ -879,14 +967,22 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
             Member::Documented(4) => {
                 let path = Path::Key(path, "latitude");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, true)?.nullable() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, true)?
+                    .nullable()
+                    .filter(|_| BUILD)
+                {
                     latitude_field = value;
                 }
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "longitude");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, true)?.nullable() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, true)?
+                    .nullable()
+                    .filter(|_| BUILD)
+                {
                     longitude_field = value;
                 }
             }
@@ -896,6 +992,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(40))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     postal_code_field = value;
                 }
@@ -913,6 +1010,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                         |cx, path| cx.object(path, false, read_subdivision::<BUILD>),
                     )?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     subdivisions_field = value;
                 }
@@ -923,6 +1021,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     timezone_field = value;
                 }
@@ -932,8 +1031,11 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -952,7 +1054,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
             postal_code: postal_code_field,
             subdivisions: subdivisions_field,
             timezone: timezone_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -981,7 +1083,7 @@ pub(crate) fn read_city<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
     let mut next = 0;
@@ -995,6 +1097,7 @@ pub(crate) fn read_city<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     name_field = value;
                 }
@@ -1004,8 +1107,11 @@ pub(crate) fn read_city<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1016,7 +1122,7 @@ pub(crate) fn read_city<const BUILD: bool>(
     Ok(
         Some(super::types::City {
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1046,7 +1152,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
@@ -1058,7 +1164,10 @@ pub(crate) fn read_continent<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "code");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, true, Some(2))?.nullable()
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, true, Some(2))?
+                    .nullable()
+                    .filter(|_| BUILD)
                 {
                     code_field = value;
                 }
@@ -1069,6 +1178,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(40))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     name_field = value;
                 }
@@ -1078,8 +1188,11 @@ pub(crate) fn read_continent<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1091,7 +1204,7 @@ pub(crate) fn read_continent<const BUILD: bool>(
         Some(super::types::Continent {
             code: code_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1121,7 +1234,7 @@ pub(crate) fn read_country<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
@@ -1133,7 +1246,10 @@ pub(crate) fn read_country<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "code");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, true, Some(2))?.nullable()
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, true, Some(2))?
+                    .nullable()
+                    .filter(|_| BUILD)
                 {
                     code_field = value;
                 }
@@ -1144,6 +1260,7 @@ pub(crate) fn read_country<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     name_field = value;
                 }
@@ -1153,8 +1270,11 @@ pub(crate) fn read_country<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1166,7 +1286,7 @@ pub(crate) fn read_country<const BUILD: bool>(
         Some(super::types::Country {
             code: code_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1196,7 +1316,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut iso_code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
@@ -1211,6 +1331,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     iso_code_field = value;
                 }
@@ -1221,6 +1342,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     name_field = value;
                 }
@@ -1230,8 +1352,11 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1243,7 +1368,7 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
         Some(super::types::Subdivision {
             iso_code: iso_code_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1286,7 +1411,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut browser_name_field = crate::Nullable::Absent;
     let mut browser_full_version_field = crate::Nullable::Absent;
     let mut browser_major_version_field = crate::Nullable::Absent;
@@ -1306,6 +1431,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     browser_name_field = value;
                 }
@@ -1316,6 +1442,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     browser_full_version_field = value;
                 }
@@ -1326,6 +1453,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     browser_major_version_field = value;
                 }
@@ -1336,6 +1464,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     os_field = value;
                 }
@@ -1346,6 +1475,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     os_version_field = value;
                 }
@@ -1356,6 +1486,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(250))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     device_field = value;
                 }
@@ -1366,6 +1497,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 if let Some(value) = cx
                     .string::<BUILD>(&path, true, Some(4096))?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     user_agent_field = value;
                 }
@@ -1375,8 +1507,11 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1393,7 +1528,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
             os_version: os_version_field,
             device: device_field,
             user_agent: user_agent_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1424,7 +1559,7 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut score_field = None;
     let mut revision_field = None;
     let mut comment_field = None;
@@ -1437,21 +1572,33 @@ pub(crate) fn read_confidence<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "score");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.number::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .number::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     score_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "revision");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     revision_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "comment");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     comment_field = Some(value);
                 }
             }
@@ -1460,8 +1607,11 @@ pub(crate) fn read_confidence<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1474,7 +1624,7 @@ pub(crate) fn read_confidence<const BUILD: bool>(
             score: score_field,
             revision: revision_field,
             comment: comment_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1504,7 +1654,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut global_field = crate::Nullable::Absent;
     let mut subscription_field = crate::Nullable::Absent;
     let mut first = true;
@@ -1516,7 +1666,10 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "global");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.date_time::<BUILD>(&path, true, None)?.nullable()
+                if let Some(value) = cx
+                    .date_time::<BUILD>(&path, true, None)?
+                    .nullable()
+                    .filter(|_| BUILD)
                 {
                     global_field = value;
                 }
@@ -1524,7 +1677,10 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "subscription");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.date_time::<BUILD>(&path, true, None)?.nullable()
+                if let Some(value) = cx
+                    .date_time::<BUILD>(&path, true, None)?
+                    .nullable()
+                    .filter(|_| BUILD)
                 {
                     subscription_field = value;
                 }
@@ -1534,8 +1690,11 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1547,7 +1706,7 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
         Some(super::types::SeenAt {
             global: global_field,
             subscription: subscription_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1577,7 +1736,7 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut value_field = crate::Nullable::Absent;
     let mut error_field = None;
     let mut first = true;
@@ -1589,7 +1748,11 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "value");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.any::<BUILD>(&path, None)?.nullable() {
+                if let Some(value) = cx
+                    .any::<BUILD>(&path, None)?
+                    .nullable()
+                    .filter(|_| BUILD)
+                {
                     value_field = value;
                 }
             }
@@ -1599,6 +1762,7 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_raw_device_attribute_error::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     error_field = Some(value);
                 }
@@ -1608,8 +1772,11 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1621,7 +1788,7 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
         Some(super::types::RawDeviceAttribute {
             value: value_field,
             error: error_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1651,7 +1818,7 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut message_field = None;
     let mut first = true;
@@ -1663,14 +1830,22 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "message");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     message_field = Some(value);
                 }
             }
@@ -1679,8 +1854,11 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1692,7 +1870,7 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
         Some(super::types::RawDeviceAttributeError {
             name: name_field,
             message: message_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1722,7 +1900,7 @@ pub(crate) fn read_bot<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut type_field = None;
     let mut first = true;
@@ -1750,6 +1928,7 @@ pub(crate) fn read_bot<const BUILD: bool>(
                         super::types::BotResult::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     result_field = Some(value);
                 }
@@ -1757,7 +1936,11 @@ pub(crate) fn read_bot<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "type");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     type_field = Some(value);
                 }
             }
@@ -1766,8 +1949,11 @@ pub(crate) fn read_bot<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1785,7 +1971,7 @@ pub(crate) fn read_bot<const BUILD: bool>(
         Some(super::types::Bot {
             result: result_field,
             type_: type_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1814,7 +2000,7 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -1825,7 +2011,11 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -1834,8 +2024,11 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1846,7 +2039,7 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
     Ok(
         Some(super::types::RootApps {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1875,7 +2068,7 @@ pub(crate) fn read_emulator<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -1886,7 +2079,11 @@ pub(crate) fn read_emulator<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -1895,8 +2092,11 @@ pub(crate) fn read_emulator<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1907,7 +2107,7 @@ pub(crate) fn read_emulator<const BUILD: bool>(
     Ok(
         Some(super::types::Emulator {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -1937,7 +2137,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut v4_field = None;
     let mut v6_field = None;
     let mut first = true;
@@ -1952,6 +2152,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_v4::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     v4_field = Some(value);
                 }
@@ -1962,6 +2163,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_v6::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     v6_field = Some(value);
                 }
@@ -1971,8 +2173,11 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -1984,7 +2189,7 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
         Some(super::types::IpInfo {
             v4: v4_field,
             v6: v6_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2016,7 +2221,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -2040,6 +2245,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                         crate::runtime::validate::context::Format::Ipv4,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     address_field = Some(value);
                 }
@@ -2050,6 +2256,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_geolocation::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     geolocation_field = Some(value);
                 }
@@ -2060,6 +2267,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_asn::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     asn_field = Some(value);
                 }
@@ -2070,6 +2278,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_data_center::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     datacenter_field = Some(value);
                 }
@@ -2079,8 +2288,11 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2106,7 +2318,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
             geolocation: geolocation_field,
             asn: asn_field,
             datacenter: datacenter_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2153,7 +2365,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut accuracy_radius_field = None;
     let mut latitude_field = None;
     let mut longitude_field = None;
@@ -2187,6 +2399,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     accuracy_radius_field = Some(value);
                 }
@@ -2208,6 +2421,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     latitude_field = Some(value);
                 }
@@ -2229,6 +2443,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     longitude_field = Some(value);
                 }
@@ -2236,14 +2451,22 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
             Member::Documented(3) => {
                 let path = Path::Key(path, "postalCode");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     postal_code_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "timezone");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     timezone_field = Some(value);
                 }
             }
@@ -2253,6 +2476,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_geolocation_city::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     city_field = Some(value);
                 }
@@ -2263,6 +2487,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_geolocation_country::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     country_field = Some(value);
                 }
@@ -2273,6 +2498,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_geolocation_continent::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     continent_field = Some(value);
                 }
@@ -2292,6 +2518,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     subdivisions_field = Some(value);
                 }
@@ -2301,8 +2528,11 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2321,7 +2551,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
             country: country_field,
             continent: continent_field,
             subdivisions: subdivisions_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2350,7 +2580,7 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut first = true;
     let mut next = 0;
@@ -2361,7 +2591,11 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
@@ -2370,8 +2604,11 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2388,7 +2625,7 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
     Ok(
         Some(super::types::GeolocationCity {
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2418,7 +2655,7 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2433,6 +2670,7 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
                 if let Some(value) = cx
                     .string_at_least::<BUILD>(&path, false, 2, Some(2))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     code_field = Some(value);
                 }
@@ -2440,7 +2678,11 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
@@ -2449,8 +2691,11 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2471,7 +2716,7 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
         Some(super::types::GeolocationCountry {
             code: code_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2501,7 +2746,7 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2516,6 +2761,7 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
                 if let Some(value) = cx
                     .string_at_least::<BUILD>(&path, false, 2, Some(2))?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     code_field = Some(value);
                 }
@@ -2523,7 +2769,11 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
@@ -2532,8 +2782,11 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2554,7 +2807,7 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
         Some(super::types::GeolocationContinent {
             code: code_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2584,7 +2837,7 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut iso_code_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2596,14 +2849,22 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "isoCode");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     iso_code_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
@@ -2612,8 +2873,11 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2634,7 +2898,7 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
         Some(super::types::GeolocationSubdivision {
             iso_code: iso_code_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2665,7 +2929,7 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut asn_field = None;
     let mut name_field = None;
     let mut network_field = None;
@@ -2678,21 +2942,33 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "asn");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     asn_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "network");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     network_field = Some(value);
                 }
             }
@@ -2701,8 +2977,11 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2731,7 +3010,7 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
             asn: asn_field,
             name: name_field,
             network: network_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2761,7 +3040,7 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut name_field = None;
     let mut first = true;
@@ -2773,14 +3052,22 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
@@ -2789,8 +3076,11 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2811,7 +3101,7 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
         Some(super::types::IpInfoDataCenter {
             result: result_field,
             name: name_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2843,7 +3133,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut address_field = None;
     let mut geolocation_field = None;
     let mut asn_field = None;
@@ -2867,6 +3157,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                         crate::runtime::validate::context::Format::Ipv6,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     address_field = Some(value);
                 }
@@ -2877,6 +3168,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_geolocation::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     geolocation_field = Some(value);
                 }
@@ -2887,6 +3179,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_asn::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     asn_field = Some(value);
                 }
@@ -2897,6 +3190,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_info_data_center::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     datacenter_field = Some(value);
                 }
@@ -2906,8 +3200,11 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -2933,7 +3230,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
             geolocation: geolocation_field,
             asn: asn_field,
             datacenter: datacenter_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -2963,7 +3260,7 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut details_field = None;
     let mut first = true;
@@ -2975,7 +3272,11 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -2985,6 +3286,7 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_ip_blocklist_details::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     details_field = Some(value);
                 }
@@ -2994,8 +3296,11 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3007,7 +3312,7 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
         Some(super::types::IpBlocklist {
             result: result_field,
             details: details_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3037,7 +3342,7 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut email_spam_field = None;
     let mut attack_source_field = None;
     let mut first = true;
@@ -3049,14 +3354,22 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "emailSpam");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     email_spam_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "attackSource");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     attack_source_field = Some(value);
                 }
             }
@@ -3065,8 +3378,11 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3090,7 +3406,7 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
         Some(super::types::IpBlocklistDetails {
             email_spam: email_spam_field,
             attack_source: attack_source_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3119,7 +3435,7 @@ pub(crate) fn read_tor<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -3130,7 +3446,11 @@ pub(crate) fn read_tor<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -3139,8 +3459,11 @@ pub(crate) fn read_tor<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3151,7 +3474,7 @@ pub(crate) fn read_tor<const BUILD: bool>(
     Ok(
         Some(super::types::Tor {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3190,7 +3513,7 @@ pub(crate) fn read_vpn<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut confidence_field = None;
     let mut origin_timezone_field = None;
@@ -3205,7 +3528,11 @@ pub(crate) fn read_vpn<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -3228,6 +3555,7 @@ pub(crate) fn read_vpn<const BUILD: bool>(
                         super::types::VpnConfidence::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -3235,14 +3563,22 @@ pub(crate) fn read_vpn<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "originTimezone");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     origin_timezone_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "originCountry");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     origin_country_field = Some(value);
                 }
             }
@@ -3252,6 +3588,7 @@ pub(crate) fn read_vpn<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_vpn_methods::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     methods_field = Some(value);
                 }
@@ -3261,8 +3598,11 @@ pub(crate) fn read_vpn<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3277,7 +3617,7 @@ pub(crate) fn read_vpn<const BUILD: bool>(
             origin_timezone: origin_timezone_field,
             origin_country: origin_country_field,
             methods: methods_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3316,7 +3656,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut timezone_mismatch_field = None;
     let mut public_vpn_field = None;
     let mut auxiliary_mobile_field = None;
@@ -3331,35 +3671,55 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "timezoneMismatch");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     timezone_mismatch_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "publicVPN");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     public_vpn_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "auxiliaryMobile");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     auxiliary_mobile_field = Some(value);
                 }
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "osMismatch");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     os_mismatch_field = Some(value);
                 }
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "relay");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     relay_field = Some(value);
                 }
             }
@@ -3368,8 +3728,11 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3396,7 +3759,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
             auxiliary_mobile: auxiliary_mobile_field,
             os_mismatch: os_mismatch_field,
             relay: relay_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3427,7 +3790,7 @@ pub(crate) fn read_proxy<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut confidence_field = None;
     let mut details_field = crate::Nullable::Absent;
@@ -3440,7 +3803,11 @@ pub(crate) fn read_proxy<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -3463,6 +3830,7 @@ pub(crate) fn read_proxy<const BUILD: bool>(
                         super::types::ProxyConfidence::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -3473,6 +3841,7 @@ pub(crate) fn read_proxy<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, true, read_proxy_details::<BUILD>)?
                     .nullable()
+                    .filter(|_| BUILD)
                 {
                     details_field = value;
                 }
@@ -3482,8 +3851,11 @@ pub(crate) fn read_proxy<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3496,7 +3868,7 @@ pub(crate) fn read_proxy<const BUILD: bool>(
             result: result_field,
             confidence: confidence_field,
             details: details_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3526,7 +3898,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut proxy_type_field = None;
     let mut last_seen_at_field = None;
     let mut first = true;
@@ -3554,6 +3926,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
                         super::types::ProxyType::from_json_text,
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     proxy_type_field = Some(value);
                 }
@@ -3561,7 +3934,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "lastSeenAt");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.date_time::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .date_time::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     last_seen_at_field = Some(value);
                 }
             }
@@ -3570,8 +3947,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3589,7 +3969,7 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
         Some(super::types::ProxyDetails {
             proxy_type: proxy_type_field,
             last_seen_at: last_seen_at_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3620,7 +4000,7 @@ pub(crate) fn read_tampering<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut anomaly_score_field = None;
     let mut anti_detect_browser_field = None;
@@ -3633,7 +4013,11 @@ pub(crate) fn read_tampering<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -3654,6 +4038,7 @@ pub(crate) fn read_tampering<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     anomaly_score_field = Some(value);
                 }
@@ -3661,7 +4046,11 @@ pub(crate) fn read_tampering<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "antiDetectBrowser");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     anti_detect_browser_field = Some(value);
                 }
             }
@@ -3670,8 +4059,11 @@ pub(crate) fn read_tampering<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3684,7 +4076,7 @@ pub(crate) fn read_tampering<const BUILD: bool>(
             result: result_field,
             anomaly_score: anomaly_score_field,
             anti_detect_browser: anti_detect_browser_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3713,7 +4105,7 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -3724,7 +4116,11 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -3733,8 +4129,11 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3745,7 +4144,7 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
     Ok(
         Some(super::types::ClonedApp {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3775,7 +4174,7 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut time_field = None;
     let mut timestamp_field = None;
     let mut first = true;
@@ -3787,7 +4186,11 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "time");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.date_time::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .date_time::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     time_field = Some(value);
                 }
             }
@@ -3809,6 +4212,7 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     timestamp_field = Some(value);
                 }
@@ -3818,8 +4222,11 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3831,7 +4238,7 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
         Some(super::types::FactoryReset {
             time: time_field,
             timestamp: timestamp_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3860,7 +4267,7 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -3871,7 +4278,11 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -3880,8 +4291,11 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3892,7 +4306,7 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
     Ok(
         Some(super::types::Jailbroken {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3921,7 +4335,7 @@ pub(crate) fn read_frida<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -3932,7 +4346,11 @@ pub(crate) fn read_frida<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -3941,8 +4359,11 @@ pub(crate) fn read_frida<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -3953,7 +4374,7 @@ pub(crate) fn read_frida<const BUILD: bool>(
     Ok(
         Some(super::types::Frida {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -3982,7 +4403,7 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -3993,7 +4414,11 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -4002,8 +4427,11 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4014,7 +4442,7 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
     Ok(
         Some(super::types::PrivacySettings {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4043,7 +4471,7 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -4054,7 +4482,11 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -4063,8 +4495,11 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4075,7 +4510,7 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
     Ok(
         Some(super::types::VirtualMachine {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4105,7 +4540,7 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut daily_requests_field = None;
     let mut first = true;
@@ -4117,7 +4552,11 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -4139,6 +4578,7 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     daily_requests_field = Some(value);
                 }
@@ -4148,8 +4588,11 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4167,7 +4610,7 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
         Some(super::types::HighActivity {
             result: result_field,
             daily_requests: daily_requests_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4196,7 +4639,7 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -4207,7 +4650,11 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -4216,8 +4663,11 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4228,7 +4678,7 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
     Ok(
         Some(super::types::LocationSpoofing {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4257,7 +4707,7 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -4283,6 +4733,7 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     result_field = Some(value);
                 }
@@ -4292,8 +4743,11 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4304,7 +4758,7 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
     Ok(
         Some(super::types::SuspectScore {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4333,7 +4787,7 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -4344,7 +4798,11 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -4353,8 +4811,11 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4365,7 +4826,7 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
     Ok(
         Some(super::types::RemoteControl {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4408,7 +4869,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut distinct_ip_field = None;
     let mut distinct_linked_id_field = None;
     let mut distinct_country_field = None;
@@ -4428,6 +4889,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_ip_field = Some(value);
                 }
@@ -4438,6 +4900,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_linked_id_field = Some(value);
                 }
@@ -4448,6 +4911,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_country_field = Some(value);
                 }
@@ -4458,6 +4922,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     events_field = Some(value);
                 }
@@ -4468,6 +4933,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     ip_events_field = Some(value);
                 }
@@ -4478,6 +4944,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_ip_by_linked_id_field = Some(value);
                 }
@@ -4488,6 +4955,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_data::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     distinct_visitor_id_by_linked_id_field = Some(value);
                 }
@@ -4497,8 +4965,11 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4515,7 +4986,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
             ip_events: ip_events_field,
             distinct_ip_by_linked_id: distinct_ip_by_linked_id_field,
             distinct_visitor_id_by_linked_id: distinct_visitor_id_by_linked_id_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4544,7 +5015,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut intervals_field = None;
     let mut first = true;
     let mut next = 0;
@@ -4558,6 +5029,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_velocity_intervals::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     intervals_field = Some(value);
                 }
@@ -4567,8 +5039,11 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4579,7 +5054,7 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     Ok(
         Some(super::types::VelocityData {
             intervals: intervals_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4610,7 +5085,7 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut field_5m_field = None;
     let mut field_1h_field = None;
     let mut field_24h_field = None;
@@ -4638,6 +5113,7 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     field_5m_field = Some(value);
                 }
@@ -4660,6 +5136,7 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     field_1h_field = Some(value);
                 }
@@ -4682,6 +5159,7 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     field_24h_field = Some(value);
                 }
@@ -4691,8 +5169,11 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4715,7 +5196,7 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
             field_5m: field_5m_field,
             field_1h: field_1h_field,
             field_24h: field_24h_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4744,7 +5225,7 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -4755,7 +5236,11 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -4764,8 +5249,11 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4776,7 +5264,7 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
     Ok(
         Some(super::types::DeveloperTools {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4805,7 +5293,7 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
     let mut next = 0;
@@ -4816,7 +5304,11 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "result");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     result_field = Some(value);
                 }
             }
@@ -4825,8 +5317,11 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4837,7 +5332,7 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
     Ok(
         Some(super::types::MitMAttack {
             result: result_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4868,7 +5363,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut platform_field = None;
     let mut version_field = None;
     let mut integrations_field = None;
@@ -4881,14 +5376,22 @@ pub(crate) fn read_sdk<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "platform");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     platform_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
@@ -4905,6 +5408,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
                         |cx, path| cx.object(path, false, read_integration::<BUILD>),
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     integrations_field = Some(value);
                 }
@@ -4914,8 +5418,11 @@ pub(crate) fn read_sdk<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -4938,7 +5445,7 @@ pub(crate) fn read_sdk<const BUILD: bool>(
             platform: platform_field,
             version: version_field,
             integrations: integrations_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -4969,7 +5476,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut version_field = None;
     let mut subintegration_field = None;
@@ -4982,14 +5489,22 @@ pub(crate) fn read_integration<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
@@ -4999,6 +5514,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_subintegration::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     subintegration_field = Some(value);
                 }
@@ -5008,8 +5524,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5022,7 +5541,7 @@ pub(crate) fn read_integration<const BUILD: bool>(
             name: name_field,
             version: version_field,
             subintegration: subintegration_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5052,7 +5571,7 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut name_field = None;
     let mut version_field = None;
     let mut first = true;
@@ -5064,14 +5583,22 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "name");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     name_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "version");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     version_field = Some(value);
                 }
             }
@@ -5080,8 +5607,11 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5093,7 +5623,7 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
         Some(super::types::Subintegration {
             name: name_field,
             version: version_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5123,7 +5653,7 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut standard_field = None;
     let mut high_recall_field = None;
     let mut first = true;
@@ -5138,6 +5668,7 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_supplementary_id::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     standard_field = Some(value);
                 }
@@ -5148,6 +5679,7 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_supplementary_id::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     high_recall_field = Some(value);
                 }
@@ -5157,8 +5689,11 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5182,7 +5717,7 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
         Some(super::types::SupplementaryIds {
             standard: standard_field,
             high_recall: high_recall_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5221,7 +5756,7 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut visitor_id_field = None;
     let mut visitor_found_field = None;
     let mut confidence_field = None;
@@ -5236,14 +5771,22 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "visitorId");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     visitor_id_field = Some(value);
                 }
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "visitorFound");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.boolean::<BUILD>(&path, false)?.value() {
+                if let Some(value) = cx
+                    .boolean::<BUILD>(&path, false)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     visitor_found_field = Some(value);
                 }
             }
@@ -5253,6 +5796,7 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_identification_confidence::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -5263,6 +5807,7 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_identification_seen_at::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     first_seen_at_field = Some(value);
                 }
@@ -5273,6 +5818,7 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
                 if let Some(value) = cx
                     .object(&path, false, read_identification_seen_at::<BUILD>)?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     last_seen_at_field = Some(value);
                 }
@@ -5282,8 +5828,11 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5298,7 +5847,7 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
             confidence: confidence_field,
             first_seen_at: first_seen_at_field,
             last_seen_at: last_seen_at_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5329,7 +5878,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut score_field = None;
     let mut revision_field = None;
     let mut comment_field = None;
@@ -5356,6 +5905,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     score_field = Some(value);
                 }
@@ -5363,14 +5913,22 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "revision");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     revision_field = Some(value);
                 }
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "comment");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     comment_field = Some(value);
                 }
             }
@@ -5379,8 +5937,11 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5399,7 +5960,7 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
             score: score_field,
             revision: revision_field,
             comment: comment_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5429,7 +5990,7 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut global_field = None;
     let mut subscription_field = None;
     let mut first = true;
@@ -5445,6 +6006,7 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
                     .date_time::<BUILD>(&path, true, None)?
                     .or_null()
                     .value()
+                    .filter(|_| BUILD)
                 {
                     global_field = Some(value);
                 }
@@ -5456,6 +6018,7 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
                     .date_time::<BUILD>(&path, true, None)?
                     .or_null()
                     .value()
+                    .filter(|_| BUILD)
                 {
                     subscription_field = Some(value);
                 }
@@ -5465,8 +6028,11 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5490,7 +6056,7 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
         Some(super::types::IdentificationSeenAt {
             global: global_field,
             subscription: subscription_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
@@ -5521,7 +6087,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     let before = cx.violation_count();
     let mut seen = 0_u64;
     let mut keys = KeySet::default();
-    let mut unknown_fields = crate::JsonObject::new();
+    let mut unknown_fields = None;
     let mut id_field = None;
     let mut precision_radius_field = None;
     let mut confidence_field = None;
@@ -5534,7 +6100,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "id");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx.string::<BUILD>(&path, false, None)?.value() {
+                if let Some(value) = cx
+                    .string::<BUILD>(&path, false, None)?
+                    .value()
+                    .filter(|_| BUILD)
+                {
                     id_field = Some(value);
                 }
             }
@@ -5554,6 +6124,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     precision_radius_field = Some(value);
                 }
@@ -5575,6 +6146,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                         },
                     )?
                     .value()
+                    .filter(|_| BUILD)
                 {
                     confidence_field = Some(value);
                 }
@@ -5584,8 +6156,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                 let path = Path::Key(path, &key);
                 if let Some(value) = cx
                     .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .filter(|_| BUILD)
                 {
-                    unknown_fields.insert(key.into_owned(), value);
+                    unknown_fields
+                        .get_or_insert_with(crate::JsonObject::new)
+                        .insert(key.into_owned(), value);
                 }
             }
         }
@@ -5614,7 +6189,7 @@ pub(crate) fn read_proximity<const BUILD: bool>(
             id: id_field,
             precision_radius: precision_radius_field,
             confidence: confidence_field,
-            unknown_fields,
+            unknown_fields: unknown_fields.unwrap_or_default(),
         }),
     )
 }
