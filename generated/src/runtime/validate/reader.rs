@@ -311,20 +311,20 @@ impl<'a> Reader<'a> {
         self.skip_whitespace_run()
     }
 
-    /// The general path of [`Reader::skip_whitespace`]: indentation is skipped eight spaces at
-    /// a time.
+    /// The general path of [`Reader::skip_whitespace`], at a whitespace byte: the byte, then
+    /// the spaces after it eight at a time (a line break and its indentation take one step each).
     fn skip_whitespace_run(&mut self) -> Option<u8> {
         loop {
-            if let Some(word) = word_at(self.bytes, self.at) {
+            match self.bytes.get(self.at)? {
+                b' ' | b'\t' | b'\n' | b'\r' => self.at += 1,
+                &other => return Some(other),
+            }
+            while let Some(word) = word_at(self.bytes, self.at) {
                 let spaces = (word ^ SPACES).trailing_zeros() / 8;
                 self.at += spaces as usize;
-                if spaces == 8 {
-                    continue;
+                if spaces < 8 {
+                    break;
                 }
-            }
-            match self.bytes.get(self.at) {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.at += 1,
-                other => return other.copied(),
             }
         }
     }
