@@ -153,6 +153,11 @@ pub(crate) struct NumberToken<'a> {
     /// Whether it has an exponent: without one, a number shorter than 300 bytes is well
     /// within the range of an `f64`.
     pub(crate) exponent: bool,
+    /// The integers it lies between (both included), when its text shows them: without an
+    /// exponent and with at most 18 integer digits, a small integer lies between itself and
+    /// itself, and a number with a fraction between the integers around it (`0.995` between
+    /// 0 and 1, `-2.5` between -3 and -2). Enough to see most bounds met without parsing it.
+    pub(crate) between: Option<(i64, i64)>,
 }
 
 impl<'a> NumberToken<'a> {
@@ -721,10 +726,18 @@ impl<'a> Reader<'a> {
         self.at = at;
         // `-0` is the float `-0.0` to `serde_json`, not the integer 0: it takes the general path.
         let small = !(fraction || exponent || integer_digits > 18 || (negative && magnitude == 0));
+        let between = match (exponent || integer_digits > 18, fraction, negative) {
+            (true, _, _) => None,
+            (false, false, false) => Some((magnitude, magnitude)),
+            (false, false, true) => Some((-magnitude, -magnitude)),
+            (false, true, false) => Some((magnitude, magnitude + 1)),
+            (false, true, true) => Some((-magnitude - 1, -magnitude)),
+        };
         Ok(NumberToken {
             text: &self.bytes[start..at],
             small_integer: small.then(|| if negative { -magnitude } else { magnitude }),
             exponent,
+            between,
         })
     }
 

@@ -156,20 +156,21 @@ fn is_listed(list: &List<'_, &str>, bytes: &[u8]) -> bool {
     list.values.iter().any(|value| value.as_bytes() == bytes)
 }
 
-/// Whether the small integer `value` (see [`NumberToken::small_integer`]) is within every
-/// bound. Exact: such a value within ±2^53 is an exact `f64`; past that, `false` sends it to
-/// the exact comparison.
-fn small_integer_within(value: i64, bounds: &Bounds) -> bool {
+/// Whether every number between the integers `low` and `high` (both included; see
+/// [`NumberToken::between`]) is within every bound, so that a number there needs no parse to
+/// be judged. Exact: integers within ±2^53 are exact `f64`s; past that, `false` sends the
+/// number to the exact comparison, as does a range that straddles a bound.
+fn between_within((low, high): (i64, i64), bounds: &Bounds) -> bool {
     const EXACT: u64 = 1 << 53;
-    if value.unsigned_abs() > EXACT {
+    if low.unsigned_abs() > EXACT || high.unsigned_abs() > EXACT {
         return false;
     }
     #[allow(clippy::cast_precision_loss, reason = "within ±2^53, exact")]
-    let value = value as f64;
-    bounds.minimum.is_none_or(|bound| value >= bound)
-        && bounds.maximum.is_none_or(|bound| value <= bound)
-        && bounds.exclusive_minimum.is_none_or(|bound| value > bound)
-        && bounds.exclusive_maximum.is_none_or(|bound| value < bound)
+    let (low, high) = (low as f64, high as f64);
+    bounds.minimum.is_none_or(|bound| low >= bound)
+        && bounds.maximum.is_none_or(|bound| high <= bound)
+        && bounds.exclusive_minimum.is_none_or(|bound| low > bound)
+        && bounds.exclusive_maximum.is_none_or(|bound| high < bound)
 }
 
 /// The message of a value outside a list: `found` and the `shown` values, already quoted.
@@ -477,10 +478,8 @@ impl<'a> Context<'a> {
         }
         let offset = self.reader.offset();
         let token = self.number_token()?;
-        if let Some(value) = token.small_integer
-            && small_integer_within(value, &bounds)
-        {
-            return Ok(Slot::Value(BUILD.then(|| Number::from(value))));
+        if token.between.is_some_and(|between| between_within(between, &bounds)) {
+            return Ok(Slot::Value(if BUILD { Some(self.exact(offset, token)?) } else { None }));
         }
         let number = self.exact(offset, token)?;
         let within = self.within(path, offset, &number, token, bounds)?;
@@ -508,7 +507,7 @@ impl<'a> Context<'a> {
         let offset = self.reader.offset();
         let token = self.number_token()?;
         if let Some(value) = token.small_integer
-            && small_integer_within(value, &bounds)
+            && between_within((value, value), &bounds)
         {
             return Ok(Slot::Value(if BUILD { T::from_small(value) } else { None }));
         }
@@ -831,10 +830,11 @@ impl<'a> Context<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Bounds, small_integer_within};
+    use super::{Bounds, between_within};
 
     #[test]
     fn small_integers_are_compared_with_any_bound_exactly() {
+        let small_integer_within = |value, bounds: &Bounds| between_within((value, value), bounds);
         const EXACT: i64 = 1 << 53;
         let bounds = |minimum, maximum, exclusive_minimum, exclusive_maximum| Bounds {
             minimum,
@@ -860,5 +860,21 @@ mod tests {
         // Past 2^53 an f64 is not exact: the value goes to the exact comparison.
         assert!(!small_integer_within(EXACT + 1, &Bounds::default()));
         assert!(!small_integer_within(-EXACT - 1, &Bounds::default()));
+    }
+
+    #[test]
+    fn a_range_is_within_only_when_all_of_it_is() {
+        let unit = Bounds { minimum: Some(0.0), maximum: Some(1.0), ..Bounds::default() };
+        // `0.995` lies between 0 and 1, `-0.5` between -1 and 0, `1.5` between 1 and 2.
+        assert!(between_within((0, 1), &unit));
+        assert!(!between_within((-1, 0), &unit));
+        assert!(!between_within((1, 2), &unit));
+        let open = Bounds { exclusive_minimum: Some(0.0), exclusive_maximum: Some(1.0), ..Bounds::default() };
+        // Some numbers between 0 and 1 are not above 0: the exact comparison decides.
+        assert!(!between_within((0, 1), &open));
+        assert!(between_within((3, 4), &Bounds { exclusive_minimum: Some(2.5), ..Bounds::default() }));
+        assert!(!between_within((2, 3), &Bounds { exclusive_minimum: Some(2.5), ..Bounds::default() }));
+        const EXACT: i64 = 1 << 53;
+        assert!(!between_within((EXACT, EXACT + 1), &Bounds::default()));
     }
 }
