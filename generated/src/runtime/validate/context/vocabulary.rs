@@ -834,8 +834,8 @@ mod tests {
 
     #[test]
     fn small_integers_are_compared_with_any_bound_exactly() {
-        let small_integer_within = |value, bounds: &Bounds| between_within((value, value), bounds);
         const EXACT: i64 = 1 << 53;
+        let small_integer_within = |value, bounds: &Bounds| between_within((value, value), bounds);
         let bounds = |minimum, maximum, exclusive_minimum, exclusive_maximum| Bounds {
             minimum,
             maximum,
@@ -864,6 +864,7 @@ mod tests {
 
     #[test]
     fn a_range_is_within_only_when_all_of_it_is() {
+        const EXACT: i64 = 1 << 53;
         let unit = Bounds { minimum: Some(0.0), maximum: Some(1.0), ..Bounds::default() };
         // `0.995` lies between 0 and 1, `-0.5` between -1 and 0, `1.5` between 1 and 2.
         assert!(between_within((0, 1), &unit));
@@ -874,7 +875,6 @@ mod tests {
         assert!(!between_within((0, 1), &open));
         assert!(between_within((3, 4), &Bounds { exclusive_minimum: Some(2.5), ..Bounds::default() }));
         assert!(!between_within((2, 3), &Bounds { exclusive_minimum: Some(2.5), ..Bounds::default() }));
-        const EXACT: i64 = 1 << 53;
         assert!(!between_within((EXACT, EXACT + 1), &Bounds::default()));
     }
 }
