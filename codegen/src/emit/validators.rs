@@ -88,7 +88,18 @@ fn entry_points(root: &RustStruct) -> TokenStream {
         ///
         /// Every violation of the contract, invalid JSON included, up to the cap.
         pub fn parse(bytes: &[u8], options: Options) -> Result<super::types::#root_type, Violations> {
-            run_and_build(bytes, options, #read_root::<true>)
+            parse_boxed(bytes, options).map(|value| *value)
+        }
+
+        /// [`parse`], with the value boxed as soon as it is built: a root type holds its
+        /// objects inline (kilobytes, with many), and each step that returned it by value
+        /// copied all of it.
+        pub(crate) fn parse_boxed(bytes: &[u8], options: Options) -> Result<Box<super::types::#root_type>, Violations> {
+            run_and_build(bytes, options, |cx, path| match #read_root::<true>(cx, path) {
+                Ok(Some(value)) => Ok(Some(Box::new(value))),
+                Ok(None) => Ok(None),
+                Err(abort) => Err(abort),
+            })
         }
     }
 }

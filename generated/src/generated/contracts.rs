@@ -91,8 +91,8 @@ impl Payload {
     /// Every violation, in document order.
     pub fn parse_as(contract: &Contract, bytes: &[u8], options: Options) -> Result<Payload, Violations> {
         match index_of(contract) {
-            0 => super::event::parse(bytes, options).map(|payload| Payload::Event(Box::new(payload))),
-            _ => super::identification_webhook::parse(bytes, options).map(|payload| Payload::IdentificationWebhook(Box::new(payload))),
+            0 => super::event::parse_boxed(bytes, options).map(Payload::Event),
+            _ => super::identification_webhook::parse_boxed(bytes, options).map(Payload::IdentificationWebhook),
         }
     }
 
@@ -136,8 +136,8 @@ fn index_of(contract: &Contract) -> usize {
 pub fn parse_detected(bytes: &[u8], options: Options) -> Result<Payload, (&'static Contract, Violations)> {
     let index = detect_index(bytes);
     let parsed = match index {
-        0 => super::event::parse(bytes, options).map(|payload| Payload::Event(Box::new(payload))),
-        _ => super::identification_webhook::parse(bytes, options).map(|payload| Payload::IdentificationWebhook(Box::new(payload))),
+        0 => super::event::parse_boxed(bytes, options).map(Payload::Event),
+        _ => super::identification_webhook::parse_boxed(bytes, options).map(Payload::IdentificationWebhook),
     };
     parsed.map_err(|violations| (&CONTRACTS[index], violations))
 }

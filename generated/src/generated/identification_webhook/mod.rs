@@ -23,4 +23,5 @@ mod types;
 mod validators;
 
 pub use types::*;
+pub(crate) use validators::parse_boxed;
 pub use validators::{parse, validate};
