@@ -91,15 +91,9 @@ fn entry_points(root: &RustStruct) -> TokenStream {
             parse_boxed(bytes, options).map(|value| *value)
         }
 
-        /// [`parse`], with the value boxed as soon as it is built: a root type holds its
-        /// objects inline (kilobytes, with many), and each step that returned it by value
-        /// copied all of it.
+        /// [`parse`], with the value in the box it was put in as soon as it was built.
         pub(crate) fn parse_boxed(bytes: &[u8], options: Options) -> Result<Box<super::types::#root_type>, Violations> {
-            run_and_build(bytes, options, |cx, path| match #read_root::<true>(cx, path) {
-                Ok(Some(value)) => Ok(Some(Box::new(value))),
-                Ok(None) => Ok(None),
-                Err(abort) => Err(abort),
-            })
+            run_and_build(bytes, options, #read_root::<true>)
         }
     }
 }

@@ -29,22 +29,12 @@ pub fn parse(bytes: &[u8], options: Options) -> Result<super::types::Event, Viol
     parse_boxed(bytes, options).map(|value| *value)
 }
 
-/// [`parse`], with the value boxed as soon as it is built: a root type holds its
-/// objects inline (kilobytes, with many), and each step that returned it by value
-/// copied all of it.
+/// [`parse`], with the value in the box it was put in as soon as it was built.
 pub(crate) fn parse_boxed(
     bytes: &[u8],
     options: Options,
 ) -> Result<Box<super::types::Event>, Violations> {
-    run_and_build(
-        bytes,
-        options,
-        |cx, path| match read_event::<true>(cx, path) {
-            Ok(Some(value)) => Ok(Some(Box::new(value))),
-            Ok(None) => Ok(None),
-            Err(abort) => Err(abort),
-        },
-    )
+    run_and_build(bytes, options, read_event::<true>)
 }
 
 /// Reads the object of type `Event` from its `{`, checking every documented constraint.
