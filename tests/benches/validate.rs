@@ -26,10 +26,9 @@ use std::hint::black_box;
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fingerprint_webhook::{CONTRACTS, Contract, Options, Payload};
-use fingerprint_webhook_codegen::constraints::ConstraintRow;
-use serde_json::{Value, json};
-use webhook_tests::agreement::{Reference, pointers};
-use webhook_tests::targets;
+use serde_json::Value;
+use webhook_tests::agreement::Reference;
+use webhook_tests::bench_payloads::{invalid_payload, large_payload};
 
 /// The CPU time of the calling thread (criterion measures on the thread that runs the benchmark).
 struct ThreadCpuTime;
@@ -82,82 +81,6 @@ impl Measurement for ThreadCpuTime {
 }
 
 type Bench = Criterion<ThreadCpuTime>;
-
-/// The contract's example with every array of it holding three copies of its first item,
-/// every string with a `maxLength` at its limit in `characters` (in turn: `é`, `€` and `🦀`
-/// make 2-, 3- and 4-byte characters), and every value of any type with a limit on its JSON
-/// text at that limit.
-fn large_payload(contract: &Contract, characters: [char; 3]) -> String {
-    let rows = targets::table(contract);
-    let mut payload = targets::example(contract);
-    for row in rows.iter().filter(|row| row.json_type == "array" && row.range.is_none()) {
-        for at in pointers(&payload).into_iter().filter(|at| targets::matches(&row.pointer, at)) {
-            if let Some(Value::Array(items)) = payload.pointer_mut(&at)
-                && let Some(first) = items.first().cloned()
-            {
-                *items = vec![first.clone(), first.clone(), first];
-            }
-        }
-    }
-    for (index, row) in rows.iter().enumerate() {
-        let Some(limit) = row.max_length else { continue };
-        let limit = usize::try_from(limit).unwrap();
-        let value = match row.json_type {
-            "string" => json!(std::iter::repeat_n(characters[index % 3], limit).collect::<String>()),
-            // A string of n characters takes n + 2 in canonical JSON text: limit - 2 makes limit.
-            "any" => json!("ü".repeat(limit - 2)),
-            _ => continue,
-        };
-        for at in pointers(&payload).into_iter().filter(|at| targets::matches(&row.pointer, at)) {
-            *payload.pointer_mut(&at).unwrap() = value.clone();
-        }
-    }
-    serde_json::to_string_pretty(&payload).unwrap()
-}
-
-/// The contract's example with five violations of different kinds, each at a top-level field
-/// the constraint table describes (outside any union or list): values of another JSON type, a
-/// string one character past its `maxLength`, a date-time that is not one (the kinds the
-/// contract has room for, in that order), and a required field removed.
-fn invalid_payload(contract: &Contract) -> String {
-    let rows = targets::table(contract);
-    let mut payload = targets::example(contract);
-    let top_level = |row: &&ConstraintRow| {
-        row.pointer.matches('/').count() == 1 && row.collapse.is_none() && row.values.is_none()
-    };
-    // The wrong values a row can take, if any, in the order they are tried.
-    let breaks: [fn(&ConstraintRow) -> Option<Value>; 5] = [
-        |row| (row.json_type == "boolean").then(|| json!("yes")),
-        |row| (row.json_type == "integer").then(|| json!("12")),
-        |row| {
-            let limit = usize::try_from(row.max_length?).ok()?;
-            (row.json_type == "string" && row.format.is_none()).then(|| json!("x".repeat(limit + 1)))
-        },
-        |row| (row.format == Some("date-time")).then(|| json!("yesterday")),
-        |row| (row.json_type == "string").then(|| json!(12)),
-    ];
-    let missing = rows
-        .iter()
-        .filter(top_level)
-        .find(|row| row.required)
-        .unwrap_or_else(|| panic!("{contract}: no required field"));
-    payload.as_object_mut().unwrap().remove(&missing.pointer[1..]);
-    let mut used = vec![missing.pointer.clone()];
-    for wrong in breaks.iter().cycle().take(20) {
-        if used.len() == 5 {
-            break;
-        }
-        let place = rows.iter().filter(top_level).find(|row| {
-            !used.contains(&row.pointer) && payload.pointer(&row.pointer).is_some() && wrong(row).is_some()
-        });
-        if let Some(row) = place {
-            *payload.pointer_mut(&row.pointer).unwrap() = wrong(row).unwrap();
-            used.push(row.pointer.clone());
-        }
-    }
-    assert_eq!(used.len(), 5, "{contract}: four fields to break beside the missing one");
-    serde_json::to_string_pretty(&payload).unwrap()
-}
 
 /// Validate-only collecting every violation of an invalid payload, beside `jsonschema` parsing
 /// and listing every error (`iter_errors`).

@@ -3,6 +3,7 @@
 //! schemars derives from the Rust types).
 
 pub mod agreement;
+pub mod bench_payloads;
 pub mod canonical;
 pub mod codegen_suites;
 pub mod duplicates;
