@@ -93,8 +93,9 @@ pub(crate) struct StringToken<'a> {
 impl<'a> StringToken<'a> {
     /// The decoded string: borrowed when it has no escapes.
     pub(crate) fn decode(&self) -> Cow<'a, str> {
-        // The scanner validated the bytes, so this never fails.
-        let raw = std::str::from_utf8(self.raw).unwrap_or_default();
+        // The scanner validated the bytes, so this never fails. simdutf8 checks long strings
+        // of multibyte characters several times faster than `std` (short ones go to `std`).
+        let raw = simdutf8::basic::from_utf8(self.raw).unwrap_or_default();
         if !self.escaped {
             return Cow::Borrowed(raw);
         }
