@@ -140,10 +140,11 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// A validation of `bytes`; `strict` rejects undocumented fields.
-    pub(crate) fn new(bytes: &'a [u8], strict: bool) -> Self {
+    /// A validation of `bytes`; `strict` rejects undocumented fields. One that `builds` values
+    /// checks the whole input as UTF-8 first (see [`Reader::with_text`]).
+    pub(crate) fn new(bytes: &'a [u8], strict: bool, builds: bool) -> Self {
         Context {
-            reader: Reader::new(bytes),
+            reader: if builds { Reader::with_text(bytes) } else { Reader::new(bytes) },
             violations: Vec::new(),
             truncated: false,
             strict,
@@ -155,7 +156,7 @@ impl<'a> Context<'a> {
 
     /// A reading of `bytes` that records syntax errors only.
     pub(crate) fn syntax_only(bytes: &'a [u8]) -> Self {
-        Context { syntax_only: true, ..Context::new(bytes, false) }
+        Context { syntax_only: true, ..Context::new(bytes, false, false) }
     }
 
     /// Whether the validation stopped at [`MAX_VIOLATIONS`].
@@ -284,7 +285,7 @@ impl<'a> Context<'a> {
     ) -> Result<Slot<String>, Abort> {
         match self.string_token(path, nullable, max_length)? {
             None => Ok(Slot::Null),
-            Some(true) => Ok(Slot::Value(BUILD.then(|| self.reader.last().decode().into_owned()))),
+            Some(true) => Ok(Slot::Value(BUILD.then(|| self.reader.decode_last().into_owned()))),
             Some(false) => Ok(Slot::Invalid),
         }
     }
@@ -352,9 +353,9 @@ impl<'a> Context<'a> {
         }
         let fits = self.string_fits(path, offset, max_length)? == Some(true);
         match parsed {
-            Ok(parts) if fits => {
-                Ok(Slot::Value(BUILD.then(|| DateTime::from_parts(token.decode().into_owned(), parts))))
-            }
+            Ok(parts) if fits => Ok(Slot::Value(
+                BUILD.then(|| DateTime::from_parts(self.reader.decode(&token).into_owned(), parts)),
+            )),
             _ => Ok(Slot::Invalid),
         }
     }
@@ -577,7 +578,10 @@ impl<'a> Context<'a> {
                 let scanned = self.reader.string();
                 self.scan(scanned)?;
                 let token = self.reader.last();
-                Ok((BUILD.then(|| JsonValue::String(token.decode().into_owned())), token.compact_len))
+                Ok((
+                    BUILD.then(|| JsonValue::String(self.reader.decode(token).into_owned())),
+                    token.compact_len,
+                ))
             }
             Next::Array => {
                 let begin = self.reader.begin_array();
@@ -726,7 +730,7 @@ impl<'a> Context<'a> {
 
     /// The current key's text, decoded.
     pub(crate) fn key_text(&self) -> Cow<'a, str> {
-        self.reader.last().decode()
+        self.reader.decode_last()
     }
 
     fn next_item(&mut self, first: bool) -> Result<bool, Abort> {

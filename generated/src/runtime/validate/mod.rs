@@ -49,7 +49,7 @@ pub(crate) type ReadRoot<T> = for<'a, 'p> fn(&mut Context<'a>, &Path<'p>) -> Res
 pub(crate) fn check<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -> Result<(), Violations> {
     // `()` is carried out instead of the reader's empty `Option` of a large type, matched without
     // binding: moving that `Option` would copy the whole of the type on every call.
-    let checked = run(bytes, options, |cx: &mut Context<'_>, path: &Path<'_>| {
+    let checked = run(bytes, options, false, |cx: &mut Context<'_>, path: &Path<'_>| {
         let read = read_root(cx, path);
         match read {
             Ok(_) => Ok(None::<()>),
@@ -59,13 +59,15 @@ pub(crate) fn check<T>(bytes: &[u8], options: Options, read_root: ReadRoot<T>) -
     checked.map(drop)
 }
 
-/// Validates a whole input with `read_root`: a UTF-8 JSON object and nothing after it.
+/// Validates a whole input with `read_root`: a UTF-8 JSON object and nothing after it. A run
+/// that `builds` values checks the input as UTF-8 once, up front (see [`Context::new`]).
 fn run<'a, T>(
     bytes: &'a [u8],
     options: Options,
+    builds: bool,
     read_root: impl FnOnce(&mut Context<'a>, &Path<'_>) -> Result<Option<T>, Abort>,
 ) -> Result<Option<T>, Violations> {
-    let mut cx = Context::new(bytes, options.strict);
+    let mut cx = Context::new(bytes, options.strict, builds);
     let root = read_payload(&mut cx, bytes, read_root);
     let failed = cx.violation_count() > 0;
     match root {
@@ -89,11 +91,12 @@ pub(crate) fn run_and_build<T>(
     options: Options,
     read_root: ReadRoot<T>,
 ) -> Result<Box<T>, Violations> {
-    let built = run(bytes, options, |cx: &mut Context<'_>, path: &Path<'_>| match read_root(cx, path) {
-        Ok(Some(value)) => Ok(Some(Box::new(value))),
-        Ok(None) => Ok(None),
-        Err(abort) => Err(abort),
-    });
+    let built =
+        run(bytes, options, true, |cx: &mut Context<'_>, path: &Path<'_>| match read_root(cx, path) {
+            Ok(Some(value)) => Ok(Some(Box::new(value))),
+            Ok(None) => Ok(None),
+            Err(abort) => Err(abort),
+        });
     match built? {
         Some(value) => Ok(value),
         None => Err(Violations {

@@ -93,9 +93,18 @@ pub(crate) struct StringToken<'a> {
 impl<'a> StringToken<'a> {
     /// The decoded string: borrowed when it has no escapes.
     pub(crate) fn decode(&self) -> Cow<'a, str> {
+        self.decode_with(None)
+    }
+
+    /// The decoded string, from `text` when that is `raw` known as text (see
+    /// [`Reader::decode`]): borrowed when it has no escapes.
+    fn decode_with(&self, text: Option<&'a str>) -> Cow<'a, str> {
         // The scanner validated the bytes, so this never fails. simdutf8 checks long strings
         // of multibyte characters several times faster than `std` (short ones go to `std`).
-        let raw = simdutf8::basic::from_utf8(self.raw).unwrap_or_default();
+        let raw = match text {
+            Some(text) => text,
+            None => simdutf8::basic::from_utf8(self.raw).unwrap_or_default(),
+        };
         if !self.escaped {
             return Cow::Borrowed(raw);
         }
@@ -276,12 +285,43 @@ pub(crate) struct Reader<'a> {
     last: StringToken<'a>,
     /// Where the key that [`Reader::next_key`] read last starts.
     key_offset: usize,
+    /// `bytes` as text, when they were checked as UTF-8 as a whole (see [`Reader::with_text`]).
+    text: Option<&'a str>,
 }
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `bytes`.
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, at: 0, depth: 0, last: StringToken::default(), key_offset: 0 }
+        Reader { bytes, at: 0, depth: 0, last: StringToken::default(), key_offset: 0, text: None }
+    }
+
+    /// A reader at the start of `bytes` that checks them as UTF-8 once, as a whole, so that
+    /// the text of every string it reads is taken without a check of its own (see
+    /// [`Reader::decode`]): for building values. Bytes that are not UTF-8 are read as
+    /// [`Reader::new`] reads them, each string checked on its own, so that the first error is
+    /// still reported where it is.
+    pub(crate) fn with_text(bytes: &'a [u8]) -> Self {
+        Reader { text: simdutf8::basic::from_utf8(bytes).ok(), ..Reader::new(bytes) }
+    }
+
+    /// The decoded text of `token`, a string this reader read.
+    pub(crate) fn decode(&self, token: &StringToken<'a>) -> Cow<'a, str> {
+        token.decode_with(self.text_of(token.raw))
+    }
+
+    /// The decoded text of the string read last.
+    pub(crate) fn decode_last(&self) -> Cow<'a, str> {
+        self.decode(&self.last)
+    }
+
+    /// `raw` as text, when this reader holds its input as text and `raw` lies within it. Found
+    /// by address, without looking at the bytes: a slice that starts inside the input is part
+    /// of it (live allocations never overlap), and `get` checks the end and the character
+    /// boundaries.
+    fn text_of(&self, raw: &'a [u8]) -> Option<&'a str> {
+        let text = self.text?;
+        let start = raw.as_ptr().addr().checked_sub(text.as_ptr().addr())?;
+        text.get(start..start.checked_add(raw.len())?)
     }
 
     /// The current byte offset.
@@ -605,7 +645,8 @@ impl<'a> Reader<'a> {
             let offset = raw.iter().position(|&byte| byte < 0x20).unwrap_or(0);
             return error(start + offset, "a control character must be escaped inside a string");
         }
-        if simdutf8::basic::from_utf8(raw).is_err() {
+        // Text between two quotes of an input that is UTF-8 is UTF-8.
+        if self.text.is_none() && simdutf8::basic::from_utf8(raw).is_err() {
             let valid_up_to = std::str::from_utf8(raw).map_or_else(|invalid| invalid.valid_up_to(), str::len);
             return error(start + valid_up_to, "invalid UTF-8 inside a string");
         }
@@ -782,6 +823,7 @@ impl<'a> Reader<'a> {
             depth: self.depth,
             last: self.last,
             key_offset: self.key_offset,
+            text: self.text,
         }
     }
 }
@@ -830,6 +872,56 @@ mod tests {
         let mut reader = Reader::new(b"\"\xC3\x28\"");
         reader.peek().unwrap();
         assert_eq!(reader.string().unwrap_err().message(), "invalid UTF-8 inside a string");
+    }
+
+    /// Every string of a JSON array, read by `reader`, decoded; or the first syntax error.
+    fn strings_of(mut reader: Reader<'_>) -> Result<Vec<String>, SyntaxError> {
+        let mut found = Vec::new();
+        reader.peek()?;
+        reader.begin_array()?;
+        let mut first = true;
+        while reader.next_item(first)? {
+            first = false;
+            reader.peek()?;
+            reader.string()?;
+            found.push(reader.decode_last().into_owned());
+        }
+        Ok(found)
+    }
+
+    #[test]
+    fn a_reader_of_text_decodes_what_a_reader_of_bytes_decodes() {
+        let long = "é€🦀a".repeat(40);
+        let text = format!(r#"["", "abc", "{long}", "a\n\u00e9\ud83e\udd80", "{long}\"x", "🦀"]"#);
+        let expected = ["", "abc", &long, "a\né🦀", &format!("{long}\"x"), "🦀"];
+        assert_eq!(strings_of(Reader::with_text(text.as_bytes())).unwrap(), expected);
+        assert_eq!(strings_of(Reader::new(text.as_bytes())).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_reader_of_bytes_that_are_not_text_finds_the_same_first_error() {
+        let long = "é".repeat(50);
+        // A bad byte in a long string, in a short one, and after a syntax error.
+        for (text, offset, message) in [
+            ([b"[\"", long.as_bytes(), b"\xC3\x28\"]"].concat(), 102, "invalid UTF-8 inside a string"),
+            (b"[\"ok\", \"\xFF\"]".to_vec(), 8, "invalid UTF-8 inside a string"),
+            (b"[\"ok\" \"\xFF\"]".to_vec(), 6, "expected `,` or `]` after an array item, found `\"`"),
+        ] {
+            let error = strings_of(Reader::new(&text)).unwrap_err();
+            assert_eq!((error.message(), error.clone().into_parts().0), (message, offset));
+            assert_eq!(strings_of(Reader::with_text(&text)).unwrap_err(), error);
+        }
+    }
+
+    #[test]
+    fn only_slices_of_the_input_are_taken_as_its_text() {
+        let input = "[\"é\"]".to_owned();
+        let reader = Reader::with_text(input.as_bytes());
+        assert_eq!(reader.text_of(&input.as_bytes()[2..4]), Some("é"));
+        // Inside the input but not on a character's boundary, and a copy of the same bytes.
+        assert_eq!(reader.text_of(&input.as_bytes()[2..3]), None);
+        let copy = input.as_bytes()[2..4].to_vec();
+        assert_eq!(reader.text_of(&copy), None);
     }
 
     #[test]

@@ -257,7 +257,7 @@ impl<'a> Context<'a> {
         match self.string_token(path, nullable, max_length)? {
             None => Ok(Slot::Null),
             Some(true) if self.string_long_enough(path, offset, min_length)? => {
-                Ok(Slot::Value(BUILD.then(|| self.reader.last().decode().into_owned())))
+                Ok(Slot::Value(BUILD.then(|| self.reader.decode_last().into_owned())))
             }
             Some(_) => Ok(Slot::Invalid),
         }
@@ -326,7 +326,11 @@ impl<'a> Context<'a> {
             self.violation(path, list.keyword, offset, message)?;
         }
         let fits = self.string_fits(path, offset, max_length)? == Some(true);
-        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&token.decode()))) } else { Slot::Invalid })
+        Ok(if listed && fits {
+            Slot::Value(BUILD.then(|| build(&self.reader.decode(&token))))
+        } else {
+            Slot::Invalid
+        })
     }
 
     /// Reads a string that must be in `list` and in the `outer` list it narrows (a `const`
@@ -374,7 +378,11 @@ impl<'a> Context<'a> {
             }
         }
         let fits = self.string_fits(path, offset, max_length)? == Some(true);
-        Ok(if listed && fits { Slot::Value(BUILD.then(|| build(&token.decode()))) } else { Slot::Invalid })
+        Ok(if listed && fits {
+            Slot::Value(BUILD.then(|| build(&self.reader.decode(&token))))
+        } else {
+            Slot::Invalid
+        })
     }
 
     /// Reads an integer that must be one of `allowed` (`enum`, or `const` with one value).
@@ -449,7 +457,7 @@ impl<'a> Context<'a> {
             Some(false) => return Ok(Slot::Invalid),
             Some(true) => {}
         }
-        let text = self.reader.last().decode();
+        let text = self.reader.decode_last();
         let formatted = format.accepts(&text);
         if !formatted {
             let message = format!("{} is not {}", quoted(&text), format.described());
