@@ -45,11 +45,16 @@ fn format_tokens(tokens: TokenStream) -> Result<String, SchemaErrors> {
 fn separate_items(source: &str) -> String {
     let mut separated = String::with_capacity(source.len() + source.len() / 20);
     let mut lines = source.lines().peekable();
+    // Whether the line is inside a `use` declaration (prettyplease breaks a long one).
+    let mut in_use = false;
     while let Some(line) = lines.next() {
         separated.push_str(line);
         separated.push('\n');
-        let ends_item = line == "}"
-            || (line.starts_with("use ") && lines.peek().is_some_and(|next| !next.starts_with("use ")));
+        in_use |= line.starts_with("use ");
+        let ends_use = in_use && line.ends_with(';');
+        in_use &= !ends_use;
+        let ends_item =
+            line == "}" || (ends_use && lines.peek().is_some_and(|next| !next.starts_with("use ")));
         if ends_item && lines.peek().is_some_and(|next| !next.is_empty()) {
             separated.push('\n');
         }

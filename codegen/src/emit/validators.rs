@@ -5,7 +5,7 @@
 //! reader. Missing required fields are reported when the object closes; the value is built
 //! only when `BUILD` and the object had no violation.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{banner, doc_attributes, format_tokens, readable_f64, readable_i64};
@@ -29,13 +29,13 @@ pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String,
         item.fields.len() <= FIELDS_PER_WORD && item.fields.iter().any(|field| field.presence.is_required())
     });
     let any_fields = items.structs.iter().any(|item| !item.fields.is_empty());
-    let context_items = match (any_required, any_fields) {
-        (true, _) => quote!(Abort, Context, Member, was_seen),
-        (false, true) => quote!(Abort, Context, Member),
-        (false, false) => quote!(Abort, Context),
-    };
+    let any_locals = items.structs.iter().any(|item| !unbuilt_locals(item).is_empty());
+    let mut context_items = vec![quote!(Abort), quote!(Context)];
+    context_items.extend(any_fields.then(|| quote!(Member)));
+    context_items.extend(any_locals.then(|| quote!(forget_unbuilt)));
+    context_items.extend(any_required.then(|| quote!(was_seen)));
     let tokens = quote! {
-        use crate::runtime::validate::context::{#context_items};
+        use crate::runtime::validate::context::{#(#context_items),*};
         use crate::runtime::validate::key_set::KeySet;
         use crate::runtime::validate::path::Path;
         use crate::runtime::validate::{Options, check, run_and_build};
@@ -149,6 +149,9 @@ fn reader(item: &RustStruct) -> TokenStream {
     let field_names = item.fields.iter().map(|field| format_ident!("{}", field.rust_name));
     let field_locals = item.fields.iter().map(field_local);
     let (others_local, others_field, unknown_arm) = other_keys(&item.others);
+    let unbuilt = unbuilt_locals(item);
+    // Validate-only builds nothing: its locals are let go undropped (see `forget_unbuilt`).
+    let let_go_unbuilt = (!unbuilt.is_empty()).then(|| quote!(forget_unbuilt((#(#unbuilt,)*));));
     let (key_items, members) = member_loop(item, &arms, &unknown_arm);
     quote! {
         #[doc = #doc]
@@ -164,13 +167,28 @@ fn reader(item: &RustStruct) -> TokenStream {
             #(#locals)*
             #members
             #(#missing)*
-            if !BUILD || cx.violation_count() != before {
+            if !BUILD {
+                #let_go_unbuilt
+                return Ok(None);
+            }
+            if cx.violation_count() != before {
                 return Ok(None);
             }
             #unwrap_required
             Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #others_field }))
         }
     }
+}
+
+/// The locals of a reader that hold what it builds: one per documented field, and the map of
+/// other keys when it keeps them. A reader that does not build assigns none of them.
+fn unbuilt_locals(item: &RustStruct) -> Vec<Ident> {
+    let others = match item.others {
+        OtherKeys::Unknown => Some(format_ident!("{UNKNOWN_FIELDS}")),
+        OtherKeys::Entries(_) => Some(format_ident!("{ADDITIONAL_PROPERTIES}")),
+        OtherKeys::Rejected => None,
+    };
+    others.into_iter().chain(item.fields.iter().map(field_local)).collect()
 }
 
 /// The loop over an object's members, and the items it uses: with documented fields, the

@@ -109,6 +109,20 @@ pub(crate) enum Member {
     Other,
 }
 
+/// Lets the locals of a generated reader that does not build go without dropping them.
+///
+/// Such a reader (`BUILD` false) assigns none of the locals that hold what it would build:
+/// every assignment is behind `.filter(|_| BUILD)`. They all still hold `None` (or
+/// `Nullable::Absent`) and own nothing, so forgetting them leaks nothing. Dropping them
+/// instead calls the drop glue of every object-typed field, which the compiler cannot see
+/// through (the call takes the local's address, so it stays in memory and is not known to be
+/// `None`): 2 to 13% of validate-only's instructions, counted on the project's payloads.
+#[inline(always)]
+#[allow(clippy::inline_always, reason = "a no-op: it must not become a call")]
+pub(crate) fn forget_unbuilt<T>(locals: T) {
+    std::mem::forget(locals);
+}
+
 /// Whether documented field `index` was marked in `seen` by [`Context::seen`].
 pub(crate) fn was_seen(seen: u64, index: u32) -> bool {
     seen & (1 << index) != 0
