@@ -719,7 +719,7 @@ fn an_endpoint_waiting_for_its_retries_does_not_hold_back_the_others() {
         &healthy_url,
         "--allow-insecure-localhost",
         "--retry-delay",
-        "2s",
+        "6s",
         "--generate",
         "400",
     ];
@@ -727,9 +727,10 @@ fn an_endpoint_waiting_for_its_retries_does_not_hold_back_the_others() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let arrivals = healthy.received();
     assert_eq!(arrivals.len(), 400);
-    // All of them before the first retry to the dead endpoint was even due.
+    // All of them before the first retry to the dead endpoint was even due. The delay leaves
+    // room for a machine busy with other work: 400 deliveries take a fraction of a second.
     let last = arrivals.iter().map(|request| request.at.duration_since(started)).max().unwrap();
-    assert!(last < Duration::from_secs(2), "the last payload reached the healthy endpoint after {last:?}");
+    assert!(last < Duration::from_secs(6), "the last payload reached the healthy endpoint after {last:?}");
     assert_contains(&run.stdout, "400 payloads to 2 endpoints: 400 delivered (0 on the retry), 400 failed");
 }
 
