@@ -22,6 +22,11 @@ fuzz_target!(|bytes: &[u8]| {
             panic!("{}: {disagreement}", contract.name());
         }
         let parsed = Payload::parse_as(contract, bytes, Options::DEFAULT).err();
-        assert_eq!(parsed, contract.validate(bytes, Options::DEFAULT).err(), "{}: parse and validate", contract.name());
+        assert_eq!(
+            parsed,
+            contract.validate(bytes, Options::DEFAULT).err(),
+            "{}: parse and validate",
+            contract.name()
+        );
     }
 });
