@@ -100,7 +100,8 @@ impl Chunk {
         source.clear();
         source.push_str(&self.origin.name);
         if self.origin.framing == Framing::Ndjson {
-            let _ = write!(source, ":{}", payload.line);
+            source.push(':');
+            source.push_str(itoa::Buffer::new().format(payload.line));
         }
     }
 
@@ -135,12 +136,21 @@ impl Chunk {
 /// The buffers of a chunk that is done with, to read another into: reading into buffers used
 /// before neither allocates nor touches fresh memory, and the thread that allocated them is not
 /// left to collect what another thread freed.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct SpareBuffers {
     /// A chunk's text, whatever bytes it still holds.
     text: Vec<u8>,
     /// A chunk's list of payloads.
     payloads: Vec<Payload>,
+}
+
+impl SpareBuffers {
+    /// New buffers for reads of `block` bytes, with room for the incomplete line a read ends
+    /// with to be carried in front of the next read without growing the text (a copy of it
+    /// all), unless that line is longer than a block.
+    fn fresh(block: usize) -> SpareBuffers {
+        SpareBuffers { text: Vec::with_capacity(2 * block), payloads: Vec::new() }
+    }
 }
 
 /// One payload on its own: where it came from, and its bytes or the limit it is over.
@@ -331,8 +341,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                     } else {
                         framing_of(path).unwrap_or(Framing::Whole)
                     };
-                    let size = metadata.is_file().then_some(metadata.len());
-                    read_file(path, size, framing, reading, &mut counted)?;
+                    read_file(path, metadata.is_file(), framing, reading, &mut counted)?;
                     "the file"
                 }
             }
@@ -387,9 +396,9 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
             Ok(entry) => {
                 let Some(framing) = framing_of(entry.path()) else { continue };
                 if entry.file_type().is_file() {
-                    // Its size, for the budget of bytes read ahead (an error shows when it is read).
-                    let size = entry.metadata().ok().map(|metadata| metadata.len());
-                    read_file(entry.path(), size, framing, reading, sink)?;
+                    // Its type is the directory entry's: nothing more is asked of the file
+                    // system before it is read (a lookup of its path costs as much as opening it).
+                    read_file(entry.path(), true, framing, reading, sink)?;
                 } else {
                     // A FIFO, socket or device may never end: only read when named.
                     let reason = "not a regular file (a FIFO, socket or device), so a directory search does not read it; name it to read it";
@@ -401,21 +410,19 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
     Ok(())
 }
 
-/// Reads the file at `path`; a regular file of one payload (`size` is its size) is handed over
-/// unread, for the sink to read where it judges it.
+/// Reads the file at `path`; a regular file of one payload is handed over unread, for the sink
+/// to read where it judges it.
 fn read_file(
     path: &Path,
-    size: Option<u64>,
+    regular: bool,
     framing: Framing,
     reading: Reading,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
     let origin = Origin { name: display_path(path), is_file: true, framing };
-    if let Some(size) = size
-        && framing == Framing::Whole
-    {
+    if regular && framing == Framing::Whole {
         let limit = reading.max_payload_bytes;
-        let file = WholeFile { path: path.to_owned(), origin: Arc::new(origin), size, limit };
+        let file = WholeFile { path: path.to_owned(), origin: Arc::new(origin), limit };
         return sink.whole_file(file);
     }
     match File::open(path) {
@@ -435,19 +442,19 @@ const FIRST_READ_BYTES: u64 = 16 * 1024;
 pub(crate) struct WholeFile {
     pub(crate) path: PathBuf,
     pub(crate) origin: Arc<Origin>,
-    /// Its size when it was found.
-    pub(crate) size: u64,
     /// The most bytes its payload may have.
     pub(crate) limit: u64,
 }
 
 impl WholeFile {
-    /// About how many bytes it holds once read: its size, within the limit. What judges it
-    /// counts them before reading it, so that files of any size are read no more than the
-    /// budget of bytes ahead allows, as payloads read already are.
+    /// About how much memory it holds until it is read: its names. Its bytes are read where it
+    /// is judged and dropped once it is, so they count among those of the payloads being judged
+    /// (one per core), not among those waiting.
     pub(crate) fn footprint(&self) -> usize {
-        let bytes = usize::try_from(self.size.min(self.limit)).unwrap_or(usize::MAX);
-        bytes.saturating_add(std::mem::size_of::<WholeFile>() + self.path.as_os_str().len())
+        std::mem::size_of::<WholeFile>()
+            + std::mem::size_of::<Origin>()
+            + self.path.as_os_str().len()
+            + self.origin.name.len()
     }
 
     /// Reads it: a chunk of its one payload, or why it could not be read.
@@ -488,7 +495,7 @@ fn read_whole(reader: impl Read, origin: Arc<Origin>, limit: u64, sink: &mut dyn
 
 /// At most how many bytes of NDJSON one read takes: the complete lines a read brings are
 /// handed over together, so a fast input goes in large chunks and a slow one as it comes.
-const NDJSON_BLOCK_BYTES: usize = 256 << 10;
+pub(crate) const NDJSON_BLOCK_BYTES: usize = 256 << 10;
 
 /// Streams NDJSON: one payload per line, named `name:line`; lines holding only JSON whitespace
 /// (space, tab, carriage return) are skipped, and a line longer than the limit is reported
@@ -505,7 +512,7 @@ fn read_ndjson(
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
     let mut cutter = LineCutter { limit, number: 0, overlong: None };
-    let SpareBuffers { mut text, mut payloads } = SpareBuffers::default();
+    let SpareBuffers { mut text, mut payloads } = SpareBuffers::fresh(block);
     let mut carried = 0;
     let mut found = 0_usize;
     loop {
@@ -527,14 +534,15 @@ fn read_ndjson(
             text.copy_within(rest, 0);
         } else {
             found += payloads.len();
-            let mut next = sink.spare_buffers().unwrap_or_default();
-            // Whatever the spare buffers hold is written over, or cleared.
+            let mut next = sink.spare_buffers().unwrap_or_else(|| SpareBuffers::fresh(block));
+            // Whatever the spare buffers hold is written over, or cleared. Their text keeps
+            // its length, past the lines the payloads are cut from (the incomplete one, now
+            // carried), so that bytes zeroed once are never zeroed again.
             next.payloads.clear();
             if next.text.len() < carried + block {
                 next.text.resize(carried + block, 0);
             }
-            next.text[..carried].copy_from_slice(&text[rest.clone()]);
-            text.truncate(rest.start);
+            next.text[..carried].copy_from_slice(&text[rest]);
             let chunk = Chunk {
                 origin: Arc::clone(origin),
                 text: std::mem::replace(&mut text, next.text),
@@ -720,19 +728,16 @@ mod tests {
     }
 
     #[test]
-    fn a_file_not_read_yet_counts_its_bytes_within_the_limit() {
-        let origin = Arc::new(Origin { name: "f.json".to_owned(), is_file: true, framing: Framing::Whole });
-        let file = |size, limit| WholeFile {
-            path: PathBuf::from("f.json"),
-            origin: Arc::clone(&origin),
-            size,
+    fn a_file_not_read_yet_counts_its_names_not_its_limit() {
+        let file = |name: &str, limit| WholeFile {
+            path: PathBuf::from(name),
+            origin: Arc::new(Origin { name: name.to_owned(), is_file: true, framing: Framing::Whole }),
             limit,
         };
-        let overhead = file(0, 100).footprint();
-        assert!(overhead < 1024, "{overhead}");
-        assert_eq!(file(50, 100).footprint(), overhead + 50);
-        assert_eq!(file(10_000_000, 100).footprint(), overhead + 100);
-        assert_eq!(file(u64::MAX, u64::MAX).footprint(), usize::MAX);
+        let short = file("f.json", u64::MAX).footprint();
+        assert!(short < 1024, "{short}");
+        assert_eq!(file("f.json", 100).footprint(), short);
+        assert_eq!(file("folder/f.json", u64::MAX).footprint(), short + 2 * "folder/".len());
     }
 
     #[test]

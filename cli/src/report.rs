@@ -226,7 +226,9 @@ fn human(outcome: &Outcome<'_>, colour: bool, out: &mut String) {
     if outcome.valid {
         paint(colour, "32", "valid", out);
         if let Some(contract) = outcome.contract {
-            let _ = write!(out, " ({contract})");
+            out.push_str(" (");
+            out.push_str(contract);
+            out.push(')');
         }
         out.push('\n');
         return;
