@@ -1,13 +1,14 @@
 //! `fpwebhook validate`: one thread reads the inputs, all cores read files and judge payloads,
 //! and the main thread writes the reports in input order, with memory bounded whatever the input.
 
+use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
+use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use fingerprint_webhook::{Contract, Options};
-use rayon::prelude::*;
 
 use crate::input::{self, Chunk, InputError, Payload, Reading, Sink, SpareBuffers, WholeFile, read_inputs};
 use crate::report::{self, Outcome, Report, Style, Summary};
@@ -73,60 +74,48 @@ impl Progress {
     }
 }
 
-/// At most how many payloads, and bytes, are judged together before their results are
-/// written; a batch is whatever has arrived when the judging side is free, so a slow stream is
-/// reported as it comes and a fast one in full batches.
-const BATCH_PAYLOADS: usize = 2048;
-const BATCH_BYTES: usize = 2 * 1024 * 1024;
 /// At most how many bytes of payloads (with their records: [`Chunk::footprint`]) are read but
-/// not yet judged: the bound on memory, whatever the input (one payload larger than this is
-/// still read, alone). Files of one payload, read where they are judged, count with the size
-/// they had when found.
-const BYTES_AHEAD: usize = 2 * BATCH_BYTES;
-/// At most how many buffers of judged chunks wait for the reader to read into them again.
-const SPARE_BUFFERS: usize = 8;
-/// How many payloads of a chunk are judged together on one core, their outcomes rendered into
-/// one text: few enough to share the work of a chunk between cores, enough that a text is not
-/// allocated per payload.
+/// not yet judged and written: the bound on memory, whatever the input (one payload larger than
+/// this is still read, alone). A file of one payload is read where it is judged, and dropped once
+/// it is: until then it counts only its names, and its bytes are among those being judged, one
+/// payload per core.
+const BYTES_AHEAD: usize = 8 * 1024 * 1024;
+/// At most how many buffers of judged chunks wait for the reader to read into them again: as
+/// many as can be in use at once, so that the reader does not allocate and zero new ones while
+/// the judging side frees others.
+const SPARE_BUFFERS: usize = BYTES_AHEAD / input::NDJSON_BLOCK_BYTES + 1;
+/// How many payloads of a chunk one core judges together, their outcomes rendered into one
+/// text: few enough to share the work between the cores to the end, enough that a result is
+/// not sent, nor a text allocated, per payload.
 const PIECE_PAYLOADS: usize = 64;
-/// The most room a piece's text keeps from one batch to the next.
-const KEPT_TEXT_BYTES: usize = 64 * 1024;
+/// How many files of one payload, found one after another, one core reads and judges together:
+/// fewer than payloads of a chunk, because each is also opened and read there.
+const PIECE_FILES: usize = 8;
+/// How long the judging side waits before it looks again for what the cores have judged.
+const LOOK_AGAIN: Duration = Duration::from_micros(500);
 /// How long judged results may wait in the output buffer while more input keeps arriving: a
 /// slow stream is reported as it comes, a fast one without a write per payload.
 const SHOW_WITHIN: Duration = Duration::from_millis(10);
 
-/// What the reading thread hands over, in input order.
-enum Read {
-    /// Something to judge.
-    Unit(Unit),
-    /// An input that could not be read.
-    Error(InputError),
+/// What the judging side waits for: what the reading thread sends, in input order, and what
+/// the cores have judged, in any order.
+enum Event {
+    /// From the reading thread.
+    Read(Read),
+    /// The reading thread is done: nothing more will arrive from it.
+    ReadingDone,
+    /// A piece judged on a core: its place among what the output is owed, and its outcomes.
+    Judged(usize, Judged),
 }
 
-/// Something to judge.
-enum Unit {
+/// What the reading thread hands over, in input order.
+enum Read {
     /// Payloads read.
     Chunk(Chunk),
     /// A file of one payload, read on whichever core judges it.
     File(WholeFile),
-}
-
-impl Unit {
-    /// How many payloads it holds.
-    fn payloads(&self) -> usize {
-        match self {
-            Unit::Chunk(chunk) => chunk.payloads.len(),
-            Unit::File(_) => 1,
-        }
-    }
-
-    /// About how much memory it holds until it is judged.
-    fn footprint(&self) -> usize {
-        match self {
-            Unit::Chunk(chunk) => chunk.footprint(),
-            Unit::File(file) => file.footprint(),
-        }
-    }
+    /// An input that could not be read.
+    Error(InputError),
 }
 
 /// Bytes read but not yet judged, shared by the reading thread (which waits while they are
@@ -164,34 +153,35 @@ impl Backlog {
 /// The reading thread's sink: sends what it reads, files unread, and input errors, in order,
 /// within the backlog's bound.
 struct Sender<'b> {
-    channel: mpsc::Sender<Read>,
+    channel: mpsc::Sender<Event>,
     backlog: &'b Backlog,
     /// Buffers of chunks judged, given back to be read into again.
     spares: mpsc::Receiver<SpareBuffers>,
 }
 
 impl Sender<'_> {
-    fn send(&mut self, unit: Unit) -> io::Result<()> {
+    /// Sends `read` once the backlog has room for its `footprint`.
+    fn send(&mut self, footprint: usize, read: Read) -> io::Result<()> {
         let closed = || io::Error::new(io::ErrorKind::BrokenPipe, "the output was closed");
-        if !self.backlog.reserve(unit.footprint()) {
+        if !self.backlog.reserve(footprint) {
             return Err(closed());
         }
-        self.channel.send(Read::Unit(unit)).map_err(|_| closed())
+        self.channel.send(Event::Read(read)).map_err(|_| closed())
     }
 }
 
 impl Sink for Sender<'_> {
     fn chunk(&mut self, chunk: Chunk) -> io::Result<()> {
-        self.send(Unit::Chunk(chunk))
+        self.send(chunk.footprint(), Read::Chunk(chunk))
     }
 
     fn whole_file(&mut self, file: WholeFile) -> io::Result<()> {
-        self.send(Unit::File(file))
+        self.send(file.footprint(), Read::File(file))
     }
 
     fn error(&mut self, error: InputError) {
         // A closed output stops the reading at the next payload.
-        let _ = self.channel.send(Read::Error(error));
+        let _ = self.channel.send(Event::Read(Read::Error(error)));
     }
 
     fn spare_buffers(&mut self) -> Option<SpareBuffers> {
@@ -207,14 +197,6 @@ struct Verdicts<W: Write> {
     progress: Progress,
 }
 
-impl<W: Write> Verdicts<W> {
-    /// Records an input that could not be read, and says so on standard error.
-    fn input_error(&mut self, error: InputError) {
-        tell(&error);
-        self.input_errors.push(error);
-    }
-}
-
 /// Says on standard error that an input could not be read.
 fn tell(error: &InputError) {
     warn(format_args!(
@@ -224,61 +206,50 @@ fn tell(error: &InputError) {
     ));
 }
 
-/// Part of a batch that one core judges on its own.
-enum Piece<'a> {
-    /// Payloads of a chunk.
-    Payloads(&'a Chunk, &'a [Payload]),
-    /// A file of one payload, to read first.
-    File(&'a WholeFile),
+/// Work that one core does on its own, in input order: payloads of a chunk, or files of one
+/// payload, read there.
+enum Piece {
+    Payloads(Arc<Chunk>, Range<usize>),
+    Files(Vec<WholeFile>),
 }
 
-impl Piece<'_> {
-    fn payloads(&self) -> usize {
+impl Piece {
+    /// Judges it, and lets go of what it read (a chunk's last holder gives its buffers back).
+    fn judge(self, judging: Judging) -> Judged {
+        let mut judged = Judged::default();
         match self {
-            Piece::Payloads(_, payloads) => payloads.len(),
-            Piece::File(_) => 1,
+            Piece::Payloads(chunk, range) => {
+                if let Some(payloads) = chunk.payloads.get(range) {
+                    judged.add(&chunk, payloads, judging);
+                }
+            }
+            Piece::Files(files) => {
+                for file in files {
+                    match file.read() {
+                        Ok(chunk) => judged.add(&chunk, &chunk.payloads, judging),
+                        Err(error) => judged.input_errors.push(error),
+                    }
+                }
+            }
         }
-    }
-
-    /// Judges the piece into `judged`, whose text is written over.
-    fn judge_into(&self, judging: Judging, judged: &mut Judged) {
-        judged.clear();
-        match *self {
-            Piece::Payloads(chunk, payloads) => judged.add(chunk, payloads, judging),
-            Piece::File(file) => match file.read() {
-                Ok(chunk) => judged.add(&chunk, &chunk.payloads, judging),
-                Err(error) => judged.input_error = Some(error),
-            },
-        }
+        judged
     }
 }
 
-/// A piece judged: its outcomes rendered in input order, what they were, and the input error
-/// that took the place of a file's payload.
-/// Its texts are kept from one batch to the next (the main thread frees them, the cores that
-/// judge fill them), so that judging allocates nothing per piece.
+/// A piece judged: its outcomes rendered in input order, what they were, and its files that
+/// could not be read.
 #[derive(Default)]
 struct Judged {
     rendered: String,
     valid: usize,
     invalid: usize,
     bytes: usize,
-    input_error: Option<InputError>,
-    /// Where the input error went, once counted: its index in [`Verdicts::input_errors`].
-    input_error_at: Option<usize>,
+    input_errors: Vec<InputError>,
     /// Where the payload being judged came from, as reports name it.
     source: String,
 }
 
 impl Judged {
-    /// Empties it for another piece, keeping the room its texts have.
-    fn clear(&mut self) {
-        self.rendered.clear();
-        (self.valid, self.invalid, self.bytes) = (0, 0, 0);
-        self.input_error = None;
-        self.input_error_at = None;
-    }
-
     /// Judges `payloads`, of `chunk`, one after another, and renders their outcomes.
     fn add(&mut self, chunk: &Chunk, payloads: &[Payload], judging: Judging) {
         for payload in payloads {
@@ -295,144 +266,207 @@ impl Judged {
     }
 }
 
-/// Judges a batch on all cores and writes the results in input order, at most
-/// [`BATCH_PAYLOADS`] at a time, so that a chunk of many small payloads is not rendered whole
-/// before being written. Everything judged is counted before anything is written, so that a
-/// closed output still exits with what was found.
-fn judge<W: Write>(
-    batch: &[Unit],
-    judging: Judging,
-    verdicts: &mut Verdicts<W>,
-    judged: &mut Vec<Judged>,
-) -> io::Result<()> {
-    let mut pieces = Vec::new();
-    for unit in batch {
-        match unit {
-            Unit::Chunk(chunk) => {
-                pieces.extend(
-                    chunk.payloads.chunks(PIECE_PAYLOADS).map(|payloads| Piece::Payloads(chunk, payloads)),
-                );
-            }
-            Unit::File(file) => pieces.push(Piece::File(file)),
-        }
-    }
-    for window in windows(&pieces) {
-        if judged.len() < window.len() {
-            judged.resize_with(window.len(), Judged::default);
-        }
-        let judged = &mut judged[..window.len()];
-        window.par_iter().zip(judged.par_iter_mut()).for_each(|(piece, out)| piece.judge_into(judging, out));
-        for piece in judged.iter_mut() {
-            verdicts.summary.valid += piece.valid;
-            verdicts.summary.invalid += piece.invalid;
-            verdicts.progress.advance(piece.valid + piece.invalid, piece.bytes);
-            if let Some(error) = piece.input_error.take() {
-                piece.input_error_at = Some(verdicts.input_errors.len());
-                verdicts.input_errors.push(error);
-            }
-        }
-        for piece in judged.iter_mut() {
-            verdicts.report.write(&piece.rendered)?;
-            if let Some(at) = piece.input_error_at {
-                tell(&verdicts.input_errors[at]);
-            }
-            // A text grown for a large report is not kept: memory stays bounded by the batch.
-            if piece.rendered.capacity() > KEPT_TEXT_BYTES {
-                piece.rendered = String::new();
-            }
-        }
-    }
-    Ok(())
+/// What the output is owed, in input order.
+enum Owed {
+    /// A piece on a core (`None` until it is judged).
+    Piece(Option<Judged>),
+    /// The end of what the reading thread handed over: once everything before it is written,
+    /// its room in the backlog is freed, and a chunk's buffers go back to the reader.
+    Release { footprint: usize, chunk: Option<Arc<Chunk>> },
+    /// An input that could not be read.
+    Error(InputError),
 }
 
-/// Splits `pieces` into runs of at least [`BATCH_PAYLOADS`] payloads, but for the last one.
-fn windows<'p, 'a>(pieces: &'p [Piece<'a>]) -> impl Iterator<Item = &'p [Piece<'a>]> {
-    let mut rest = pieces;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut payloads = 0;
-        let end = rest
-            .iter()
-            .position(|piece| {
-                payloads += piece.payloads();
-                payloads >= BATCH_PAYLOADS
-            })
-            .map_or(rest.len(), |last| last + 1);
-        let (window, after) = rest.split_at(end);
-        rest = after;
-        Some(window)
-    })
+/// What is done, in order, with what the output was owed once it is counted.
+enum Step {
+    Write(String),
+    /// Tells the input error at this index of [`Verdicts::input_errors`].
+    Tell(usize),
+    Release {
+        footprint: usize,
+        chunk: Option<Arc<Chunk>>,
+    },
 }
 
-/// Judges what the reading thread sends, batch by batch, until it is done or the output is
-/// closed; gives the texts of judged chunks back to it, and frees their room in the backlog.
-fn judge_arrivals<W: Write>(
-    arrivals: &mpsc::Receiver<Read>,
-    give_back: &mpsc::SyncSender<SpareBuffers>,
-    backlog: &Backlog,
+/// The judging side: hands pieces to the cores as input arrives, without waiting for the cores
+/// to finish what they have, and writes what they judged in input order.
+struct Judge<'r, W: Write> {
     judging: Judging,
-    verdicts: &mut Verdicts<W>,
-) -> io::Result<()> {
-    let mut batch = Vec::new();
-    let (mut batch_payloads, mut batch_footprint) = (0, 0);
-    let mut judged = Vec::new();
-    let mut shown = Instant::now();
-    let mut next = arrivals.recv().ok();
-    while let Some(arrival) = next.take() {
-        let error = match arrival {
-            Read::Unit(unit) => {
-                batch_payloads += unit.payloads();
-                batch_footprint += unit.footprint();
-                batch.push(unit);
-                None
-            }
-            Read::Error(error) => Some(error),
-        };
-        let full = batch_payloads >= BATCH_PAYLOADS || batch_footprint >= BATCH_BYTES;
-        if error.is_none() && !full {
-            next = arrivals.try_recv().ok();
-            if next.is_some() {
-                continue;
-            }
-        }
-        // Judge what has arrived: the batch is full, nothing more is waiting, or an
-        // input error must be told after the payloads before it.
-        judge(&batch, judging, verdicts, &mut judged)?;
-        let spares = batch.drain(..).filter_map(|unit| match unit {
-            Unit::Chunk(chunk) => chunk.into_spare_buffers(),
-            Unit::File(_) => None,
-        });
-        for spare in spares {
-            // When the reader has enough spares, this one is freed.
-            let _ = give_back.try_send(spare);
-        }
-        batch_payloads = 0;
-        backlog.free(std::mem::take(&mut batch_footprint));
-        if let Some(error) = error {
-            verdicts.input_error(error);
-        }
-        // What was judged is shown before waiting long for more input.
-        next = match arrivals.try_recv() {
-            Ok(arrival) => Some(arrival),
-            Err(_) => {
-                if shown.elapsed() >= SHOW_WITHIN {
-                    verdicts.report.flush()?;
-                    shown = Instant::now();
-                }
-                match arrivals.recv_timeout(SHOW_WITHIN) {
-                    Ok(arrival) => Some(arrival),
-                    Err(_) => {
-                        verdicts.report.flush()?;
+    verdicts: &'r mut Verdicts<W>,
+    backlog: &'r Backlog,
+    give_back: &'r mpsc::SyncSender<SpareBuffers>,
+    /// Where the cores send what they judged.
+    judged: mpsc::Sender<Event>,
+    /// What the output is owed, in input order; the first is the run's number `settled`.
+    owed: VecDeque<Owed>,
+    settled: usize,
+    /// Files found one after another, until they are handed to a core together.
+    files: Vec<WholeFile>,
+    files_footprint: usize,
+    /// The steps of the last settling, kept for their room.
+    steps: Vec<Step>,
+}
+
+impl<W: Write> Judge<'_, W> {
+    /// Judges what arrives until the reading thread is done and everything is written, or the
+    /// output is closed.
+    fn run(mut self, events: &mpsc::Receiver<Event>) -> io::Result<()> {
+        let mut reading = true;
+        let mut shown = Instant::now();
+        while reading || !self.owed.is_empty() || !self.files.is_empty() {
+            let event = match events.try_recv() {
+                Ok(event) => event,
+                Err(_) if !self.owed.is_empty() => {
+                    // Pieces are on the cores: look again shortly, rather than be woken by
+                    // each piece judged (a wake-up takes a core from judging, and sends the
+                    // other an interrupt).
+                    self.hand_over_files();
+                    if shown.elapsed() >= SHOW_WITHIN {
+                        self.verdicts.report.flush()?;
                         shown = Instant::now();
-                        arrivals.recv().ok()
+                    }
+                    std::thread::sleep(LOOK_AGAIN);
+                    continue;
+                }
+                Err(_) => {
+                    // Nothing is waiting: files found so far go to a core, and what was written
+                    // is shown before waiting long.
+                    self.hand_over_files();
+                    if shown.elapsed() >= SHOW_WITHIN {
+                        self.verdicts.report.flush()?;
+                        shown = Instant::now();
+                    }
+                    match events.recv_timeout(SHOW_WITHIN) {
+                        Ok(event) => event,
+                        Err(_) => {
+                            self.verdicts.report.flush()?;
+                            shown = Instant::now();
+                            match events.recv() {
+                                Ok(event) => event,
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                }
+            };
+            match event {
+                Event::Read(read) => self.take(read),
+                Event::ReadingDone => {
+                    reading = false;
+                    self.hand_over_files();
+                }
+                Event::Judged(index, judged) => {
+                    if let Some(owed) = self.owed.get_mut(index - self.settled) {
+                        *owed = Owed::Piece(Some(judged));
                     }
                 }
             }
-        };
+            self.settle()?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// Takes what the reading thread handed over: its pieces go to the cores at once, but for
+    /// files of one payload, which wait for a few more.
+    fn take(&mut self, read: Read) {
+        match read {
+            Read::Chunk(chunk) => {
+                self.hand_over_files();
+                let footprint = chunk.footprint();
+                let chunk = Arc::new(chunk);
+                let count = chunk.payloads.len();
+                for start in (0..count).step_by(PIECE_PAYLOADS) {
+                    let range = start..count.min(start + PIECE_PAYLOADS);
+                    self.hand_over(Piece::Payloads(Arc::clone(&chunk), range));
+                }
+                self.owed.push_back(Owed::Release { footprint, chunk: Some(chunk) });
+            }
+            Read::File(file) => {
+                self.files_footprint += file.footprint();
+                self.files.push(file);
+                if self.files.len() == PIECE_FILES {
+                    self.hand_over_files();
+                }
+            }
+            Read::Error(error) => {
+                self.hand_over_files();
+                self.owed.push_back(Owed::Error(error));
+            }
+        }
+    }
+
+    fn hand_over_files(&mut self) {
+        if self.files.is_empty() {
+            return;
+        }
+        let files = std::mem::take(&mut self.files);
+        self.hand_over(Piece::Files(files));
+        let footprint = std::mem::take(&mut self.files_footprint);
+        self.owed.push_back(Owed::Release { footprint, chunk: None });
+    }
+
+    /// Sends a piece to the cores, which judge pieces in the order they are sent.
+    fn hand_over(&mut self, piece: Piece) {
+        let index = self.settled + self.owed.len();
+        self.owed.push_back(Owed::Piece(None));
+        let (judging, judged) = (self.judging, self.judged.clone());
+        rayon::spawn_fifo(move || {
+            let outcomes = piece.judge(judging);
+            // The judging side may have stopped (a closed output).
+            let _ = judged.send(Event::Judged(index, outcomes));
+        });
+    }
+
+    /// Counts, then writes, what is owed to the output up to the first piece still on a core.
+    /// Everything is counted before anything is written, so that a closed output still exits
+    /// with what was found.
+    fn settle(&mut self) -> io::Result<()> {
+        let ready =
+            self.owed.iter().position(|owed| matches!(owed, Owed::Piece(None))).unwrap_or(self.owed.len());
+        if ready == 0 {
+            return Ok(());
+        }
+        self.settled += ready;
+        let verdicts = &mut *self.verdicts;
+        for owed in self.owed.drain(..ready) {
+            match owed {
+                Owed::Piece(judged) => {
+                    let judged = judged.unwrap_or_default();
+                    verdicts.summary.valid += judged.valid;
+                    verdicts.summary.invalid += judged.invalid;
+                    verdicts.progress.advance(judged.valid + judged.invalid, judged.bytes);
+                    self.steps.push(Step::Write(judged.rendered));
+                    for error in judged.input_errors {
+                        self.steps.push(Step::Tell(verdicts.input_errors.len()));
+                        verdicts.input_errors.push(error);
+                    }
+                }
+                Owed::Error(error) => {
+                    self.steps.push(Step::Tell(verdicts.input_errors.len()));
+                    verdicts.input_errors.push(error);
+                }
+                Owed::Release { footprint, chunk } => self.steps.push(Step::Release { footprint, chunk }),
+            }
+        }
+        for step in self.steps.drain(..) {
+            match step {
+                Step::Write(rendered) => verdicts.report.write(&rendered)?,
+                Step::Tell(index) => tell(&verdicts.input_errors[index]),
+                Step::Release { footprint, chunk } => {
+                    self.backlog.free(footprint);
+                    // The cores let go of a chunk before they send what they judged of it.
+                    let spare = chunk
+                        .and_then(|chunk| Arc::try_unwrap(chunk).ok())
+                        .and_then(Chunk::into_spare_buffers);
+                    if let Some(spare) = spare {
+                        // When the reader has enough spares, this one is freed.
+                        let _ = self.give_back.try_send(spare);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
@@ -456,20 +490,40 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
         input_errors: Vec::new(),
         progress: Progress::new(),
     };
-    // Reading runs on its own thread, ahead of judging within the backlog's bound; judging
-    // takes whatever has arrived (up to a batch) and runs on all cores; this thread counts and
-    // writes the results in input order.
+    // Reading runs on its own thread, ahead of judging within the backlog's bound; this thread
+    // hands each piece of what arrives to the cores at once, and counts and writes what they
+    // judged in input order.
     let backlog = Backlog::default();
     let written = std::thread::scope(|scope| {
-        let (channel, arrivals) = mpsc::channel();
+        let (channel, events) = mpsc::channel();
         let (give_back, spares) = mpsc::sync_channel(SPARE_BUFFERS);
         let backlog = &backlog;
-        let reader =
-            scope.spawn(move || read_inputs(&paths, reading, &mut Sender { channel, backlog, spares }));
-        let judged = judge_arrivals(&arrivals, &give_back, backlog, judging, &mut verdicts);
+        let judged = channel.clone();
+        let reader = scope.spawn(move || {
+            let mut sender = Sender { channel, backlog, spares };
+            let read = read_inputs(&paths, reading, &mut sender);
+            let _ = sender.channel.send(Event::ReadingDone);
+            read
+        });
+        // The cores' threads start while the first input is found (a folder of a thousand files
+        // takes a millisecond to list), not when it arrives.
+        rayon::current_num_threads();
+        let judge = Judge {
+            judging,
+            verdicts: &mut verdicts,
+            backlog,
+            give_back: &give_back,
+            judged,
+            owed: VecDeque::new(),
+            settled: 0,
+            files: Vec::new(),
+            files_footprint: 0,
+            steps: Vec::new(),
+        };
+        let judged = judge.run(&events);
         // Stops the reader when judging stopped early (a closed output).
         backlog.close();
-        drop(arrivals);
+        drop(events);
         let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         judged?;
         read

@@ -659,6 +659,46 @@ fn an_input_that_cannot_be_read_is_reported_once() {
 }
 
 #[test]
+fn many_files_are_reported_in_name_order_with_the_inputs_that_cannot_be_read_among_them() {
+    // Files are judged several at a time on every core; what fails where it is read (a link to
+    // /proc/self/mem opens but cannot be read) and what the directory search refuses (a FIFO)
+    // are told in the same order as the payloads around them.
+    let folder = tempfile::tempdir().unwrap();
+    let many = folder.path().join("many");
+    std::fs::create_dir(&many).unwrap();
+    let compact = compact_example();
+    let mut expected_sources = Vec::new();
+    let mut expected_errors = Vec::new();
+    for index in 0..60 {
+        let name = format!("{index:02}.json");
+        let path = many.join(&name);
+        if index % 13 == 5 {
+            std::os::unix::fs::symlink("/proc/self/mem", &path).unwrap();
+            expected_errors.push(format!("fpwebhook: many/{name}: "));
+        } else if index == 30 {
+            assert!(Command::new("mkfifo").arg(&path).status().unwrap().success());
+            expected_errors.push(format!("fpwebhook: many/{name}: not a regular file"));
+        } else {
+            let payload = if index % 7 == 0 { "{}".to_owned() } else { compact.clone() };
+            std::fs::write(&path, payload).unwrap();
+            expected_sources.push((format!("many/{name}"), index % 7 != 0));
+        }
+    }
+    let output = fpwebhook(folder.path(), &["validate", "--format", "json", "many"], b"");
+    let sources: Vec<(String, bool)> = json_lines(&output)
+        .iter()
+        .map(|line| (line["source"].as_str().unwrap().to_owned(), line["valid"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(sources, expected_sources);
+    let errors: Vec<String> = text(&output.stderr).lines().map(str::to_owned).collect();
+    assert_eq!(errors.len(), expected_errors.len(), "{errors:?}");
+    for (error, expected) in errors.iter().zip(&expected_errors) {
+        assert!(error.starts_with(expected), "{error} does not start with {expected}");
+    }
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
 fn a_slow_stream_is_reported_as_it_comes() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
         .args(["validate", "--ndjson"])
