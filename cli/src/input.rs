@@ -109,7 +109,9 @@ impl Chunk {
     /// only a block of NDJSON is worth keeping (a whole file's text is of any size, a block of a
     /// long line as large as the limit).
     pub(crate) fn into_spare_buffers(self) -> Option<SpareBuffers> {
-        let usual = self.text.capacity() <= 2 * NDJSON_BLOCK_BYTES;
+        // A list grown for a block of tiny lines is as large as its text: not kept either.
+        let usual = self.text.capacity() <= 2 * NDJSON_BLOCK_BYTES
+            && self.payloads.capacity() * std::mem::size_of::<Payload>() <= NDJSON_BLOCK_BYTES;
         let Chunk { origin, text, mut payloads } = self;
         payloads.clear();
         (origin.framing == Framing::Ndjson && usual).then_some(SpareBuffers { text, payloads })
@@ -460,14 +462,23 @@ impl WholeFile {
     /// Reads it: a chunk of its one payload, or why it could not be read.
     pub(crate) fn read(&self) -> Result<Chunk, InputError> {
         let failed = |error| InputError { path: self.origin.name.clone(), error };
-        let file = File::open(&self.path).map_err(failed)?;
+        // One byte more than the limit tells a payload at the limit from a larger one, without
+        // reading the rest of a larger one.
+        let mut file = File::open(&self.path).map_err(failed)?.take(self.limit.saturating_add(1));
         // Room for a usual payload, so that most files take one read and a second that finds
         // their end, without asking their size first.
         let room = self.limit.saturating_add(1).min(FIRST_READ_BYTES);
         let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
-        // One byte more than the limit tells a payload at the limit from a larger one, without
-        // reading the rest of a larger one.
-        file.take(self.limit.saturating_add(1)).read_to_end(&mut bytes).map_err(failed)?;
+        (&mut file).take(room).read_to_end(&mut bytes).map_err(failed)?;
+        if bytes.len() as u64 == room && file.limit() > 0 {
+            // A larger file: room for the rest of it (within the limit) at once, since each
+            // core holds one such payload while it judges it, rather than twice its size
+            // grown by doubling.
+            let size = file.get_ref().metadata().map_or(0, |metadata| metadata.len());
+            let rest = size.saturating_sub(room).min(file.limit());
+            bytes.reserve_exact(usize::try_from(rest).unwrap_or(0).saturating_add(1));
+            file.read_to_end(&mut bytes).map_err(failed)?;
+        }
         Ok(Chunk::whole(Arc::clone(&self.origin), bytes, self.limit))
     }
 }

@@ -1,9 +1,11 @@
 //! `fpwebhook validate`: one thread reads the inputs, all cores read files and judge payloads,
 //! and the main thread writes the reports in input order, with memory bounded whatever the input.
 
+use std::any::Any;
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal, Write};
 use std::ops::Range;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
@@ -75,15 +77,20 @@ impl Progress {
 }
 
 /// At most how many bytes of payloads (with their records: [`Chunk::footprint`]) are read but
-/// not yet judged and written: the bound on memory, whatever the input (one payload larger than
-/// this is still read, alone). A file of one payload is read where it is judged, and dropped once
-/// it is: until then it counts only its names, and its bytes are among those being judged, one
-/// payload per core.
+/// not yet judged and written: with [`IN_FLIGHT_PER_CORE`], the bound on memory, whatever the
+/// input (one payload larger than this is still read, alone). A file of one payload is read
+/// where it is judged, and dropped once it is: until then it counts only its names, and its
+/// bytes are among those being judged, one payload per core.
 const BYTES_AHEAD: usize = 8 * 1024 * 1024;
-/// At most how many buffers of judged chunks wait for the reader to read into them again: as
-/// many as can be in use at once, so that the reader does not allocate and zero new ones while
-/// the judging side frees others.
-const SPARE_BUFFERS: usize = BYTES_AHEAD / input::NDJSON_BLOCK_BYTES + 1;
+/// At most how many buffers of judged chunks wait for the reader to read into them again: more
+/// than can be in use at once (a chunk's text has room for two blocks), so that the reader
+/// does not allocate and zero new ones while the judging side frees others.
+const SPARE_BUFFERS: usize = BYTES_AHEAD / (2 * input::NDJSON_BLOCK_BYTES) + 2;
+/// At most how many payloads per core are on the cores at once, judged or being judged but not
+/// written: what bounds the reports waiting to be written (a payload with many violations has
+/// a long one) when the output is slower than judging. The rest of what was read waits unjudged,
+/// within the backlog.
+const IN_FLIGHT_PER_CORE: usize = 32 * PIECE_PAYLOADS;
 /// How many payloads of a chunk one core judges together, their outcomes rendered into one
 /// text: few enough to share the work between the cores to the end, enough that a result is
 /// not sent, nor a text allocated, per payload.
@@ -106,6 +113,8 @@ enum Event {
     ReadingDone,
     /// A piece judged on a core: its place among what the output is owed, and its outcomes.
     Judged(usize, Judged),
+    /// A piece that made its core panic: the panic, to raise again on the judging side.
+    Panicked(Box<dyn Any + Send>),
 }
 
 /// What the reading thread hands over, in input order.
@@ -189,6 +198,15 @@ impl Sink for Sender<'_> {
     }
 }
 
+/// Tells the judging side, when dropped, that the reading thread is done.
+struct DoneReading(mpsc::Sender<Event>);
+
+impl Drop for DoneReading {
+    fn drop(&mut self) {
+        let _ = self.0.send(Event::ReadingDone);
+    }
+}
+
 /// What judging has found so far, and where it goes.
 struct Verdicts<W: Write> {
     report: Report<W>,
@@ -214,9 +232,17 @@ enum Piece {
 }
 
 impl Piece {
+    /// How many payloads it holds.
+    fn payloads(&self) -> usize {
+        match self {
+            Piece::Payloads(_, range) => range.len(),
+            Piece::Files(files) => files.len(),
+        }
+    }
+
     /// Judges it, and lets go of what it read (a chunk's last holder gives its buffers back).
     fn judge(self, judging: Judging) -> Judged {
-        let mut judged = Judged::default();
+        let mut judged = Judged { payloads: self.payloads(), ..Judged::default() };
         match self {
             Piece::Payloads(chunk, range) => {
                 if let Some(payloads) = chunk.payloads.get(range) {
@@ -240,6 +266,8 @@ impl Piece {
 /// could not be read.
 #[derive(Default)]
 struct Judged {
+    /// How many payloads the piece held.
+    payloads: usize,
     rendered: String,
     valid: usize,
     invalid: usize,
@@ -300,6 +328,12 @@ struct Judge<'r, W: Write> {
     /// What the output is owed, in input order; the first is the run's number `settled`.
     owed: VecDeque<Owed>,
     settled: usize,
+    /// Pieces owed but not yet on the cores, with their place among what is owed.
+    unsent: VecDeque<(usize, Piece)>,
+    /// How many payloads are on the cores, and how many may be.
+    in_flight: usize,
+    most_in_flight: usize,
+    cores: usize,
     /// Files found one after another, until they are handed to a core together.
     files: Vec<WholeFile>,
     files_footprint: usize,
@@ -313,13 +347,15 @@ impl<W: Write> Judge<'_, W> {
     fn run(mut self, events: &mpsc::Receiver<Event>) -> io::Result<()> {
         let mut reading = true;
         let mut shown = Instant::now();
+        let mut last_event = Instant::now();
         while reading || !self.owed.is_empty() || !self.files.is_empty() {
             let event = match events.try_recv() {
                 Ok(event) => event,
-                Err(_) if !self.owed.is_empty() => {
+                Err(_) if !self.owed.is_empty() && last_event.elapsed() < SHOW_WITHIN => {
                     // Pieces are on the cores: look again shortly, rather than be woken by
                     // each piece judged (a wake-up takes a core from judging, and sends the
-                    // other an interrupt).
+                    // other an interrupt). A piece that takes long (a file that blocks as it
+                    // is read) is waited for without looking.
                     self.hand_over_files();
                     if shown.elapsed() >= SHOW_WITHIN {
                         self.verdicts.report.flush()?;
@@ -349,6 +385,7 @@ impl<W: Write> Judge<'_, W> {
                     }
                 }
             };
+            last_event = Instant::now();
             match event {
                 Event::Read(read) => self.take(read),
                 Event::ReadingDone => {
@@ -356,9 +393,15 @@ impl<W: Write> Judge<'_, W> {
                     self.hand_over_files();
                 }
                 Event::Judged(index, judged) => {
+                    self.in_flight = self.in_flight.saturating_sub(judged.payloads);
                     if let Some(owed) = self.owed.get_mut(index - self.settled) {
                         *owed = Owed::Piece(Some(judged));
                     }
+                    self.send_unsent();
+                }
+                Event::Panicked(panic) => {
+                    self.backlog.close();
+                    std::panic::resume_unwind(panic);
                 }
             }
             self.settle()?;
@@ -384,7 +427,9 @@ impl<W: Write> Judge<'_, W> {
             Read::File(file) => {
                 self.files_footprint += file.footprint();
                 self.files.push(file);
-                if self.files.len() == PIECE_FILES {
+                // Files go to the cores together only while the cores have enough to do: a few
+                // large files found at once are judged on every core.
+                if self.files.len() == PIECE_FILES || self.in_flight < 2 * self.cores {
                     self.hand_over_files();
                 }
             }
@@ -405,16 +450,31 @@ impl<W: Write> Judge<'_, W> {
         self.owed.push_back(Owed::Release { footprint, chunk: None });
     }
 
-    /// Sends a piece to the cores, which judge pieces in the order they are sent.
+    /// Owes the output a piece, and sends it to the cores if they have room for it.
     fn hand_over(&mut self, piece: Piece) {
         let index = self.settled + self.owed.len();
         self.owed.push_back(Owed::Piece(None));
-        let (judging, judged) = (self.judging, self.judged.clone());
-        rayon::spawn_fifo(move || {
-            let outcomes = piece.judge(judging);
-            // The judging side may have stopped (a closed output).
-            let _ = judged.send(Event::Judged(index, outcomes));
-        });
+        self.unsent.push_back((index, piece));
+        self.send_unsent();
+    }
+
+    /// Sends pieces to the cores, in order, while they have room; the cores judge pieces in
+    /// the order they are sent.
+    fn send_unsent(&mut self) {
+        while self.in_flight < self.most_in_flight
+            && let Some((index, piece)) = self.unsent.pop_front()
+        {
+            self.in_flight += piece.payloads();
+            let (judging, judged) = (self.judging, self.judged.clone());
+            rayon::spawn_fifo(move || {
+                let event = match std::panic::catch_unwind(AssertUnwindSafe(|| piece.judge(judging))) {
+                    Ok(outcomes) => Event::Judged(index, outcomes),
+                    Err(panic) => Event::Panicked(panic),
+                };
+                // The judging side may have stopped (a closed output).
+                let _ = judged.send(event);
+            });
+        }
     }
 
     /// Counts, then writes, what is owed to the output up to the first piece still on a core.
@@ -500,14 +560,13 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
         let backlog = &backlog;
         let judged = channel.clone();
         let reader = scope.spawn(move || {
-            let mut sender = Sender { channel, backlog, spares };
-            let read = read_inputs(&paths, reading, &mut sender);
-            let _ = sender.channel.send(Event::ReadingDone);
-            read
+            // Sent however reading ends, a panic included, so that judging ends too.
+            let _done = DoneReading(channel.clone());
+            read_inputs(&paths, reading, &mut Sender { channel, backlog, spares })
         });
         // The cores' threads start while the first input is found (a folder of a thousand files
         // takes a millisecond to list), not when it arrives.
-        rayon::current_num_threads();
+        let cores = rayon::current_num_threads();
         let judge = Judge {
             judging,
             verdicts: &mut verdicts,
@@ -516,6 +575,10 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
             judged,
             owed: VecDeque::new(),
             settled: 0,
+            unsent: VecDeque::new(),
+            in_flight: 0,
+            most_in_flight: cores * IN_FLIGHT_PER_CORE,
+            cores,
             files: Vec::new(),
             files_footprint: 0,
             steps: Vec::new(),
