@@ -98,8 +98,11 @@ const PIECE_PAYLOADS: usize = 64;
 /// How many files of one payload, found one after another, one core reads and judges together:
 /// fewer than payloads of a chunk, because each is also opened and read there.
 const PIECE_FILES: usize = 8;
-/// How long the judging side waits before it looks again for what the cores have judged.
+/// How long the judging side waits before it looks again for what the cores have judged, while
+/// they have more than a piece each to do; with less, it looks again sooner, so that the last
+/// results of a run (or its only one) do not wait.
 const LOOK_AGAIN: Duration = Duration::from_micros(500);
+const LOOK_AGAIN_SOON: Duration = Duration::from_micros(20);
 /// How long judged results may wait in the output buffer while more input keeps arriving: a
 /// slow stream is reported as it comes, a fast one without a write per payload.
 const SHOW_WITHIN: Duration = Duration::from_millis(10);
@@ -361,7 +364,8 @@ impl<W: Write> Judge<'_, W> {
                         self.verdicts.report.flush()?;
                         shown = Instant::now();
                     }
-                    std::thread::sleep(LOOK_AGAIN);
+                    let busy = self.in_flight > self.cores * PIECE_PAYLOADS;
+                    std::thread::sleep(if busy { LOOK_AGAIN } else { LOOK_AGAIN_SOON });
                     continue;
                 }
                 Err(_) => {
