@@ -23,7 +23,8 @@ use crate::naming;
 ///
 /// Only when the emitted tokens do not parse as Rust, which would be a bug in this module.
 pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String, SchemaErrors> {
-    let readers = items.structs.iter().map(reader);
+    // The first struct is the root: no other refers to it, since a reference cycle is refused.
+    let readers = items.structs.iter().enumerate().map(|(index, item)| reader(item, index == 0));
     let entry_points = items.structs.first().map(entry_points);
     let any_required = items.structs.iter().any(|item| {
         item.fields.len() <= FIELDS_PER_WORD && item.fields.iter().any(|field| field.presence.is_required())
@@ -98,14 +99,23 @@ fn entry_points(root: &RustStruct) -> TokenStream {
     }
 }
 
-/// The reader of one object type.
-fn reader(item: &RustStruct) -> TokenStream {
+/// The reader of one object type; the `root`'s builds its value in a box, since root types hold
+/// their objects inline (the legacy one is 8.5 kB) and each move of one copies all of it.
+fn reader(item: &RustStruct, root: bool) -> TokenStream {
     let name = format_ident!("{}", item.name);
     let read = reader_name(&item.name);
-    let doc = format!(
-        " Reads the object of type `{}` from its `{{`, checking every documented constraint.",
-        item.name
-    );
+    let doc = if root {
+        format!(
+            " Reads the object of type `{}` from its `{{`, checking every documented constraint; builds it in a box.",
+            item.name
+        )
+    } else {
+        format!(
+            " Reads the object of type `{}` from its `{{`, checking every documented constraint.",
+            item.name
+        )
+    };
+    let built = if root { quote!(Box<super::types::#name>) } else { quote!(super::types::#name) };
     let locals = item.fields.iter().map(|field| {
         let local = field_local(field);
         match field.presence {
@@ -153,11 +163,13 @@ fn reader(item: &RustStruct) -> TokenStream {
     // Validate-only builds nothing: its locals are let go undropped (see `forget_unbuilt`).
     let let_go_unbuilt = (!unbuilt.is_empty()).then(|| quote!(forget_unbuilt((#(#unbuilt,)*));));
     let (key_items, members) = member_loop(item, &arms, &unknown_arm);
+    let literal = quote!(super::types::#name { #(#field_names: #field_locals,)* #others_field });
+    let value = if root { quote!(Box::new(#literal)) } else { literal };
     quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
         #[allow(clippy::similar_names, reason = "one local per documented field, named after it")]
-        pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<super::types::#name>, Abort> {
+        pub(crate) fn #read<const BUILD: bool>(cx: &mut Context<'_>, path: &Path<'_>) -> Result<Option<#built>, Abort> {
             #key_items
             #start
             let before = cx.violation_count();
@@ -175,7 +187,7 @@ fn reader(item: &RustStruct) -> TokenStream {
                 return Ok(None);
             }
             #unwrap_required
-            Ok(Some(super::types::#name { #(#field_names: #field_locals,)* #others_field }))
+            Ok(Some(#value))
         }
     }
 }

@@ -43,7 +43,7 @@ pub(crate) fn parse_boxed(
     run_and_build(bytes, options, read_identification_webhook::<true>)
 }
 
-/// Reads the object of type `IdentificationWebhook` from its `{`, checking every documented constraint.
+/// Reads the object of type `IdentificationWebhook` from its `{`, checking every documented constraint; builds it in a box.
 #[allow(clippy::too_many_lines, reason = "one arm per documented field")]
 #[allow(
     clippy::similar_names,
@@ -52,7 +52,7 @@ pub(crate) fn parse_boxed(
 pub(crate) fn read_identification_webhook<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
-) -> Result<Option<super::types::IdentificationWebhook>, Abort> {
+) -> Result<Option<Box<super::types::IdentificationWebhook>>, Abort> {
     /// The documented keys, in schema order: members usually come in this order, so
     /// each key is first compared with the one expected next.
     const KEYS: [&str; 46] = [
@@ -870,55 +870,57 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
         return Ok(None);
     };
     Ok(
-        Some(super::types::IdentificationWebhook {
-            request_id: request_id_field,
-            tag: tag_field,
-            linked_id: linked_id_field,
-            visitor_id: visitor_id_field,
-            visitor_found: visitor_found_field,
-            timestamp: timestamp_field,
-            time: time_field,
-            incognito: incognito_field,
-            url: url_field,
-            client_referrer: client_referrer_field,
-            ip: ip_field,
-            ip_location: ip_location_field,
-            browser_details: browser_details_field,
-            confidence: confidence_field,
-            first_seen_at: first_seen_at_field,
-            last_seen_at: last_seen_at_field,
-            environment_id: environment_id_field,
-            components: components_field,
-            bot: bot_field,
-            user_agent: user_agent_field,
-            root_apps: root_apps_field,
-            emulator: emulator_field,
-            ip_info: ip_info_field,
-            ip_blocklist: ip_blocklist_field,
-            tor: tor_field,
-            vpn: vpn_field,
-            proxy: proxy_field,
-            tampering: tampering_field,
-            cloned_app: cloned_app_field,
-            factory_reset: factory_reset_field,
-            jailbroken: jailbroken_field,
-            frida: frida_field,
-            privacy_settings: privacy_settings_field,
-            virtual_machine: virtual_machine_field,
-            raw_device_attributes: raw_device_attributes_field,
-            high_activity: high_activity_field,
-            location_spoofing: location_spoofing_field,
-            suspect_score: suspect_score_field,
-            remote_control: remote_control_field,
-            velocity: velocity_field,
-            developer_tools: developer_tools_field,
-            mitm_attack: mitm_attack_field,
-            replayed: replayed_field,
-            sdk: sdk_field,
-            supplementary_ids: supplementary_ids_field,
-            proximity: proximity_field,
-            unknown_fields: unknown_fields.unwrap_or_default(),
-        }),
+        Some(
+            Box::new(super::types::IdentificationWebhook {
+                request_id: request_id_field,
+                tag: tag_field,
+                linked_id: linked_id_field,
+                visitor_id: visitor_id_field,
+                visitor_found: visitor_found_field,
+                timestamp: timestamp_field,
+                time: time_field,
+                incognito: incognito_field,
+                url: url_field,
+                client_referrer: client_referrer_field,
+                ip: ip_field,
+                ip_location: ip_location_field,
+                browser_details: browser_details_field,
+                confidence: confidence_field,
+                first_seen_at: first_seen_at_field,
+                last_seen_at: last_seen_at_field,
+                environment_id: environment_id_field,
+                components: components_field,
+                bot: bot_field,
+                user_agent: user_agent_field,
+                root_apps: root_apps_field,
+                emulator: emulator_field,
+                ip_info: ip_info_field,
+                ip_blocklist: ip_blocklist_field,
+                tor: tor_field,
+                vpn: vpn_field,
+                proxy: proxy_field,
+                tampering: tampering_field,
+                cloned_app: cloned_app_field,
+                factory_reset: factory_reset_field,
+                jailbroken: jailbroken_field,
+                frida: frida_field,
+                privacy_settings: privacy_settings_field,
+                virtual_machine: virtual_machine_field,
+                raw_device_attributes: raw_device_attributes_field,
+                high_activity: high_activity_field,
+                location_spoofing: location_spoofing_field,
+                suspect_score: suspect_score_field,
+                remote_control: remote_control_field,
+                velocity: velocity_field,
+                developer_tools: developer_tools_field,
+                mitm_attack: mitm_attack_field,
+                replayed: replayed_field,
+                sdk: sdk_field,
+                supplementary_ids: supplementary_ids_field,
+                proximity: proximity_field,
+                unknown_fields: unknown_fields.unwrap_or_default(),
+            }),
+        ),
     )
 }
 

@@ -83,21 +83,15 @@ fn run<'a, T>(
     }
 }
 
-/// Validates a whole input and builds its value with `read_root`, boxed as soon as the reader
-/// returns it: root types hold their objects inline (the legacy one is 8.5 kB), and each layer
-/// between the reader and the caller that returned one by value copied all of it.
+/// Validates a whole input and builds its value with `read_root`, which builds it in a box:
+/// root types hold their objects inline (the legacy one is 8.5 kB), and each layer between
+/// the reader and the caller that moved one by value copied all of it.
 pub(crate) fn run_and_build<T>(
     bytes: &[u8],
     options: Options,
-    read_root: ReadRoot<T>,
+    read_root: ReadRoot<Box<T>>,
 ) -> Result<Box<T>, Violations> {
-    let built =
-        run(bytes, options, true, |cx: &mut Context<'_>, path: &Path<'_>| match read_root(cx, path) {
-            Ok(Some(value)) => Ok(Some(Box::new(value))),
-            Ok(None) => Ok(None),
-            Err(abort) => Err(abort),
-        });
-    match built? {
+    match run(bytes, options, true, read_root)? {
         Some(value) => Ok(value),
         None => Err(Violations {
             list: vec![violation::Violation {
