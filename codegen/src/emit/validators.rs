@@ -365,18 +365,23 @@ fn member_arm(index: usize, field: &RustField, wide: bool) -> TokenStream {
     };
     // `filter(|_| BUILD)`: when only checking, the compiler sees that the local stays empty,
     // and drops no value of it (the readers are not inlined, so it cannot tell otherwise).
-    let store = match field.presence {
-        Presence::Required | Presence::Optional => quote! {
+    let store = match (field.presence, &field.value.kind) {
+        // An object goes straight into its local: a move through the `Slot` would copy it.
+        (Presence::Required | Presence::Optional, ValueKind::Struct(name)) => {
+            let reader = reader_name(name);
+            quote!(cx.object_into(&path, &mut #local, #reader::<BUILD>)?;)
+        }
+        (Presence::Required | Presence::Optional, _) => quote! {
             if let Some(value) = #read?.value().filter(|_| BUILD) {
                 #local = Some(value);
             }
         },
-        Presence::Nullable => quote! {
+        (Presence::Nullable, _) => quote! {
             if let Some(value) = #read?.nullable().filter(|_| BUILD) {
                 #local = value;
             }
         },
-        Presence::RequiredNullable => quote! {
+        (Presence::RequiredNullable, _) => quote! {
             if let Some(value) = #read?.or_null().value().filter(|_| BUILD) {
                 #local = Some(value);
             }

@@ -386,13 +386,7 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(7) => {
                 let path = Path::Key(path, "sdk");
                 cx.seen_in(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_sdk::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    sdk_field = Some(value);
-                }
+                cx.object_into(&path, &mut sdk_field, read_sdk::<BUILD>)?;
             }
             Member::Documented(8) => {
                 let path = Path::Key(path, "replayed");
@@ -428,24 +422,20 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(10) => {
                 let path = Path::Key(path, "identification");
                 cx.seen_in(&mut seen, 10, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_identification::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    identification_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut identification_field,
+                    read_identification::<BUILD>,
+                )?;
             }
             Member::Documented(11) => {
                 let path = Path::Key(path, "supplementary_id_high_recall");
                 cx.seen_in(&mut seen, 11, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_supplementary_id_high_recall::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    supplementary_id_high_recall_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut supplementary_id_high_recall_field,
+                    read_supplementary_id_high_recall::<BUILD>,
+                )?;
             }
             Member::Documented(12) => {
                 let path = Path::Key(path, "tags");
@@ -572,24 +562,16 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(22) => {
                 let path = Path::Key(path, "browser_details");
                 cx.seen_in(&mut seen, 22, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_browser_details::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    browser_details_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut browser_details_field,
+                    read_browser_details::<BUILD>,
+                )?;
             }
             Member::Documented(23) => {
                 let path = Path::Key(path, "proximity");
                 cx.seen_in(&mut seen, 23, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_proximity::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    proximity_field = Some(value);
-                }
+                cx.object_into(&path, &mut proximity_field, read_proximity::<BUILD>)?;
             }
             Member::Documented(24) => {
                 let path = Path::Key(path, "active_call");
@@ -640,13 +622,7 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(27) => {
                 let path = Path::Key(path, "bot_info");
                 cx.seen_in(&mut seen, 27, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_bot_info::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    bot_info_field = Some(value);
-                }
+                cx.object_into(&path, &mut bot_info_field, read_bot_info::<BUILD>)?;
             }
             Member::Documented(28) => {
                 let path = Path::Key(path, "cloned_app");
@@ -718,24 +694,16 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(33) => {
                 let path = Path::Key(path, "ip_blocklist");
                 cx.seen_in(&mut seen, 33, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_block_list::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    ip_blocklist_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut ip_blocklist_field,
+                    read_ip_block_list::<BUILD>,
+                )?;
             }
             Member::Documented(34) => {
                 let path = Path::Key(path, "ip_info");
                 cx.seen_in(&mut seen, 34, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    ip_info_field = Some(value);
-                }
+                cx.object_into(&path, &mut ip_info_field, read_ip_info::<BUILD>)?;
             }
             Member::Documented(35) => {
                 let path = Path::Key(path, "proxy");
@@ -775,13 +743,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(37) => {
                 let path = Path::Key(path, "proxy_details");
                 cx.seen_in(&mut seen, 37, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_proxy_details::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    proxy_details_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut proxy_details_field,
+                    read_proxy_details::<BUILD>,
+                )?;
             }
             Member::Documented(38) => {
                 let path = Path::Key(path, "proxy_ml_score");
@@ -998,24 +964,16 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(51) => {
                 let path = Path::Key(path, "tampering_details");
                 cx.seen_in(&mut seen, 51, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_tampering_details::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    tampering_details_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut tampering_details_field,
+                    read_tampering_details::<BUILD>,
+                )?;
             }
             Member::Documented(52) => {
                 let path = Path::Key(path, "velocity");
                 cx.seen_in(&mut seen, 52, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    velocity_field = Some(value);
-                }
+                cx.object_into(&path, &mut velocity_field, read_velocity::<BUILD>)?;
             }
             Member::Documented(53) => {
                 let path = Path::Key(path, "virtual_machine");
@@ -1132,13 +1090,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(60) => {
                 let path = Path::Key(path, "vpn_methods");
                 cx.seen_in(&mut seen, 60, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_vpn_methods::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    vpn_methods_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut vpn_methods_field,
+                    read_vpn_methods::<BUILD>,
+                )?;
             }
             Member::Documented(61) => {
                 let path = Path::Key(path, "high_activity_device");
@@ -1196,13 +1152,11 @@ pub(crate) fn read_event<const BUILD: bool>(
             Member::Documented(64) => {
                 let path = Path::Key(path, "raw_device_attributes");
                 cx.seen_in(&mut seen, 64, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_raw_device_attributes::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    raw_device_attributes_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut raw_device_attributes_field,
+                    read_raw_device_attributes::<BUILD>,
+                )?;
             }
             Member::Documented(65) => {
                 let path = Path::Key(path, "labels");
@@ -1592,13 +1546,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "subintegration");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_subintegration::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    subintegration_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut subintegration_field,
+                    read_subintegration::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -1898,13 +1850,11 @@ pub(crate) fn read_identification<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "confidence");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_identification_confidence::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    confidence_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut confidence_field,
+                    read_identification_confidence::<BUILD>,
+                )?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "visitor_found");
@@ -2203,13 +2153,11 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "confidence");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_identification_confidence::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    confidence_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut confidence_field,
+                    read_identification_confidence::<BUILD>,
+                )?;
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "first_seen_at");
@@ -3023,24 +2971,12 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "v4");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_v4::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    v4_field = Some(value);
-                }
+                cx.object_into(&path, &mut v4_field, read_ip_info_v4::<BUILD>)?;
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "v6");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_v6::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    v6_field = Some(value);
-                }
+                cx.object_into(&path, &mut v6_field, read_ip_info_v6::<BUILD>)?;
             }
             _ => {
                 let key = cx.key_text();
@@ -3148,13 +3084,11 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "geolocation");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_geolocation::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    geolocation_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut geolocation_field,
+                    read_geolocation::<BUILD>,
+                )?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "asn");
@@ -3725,13 +3659,11 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "geolocation");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_geolocation::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    geolocation_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut geolocation_field,
+                    read_geolocation::<BUILD>,
+                )?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "asn");
@@ -4098,13 +4030,11 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
             Member::Documented(4) => {
                 let path = Path::Key(path, "request_header_modifications");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_request_header_modifications::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    request_header_modifications_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut request_header_modifications_field,
+                    read_request_header_modifications::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -4747,79 +4677,61 @@ pub(crate) fn read_velocity<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "distinct_ip");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_ip_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_ip_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "distinct_linked_id");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_linked_id_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_linked_id_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "distinct_country");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_country_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_country_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "events");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    events_field = Some(value);
-                }
+                cx.object_into(&path, &mut events_field, read_velocity_data::<BUILD>)?;
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "ip_events");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    ip_events_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut ip_events_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "distinct_ip_by_linked_id");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_ip_by_linked_id_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_ip_by_linked_id_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "distinct_visitor_id_by_linked_id");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_visitor_id_by_linked_id_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_visitor_id_by_linked_id_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -5311,24 +5223,16 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "font_preferences");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_font_preferences::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    font_preferences_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut font_preferences_field,
+                    read_font_preferences::<BUILD>,
+                )?;
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "emoji");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_emoji::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    emoji_field = Some(value);
-                }
+                cx.object_into(&path, &mut emoji_field, read_emoji::<BUILD>)?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "fonts");
@@ -5381,13 +5285,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(5) => {
                 let path = Path::Key(path, "canvas");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_canvas::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    canvas_field = Some(value);
-                }
+                cx.object_into(&path, &mut canvas_field, read_canvas::<BUILD>)?;
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "languages");
@@ -5420,24 +5318,20 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(7) => {
                 let path = Path::Key(path, "webgl_extensions");
                 cx.seen(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_web_gl_extensions::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    webgl_extensions_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut webgl_extensions_field,
+                    read_web_gl_extensions::<BUILD>,
+                )?;
             }
             Member::Documented(8) => {
                 let path = Path::Key(path, "webgl_basics");
                 cx.seen(&mut seen, 8, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_web_gl_basics::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    webgl_basics_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut webgl_basics_field,
+                    read_web_gl_basics::<BUILD>,
+                )?;
             }
             Member::Documented(9) => {
                 let path = Path::Key(path, "screen_resolution");
@@ -5477,13 +5371,11 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
             Member::Documented(10) => {
                 let path = Path::Key(path, "touch_support");
                 cx.seen(&mut seen, 10, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_touch_support::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    touch_support_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut touch_support_field,
+                    read_touch_support::<BUILD>,
+                )?;
             }
             Member::Documented(11) => {
                 let path = Path::Key(path, "oscpu");

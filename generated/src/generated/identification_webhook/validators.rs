@@ -338,24 +338,20 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(11) => {
                 let path = Path::Key(path, "ipLocation");
                 cx.seen(&mut seen, 11, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_location::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    ip_location_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut ip_location_field,
+                    read_ip_location::<BUILD>,
+                )?;
             }
             Member::Documented(12) => {
                 let path = Path::Key(path, "browserDetails");
                 cx.seen(&mut seen, 12, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_browser_details::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    browser_details_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut browser_details_field,
+                    read_browser_details::<BUILD>,
+                )?;
             }
             Member::Documented(13) => {
                 let path = Path::Key(path, "confidence");
@@ -371,24 +367,12 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(14) => {
                 let path = Path::Key(path, "firstSeenAt");
                 cx.seen(&mut seen, 14, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_seen_at::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    first_seen_at_field = Some(value);
-                }
+                cx.object_into(&path, &mut first_seen_at_field, read_seen_at::<BUILD>)?;
             }
             Member::Documented(15) => {
                 let path = Path::Key(path, "lastSeenAt");
                 cx.seen(&mut seen, 15, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_seen_at::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    last_seen_at_field = Some(value);
-                }
+                cx.object_into(&path, &mut last_seen_at_field, read_seen_at::<BUILD>)?;
             }
             Member::Documented(16) => {
                 let path = Path::Key(path, "environmentId");
@@ -425,13 +409,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(18) => {
                 let path = Path::Key(path, "bot");
                 cx.seen(&mut seen, 18, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_bot::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    bot_field = Some(value);
-                }
+                cx.object_into(&path, &mut bot_field, read_bot::<BUILD>)?;
             }
             Member::Documented(19) => {
                 let path = Path::Key(path, "userAgent");
@@ -447,156 +425,88 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(20) => {
                 let path = Path::Key(path, "rootApps");
                 cx.seen(&mut seen, 20, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_root_apps::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    root_apps_field = Some(value);
-                }
+                cx.object_into(&path, &mut root_apps_field, read_root_apps::<BUILD>)?;
             }
             Member::Documented(21) => {
                 let path = Path::Key(path, "emulator");
                 cx.seen(&mut seen, 21, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_emulator::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    emulator_field = Some(value);
-                }
+                cx.object_into(&path, &mut emulator_field, read_emulator::<BUILD>)?;
             }
             Member::Documented(22) => {
                 let path = Path::Key(path, "ipInfo");
                 cx.seen(&mut seen, 22, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    ip_info_field = Some(value);
-                }
+                cx.object_into(&path, &mut ip_info_field, read_ip_info::<BUILD>)?;
             }
             Member::Documented(23) => {
                 let path = Path::Key(path, "ipBlocklist");
                 cx.seen(&mut seen, 23, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_blocklist::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    ip_blocklist_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut ip_blocklist_field,
+                    read_ip_blocklist::<BUILD>,
+                )?;
             }
             Member::Documented(24) => {
                 let path = Path::Key(path, "tor");
                 cx.seen(&mut seen, 24, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_tor::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    tor_field = Some(value);
-                }
+                cx.object_into(&path, &mut tor_field, read_tor::<BUILD>)?;
             }
             Member::Documented(25) => {
                 let path = Path::Key(path, "vpn");
                 cx.seen(&mut seen, 25, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_vpn::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    vpn_field = Some(value);
-                }
+                cx.object_into(&path, &mut vpn_field, read_vpn::<BUILD>)?;
             }
             Member::Documented(26) => {
                 let path = Path::Key(path, "proxy");
                 cx.seen(&mut seen, 26, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_proxy::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    proxy_field = Some(value);
-                }
+                cx.object_into(&path, &mut proxy_field, read_proxy::<BUILD>)?;
             }
             Member::Documented(27) => {
                 let path = Path::Key(path, "tampering");
                 cx.seen(&mut seen, 27, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_tampering::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    tampering_field = Some(value);
-                }
+                cx.object_into(&path, &mut tampering_field, read_tampering::<BUILD>)?;
             }
             Member::Documented(28) => {
                 let path = Path::Key(path, "clonedApp");
                 cx.seen(&mut seen, 28, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_cloned_app::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    cloned_app_field = Some(value);
-                }
+                cx.object_into(&path, &mut cloned_app_field, read_cloned_app::<BUILD>)?;
             }
             Member::Documented(29) => {
                 let path = Path::Key(path, "factoryReset");
                 cx.seen(&mut seen, 29, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_factory_reset::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    factory_reset_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut factory_reset_field,
+                    read_factory_reset::<BUILD>,
+                )?;
             }
             Member::Documented(30) => {
                 let path = Path::Key(path, "jailbroken");
                 cx.seen(&mut seen, 30, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_jailbroken::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    jailbroken_field = Some(value);
-                }
+                cx.object_into(&path, &mut jailbroken_field, read_jailbroken::<BUILD>)?;
             }
             Member::Documented(31) => {
                 let path = Path::Key(path, "frida");
                 cx.seen(&mut seen, 31, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_frida::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    frida_field = Some(value);
-                }
+                cx.object_into(&path, &mut frida_field, read_frida::<BUILD>)?;
             }
             Member::Documented(32) => {
                 let path = Path::Key(path, "privacySettings");
                 cx.seen(&mut seen, 32, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_privacy_settings::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    privacy_settings_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut privacy_settings_field,
+                    read_privacy_settings::<BUILD>,
+                )?;
             }
             Member::Documented(33) => {
                 let path = Path::Key(path, "virtualMachine");
                 cx.seen(&mut seen, 33, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_virtual_machine::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    virtual_machine_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut virtual_machine_field,
+                    read_virtual_machine::<BUILD>,
+                )?;
             }
             Member::Documented(34) => {
                 let path = Path::Key(path, "rawDeviceAttributes");
@@ -622,79 +532,61 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(35) => {
                 let path = Path::Key(path, "highActivity");
                 cx.seen(&mut seen, 35, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_high_activity::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    high_activity_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut high_activity_field,
+                    read_high_activity::<BUILD>,
+                )?;
             }
             Member::Documented(36) => {
                 let path = Path::Key(path, "locationSpoofing");
                 cx.seen(&mut seen, 36, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_location_spoofing::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    location_spoofing_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut location_spoofing_field,
+                    read_location_spoofing::<BUILD>,
+                )?;
             }
             Member::Documented(37) => {
                 let path = Path::Key(path, "suspectScore");
                 cx.seen(&mut seen, 37, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_suspect_score::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    suspect_score_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut suspect_score_field,
+                    read_suspect_score::<BUILD>,
+                )?;
             }
             Member::Documented(38) => {
                 let path = Path::Key(path, "remoteControl");
                 cx.seen(&mut seen, 38, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_remote_control::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    remote_control_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut remote_control_field,
+                    read_remote_control::<BUILD>,
+                )?;
             }
             Member::Documented(39) => {
                 let path = Path::Key(path, "velocity");
                 cx.seen(&mut seen, 39, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    velocity_field = Some(value);
-                }
+                cx.object_into(&path, &mut velocity_field, read_velocity::<BUILD>)?;
             }
             Member::Documented(40) => {
                 let path = Path::Key(path, "developerTools");
                 cx.seen(&mut seen, 40, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_developer_tools::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    developer_tools_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut developer_tools_field,
+                    read_developer_tools::<BUILD>,
+                )?;
             }
             Member::Documented(41) => {
                 let path = Path::Key(path, "mitmAttack");
                 cx.seen(&mut seen, 41, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_mit_m_attack::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    mitm_attack_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut mitm_attack_field,
+                    read_mit_m_attack::<BUILD>,
+                )?;
             }
             Member::Documented(42) => {
                 let path = Path::Key(path, "replayed");
@@ -710,35 +602,21 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
             Member::Documented(43) => {
                 let path = Path::Key(path, "sdk");
                 cx.seen(&mut seen, 43, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_sdk::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    sdk_field = Some(value);
-                }
+                cx.object_into(&path, &mut sdk_field, read_sdk::<BUILD>)?;
             }
             Member::Documented(44) => {
                 let path = Path::Key(path, "supplementaryIds");
                 cx.seen(&mut seen, 44, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_supplementary_ids::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    supplementary_ids_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut supplementary_ids_field,
+                    read_supplementary_ids::<BUILD>,
+                )?;
             }
             Member::Documented(45) => {
                 let path = Path::Key(path, "proximity");
                 cx.seen(&mut seen, 45, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_proximity::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    proximity_field = Some(value);
-                }
+                cx.object_into(&path, &mut proximity_field, read_proximity::<BUILD>)?;
             }
             _ => {
                 let key = cx.key_text();
@@ -1875,13 +1753,11 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "error");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_raw_device_attribute_error::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    error_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut error_field,
+                    read_raw_device_attribute_error::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -2285,24 +2161,12 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "v4");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_v4::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    v4_field = Some(value);
-                }
+                cx.object_into(&path, &mut v4_field, read_ip_info_v4::<BUILD>)?;
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "v6");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_v6::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    v6_field = Some(value);
-                }
+                cx.object_into(&path, &mut v6_field, read_ip_info_v6::<BUILD>)?;
             }
             _ => {
                 let key = cx.key_text();
@@ -2393,35 +2257,25 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "geolocation");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_geolocation::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    geolocation_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut geolocation_field,
+                    read_geolocation::<BUILD>,
+                )?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "asn");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_asn::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    asn_field = Some(value);
-                }
+                cx.object_into(&path, &mut asn_field, read_ip_info_asn::<BUILD>)?;
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "datacenter");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_data_center::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    datacenter_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut datacenter_field,
+                    read_ip_info_data_center::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -2623,35 +2477,25 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
             Member::Documented(5) => {
                 let path = Path::Key(path, "city");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_geolocation_city::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    city_field = Some(value);
-                }
+                cx.object_into(&path, &mut city_field, read_geolocation_city::<BUILD>)?;
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "country");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_geolocation_country::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    country_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut country_field,
+                    read_geolocation_country::<BUILD>,
+                )?;
             }
             Member::Documented(7) => {
                 let path = Path::Key(path, "continent");
                 cx.seen(&mut seen, 7, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_geolocation_continent::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    continent_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut continent_field,
+                    read_geolocation_continent::<BUILD>,
+                )?;
             }
             Member::Documented(8) => {
                 let path = Path::Key(path, "subdivisions");
@@ -3354,35 +3198,25 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "geolocation");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_geolocation::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    geolocation_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut geolocation_field,
+                    read_geolocation::<BUILD>,
+                )?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "asn");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_asn::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    asn_field = Some(value);
-                }
+                cx.object_into(&path, &mut asn_field, read_ip_info_asn::<BUILD>)?;
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "datacenter");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_info_data_center::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    datacenter_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut datacenter_field,
+                    read_ip_info_data_center::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -3482,13 +3316,11 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
             Member::Documented(1) => {
                 let path = Path::Key(path, "details");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_ip_blocklist_details::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    details_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut details_field,
+                    read_ip_blocklist_details::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -3796,13 +3628,7 @@ pub(crate) fn read_vpn<const BUILD: bool>(
             Member::Documented(4) => {
                 let path = Path::Key(path, "methods");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_vpn_methods::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    methods_field = Some(value);
-                }
+                cx.object_into(&path, &mut methods_field, read_vpn_methods::<BUILD>)?;
             }
             _ => {
                 let key = cx.key_text();
@@ -5176,79 +5002,61 @@ pub(crate) fn read_velocity<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "distinctIp");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_ip_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_ip_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "distinctLinkedId");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_linked_id_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_linked_id_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(2) => {
                 let path = Path::Key(path, "distinctCountry");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_country_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_country_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "events");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    events_field = Some(value);
-                }
+                cx.object_into(&path, &mut events_field, read_velocity_data::<BUILD>)?;
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "ipEvents");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    ip_events_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut ip_events_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(5) => {
                 let path = Path::Key(path, "distinctIpByLinkedId");
                 cx.seen(&mut seen, 5, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_ip_by_linked_id_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_ip_by_linked_id_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             Member::Documented(6) => {
                 let path = Path::Key(path, "distinctVisitorIdByLinkedId");
                 cx.seen(&mut seen, 6, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_data::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    distinct_visitor_id_by_linked_id_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut distinct_visitor_id_by_linked_id_field,
+                    read_velocity_data::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -5329,13 +5137,11 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "intervals");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_velocity_intervals::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    intervals_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut intervals_field,
+                    read_velocity_intervals::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -5844,13 +5650,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "subintegration");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_subintegration::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    subintegration_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut subintegration_field,
+                    read_subintegration::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -6011,24 +5815,20 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
             Member::Documented(0) => {
                 let path = Path::Key(path, "standard");
                 cx.seen(&mut seen, 0, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_supplementary_id::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    standard_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut standard_field,
+                    read_supplementary_id::<BUILD>,
+                )?;
             }
             Member::Documented(1) => {
                 let path = Path::Key(path, "highRecall");
                 cx.seen(&mut seen, 1, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_supplementary_id::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    high_recall_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut high_recall_field,
+                    read_supplementary_id::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();
@@ -6143,35 +5943,29 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
             Member::Documented(2) => {
                 let path = Path::Key(path, "confidence");
                 cx.seen(&mut seen, 2, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_identification_confidence::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    confidence_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut confidence_field,
+                    read_identification_confidence::<BUILD>,
+                )?;
             }
             Member::Documented(3) => {
                 let path = Path::Key(path, "firstSeenAt");
                 cx.seen(&mut seen, 3, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_identification_seen_at::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    first_seen_at_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut first_seen_at_field,
+                    read_identification_seen_at::<BUILD>,
+                )?;
             }
             Member::Documented(4) => {
                 let path = Path::Key(path, "lastSeenAt");
                 cx.seen(&mut seen, 4, &path, offset)?;
-                if let Some(value) = cx
-                    .object(&path, false, read_identification_seen_at::<BUILD>)?
-                    .value()
-                    .filter(|_| BUILD)
-                {
-                    last_seen_at_field = Some(value);
-                }
+                cx.object_into(
+                    &path,
+                    &mut last_seen_at_field,
+                    read_identification_seen_at::<BUILD>,
+                )?;
             }
             _ => {
                 let key = cx.key_text();

@@ -662,6 +662,31 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Reads a required or optional object into `out`, the local of its field, rather than
+    /// returning it through a [`Slot`] for the caller to move into that local: each move of an
+    /// object copies all of it (some are over a kilobyte), and this leaves only the one from
+    /// `read`'s result. A reader that only checks returns `None`, so `out` stays empty.
+    ///
+    /// # Errors
+    ///
+    /// [`Abort`] on a syntax error or at the violation cap.
+    pub(crate) fn object_into<T>(
+        &mut self,
+        path: &Path<'_>,
+        out: &mut Option<T>,
+        read: impl FnOnce(&mut Self, &Path<'_>) -> Result<Option<T>, Abort>,
+    ) -> Result<(), Abort> {
+        if let Check::Matches = self.expect(path, false, Next::Object)? {
+            // Matched without moving what is not there, as in `object`.
+            match read(self, path) {
+                Ok(Some(value)) => *out = Some(value),
+                Ok(None) => {}
+                Err(abort) => return Err(abort),
+            }
+        }
+        Ok(())
+    }
+
     /// Reads an array whose items `read_item` reads; the array is built only when every item
     /// was built.
     ///
