@@ -245,7 +245,7 @@ impl Piece {
 
     /// Judges it, and lets go of what it read (a chunk's last holder gives its buffers back).
     fn judge(self, judging: Judging) -> Judged {
-        let mut judged = Judged { payloads: self.payloads(), ..Judged::default() };
+        let mut judged = Judged::default();
         match self {
             Piece::Payloads(chunk, range) => {
                 if let Some(payloads) = chunk.payloads.get(range) {
@@ -269,8 +269,6 @@ impl Piece {
 /// could not be read.
 #[derive(Default)]
 struct Judged {
-    /// How many payloads the piece held.
-    payloads: usize,
     rendered: String,
     valid: usize,
     invalid: usize,
@@ -281,6 +279,11 @@ struct Judged {
 }
 
 impl Judged {
+    /// How many payloads the piece held: each was judged, or could not be read.
+    fn payloads(&self) -> usize {
+        self.valid + self.invalid + self.input_errors.len()
+    }
+
     /// Judges `payloads`, of `chunk`, one after another, and renders their outcomes.
     fn add(&mut self, chunk: &Chunk, payloads: &[Payload], judging: Judging) {
         for payload in payloads {
@@ -301,11 +304,17 @@ impl Judged {
 enum Owed {
     /// A piece on a core (`None` until it is judged).
     Piece(Option<Judged>),
-    /// The end of what the reading thread handed over: once everything before it is written,
-    /// its room in the backlog is freed, and a chunk's buffers go back to the reader.
-    Release { footprint: usize, chunk: Option<Arc<Chunk>> },
+    /// The end of what the reading thread handed over.
+    Release(Release),
     /// An input that could not be read.
     Error(InputError),
+}
+
+/// What the reading thread handed over, let go once everything before it is written: its room
+/// in the backlog is freed, and a chunk's buffers go back to the reader.
+struct Release {
+    footprint: usize,
+    chunk: Option<Arc<Chunk>>,
 }
 
 /// What is done, in order, with what the output was owed once it is counted.
@@ -313,10 +322,7 @@ enum Step {
     Write(String),
     /// Tells the input error at this index of [`Verdicts::input_errors`].
     Tell(usize),
-    Release {
-        footprint: usize,
-        chunk: Option<Arc<Chunk>>,
-    },
+    Release(Release),
 }
 
 /// The judging side: hands pieces to the cores as input arrives, without waiting for the cores
@@ -333,9 +339,8 @@ struct Judge<'r, W: Write> {
     settled: usize,
     /// Pieces owed but not yet on the cores, with their place among what is owed.
     unsent: VecDeque<(usize, Piece)>,
-    /// How many payloads are on the cores, and how many may be.
+    /// How many payloads are on the cores.
     in_flight: usize,
-    most_in_flight: usize,
     cores: usize,
     /// Files found one after another, until they are handed to a core together.
     files: Vec<WholeFile>,
@@ -354,27 +359,22 @@ impl<W: Write> Judge<'_, W> {
         while reading || !self.owed.is_empty() || !self.files.is_empty() {
             let event = match events.try_recv() {
                 Ok(event) => event,
-                Err(_) if !self.owed.is_empty() && last_event.elapsed() < SHOW_WITHIN => {
-                    // Pieces are on the cores: look again shortly, rather than be woken by
-                    // each piece judged (a wake-up takes a core from judging, and sends the
-                    // other an interrupt). A piece that takes long (a file that blocks as it
-                    // is read) is waited for without looking.
+                Err(_) => {
+                    // Nothing is waiting: files found so far go to a core, and what was written
+                    // is shown before waiting.
                     self.hand_over_files();
                     if shown.elapsed() >= SHOW_WITHIN {
                         self.verdicts.report.flush()?;
                         shown = Instant::now();
                     }
-                    let busy = self.in_flight > self.cores * PIECE_PAYLOADS;
-                    std::thread::sleep(if busy { LOOK_AGAIN } else { LOOK_AGAIN_SOON });
-                    continue;
-                }
-                Err(_) => {
-                    // Nothing is waiting: files found so far go to a core, and what was written
-                    // is shown before waiting long.
-                    self.hand_over_files();
-                    if shown.elapsed() >= SHOW_WITHIN {
-                        self.verdicts.report.flush()?;
-                        shown = Instant::now();
+                    if !self.owed.is_empty() && last_event.elapsed() < SHOW_WITHIN {
+                        // Pieces are on the cores: look again shortly, rather than be woken by
+                        // each piece judged (a wake-up takes a core from judging, and sends the
+                        // other an interrupt). A piece that takes long (a file that blocks as
+                        // it is read) is waited for without looking.
+                        let busy = self.in_flight > self.cores * PIECE_PAYLOADS;
+                        std::thread::sleep(if busy { LOOK_AGAIN } else { LOOK_AGAIN_SOON });
+                        continue;
                     }
                     match events.recv_timeout(SHOW_WITHIN) {
                         Ok(event) => event,
@@ -397,7 +397,7 @@ impl<W: Write> Judge<'_, W> {
                     self.hand_over_files();
                 }
                 Event::Judged(index, judged) => {
-                    self.in_flight = self.in_flight.saturating_sub(judged.payloads);
+                    self.in_flight = self.in_flight.saturating_sub(judged.payloads());
                     if let Some(owed) = self.owed.get_mut(index - self.settled) {
                         *owed = Owed::Piece(Some(judged));
                     }
@@ -426,7 +426,7 @@ impl<W: Write> Judge<'_, W> {
                     let range = start..count.min(start + PIECE_PAYLOADS);
                     self.hand_over(Piece::Payloads(Arc::clone(&chunk), range));
                 }
-                self.owed.push_back(Owed::Release { footprint, chunk: Some(chunk) });
+                self.owed.push_back(Owed::Release(Release { footprint, chunk: Some(chunk) }));
             }
             Read::File(file) => {
                 self.files_footprint += file.footprint();
@@ -451,7 +451,7 @@ impl<W: Write> Judge<'_, W> {
         let files = std::mem::take(&mut self.files);
         self.hand_over(Piece::Files(files));
         let footprint = std::mem::take(&mut self.files_footprint);
-        self.owed.push_back(Owed::Release { footprint, chunk: None });
+        self.owed.push_back(Owed::Release(Release { footprint, chunk: None }));
     }
 
     /// Owes the output a piece, and sends it to the cores if they have room for it.
@@ -465,7 +465,7 @@ impl<W: Write> Judge<'_, W> {
     /// Sends pieces to the cores, in order, while they have room; the cores judge pieces in
     /// the order they are sent.
     fn send_unsent(&mut self) {
-        while self.in_flight < self.most_in_flight
+        while self.in_flight < self.cores * IN_FLIGHT_PER_CORE
             && let Some((index, piece)) = self.unsent.pop_front()
         {
             self.in_flight += piece.payloads();
@@ -509,14 +509,14 @@ impl<W: Write> Judge<'_, W> {
                     self.steps.push(Step::Tell(verdicts.input_errors.len()));
                     verdicts.input_errors.push(error);
                 }
-                Owed::Release { footprint, chunk } => self.steps.push(Step::Release { footprint, chunk }),
+                Owed::Release(release) => self.steps.push(Step::Release(release)),
             }
         }
         for step in self.steps.drain(..) {
             match step {
                 Step::Write(rendered) => verdicts.report.write(&rendered)?,
                 Step::Tell(index) => tell(&verdicts.input_errors[index]),
-                Step::Release { footprint, chunk } => {
+                Step::Release(Release { footprint, chunk }) => {
                     self.backlog.free(footprint);
                     // The cores let go of a chunk before they send what they judged of it.
                     let spare = chunk
@@ -581,7 +581,6 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
             settled: 0,
             unsent: VecDeque::new(),
             in_flight: 0,
-            most_in_flight: cores * IN_FLIGHT_PER_CORE,
             cores,
             files: Vec::new(),
             files_footprint: 0,

@@ -112,7 +112,8 @@ pub(crate) enum Member {
 /// Lets the locals of a generated reader that does not build go without dropping them.
 ///
 /// Such a reader (`BUILD` false) assigns none of the locals that hold what it would build:
-/// every assignment is behind `.filter(|_| BUILD)`. They all still hold `None` (or
+/// every assignment is behind `.filter(|_| BUILD)`, or is [`Context::object_into`]'s of a
+/// nested reader's value, which a reader that does not build never returns. They all still hold `None` (or
 /// `Nullable::Absent`) and own nothing, so forgetting them leaks nothing. Dropping them
 /// instead calls the drop glue of every object-typed field, which the compiler cannot see
 /// through (the call takes the local's address, so it stays in memory and is not known to be
