@@ -130,34 +130,52 @@ enum Read {
     Error(InputError),
 }
 
-/// Bytes read but not yet judged, shared by the reading thread (which waits while they are
-/// over [`BYTES_AHEAD`]) and the judging one (which frees them, or closes it all when its
-/// output is gone).
+/// Bytes read but not yet judged, shared by the reading thread (which waits, once they would be
+/// over [`BYTES_AHEAD`], until they are down to half) and the judging one (which frees them, or
+/// closes it all when its output is gone).
 #[derive(Default)]
 struct Backlog {
-    state: Mutex<(usize, bool)>,
+    state: Mutex<BacklogState>,
     freed: Condvar,
 }
 
+#[derive(Default)]
+struct BacklogState {
+    /// Bytes read but not yet judged.
+    held: usize,
+    /// Whether the judging side has stopped.
+    closed: bool,
+    /// Whether the reading thread waits for room.
+    waiting: bool,
+}
+
 impl Backlog {
-    /// Waits for room for `bytes`; `false` once the judging side has stopped.
+    /// Waits for room for `bytes`; `false` once the judging side has stopped. Once the backlog
+    /// is full, the reading thread waits for half of it to be free, so that it is woken once
+    /// per many reads rather than once per read (each wake-up takes a core from judging).
     fn reserve(&self, bytes: usize) -> bool {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        while !state.1 && state.0 > 0 && state.0 + bytes > BYTES_AHEAD {
-            state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
+        if state.held > 0 && state.held + bytes > BYTES_AHEAD {
+            state.waiting = true;
+            while !state.closed && state.held > 0 && state.held + bytes > BYTES_AHEAD / 2 {
+                state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
+            }
+            state.waiting = false;
         }
-        state.0 += bytes;
-        !state.1
+        state.held += bytes;
+        !state.closed
     }
 
     fn free(&self, bytes: usize) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.0 = state.0.saturating_sub(bytes);
-        self.freed.notify_all();
+        state.held = state.held.saturating_sub(bytes);
+        if state.waiting && state.held <= BYTES_AHEAD / 2 {
+            self.freed.notify_all();
+        }
     }
 
     fn close(&self) {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
         self.freed.notify_all();
     }
 }
@@ -615,4 +633,49 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
     } else {
         VALID
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_backlog_lets_the_reader_go_on_once_half_of_it_is_free() {
+        let backlog = Backlog::default();
+        assert!(backlog.reserve(BYTES_AHEAD));
+        let (resumed, told) = mpsc::channel();
+        let (early, late) = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let reserved = backlog.reserve(1);
+                resumed.send(reserved).unwrap();
+            });
+            while !backlog.state.lock().unwrap().waiting {
+                std::thread::yield_now();
+            }
+            // A quarter free is not enough: the reader would be woken for every read.
+            backlog.free(BYTES_AHEAD / 4);
+            let early = told.recv_timeout(Duration::from_millis(100));
+            backlog.free(BYTES_AHEAD / 4 + 1);
+            let late = told.recv_timeout(Duration::from_secs(10));
+            // Lets the reader go, whatever happened, before the scope waits for it.
+            backlog.close();
+            (early, late)
+        });
+        assert!(early.is_err(), "the reader went on with a quarter free");
+        assert_eq!(late, Ok(true));
+        let state = backlog.state.lock().unwrap();
+        assert_eq!((state.held, state.waiting), (BYTES_AHEAD / 2, false));
+    }
+
+    #[test]
+    fn a_closed_backlog_stops_a_waiting_reader() {
+        let backlog = Backlog::default();
+        assert!(backlog.reserve(BYTES_AHEAD));
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(|| backlog.reserve(BYTES_AHEAD));
+            backlog.close();
+            assert!(!reader.join().unwrap());
+        });
+        assert!(!backlog.reserve(1));
+    }
 }
