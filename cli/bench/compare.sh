@@ -42,35 +42,48 @@ PY
 
 schema=schema/identification-webhook/schema.json
 files=("$work"/payloads/*.json)
-# name, command...: prints "name median-seconds peak-kB exit-status" (the median of five timed
-# runs; the peak memory of one more run, read by /usr/bin/time).
-measure() {
-  local name=$1; shift
-  local status=0
-  /usr/bin/time -f "%M" -o "$work/time.txt" "$@" > /dev/null 2> "$work/$name.stderr" || status=$?
-  local seconds
-  seconds=$(python3 -c '
+# Runs the commands of a comparison in turns, seven rounds, so that each round finds the shared
+# machine as loaded for every tool: a ratio is the median over the rounds of the ratio within
+# one. Prints "name median-seconds peak-kB exit-status median-ratio-to-the-first" per tool (the
+# peak memory of one more run, read by /usr/bin/time). Arguments: name, command..., `;`, ...
+compare() {
+  python3 - "$work" "$@" <<'PY'
 import statistics, subprocess, sys, time
-runs = []
-for _ in range(5):
-    start = time.perf_counter()
-    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    runs.append(time.perf_counter() - start)
-print(f"{statistics.median(runs):.4f}")
-' "$@")
-  echo "$name $seconds $(tail -n 1 "$work/time.txt") $status"
+work, args = sys.argv[1], sys.argv[2:]
+tools = []
+while args:
+    end = args.index(";") if ";" in args else len(args)
+    tools.append((args[0], args[1:end]))
+    args = args[end + 1:]
+peaks, statuses = {}, {}
+for name, command in tools:
+    timed = ["/usr/bin/time", "-f", "%M", "-o", f"{work}/time.txt"] + command
+    with open(f"{work}/{name}.stderr", "w") as errors:
+        statuses[name] = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=errors).returncode
+    peaks[name] = open(f"{work}/time.txt").read().split()[-1]
+rounds = {name: [] for name, _ in tools}
+for _ in range(7):
+    for name, command in tools:
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rounds[name].append(time.perf_counter() - start)
+first = rounds[tools[0][0]]
+for name, _ in tools:
+    ratio = statistics.median(mine / ours for mine, ours in zip(rounds[name], first))
+    print(name, f"{statistics.median(rounds[name]):.4f}", peaks[name], statuses[name], f"{ratio:.3f}")
+PY
 }
-{
-  measure fpwebhook "$fpwebhook" validate "$work/payloads"
-  measure jsonschema-cli "$tools/bin/jsonschema-cli" validate "$schema" --assert-format --offline --errors-only "${files[@]/#/--instance=}"
-  measure check-jsonschema env PYTHONPATH="$tools/python" python3 -m check_jsonschema --schemafile "$schema" "${files[@]}"
-  measure ajv-cli node "$tools/node/node_modules/ajv-cli/dist/index.js" validate --spec=draft2020 -c ajv-formats \
-    --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json"
-} > "$work/directory.txt"
-{
-  measure fpwebhook "$fpwebhook" validate "$work/large.ndjson"
-  measure library-loop "$library_loop" "$work/large.ndjson"
-} > "$work/ndjson.txt"
+compare \
+  fpwebhook "$fpwebhook" validate "$work/payloads" \; \
+  jsonschema-cli "$tools/bin/jsonschema-cli" validate "$schema" --assert-format --offline --errors-only "${files[@]/#/--instance=}" \; \
+  check-jsonschema env PYTHONPATH="$tools/python" python3 -m check_jsonschema --schemafile "$schema" "${files[@]}" \; \
+  ajv-cli node "$tools/node/node_modules/ajv-cli/dist/index.js" validate --spec=draft2020 -c ajv-formats \
+    --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json" \
+  > "$work/directory.txt"
+compare \
+  fpwebhook "$fpwebhook" validate "$work/large.ndjson" \; \
+  library-loop "$library_loop" "$work/large.ndjson" \
+  > "$work/ndjson.txt"
 # format: prints "format wall-seconds cpu-seconds output-bytes" for the million invalid payloads.
 for format in human json github junit; do
   /usr/bin/time -f "%e %U %S" -o "$work/time.txt" "$fpwebhook" validate --format "$format" "$work/empty.ndjson" \
@@ -85,19 +98,19 @@ python3 - "$work" <<'PY'
 import pathlib, sys
 work = pathlib.Path(sys.argv[1])
 rows = [line.split() for line in (work / "directory.txt").read_text().splitlines()]
-ours = float(rows[0][1])
 print("| 1,000 payload files | time | peak memory | time relative to fpwebhook | exit status |")
 print("|---|---|---|---|---|")
-for name, seconds, kb, status in rows:
-    print(f"| {name} | {float(seconds) * 1000:.0f} ms | {int(kb) / 1024:.0f} MB | {float(seconds) / ours:.1f}× | {status} |")
+for name, seconds, kb, status, ratio in rows:
+    print(f"| {name} | {float(seconds) * 1000:.0f} ms | {int(kb) / 1024:.0f} MB | {float(ratio):.1f}× | {status} |")
 size = (work / "large.ndjson").stat().st_size / 1e6
 print()
 print(f"| NDJSON stream, {size / 1000:.2f} GB | time | throughput | peak memory | speed relative to the library loop |")
 print("|---|---|---|---|---|")
 rows = [line.split() for line in (work / "ndjson.txt").read_text().splitlines()]
-baseline = float(rows[1][1])
-for name, seconds, kb, status in rows:
-    print(f"| {name} | {float(seconds):.2f} s | {size / float(seconds):.0f} MB/s | {int(kb) / 1024:.0f} MB | {baseline / float(seconds):.2f}× |")
+# Each ratio is to fpwebhook's time in the same round: the loop's is fpwebhook's speed-up.
+loop = float(rows[1][4])
+for name, seconds, kb, status, ratio in rows:
+    print(f"| {name} | {float(seconds):.2f} s | {size / float(seconds):.0f} MB/s | {int(kb) / 1024:.0f} MB | {loop / float(ratio):.2f}× |")
 print()
 print("| 1,000,000 invalid payloads (`{}`) | wall time | CPU time | output | output per CPU second |")
 print("|---|---|---|---|---|")
