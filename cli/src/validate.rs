@@ -98,11 +98,12 @@ const PIECE_PAYLOADS: usize = 64;
 /// How many files of one payload, found one after another, one core reads and judges together:
 /// fewer than payloads of a chunk, because each is also opened and read there.
 const PIECE_FILES: usize = 8;
-/// How long the judging side waits before it looks again for what the cores have judged, while
-/// they have more than a piece each to do; with less, it looks again sooner, so that the last
-/// results of a run (or its only one) do not wait.
-const LOOK_AGAIN: Duration = Duration::from_micros(500);
+/// How long the judging side waits, at least and at most, before it looks again for what the
+/// cores have judged: about the time they take to judge half of what they have ([`Pace`]), so
+/// that they are given more before they run out, and a run's last results (or its only one)
+/// do not wait.
 const LOOK_AGAIN_SOON: Duration = Duration::from_micros(20);
+const LOOK_AGAIN_LATEST: Duration = Duration::from_millis(2);
 /// How long judged results may wait in the output buffer while more input keeps arriving: a
 /// slow stream is reported as it comes, a fast one without a write per payload.
 const SHOW_WITHIN: Duration = Duration::from_millis(10);
@@ -318,6 +319,38 @@ impl Judged {
     }
 }
 
+/// How fast the cores judge, measured while the judging side looks for what they judged: how
+/// long it can wait before it looks again. Each look takes a core from judging (and, on a
+/// virtual machine, an interrupt of the other), so it looks as seldom as keeps the cores fed.
+struct Pace {
+    /// Payloads judged since `since`.
+    judged: usize,
+    since: Instant,
+    /// The time the cores took per payload, all together, smoothed over the last looks.
+    per_payload: Duration,
+}
+
+impl Pace {
+    fn new() -> Self {
+        Pace { judged: 0, since: Instant::now(), per_payload: Duration::ZERO }
+    }
+
+    /// How long to wait before looking again, with `in_flight` payloads on the cores: about the
+    /// time they take to judge half of them.
+    fn pause(&mut self, in_flight: usize) -> Duration {
+        if let Ok(judged) = u32::try_from(self.judged)
+            && judged > 0
+        {
+            let measured = self.since.elapsed() / judged;
+            self.per_payload = (self.per_payload + measured) / 2;
+        }
+        self.judged = 0;
+        self.since = Instant::now();
+        let half = u32::try_from(in_flight / 2).unwrap_or(u32::MAX);
+        self.per_payload.saturating_mul(half).clamp(LOOK_AGAIN_SOON, LOOK_AGAIN_LATEST)
+    }
+}
+
 /// What the output is owed, in input order.
 enum Owed {
     /// A piece on a core (`None` until it is judged).
@@ -365,6 +398,7 @@ struct Judge<'r, W: Write> {
     files_footprint: usize,
     /// The steps of the last settling, kept for their room.
     steps: Vec<Step>,
+    pace: Pace,
 }
 
 impl<W: Write> Judge<'_, W> {
@@ -386,12 +420,11 @@ impl<W: Write> Judge<'_, W> {
                         shown = Instant::now();
                     }
                     if !self.owed.is_empty() && last_event.elapsed() < SHOW_WITHIN {
-                        // Pieces are on the cores: look again shortly, rather than be woken by
-                        // each piece judged (a wake-up takes a core from judging, and sends the
-                        // other an interrupt). A piece that takes long (a file that blocks as
-                        // it is read) is waited for without looking.
-                        let busy = self.in_flight > self.cores * PIECE_PAYLOADS;
-                        std::thread::sleep(if busy { LOOK_AGAIN } else { LOOK_AGAIN_SOON });
+                        // Pieces are on the cores: look again before they run out, rather than
+                        // be woken by each piece judged (a wake-up takes a core from judging,
+                        // and sends the other an interrupt). A piece that takes long (a file
+                        // that blocks as it is read) is waited for without looking.
+                        std::thread::sleep(self.pace.pause(self.in_flight));
                         continue;
                     }
                     match events.recv_timeout(SHOW_WITHIN) {
@@ -416,6 +449,7 @@ impl<W: Write> Judge<'_, W> {
                 }
                 Event::Judged(index, judged) => {
                     self.in_flight = self.in_flight.saturating_sub(judged.payloads());
+                    self.pace.judged += judged.payloads();
                     if let Some(owed) = self.owed.get_mut(index - self.settled) {
                         *owed = Owed::Piece(Some(judged));
                     }
@@ -603,6 +637,7 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
             files: Vec::new(),
             files_footprint: 0,
             steps: Vec::new(),
+            pace: Pace::new(),
         };
         let judged = judge.run(&events);
         // Stops the reader when judging stopped early (a closed output).
@@ -665,6 +700,24 @@ mod tests {
         assert_eq!(late, Ok(true));
         let state = backlog.state.lock().unwrap();
         assert_eq!((state.held, state.waiting), (BYTES_AHEAD / 2, false));
+    }
+
+    #[test]
+    fn the_judging_side_looks_again_when_the_cores_have_judged_about_half_of_what_they_have() {
+        let mut pace = Pace::new();
+        // Nothing measured yet: look again soon.
+        assert_eq!(pace.pause(4096), LOOK_AGAIN_SOON);
+        // 100 payloads judged in (at least) 1 ms: 10 µs each, smoothed with nothing to 5 µs.
+        pace.since = Instant::now().checked_sub(Duration::from_millis(1)).unwrap();
+        pace.judged = 100;
+        let pause = pace.pause(100);
+        assert!(pause >= Duration::from_micros(250), "{pause:?}");
+        assert_eq!(pace.judged, 0);
+        // Nothing judged since: the pace is kept.
+        pace.per_payload = Duration::from_micros(1);
+        assert_eq!(pace.pause(1000), Duration::from_micros(500));
+        assert_eq!(pace.pause(1_000_000), LOOK_AGAIN_LATEST);
+        assert_eq!(pace.pause(1), LOOK_AGAIN_SOON);
     }
 
     #[test]
