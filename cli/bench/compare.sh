@@ -46,11 +46,22 @@ files=("$work"/payloads/*.json)
 # Runs the commands of a comparison in turns, eleven rounds, so that each round finds the shared
 # machine as loaded for every tool: a ratio is the median over the rounds of the ratio within
 # one. Prints "name median-seconds peak-kB exit-status median-ratio-to-the-first" per tool (the
-# peak memory of one more run, read by /usr/bin/time). Arguments: name, command..., `;`, ...
+# peak memory of one more run, read by /usr/bin/time). Before each timed run, the input (a file,
+# or a folder's files) is read once, untimed: this machine's memory reclaimer (DAMON's pageout)
+# evicts files from the page cache within seconds, and a run that reads the disk measures it.
+# Arguments: the input, then name, command..., `;`, ...
 compare() {
   python3 - "$work" "$@" <<'PY'
-import statistics, subprocess, sys, time
-work, args = sys.argv[1], sys.argv[2:]
+import os, statistics, subprocess, sys, time
+work, inputs, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+
+def warm():
+    paths = [inputs] if os.path.isfile(inputs) else [entry.path for entry in os.scandir(inputs)]
+    for path in paths:
+        with open(path, "rb") as text:
+            while text.read(1 << 20):
+                pass
+
 tools = []
 while args:
     end = args.index(";") if ";" in args else len(args)
@@ -65,6 +76,7 @@ for name, command in tools:
 rounds = {name: [] for name, _ in tools}
 for _ in range(11):
     for name, command in tools:
+        warm()
         start = time.perf_counter()
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         rounds[name].append(time.perf_counter() - start)
@@ -74,19 +86,20 @@ for name, _ in tools:
     print(name, f"{statistics.median(rounds[name]):.4f}", peaks[name], statuses[name], f"{ratio:.3f}")
 PY
 }
-compare \
+compare "$work/payloads" \
   fpwebhook "$fpwebhook" validate "$work/payloads" \; \
   jsonschema-cli "$tools/bin/jsonschema-cli" validate "$schema" --assert-format --offline --errors-only "${files[@]/#/--instance=}" \; \
   check-jsonschema env PYTHONPATH="$tools/python" python3 -m check_jsonschema --schemafile "$schema" "${files[@]}" \; \
   ajv-cli node "$tools/node/node_modules/ajv-cli/dist/index.js" validate --spec=draft2020 -c ajv-formats \
     --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json" \
   > "$work/directory.txt"
-compare \
+compare "$work/large.ndjson" \
   fpwebhook "$fpwebhook" validate "$work/large.ndjson" \; \
   library-loop "$library_loop" "$work/large.ndjson" \
   > "$work/ndjson.txt"
 # format: prints "format wall-seconds cpu-seconds output-bytes" for the million invalid payloads.
 for format in human json github junit; do
+  cat "$work/empty.ndjson" > /dev/null
   /usr/bin/time -f "%e %U %S" -o "$work/time.txt" "$fpwebhook" validate --format "$format" "$work/empty.ndjson" \
     > "$work/report.out" 2> /dev/null || true
   # The last line: /usr/bin/time puts "Command exited with non-zero status 1" before it.
