@@ -98,11 +98,13 @@ const PIECE_PAYLOADS: usize = 64;
 /// How many files of one payload, found one after another, one core reads and judges together:
 /// fewer than payloads of a chunk, because each is also opened and read there.
 const PIECE_FILES: usize = 8;
-/// How long the judging side waits, at least and at most, before it looks again for what the
-/// cores have judged: about the time they take to judge half of what they have ([`Pace`]), so
+/// How long the judging side waits at least before it looks again for what the cores have
+/// judged: it waits about the time they take to judge half of what they have ([`Pace`]), so
 /// that they are given more before they run out, and a run's last results (or its only one)
 /// do not wait.
 const LOOK_AGAIN_SOON: Duration = Duration::from_micros(20);
+/// How long the judging side waits at most before it looks again, however slow the cores have
+/// been: an estimate inflated by a slow piece or a slow input costs a run at most this.
 const LOOK_AGAIN_LATEST: Duration = Duration::from_millis(2);
 /// How long judged results may wait in the output buffer while more input keeps arriving: a
 /// slow stream is reported as it comes, a fast one without a write per payload.
@@ -132,8 +134,8 @@ enum Read {
 }
 
 /// Bytes read but not yet judged, shared by the reading thread (which waits, once they would be
-/// over [`BYTES_AHEAD`], until they are down to half) and the judging one (which frees them, or
-/// closes it all when its output is gone).
+/// over [`BYTES_AHEAD`], until what it read fits in half of it) and the judging one (which frees
+/// them, or closes it all when its output is gone).
 #[derive(Default)]
 struct Backlog {
     state: Mutex<BacklogState>,
@@ -146,22 +148,25 @@ struct BacklogState {
     held: usize,
     /// Whether the judging side has stopped.
     closed: bool,
-    /// Whether the reading thread waits for room.
-    waiting: bool,
+    /// While the reading thread waits for room: how many bytes it waits for the backlog to be
+    /// down to (it also goes on once the backlog is empty).
+    waiting_for: Option<usize>,
 }
 
 impl Backlog {
     /// Waits for room for `bytes`; `false` once the judging side has stopped. Once the backlog
-    /// is full, the reading thread waits for half of it to be free, so that it is woken once
-    /// per many reads rather than once per read (each wake-up takes a core from judging).
+    /// would be over its bound, the reading thread waits until `bytes` fit in half of it (or the
+    /// backlog is empty), so that it is woken once per many reads rather than once per read
+    /// (each wake-up takes a core from judging).
     fn reserve(&self, bytes: usize) -> bool {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if state.held > 0 && state.held + bytes > BYTES_AHEAD {
-            state.waiting = true;
-            while !state.closed && state.held > 0 && state.held + bytes > BYTES_AHEAD / 2 {
+            let target = (BYTES_AHEAD / 2).saturating_sub(bytes);
+            state.waiting_for = Some(target);
+            while !state.closed && state.held > target {
                 state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
             }
-            state.waiting = false;
+            state.waiting_for = None;
         }
         state.held += bytes;
         !state.closed
@@ -170,7 +175,7 @@ impl Backlog {
     fn free(&self, bytes: usize) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.held = state.held.saturating_sub(bytes);
-        if state.waiting && state.held <= BYTES_AHEAD / 2 {
+        if state.waiting_for.is_some_and(|target| state.held <= target) {
             self.freed.notify_all();
         }
     }
@@ -178,6 +183,16 @@ impl Backlog {
     fn close(&self) {
         self.state.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
         self.freed.notify_all();
+    }
+}
+
+/// Closes the backlog when dropped, however judging ends (a panic included), so that a reading
+/// thread waiting for room is let go and the run can end.
+struct CloseOnDrop<'b>(&'b Backlog);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -326,7 +341,8 @@ struct Pace {
     /// Payloads judged since `since`.
     judged: usize,
     since: Instant,
-    /// The time the cores took per payload, all together, smoothed over the last looks.
+    /// The time the cores took per payload, all together: the mean of the last measure and the
+    /// one before, so that one odd interval moves it only halfway.
     per_payload: Duration,
 }
 
@@ -336,18 +352,26 @@ impl Pace {
     }
 
     /// How long to wait before looking again, with `in_flight` payloads on the cores: about the
-    /// time they take to judge half of them.
+    /// time they take to judge half of them. A look that finds nothing judged leaves the
+    /// measure running, so that slow pieces are measured over their whole time.
     fn pause(&mut self, in_flight: usize) -> Duration {
         if let Ok(judged) = u32::try_from(self.judged)
             && judged > 0
         {
             let measured = self.since.elapsed() / judged;
             self.per_payload = (self.per_payload + measured) / 2;
+            self.judged = 0;
+            self.since = Instant::now();
         }
-        self.judged = 0;
-        self.since = Instant::now();
         let half = u32::try_from(in_flight / 2).unwrap_or(u32::MAX);
         self.per_payload.saturating_mul(half).clamp(LOOK_AGAIN_SOON, LOOK_AGAIN_LATEST)
+    }
+
+    /// Starts the measure again after the judging side waited for news without looking: the
+    /// cores were idle (or the input slow), which is not time spent judging.
+    fn resume(&mut self) {
+        self.judged = 0;
+        self.since = Instant::now();
     }
 }
 
@@ -427,7 +451,7 @@ impl<W: Write> Judge<'_, W> {
                         std::thread::sleep(self.pace.pause(self.in_flight));
                         continue;
                     }
-                    match events.recv_timeout(SHOW_WITHIN) {
+                    let event = match events.recv_timeout(SHOW_WITHIN) {
                         Ok(event) => event,
                         Err(_) => {
                             self.verdicts.report.flush()?;
@@ -437,7 +461,9 @@ impl<W: Write> Judge<'_, W> {
                                 Err(_) => break,
                             }
                         }
-                    }
+                    };
+                    self.pace.resume();
+                    event
                 }
             };
             last_event = Instant::now();
@@ -639,9 +665,10 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
             steps: Vec::new(),
             pace: Pace::new(),
         };
+        // Stops the reader when judging stops early (a closed output, or a panic).
+        let close = CloseOnDrop(backlog);
         let judged = judge.run(&events);
-        // Stops the reader when judging stopped early (a closed output).
-        backlog.close();
+        drop(close);
         drop(events);
         let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         judged?;
@@ -674,32 +701,80 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
 mod tests {
     use super::*;
 
+    /// Waits, a few seconds at most, until the reading thread waits for room in `backlog`.
+    fn until_the_reader_waits(backlog: &Backlog) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while backlog.state.lock().unwrap().waiting_for.is_none() {
+            assert!(Instant::now() < deadline, "the reader never waited for room");
+            std::thread::yield_now();
+        }
+    }
+
     #[test]
-    fn a_full_backlog_lets_the_reader_go_on_once_half_of_it_is_free() {
+    fn a_full_backlog_lets_the_reader_go_on_once_what_it_read_fits_in_half_of_it() {
         let backlog = Backlog::default();
         assert!(backlog.reserve(BYTES_AHEAD));
+        let chunk = BYTES_AHEAD / 8;
         let (resumed, told) = mpsc::channel();
         let (early, late) = std::thread::scope(|scope| {
             scope.spawn(|| {
-                let reserved = backlog.reserve(1);
+                let reserved = backlog.reserve(chunk);
                 resumed.send(reserved).unwrap();
             });
-            while !backlog.state.lock().unwrap().waiting {
-                std::thread::yield_now();
-            }
-            // A quarter free is not enough: the reader would be woken for every read.
-            backlog.free(BYTES_AHEAD / 4);
+            // Lets the reader go, whatever happens, before the scope waits for it.
+            let _close = CloseOnDrop(&backlog);
+            until_the_reader_waits(&backlog);
+            // Half free is not enough for a chunk on top: the reader would be woken for every
+            // read, and would fill the backlog again at once.
+            backlog.free(BYTES_AHEAD / 2);
             let early = told.recv_timeout(Duration::from_millis(100));
-            backlog.free(BYTES_AHEAD / 4 + 1);
+            backlog.free(chunk);
             let late = told.recv_timeout(Duration::from_secs(10));
-            // Lets the reader go, whatever happened, before the scope waits for it.
-            backlog.close();
             (early, late)
         });
-        assert!(early.is_err(), "the reader went on with a quarter free");
+        assert!(early.is_err(), "the reader went on with room for its chunk within the bound only");
         assert_eq!(late, Ok(true));
         let state = backlog.state.lock().unwrap();
-        assert_eq!((state.held, state.waiting), (BYTES_AHEAD / 2, false));
+        assert_eq!((state.held, state.waiting_for), (BYTES_AHEAD / 2, None));
+    }
+
+    #[test]
+    fn a_chunk_larger_than_half_the_backlog_waits_for_it_to_be_empty() {
+        let backlog = Backlog::default();
+        assert!(backlog.reserve(1));
+        let (resumed, told) = mpsc::channel();
+        let (early, late) = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let reserved = backlog.reserve(BYTES_AHEAD);
+                resumed.send(reserved).unwrap();
+            });
+            let _close = CloseOnDrop(&backlog);
+            until_the_reader_waits(&backlog);
+            let early = told.recv_timeout(Duration::from_millis(100));
+            backlog.free(1);
+            (early, told.recv_timeout(Duration::from_secs(10)))
+        });
+        assert!(early.is_err(), "the reader went on past the bound");
+        assert_eq!(late, Ok(true));
+    }
+
+    #[test]
+    fn closing_the_backlog_lets_a_waiting_reader_go_and_stops_it() {
+        let backlog = Backlog::default();
+        assert!(backlog.reserve(BYTES_AHEAD));
+        let (resumed, told) = mpsc::channel();
+        let stopped = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let reserved = backlog.reserve(BYTES_AHEAD);
+                resumed.send(reserved).unwrap();
+            });
+            let close = CloseOnDrop(&backlog);
+            until_the_reader_waits(&backlog);
+            drop(close);
+            told.recv_timeout(Duration::from_secs(10))
+        });
+        assert_eq!(stopped, Ok(false));
+        assert!(!backlog.reserve(1));
     }
 
     #[test]
@@ -707,28 +782,26 @@ mod tests {
         let mut pace = Pace::new();
         // Nothing measured yet: look again soon.
         assert_eq!(pace.pause(4096), LOOK_AGAIN_SOON);
-        // 100 payloads judged in (at least) 1 ms: 10 µs each, smoothed with nothing to 5 µs.
-        pace.since = Instant::now().checked_sub(Duration::from_millis(1)).unwrap();
+        // 100 payloads judged in (at least) 10 ms: each took a hundredth of that, smoothed with
+        // nothing to half; two of them (half of 4) take a hundredth.
+        let started = Instant::now().checked_sub(Duration::from_millis(10)).unwrap();
+        pace.since = started;
         pace.judged = 100;
-        let pause = pace.pause(100);
-        assert!(pause >= Duration::from_micros(250), "{pause:?}");
+        let pause = pace.pause(4);
+        let elapsed = started.elapsed();
+        assert!(pause >= Duration::from_micros(100) && pause <= elapsed / 100, "{pause:?} after {elapsed:?}");
         assert_eq!(pace.judged, 0);
-        // Nothing judged since: the pace is kept.
         pace.per_payload = Duration::from_micros(1);
         assert_eq!(pace.pause(1000), Duration::from_micros(500));
         assert_eq!(pace.pause(1_000_000), LOOK_AGAIN_LATEST);
         assert_eq!(pace.pause(1), LOOK_AGAIN_SOON);
-    }
-
-    #[test]
-    fn a_closed_backlog_stops_a_waiting_reader() {
-        let backlog = Backlog::default();
-        assert!(backlog.reserve(BYTES_AHEAD));
-        std::thread::scope(|scope| {
-            let reader = scope.spawn(|| backlog.reserve(BYTES_AHEAD));
-            backlog.close();
-            assert!(!reader.join().unwrap());
-        });
-        assert!(!backlog.reserve(1));
+        // A look that finds nothing judged keeps measuring from where it started.
+        let since = pace.since;
+        assert_eq!(pace.pause(1000), Duration::from_micros(500));
+        assert_eq!(pace.since, since);
+        // Waiting for news without looking is not time spent judging.
+        pace.judged = 5;
+        pace.resume();
+        assert_eq!((pace.judged, pace.pause(1000)), (0, Duration::from_micros(500)));
     }
 }
