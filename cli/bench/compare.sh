@@ -43,24 +43,30 @@ PY
 
 schema=schema/identification-webhook/schema.json
 files=("$work"/payloads/*.json)
-# Runs the commands of a comparison in turns, eleven rounds, so that each round finds the shared
-# machine as loaded for every tool: a ratio is the median over the rounds of the ratio within
-# one. Prints "name median-seconds peak-kB exit-status median-ratio-to-the-first" per tool (the
-# peak memory of one more run, read by /usr/bin/time). Before each timed run, the input (a file,
-# or a folder's files) is read once, untimed: this machine's memory reclaimer (DAMON's pageout)
-# evicts files from the page cache within seconds, and a run that reads the disk measures it.
-# Arguments: the input, then name, command..., `;`, ...
+# Runs the commands of a comparison in turns, eleven rounds, each starting with the next tool, so
+# that each round finds the shared machine as loaded for every tool: a ratio is the median over
+# the rounds of the ratio within one. Prints "name median-seconds peak-kB exit-status
+# median-ratio-to-the-first" per tool (the peak memory of one more run, read by /usr/bin/time;
+# every timed run must exit as that one did). Before each timed run, every file the comparison
+# reads (the input, the schema, the tools' programs and libraries) is read once, untimed: this
+# machine's memory reclaimer (DAMON's pageout) evicts files from the page cache within seconds,
+# and a run that reads the disk measures the disk.
+# Arguments: the paths to read first, separated by `:`, then name, command..., `;`, ...
 compare() {
   python3 - "$work" "$@" <<'PY'
 import os, statistics, subprocess, sys, time
-work, inputs, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+work, warmed, args = sys.argv[1], sys.argv[2].split(":"), sys.argv[3:]
 
 def warm():
-    paths = [inputs] if os.path.isfile(inputs) else [entry.path for entry in os.scandir(inputs)]
-    for path in paths:
-        with open(path, "rb") as text:
-            while text.read(1 << 20):
-                pass
+    for top in warmed:
+        walked = [("", [], [top])] if os.path.isfile(top) else os.walk(top)
+        for folder, _, names in walked:
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.isfile(path):
+                    with open(path, "rb") as text:
+                        while text.read(1 << 20):
+                            pass
 
 tools = []
 while args:
@@ -74,26 +80,28 @@ for name, command in tools:
         statuses[name] = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=errors).returncode
     peaks[name] = open(f"{work}/time.txt").read().split()[-1]
 rounds = {name: [] for name, _ in tools}
-for _ in range(11):
-    for name, command in tools:
+for turn in range(11):
+    for name, command in tools[turn % len(tools):] + tools[:turn % len(tools)]:
         warm()
         start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        status = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
         rounds[name].append(time.perf_counter() - start)
+        if status != statuses[name]:
+            sys.exit(f"{name} exited with {status} in a timed run, {statuses[name]} before: see {work}/{name}.stderr")
 first = rounds[tools[0][0]]
 for name, _ in tools:
     ratio = statistics.median(mine / ours for mine, ours in zip(rounds[name], first))
     print(name, f"{statistics.median(rounds[name]):.4f}", peaks[name], statuses[name], f"{ratio:.3f}")
 PY
 }
-compare "$work/payloads" \
+compare "$work/payloads:$schema:$fpwebhook:$tools/bin:$tools/python:$tools/node/node_modules" \
   fpwebhook "$fpwebhook" validate "$work/payloads" \; \
   jsonschema-cli "$tools/bin/jsonschema-cli" validate "$schema" --assert-format --offline --errors-only "${files[@]/#/--instance=}" \; \
   check-jsonschema env PYTHONPATH="$tools/python" python3 -m check_jsonschema --schemafile "$schema" "${files[@]}" \; \
   ajv-cli node "$tools/node/node_modules/ajv-cli/dist/index.js" validate --spec=draft2020 -c ajv-formats \
     --strict=false --all-errors -s "$schema" -d "$work/payloads/*.json" \
   > "$work/directory.txt"
-compare "$work/large.ndjson" \
+compare "$work/large.ndjson:$fpwebhook:$library_loop" \
   fpwebhook "$fpwebhook" validate "$work/large.ndjson" \; \
   library-loop "$library_loop" "$work/large.ndjson" \
   > "$work/ndjson.txt"
@@ -112,13 +120,13 @@ python3 - "$work" <<'PY'
 import pathlib, sys
 work = pathlib.Path(sys.argv[1])
 rows = [line.split() for line in (work / "directory.txt").read_text().splitlines()]
-print("| 1,000 payload files | time | peak memory | time relative to fpwebhook | exit status |")
+print("| 1,000 payload files | time (median) | peak memory | time relative to fpwebhook (median of the rounds' ratios) | exit status |")
 print("|---|---|---|---|---|")
 for name, seconds, kb, status, ratio in rows:
     print(f"| {name} | {float(seconds) * 1000:.0f} ms | {int(kb) / 1024:.0f} MB | {float(ratio):.1f}× | {status} |")
 size = (work / "large.ndjson").stat().st_size / 1e6
 print()
-print(f"| NDJSON stream, {size / 1000:.2f} GB | time | throughput | peak memory | speed relative to the library loop |")
+print(f"| NDJSON stream, {size / 1000:.2f} GB | time (median) | throughput | peak memory | speed relative to the library loop (median of the rounds' ratios) |")
 print("|---|---|---|---|---|")
 rows = [line.split() for line in (work / "ndjson.txt").read_text().splitlines()]
 # Each ratio is to fpwebhook's time in the same round: the loop's is fpwebhook's speed-up.
