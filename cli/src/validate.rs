@@ -106,6 +106,12 @@ const LOOK_AGAIN_SOON: Duration = Duration::from_micros(20);
 /// How long the judging side waits at most before it looks again, however slow the cores have
 /// been: an estimate inflated by a slow piece or a slow input costs a run at most this.
 const LOOK_AGAIN_LATEST: Duration = Duration::from_millis(2);
+/// At most how much room a piece's text is given at once for its reports, guessed from its
+/// first payload's: beyond this, it grows as it needs.
+const RENDERED_RESERVE_BYTES: usize = 64 * 1024;
+/// How many bytes of reports are gathered before they are written: a write per 64 KiB, not per
+/// 8 KiB (the default), of a stream's tens of megabytes of reports.
+const OUTPUT_BUFFER_BYTES: usize = 64 * 1024;
 /// How long judged results may wait in the output buffer while more input keeps arriving: a
 /// slow stream is reported as it comes, a fast one without a write per payload.
 const SHOW_WITHIN: Duration = Duration::from_millis(10);
@@ -320,7 +326,14 @@ impl Judged {
 
     /// Judges `payloads`, of `chunk`, one after another, and renders their outcomes.
     fn add(&mut self, chunk: &Chunk, payloads: &[Payload], judging: Judging) {
-        for payload in payloads {
+        for (index, payload) in payloads.iter().enumerate() {
+            if index == 1 {
+                // Room for the rest at the first one's length (up to a bound: the first may have
+                // many violations): the text grows once, not by doubling, copying what it holds
+                // each time.
+                let rest = self.rendered.len().saturating_mul(payloads.len() - 1);
+                self.rendered.reserve(rest.min(RENDERED_RESERVE_BYTES));
+            }
             chunk.source_into(payload, &mut self.source);
             self.bytes += chunk.bytes(payload).map_or(0, <[u8]>::len);
             let outcome = Outcome::of(chunk, payload, &self.source, judging.contract, judging.options);
@@ -627,7 +640,7 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
     };
     let judging = Judging { contract, options: Options::DEFAULT.with_strict(strict), style };
     let mut verdicts = Verdicts {
-        report: Report::new(style, io::BufWriter::new(stdout))?,
+        report: Report::new(style, io::BufWriter::with_capacity(OUTPUT_BUFFER_BYTES, stdout))?,
         summary: Summary::default(),
         input_errors: Vec::new(),
         progress: Progress::new(),
