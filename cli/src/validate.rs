@@ -723,17 +723,27 @@ mod tests {
         }
     }
 
+    /// Starts a reading thread that reserves `bytes` in `backlog`; it tells whether it may go on.
+    fn reader_reserving<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        backlog: &'scope Backlog,
+        bytes: usize,
+    ) -> mpsc::Receiver<bool> {
+        let (resumed, told) = mpsc::channel();
+        scope.spawn(move || {
+            let reserved = backlog.reserve(bytes);
+            resumed.send(reserved).unwrap();
+        });
+        told
+    }
+
     #[test]
     fn a_full_backlog_lets_the_reader_go_on_once_what_it_read_fits_in_half_of_it() {
         let backlog = Backlog::default();
         assert!(backlog.reserve(BYTES_AHEAD));
         let chunk = BYTES_AHEAD / 8;
-        let (resumed, told) = mpsc::channel();
         let (early, late) = std::thread::scope(|scope| {
-            scope.spawn(|| {
-                let reserved = backlog.reserve(chunk);
-                resumed.send(reserved).unwrap();
-            });
+            let told = reader_reserving(scope, &backlog, chunk);
             // Lets the reader go, whatever happens, before the scope waits for it.
             let _close = CloseOnDrop(&backlog);
             until_the_reader_waits(&backlog);
@@ -755,12 +765,8 @@ mod tests {
     fn a_chunk_larger_than_half_the_backlog_waits_for_it_to_be_empty() {
         let backlog = Backlog::default();
         assert!(backlog.reserve(1));
-        let (resumed, told) = mpsc::channel();
         let (early, late) = std::thread::scope(|scope| {
-            scope.spawn(|| {
-                let reserved = backlog.reserve(BYTES_AHEAD);
-                resumed.send(reserved).unwrap();
-            });
+            let told = reader_reserving(scope, &backlog, BYTES_AHEAD);
             let _close = CloseOnDrop(&backlog);
             until_the_reader_waits(&backlog);
             let early = told.recv_timeout(Duration::from_millis(100));
@@ -775,12 +781,8 @@ mod tests {
     fn closing_the_backlog_lets_a_waiting_reader_go_and_stops_it() {
         let backlog = Backlog::default();
         assert!(backlog.reserve(BYTES_AHEAD));
-        let (resumed, told) = mpsc::channel();
         let stopped = std::thread::scope(|scope| {
-            scope.spawn(|| {
-                let reserved = backlog.reserve(BYTES_AHEAD);
-                resumed.send(reserved).unwrap();
-            });
+            let told = reader_reserving(scope, &backlog, BYTES_AHEAD);
             let close = CloseOnDrop(&backlog);
             until_the_reader_waits(&backlog);
             drop(close);
