@@ -104,17 +104,11 @@ fn entry_points(root: &RustStruct) -> TokenStream {
 fn reader(item: &RustStruct, root: bool) -> TokenStream {
     let name = format_ident!("{}", item.name);
     let read = reader_name(&item.name);
-    let doc = if root {
-        format!(
-            " Reads the object of type `{}` from its `{{`, checking every documented constraint; builds it in a box.",
-            item.name
-        )
-    } else {
-        format!(
-            " Reads the object of type `{}` from its `{{`, checking every documented constraint.",
-            item.name
-        )
-    };
+    let boxed = if root { "; builds it in a box" } else { "" };
+    let doc = format!(
+        " Reads the object of type `{}` from its `{{`, checking every documented constraint{boxed}.",
+        item.name
+    );
     let built = if root { quote!(Box<super::types::#name>) } else { quote!(super::types::#name) };
     let locals = item.fields.iter().map(|field| {
         let local = field_local(field);
