@@ -231,7 +231,7 @@ pub(crate) fn display_path(path: &Path) -> String {
 }
 
 fn display_os_str(text: &OsStr) -> String {
-    let mut shown = String::new();
+    let mut shown = String::with_capacity(text.len());
     for chunk in text.as_encoded_bytes().utf8_chunks() {
         shown.push_str(chunk.valid());
         for byte in chunk.invalid() {
@@ -276,6 +276,11 @@ pub(crate) trait Sink {
     fn spare_buffers(&mut self) -> Option<SpareBuffers> {
         None
     }
+    /// Passes on what the sink holds back, before a read that may take long (a folder to
+    /// list, standard input): what was found before it is not kept waiting for it.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A sink that counts what it passes on.
@@ -305,6 +310,10 @@ impl Sink for Counting<'_> {
     fn spare_buffers(&mut self) -> Option<SpareBuffers> {
         self.inner.spare_buffers()
     }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn report(sink: &mut dyn Sink, path: String, error: io::Error) {
@@ -318,6 +327,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
     let default = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     for path in paths {
+        sink.flush()?;
         let mut counted = Counting { inner: &mut *sink, payloads: 0, errors: 0 };
         let name = display_path(path);
         let what = if is_stdin(path) {
@@ -343,7 +353,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                     } else {
                         framing_of(path).unwrap_or(Framing::Whole)
                     };
-                    read_file(path, metadata.is_file(), framing, reading, &mut counted)?;
+                    read_file(path.clone(), metadata.is_file(), framing, reading, &mut counted)?;
                     "the file"
                 }
             }
@@ -388,6 +398,7 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
                 report(sink, path, reason);
             }
             Ok(entry) if entry.file_type().is_dir() => {
+                sink.flush()?;
                 let folder = entry.metadata().ok().map(|metadata| (metadata.dev(), metadata.ino()));
                 if folder.is_some_and(|folder| !folders_seen.insert(folder)) {
                     walk.skip_current_dir();
@@ -400,7 +411,7 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
                 if entry.file_type().is_file() {
                     // Its type is the directory entry's: nothing more is asked of the file
                     // system before it is read (a lookup of its path costs as much as opening it).
-                    read_file(entry.path(), true, framing, reading, sink)?;
+                    read_file(entry.into_path(), true, framing, reading, sink)?;
                 } else {
                     // A FIFO, socket or device may never end: only read when named.
                     let reason = "not a regular file (a FIFO, socket or device), so a directory search does not read it; name it to read it";
@@ -415,19 +426,19 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
 /// Reads the file at `path`; a regular file of one payload is handed over unread, for the sink
 /// to read where it judges it.
 fn read_file(
-    path: &Path,
+    path: PathBuf,
     regular: bool,
     framing: Framing,
     reading: Reading,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
-    let origin = Origin { name: display_path(path), is_file: true, framing };
+    let origin = Origin { name: display_path(&path), is_file: true, framing };
     if regular && framing == Framing::Whole {
         let limit = reading.max_payload_bytes;
-        let file = WholeFile { path: path.to_owned(), origin: Arc::new(origin), limit };
+        let file = WholeFile { path, origin: Arc::new(origin), limit };
         return sink.whole_file(file);
     }
-    match File::open(path) {
+    match File::open(&path) {
         Err(error) => {
             report(sink, origin.name, error);
             Ok(())

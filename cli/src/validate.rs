@@ -133,8 +133,8 @@ enum Event {
 enum Read {
     /// Payloads read.
     Chunk(Chunk),
-    /// A file of one payload, read on whichever core judges it.
-    File(WholeFile),
+    /// Files of one payload, found one after another, read on whichever core judges them.
+    Files(Vec<WholeFile>),
     /// An input that could not be read.
     Error(InputError),
 }
@@ -209,6 +209,11 @@ struct Sender<'b> {
     backlog: &'b Backlog,
     /// Buffers of chunks judged, given back to be read into again.
     spares: mpsc::Receiver<SpareBuffers>,
+    /// Files found but not sent yet: they go [`PIECE_FILES`] at a time, one message and one
+    /// reservation for all of them, rather than one each.
+    files: Vec<WholeFile>,
+    /// What `files` hold.
+    files_footprint: usize,
 }
 
 impl Sender<'_> {
@@ -220,24 +225,44 @@ impl Sender<'_> {
         }
         self.channel.send(Event::Read(read)).map_err(|_| closed())
     }
+
+    /// Sends the files found so far, if any.
+    fn send_files(&mut self) -> io::Result<()> {
+        if self.files.is_empty() {
+            return Ok(());
+        }
+        let files = std::mem::take(&mut self.files);
+        let footprint = std::mem::take(&mut self.files_footprint);
+        self.send(footprint, Read::Files(files))
+    }
 }
 
 impl Sink for Sender<'_> {
     fn chunk(&mut self, chunk: Chunk) -> io::Result<()> {
+        self.send_files()?;
         self.send(chunk.footprint(), Read::Chunk(chunk))
     }
 
     fn whole_file(&mut self, file: WholeFile) -> io::Result<()> {
-        self.send(file.footprint(), Read::File(file))
+        self.files_footprint += file.footprint();
+        self.files.push(file);
+        if self.files.len() == PIECE_FILES { self.send_files() } else { Ok(()) }
     }
 
     fn error(&mut self, error: InputError) {
-        // A closed output stops the reading at the next payload.
-        let _ = self.channel.send(Event::Read(Read::Error(error)));
+        // In input order, after the files found before it. A closed output stops the reading
+        // at the next payload.
+        if self.send_files().is_ok() {
+            let _ = self.channel.send(Event::Read(Read::Error(error)));
+        }
     }
 
     fn spare_buffers(&mut self) -> Option<SpareBuffers> {
         self.spares.try_recv().ok()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send_files()
     }
 }
 
@@ -519,13 +544,15 @@ impl<W: Write> Judge<'_, W> {
                 }
                 self.owed.push_back(Owed::Release(Release { footprint, chunk: Some(chunk) }));
             }
-            Read::File(file) => {
-                self.files_footprint += file.footprint();
-                self.files.push(file);
-                // Files go to the cores together only while the cores have enough to do: a few
-                // large files found at once are judged on every core.
-                if self.files.len() == PIECE_FILES || self.in_flight < 2 * self.cores {
-                    self.hand_over_files();
+            Read::Files(files) => {
+                for file in files {
+                    self.files_footprint += file.footprint();
+                    self.files.push(file);
+                    // Files go to the cores together only while the cores have enough to do: a few
+                    // large files found at once are judged on every core.
+                    if self.files.len() == PIECE_FILES || self.in_flight < 2 * self.cores {
+                        self.hand_over_files();
+                    }
                 }
             }
             Read::Error(error) => {
@@ -657,7 +684,9 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
         let reader = scope.spawn(move || {
             // Sent however reading ends, a panic included, so that judging ends too.
             let _done = DoneReading(channel.clone());
-            read_inputs(&paths, reading, &mut Sender { channel, backlog, spares })
+            let mut sender = Sender { channel, backlog, spares, files: Vec::new(), files_footprint: 0 };
+            read_inputs(&paths, reading, &mut sender)?;
+            sender.flush()
         });
         // The cores' threads start while the first input is found (a folder of a thousand files
         // takes a millisecond to list), not when it arrives.

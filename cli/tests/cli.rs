@@ -698,17 +698,19 @@ fn many_files_are_reported_in_name_order_with_the_inputs_that_cannot_be_read_amo
     assert_eq!(output.status.code(), Some(2));
 }
 
-#[test]
-fn a_slow_stream_is_reported_as_it_comes() {
+/// Runs fpwebhook in `folder` with `args`, writes `input` to its standard input and keeps it
+/// open: the first line of its output that arrives while it is open (within 20 seconds), if any.
+fn first_line_while_stdin_is_open(folder: &Path, args: &[&str], input: &[u8]) -> Option<String> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fpwebhook"))
-        .args(["validate", "--ndjson"])
+        .args(args)
+        .current_dir(folder)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"{}\n").unwrap();
+    stdin.write_all(input).unwrap();
     stdin.flush().unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let (sender, receiver) = std::sync::mpsc::channel();
@@ -717,12 +719,32 @@ fn a_slow_stream_is_reported_as_it_comes() {
         std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
         sender.send(line).unwrap();
     });
-    // The first verdict arrives while the input is still open.
-    let first = receiver.recv_timeout(std::time::Duration::from_secs(20));
+    let first = receiver.recv_timeout(std::time::Duration::from_secs(20)).ok();
     drop(stdin);
     reader.join().unwrap();
     child.wait().unwrap();
+    first
+}
+
+#[test]
+fn a_slow_stream_is_reported_as_it_comes() {
+    let folder = tempfile::tempdir().unwrap();
+    let first = first_line_while_stdin_is_open(folder.path(), &["validate", "--ndjson"], b"{}\n");
     assert!(first.unwrap().starts_with("-:1: invalid"));
+}
+
+#[test]
+fn a_file_named_before_standard_input_is_reported_before_it_ends() {
+    // Files found are sent to the cores a few at a time; the few found before a read that may
+    // take long (here, standard input that stays open) are sent before it.
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("one.json"), compact_example()).unwrap();
+    let args = ["validate", "--format", "json", "one.json", "-"];
+    let first = first_line_while_stdin_is_open(folder.path(), &args, b"");
+    let first: serde_json::Value =
+        serde_json::from_str(&first.expect("no verdict while standard input was open")).unwrap();
+    assert_eq!(first["source"], "one.json");
+    assert_eq!(first["valid"], true);
 }
 
 #[test]
