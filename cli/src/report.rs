@@ -253,8 +253,11 @@ fn human(outcome: &Outcome<'_>, colour: bool, out: &mut String) {
         let _ = write!(out, "  {}:{}  ", finding.line, finding.column);
         paint(colour, "1", &shown_pointer(&finding.pointer), out);
         let _ = write!(out, "  {}  ", printable(&finding.message));
-        paint(colour, "2", &format!("[{}]", finding.keyword), out);
-        out.push('\n');
+        if colour {
+            let _ = writeln!(out, "\x1b[2m[{}]\x1b[0m", finding.keyword);
+        } else {
+            let _ = writeln!(out, "[{}]", finding.keyword);
+        }
     }
     if outcome.truncated {
         let _ = writeln!(out, "  … stopped after {count} violations; the payload has more");
@@ -515,7 +518,42 @@ impl<W: Write> Report<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_xml, json_string, printable};
+    use super::{Finding, Outcome, Style, escape_xml, json_string, printable};
+
+    /// An invalid payload's outcome with one violation at `/url`.
+    fn one_violation() -> Outcome<'static> {
+        Outcome {
+            source: "a.json",
+            contract: Some("event"),
+            file: Some("a.json"),
+            findings: vec![Finding {
+                pointer: "/url".to_owned(),
+                keyword: "type",
+                message: "expected string, found number".to_owned(),
+                line: 3,
+                column: 10,
+            }],
+            hint: None,
+            truncated: false,
+            valid: false,
+        }
+    }
+
+    #[test]
+    fn human_output_paints_only_on_a_terminal() {
+        let mut plain = String::new();
+        Style::Human { colour: false }.render(&one_violation(), &mut plain);
+        assert_eq!(
+            plain,
+            "a.json: invalid (1 violation of event)\n  3:10  /url  expected string, found number  [type]\n"
+        );
+        let mut painted = String::new();
+        Style::Human { colour: true }.render(&one_violation(), &mut painted);
+        assert_eq!(
+            painted,
+            "a.json: \x1b[1;31minvalid\x1b[0m (1 violation of event)\n  3:10  \x1b[1m/url\x1b[0m  expected string, found number  \x1b[2m[type]\x1b[0m\n"
+        );
+    }
 
     #[test]
     fn json_strings_escape_what_a_terminal_must_not_see_and_mean_the_same() {
