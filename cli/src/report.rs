@@ -402,33 +402,41 @@ fn escape_xml(text: &str) -> Cow<'_, str> {
 }
 
 fn junit(outcome: &Outcome<'_>, out: &mut String) {
-    let name = escape_xml(outcome.source);
     // The class names the contract (`fpwebhook.event`), which test report pages group by.
-    let class = match outcome.contract {
-        Some(contract) => format!("fpwebhook.{contract}"),
-        None => "fpwebhook".to_owned(),
-    };
+    out.push_str("    <testcase classname=\"fpwebhook");
+    if let Some(contract) = outcome.contract {
+        out.push('.');
+        out.push_str(contract);
+    }
+    let _ = write!(out, "\" name=\"{}\"", escape_xml(outcome.source));
     if outcome.valid {
-        let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\"/>");
+        out.push_str("/>\n");
         return;
     }
     let count = outcome.findings.len();
-    let _ = writeln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
     let plural = if count == 1 { "" } else { "s" };
-    let under = outcome.contract.map(|contract| format!(" of the {contract} contract")).unwrap_or_default();
-    let _ = write!(out, "      <failure type=\"contract\" message=\"{count} violation{plural}{under}\">");
+    let _ = write!(out, ">\n      <failure type=\"contract\" message=\"{count} violation{plural}");
+    if let Some(contract) = outcome.contract {
+        let _ = write!(out, " of the {contract} contract");
+    }
+    out.push_str("\">");
     if let Some(hint) = outcome.hint {
         let _ = writeln!(out, "hint: {}", escape_xml(hint));
     }
     for finding in &outcome.findings {
         let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
-        let line = format!(
-            "{}:{}: {pointer}: {} [{}]",
-            finding.line, finding.column, finding.message, finding.keyword
+        // Each character is escaped on its own, so the parts are escaped apart.
+        let _ = writeln!(
+            out,
+            "{}:{}: {}: {} [{}]",
+            finding.line,
+            finding.column,
+            escape_xml(pointer),
+            escape_xml(&finding.message),
+            finding.keyword
         );
-        let _ = writeln!(out, "{}", escape_xml(&line));
     }
-    let _ = writeln!(out, "</failure>\n    </testcase>");
+    out.push_str("</failure>\n    </testcase>\n");
 }
 
 /// The report being written: rendered outcomes in input order, input errors, and the closing
@@ -537,6 +545,28 @@ mod tests {
             truncated: false,
             valid: false,
         }
+    }
+
+    #[test]
+    fn junit_escapes_each_part_of_a_failure() {
+        let mut outcome = one_violation();
+        outcome.source = "a<&>.json";
+        outcome.findings[0].pointer = "/k\"'\n".to_owned();
+        outcome.findings[0].message = "found <&>\u{1}".to_owned();
+        let mut out = String::new();
+        Style::Junit.render(&outcome, &mut out);
+        assert_eq!(
+            out,
+            "    <testcase classname=\"fpwebhook.event\" name=\"a&lt;&amp;&gt;.json\">\n      \
+             <failure type=\"contract\" message=\"1 violation of the event contract\">\
+             3:10: /k&quot;&apos;&#10;: found &lt;&amp;&gt;\\u{1} [type]\n</failure>\n    </testcase>\n"
+        );
+        outcome.contract = None;
+        outcome.findings.clear();
+        outcome.valid = true;
+        out.clear();
+        Style::Junit.render(&outcome, &mut out);
+        assert_eq!(out, "    <testcase classname=\"fpwebhook\" name=\"a&lt;&amp;&gt;.json\"/>\n");
     }
 
     #[test]
