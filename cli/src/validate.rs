@@ -7,7 +7,9 @@ use std::io::{self, IsTerminal, Write};
 use std::ops::Range;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
+use std::thread::Thread;
 use std::time::{Duration, Instant};
 
 use fingerprint_webhook::{Contract, Options};
@@ -413,6 +415,33 @@ impl Pace {
     }
 }
 
+/// How many pieces are on the cores. The core that judges the last of them wakes the judging
+/// thread, which may be waiting to look again ([`Pace`]) while nothing is left to judge: at
+/// the end of a run, or when the input came slower than the cores judge it.
+struct OnCores {
+    pieces: AtomicUsize,
+    judging_thread: Thread,
+}
+
+impl OnCores {
+    fn new(judging_thread: Thread) -> Self {
+        OnCores { pieces: AtomicUsize::new(0), judging_thread }
+    }
+
+    /// Counts a piece sent to the cores.
+    fn sent(&self) {
+        self.pieces.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a piece done with, once what was judged of it is sent; the last wakes the
+    /// judging thread.
+    fn done(&self) {
+        if self.pieces.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.judging_thread.unpark();
+        }
+    }
+}
+
 /// What the output is owed, in input order.
 enum Owed {
     /// A piece on a core (`None` until it is judged).
@@ -454,6 +483,7 @@ struct Judge<'r, W: Write> {
     unsent: VecDeque<(usize, Piece)>,
     /// How many payloads are on the cores.
     in_flight: usize,
+    on_cores: Arc<OnCores>,
     cores: usize,
     /// Files found one after another, until they are handed to a core together.
     files: Vec<WholeFile>,
@@ -484,9 +514,10 @@ impl<W: Write> Judge<'_, W> {
                     if !self.owed.is_empty() && last_event.elapsed() < SHOW_WITHIN {
                         // Pieces are on the cores: look again before they run out, rather than
                         // be woken by each piece judged (a wake-up takes a core from judging,
-                        // and sends the other an interrupt). A piece that takes long (a file
+                        // and sends the other an interrupt); the last piece on the cores wakes
+                        // this thread at once (`OnCores`). A piece that takes long (a file
                         // that blocks as it is read) is waited for without looking.
-                        std::thread::sleep(self.pace.pause(self.in_flight));
+                        std::thread::park_timeout(self.pace.pause(self.in_flight));
                         continue;
                     }
                     let event = match events.recv_timeout(SHOW_WITHIN) {
@@ -587,7 +618,8 @@ impl<W: Write> Judge<'_, W> {
             && let Some((index, piece)) = self.unsent.pop_front()
         {
             self.in_flight += piece.payloads();
-            let (judging, judged) = (self.judging, self.judged.clone());
+            self.on_cores.sent();
+            let (judging, judged, on_cores) = (self.judging, self.judged.clone(), Arc::clone(&self.on_cores));
             rayon::spawn_fifo(move || {
                 let event = match std::panic::catch_unwind(AssertUnwindSafe(|| piece.judge(judging))) {
                     Ok(outcomes) => Event::Judged(index, outcomes),
@@ -595,6 +627,7 @@ impl<W: Write> Judge<'_, W> {
                 };
                 // The judging side may have stopped (a closed output).
                 let _ = judged.send(event);
+                on_cores.done();
             });
         }
     }
@@ -701,6 +734,7 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
             settled: 0,
             unsent: VecDeque::new(),
             in_flight: 0,
+            on_cores: Arc::new(OnCores::new(std::thread::current())),
             cores,
             files: Vec::new(),
             files_footprint: 0,
@@ -764,6 +798,27 @@ mod tests {
             resumed.send(reserved).unwrap();
         });
         told
+    }
+
+    #[test]
+    fn the_last_piece_on_the_cores_wakes_the_judging_thread() {
+        let (parked, told) = mpsc::channel();
+        let waiting = std::thread::spawn(move || {
+            parked.send(()).unwrap();
+            let started = Instant::now();
+            // Returns when unparked; a wake-up that did not come takes the whole minute.
+            std::thread::park_timeout(Duration::from_mins(1));
+            started.elapsed()
+        });
+        let on_cores = OnCores::new(waiting.thread().clone());
+        on_cores.sent();
+        on_cores.sent();
+        told.recv().unwrap();
+        on_cores.done();
+        assert_eq!(on_cores.pieces.load(Ordering::Relaxed), 1);
+        on_cores.done();
+        assert_eq!(on_cores.pieces.load(Ordering::Relaxed), 0);
+        assert!(waiting.join().unwrap() < Duration::from_secs(30));
     }
 
     #[test]
