@@ -8,9 +8,11 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::ops::Range;
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where payloads were read from: one input (a file, or standard input), shared by all the
 /// payloads read from it.
@@ -326,6 +328,7 @@ fn report(sink: &mut dyn Sink, path: String, error: io::Error) {
 pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
     let default = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
+    let folders = Arc::new(AtomicUsize::new(0));
     for path in paths {
         sink.flush()?;
         let mut counted = Counting { inner: &mut *sink, payloads: 0, errors: 0 };
@@ -342,7 +345,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                     continue;
                 }
                 Ok(metadata) if metadata.is_dir() => {
-                    read_directory(path, reading, &mut counted)?;
+                    read_directory(path, &folders, reading, &mut counted)?;
                     "the directory (searched for .json, .ndjson and .jsonl files, links followed)"
                 }
                 // A file named on the command line is read whatever its extension: JSON, unless
@@ -353,7 +356,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
                     } else {
                         framing_of(path).unwrap_or(Framing::Whole)
                     };
-                    read_file(path.clone(), metadata.is_file(), framing, reading, &mut counted)?;
+                    read_file(path.clone(), metadata.is_file(), None, framing, reading, &mut counted)?;
                     "the file"
                 }
             }
@@ -367,7 +370,13 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
     Ok(())
 }
 
-fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
+/// Searches `directory`; `folders` counts the folders held open, for [`OpenFolder::open`].
+fn read_directory(
+    directory: &Path,
+    folders: &Arc<AtomicUsize>,
+    reading: Reading,
+    sink: &mut dyn Sink,
+) -> io::Result<()> {
     // Links are followed, to files and to directories; walkdir reports a link that loops back
     // to one of its ancestors as an error instead of following it, and a folder reached again
     // by another way is skipped (links to one folder from many places would otherwise make
@@ -381,6 +390,10 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
         .sort_by(|one, other| one.path().as_os_str().cmp(other.path().as_os_str()))
         .into_iter();
     let mut last_folder = directory.to_owned();
+    // The folder whose files come next, open, and how deep it is: its files are opened by name
+    // in it, which spares the kernel a lookup of every folder on their path. `None` within
+    // when it could not be opened that way (its files are then opened by path).
+    let mut open_folder: Option<(usize, Option<Arc<OpenFolder>>)> = None;
     while let Some(entry) = walk.next() {
         match entry {
             Err(error) => {
@@ -404,6 +417,7 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
                     walk.skip_current_dir();
                 } else {
                     entry.path().clone_into(&mut last_folder);
+                    open_folder = Some((entry.depth(), OpenFolder::open(entry.path(), folders)));
                 }
             }
             Ok(entry) => {
@@ -411,7 +425,17 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
                 if entry.file_type().is_file() {
                     // Its type is the directory entry's: nothing more is asked of the file
                     // system before it is read (a lookup of its path costs as much as opening it).
-                    read_file(entry.into_path(), true, framing, reading, sink)?;
+                    // Back from a subfolder, its folder is opened again.
+                    let in_folder = match &open_folder {
+                        Some((depth, folder)) if *depth + 1 == entry.depth() => folder.clone(),
+                        _ => {
+                            let folder =
+                                entry.path().parent().and_then(|parent| OpenFolder::open(parent, folders));
+                            open_folder = Some((entry.depth().saturating_sub(1), folder.clone()));
+                            folder
+                        }
+                    };
+                    read_file(entry.into_path(), true, in_folder, framing, reading, sink)?;
                 } else {
                     // A FIFO, socket or device may never end: only read when named.
                     let reason = "not a regular file (a FIFO, socket or device), so a directory search does not read it; name it to read it";
@@ -423,11 +447,52 @@ fn read_directory(directory: &Path, reading: Reading, sink: &mut dyn Sink) -> io
     Ok(())
 }
 
-/// Reads the file at `path`; a regular file of one payload is handed over unread, for the sink
-/// to read where it judges it.
+/// At most how many folders a run holds open to open their files by name in them. Files found
+/// but not read yet hold their folder open, and thousands may wait (a tree of folders of one
+/// file each): past this many, files are opened by their path, and descriptors are left for
+/// the files themselves.
+const OPEN_FOLDERS_MAX: usize = 64;
+
+/// A folder held open, to open the files found in it by name there: the kernel then looks up
+/// neither the folder nor the folders above it again for each file.
+#[derive(Debug)]
+pub(crate) struct OpenFolder {
+    descriptor: OwnedFd,
+    /// How many folders the run holds open, this one among them.
+    open: Arc<AtomicUsize>,
+}
+
+impl OpenFolder {
+    /// Opens the folder at `path`, if it can be and fewer than [`OPEN_FOLDERS_MAX`] are open
+    /// (counted in `open`).
+    fn open(path: &Path, open: &Arc<AtomicUsize>) -> Option<Arc<OpenFolder>> {
+        use rustix::fs::{Mode, OFlags};
+        if open.fetch_add(1, Ordering::Relaxed) >= OPEN_FOLDERS_MAX {
+            open.fetch_sub(1, Ordering::Relaxed);
+            return None;
+        }
+        match rustix::fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
+            Ok(descriptor) => Some(Arc::new(OpenFolder { descriptor, open: Arc::clone(open) })),
+            Err(_) => {
+                open.fetch_sub(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+}
+
+impl Drop for OpenFolder {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Reads the file at `path` (found in `folder`, open, when known); a regular file of one
+/// payload is handed over unread, for the sink to read where it judges it.
 fn read_file(
     path: PathBuf,
     regular: bool,
+    folder: Option<Arc<OpenFolder>>,
     framing: Framing,
     reading: Reading,
     sink: &mut dyn Sink,
@@ -435,7 +500,7 @@ fn read_file(
     let origin = Origin { name: display_path(&path), is_file: true, framing };
     if regular && framing == Framing::Whole {
         let limit = reading.max_payload_bytes;
-        let file = WholeFile { path, origin: Arc::new(origin), limit };
+        let file = WholeFile { path, folder, origin: Arc::new(origin), limit };
         return sink.whole_file(file);
     }
     match File::open(&path) {
@@ -454,6 +519,8 @@ const FIRST_READ_BYTES: u64 = 16 * 1024;
 #[derive(Debug)]
 pub(crate) struct WholeFile {
     pub(crate) path: PathBuf,
+    /// The folder it was found in, open: it is opened there by name.
+    pub(crate) folder: Option<Arc<OpenFolder>>,
     pub(crate) origin: Arc<Origin>,
     /// The most bytes its payload may have.
     pub(crate) limit: u64,
@@ -475,7 +542,7 @@ impl WholeFile {
         let failed = |error| InputError { path: self.origin.name.clone(), error };
         // One byte more than the limit tells a payload at the limit from a larger one, without
         // reading the rest of a larger one.
-        let mut file = File::open(&self.path).map_err(failed)?.take(self.limit.saturating_add(1));
+        let mut file = self.open().map_err(failed)?.take(self.limit.saturating_add(1));
         // Room for a usual payload, so that most files take one read and a second that finds
         // their end, without asking their size first.
         let room = self.limit.saturating_add(1).min(FIRST_READ_BYTES);
@@ -491,6 +558,23 @@ impl WholeFile {
             file.read_to_end(&mut bytes).map_err(failed)?;
         }
         Ok(Chunk::whole(Arc::clone(&self.origin), bytes, self.limit))
+    }
+
+    /// Opens it: by name in its folder when that is open, else by its path.
+    fn open(&self) -> io::Result<File> {
+        match (&self.folder, self.path.file_name()) {
+            (Some(folder), Some(name)) => {
+                use rustix::fs::{Mode, OFlags};
+                let file = rustix::fs::openat(
+                    &folder.descriptor,
+                    name,
+                    OFlags::RDONLY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )?;
+                Ok(File::from(file))
+            }
+            _ => File::open(&self.path),
+        }
     }
 }
 
@@ -753,6 +837,7 @@ mod tests {
     fn a_file_not_read_yet_counts_its_names_not_its_limit() {
         let file = |name: &str, limit| WholeFile {
             path: PathBuf::from(name),
+            folder: None,
             origin: Arc::new(Origin { name: name.to_owned(), is_file: true, framing: Framing::Whole }),
             limit,
         };
@@ -760,6 +845,38 @@ mod tests {
         assert!(short < 1024, "{short}");
         assert_eq!(file("f.json", 100).footprint(), short);
         assert_eq!(file("folder/f.json", u64::MAX).footprint(), short + 2 * "folder/".len());
+    }
+
+    #[test]
+    fn a_file_found_in_an_open_folder_is_opened_by_name_there() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("f.json"), "{}").unwrap();
+        // A path that leads nowhere: only the folder and the name can find the file.
+        let file = |folder| WholeFile {
+            path: PathBuf::from("nowhere/f.json"),
+            folder,
+            origin: Arc::new(Origin { name: "f.json".to_owned(), is_file: true, framing: Framing::Whole }),
+            limit: 100,
+        };
+        let chunk = file(OpenFolder::open(folder.path(), &Arc::default())).read().unwrap();
+        assert_eq!(chunk.bytes(&chunk.payloads[0]), Some(&b"{}"[..]));
+        let error = file(None).read().unwrap_err();
+        assert_eq!(error.error.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_run_holds_a_bounded_number_of_folders_open() {
+        let folder = tempfile::tempdir().unwrap();
+        let open = Arc::default();
+        let mut held: Vec<_> =
+            (0..OPEN_FOLDERS_MAX).map(|_| OpenFolder::open(folder.path(), &open).unwrap()).collect();
+        assert!(OpenFolder::open(folder.path(), &open).is_none());
+        held.pop();
+        assert!(OpenFolder::open(folder.path(), &open).is_some());
+        // A folder that cannot be opened takes no room.
+        assert!(OpenFolder::open(&folder.path().join("missing"), &open).is_none());
+        drop(held);
+        assert_eq!(open.load(Ordering::Relaxed), 0);
     }
 
     #[test]

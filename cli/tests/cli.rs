@@ -727,6 +727,44 @@ fn first_line_while_stdin_is_open(folder: &Path, args: &[&str], input: &[u8]) ->
 }
 
 #[test]
+fn files_after_a_subfolder_are_found_in_their_own_folder() {
+    // Files are opened by name in their folder: after a subfolder's files, the folder's next
+    // files are looked for in the folder again, not in the subfolder.
+    let folder = tempfile::tempdir().unwrap();
+    let top = folder.path().join("top");
+    std::fs::create_dir_all(top.join("b").join("c")).unwrap();
+    for name in ["a.json", "b/1.json", "b/c/2.json", "b/d.json", "e.json"] {
+        std::fs::write(top.join(name), compact_example()).unwrap();
+    }
+    let output = fpwebhook(folder.path(), &["validate", "--format", "json", "top"], b"");
+    let sources: Vec<String> =
+        json_lines(&output).iter().map(|line| line["source"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(sources, ["top/a.json", "top/b/1.json", "top/b/c/2.json", "top/b/d.json", "top/e.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[test]
+fn many_folders_of_one_file_fit_in_few_file_descriptors() {
+    // Files found but not read yet hold their folder open; a run holds only a few dozen
+    // folders open, so a tree of many folders does not run out of descriptors.
+    let folder = tempfile::tempdir().unwrap();
+    let tree = folder.path().join("tree");
+    for index in 0..300 {
+        let sub = tree.join(format!("{index:03}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join("p.json"), "{}").unwrap();
+    }
+    let binary = env!("CARGO_BIN_EXE_fpwebhook");
+    let output = Command::new("sh")
+        .args(["-c", "ulimit -n 100 && exec \"$0\" validate --contract event --format json tree", binary])
+        .current_dir(folder.path())
+        .output()
+        .unwrap();
+    assert_eq!(json_lines(&output).len(), 300, "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+}
+
+#[test]
 fn a_slow_stream_is_reported_as_it_comes() {
     let folder = tempfile::tempdir().unwrap();
     let first = first_line_while_stdin_is_open(folder.path(), &["validate", "--ndjson"], b"{}\n");
