@@ -278,8 +278,9 @@ pub(crate) trait Sink {
     fn spare_buffers(&mut self) -> Option<SpareBuffers> {
         None
     }
-    /// Passes on what the sink holds back, before a read that may take long (a folder to
-    /// list, standard input): what was found before it is not kept waiting for it.
+    /// Passes on what the sink holds back: before each input named (standard input may take
+    /// long) and as the walk enters a folder, so that what was found is not kept waiting for
+    /// long (at most for the listing of one folder).
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
@@ -328,7 +329,7 @@ fn report(sink: &mut dyn Sink, path: String, error: io::Error) {
 pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Sink) -> io::Result<()> {
     let default = [PathBuf::from("-")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
-    let folders = Arc::new(AtomicUsize::new(0));
+    let folders = OpenFolders::within_the_descriptor_limit();
     for path in paths {
         sink.flush()?;
         let mut counted = Counting { inner: &mut *sink, payloads: 0, errors: 0 };
@@ -370,10 +371,10 @@ pub(crate) fn read_inputs(paths: &[PathBuf], reading: Reading, sink: &mut dyn Si
     Ok(())
 }
 
-/// Searches `directory`; `folders` counts the folders held open, for [`OpenFolder::open`].
+/// Searches `directory`, holding the folders of its payload files open within `folders`.
 fn read_directory(
     directory: &Path,
-    folders: &Arc<AtomicUsize>,
+    folders: &OpenFolders,
     reading: Reading,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
@@ -390,10 +391,8 @@ fn read_directory(
         .sort_by(|one, other| one.path().as_os_str().cmp(other.path().as_os_str()))
         .into_iter();
     let mut last_folder = directory.to_owned();
-    // The folder whose files come next, open, and how deep it is: its files are opened by name
-    // in it, which spares the kernel a lookup of every folder on their path. `None` within
-    // when it could not be opened that way (its files are then opened by path).
-    let mut open_folder: Option<(usize, Option<Arc<OpenFolder>>)> = None;
+    // The folder whose payload files the walk is yielding, held open from the first of them.
+    let mut current: Option<CurrentFolder> = None;
     while let Some(entry) = walk.next() {
         match entry {
             Err(error) => {
@@ -411,13 +410,15 @@ fn read_directory(
                 report(sink, path, reason);
             }
             Ok(entry) if entry.file_type().is_dir() => {
+                // The walk has listed the folder already (it yields a folder once it has read
+                // its entries): files held back waited for that listing, and go now.
                 sink.flush()?;
+                current = None;
                 let folder = entry.metadata().ok().map(|metadata| (metadata.dev(), metadata.ino()));
                 if folder.is_some_and(|folder| !folders_seen.insert(folder)) {
                     walk.skip_current_dir();
                 } else {
                     entry.path().clone_into(&mut last_folder);
-                    open_folder = Some((entry.depth(), OpenFolder::open(entry.path(), folders)));
                 }
             }
             Ok(entry) => {
@@ -425,17 +426,19 @@ fn read_directory(
                 if entry.file_type().is_file() {
                     // Its type is the directory entry's: nothing more is asked of the file
                     // system before it is read (a lookup of its path costs as much as opening it).
-                    // Back from a subfolder, its folder is opened again.
-                    let in_folder = match &open_folder {
-                        Some((depth, folder)) if *depth + 1 == entry.depth() => folder.clone(),
+                    // A file of one payload is opened by name in its folder, held open from its
+                    // first such file, and again on the way back from a subfolder.
+                    let folder = match &current {
+                        _ if framing != Framing::Whole => None,
+                        Some(known) if known.depth + 1 == entry.depth() => known.open.clone(),
                         _ => {
-                            let folder =
-                                entry.path().parent().and_then(|parent| OpenFolder::open(parent, folders));
-                            open_folder = Some((entry.depth().saturating_sub(1), folder.clone()));
-                            folder
+                            let open = entry.path().parent().and_then(|parent| folders.open(parent));
+                            let depth = entry.depth().saturating_sub(1);
+                            current = Some(CurrentFolder { depth, open: open.clone() });
+                            open
                         }
                     };
-                    read_file(entry.into_path(), true, in_folder, framing, reading, sink)?;
+                    read_file(entry.into_path(), true, folder, framing, reading, sink)?;
                 } else {
                     // A FIFO, socket or device may never end: only read when named.
                     let reason = "not a regular file (a FIFO, socket or device), so a directory search does not read it; name it to read it";
@@ -447,11 +450,50 @@ fn read_directory(
     Ok(())
 }
 
-/// At most how many folders a run holds open to open their files by name in them. Files found
-/// but not read yet hold their folder open, and thousands may wait (a tree of folders of one
-/// file each): past this many, files are opened by their path, and descriptors are left for
-/// the files themselves.
+/// The folder whose payload files a directory walk is yielding.
+struct CurrentFolder {
+    /// How deep in the walk it is: its files are one deeper.
+    depth: usize,
+    /// The folder, held open; `None` when it could not be.
+    open: Option<Arc<OpenFolder>>,
+}
+
+/// At most how many folders a run holds open to open their files by name in them, and at most
+/// a sixteenth of the descriptors the process may have open. Files found but not read yet hold
+/// their folder open, and thousands may wait (a tree of folders of one file each): past this
+/// many, files are opened by their path, and descriptors are left for the walk and the files.
 const OPEN_FOLDERS_MAX: usize = 64;
+
+/// The folders a run holds open, and how many it may.
+pub(crate) struct OpenFolders {
+    open: Arc<AtomicUsize>,
+    max: usize,
+}
+
+impl OpenFolders {
+    /// At most [`OPEN_FOLDERS_MAX`], and a sixteenth of the process's limit on open files.
+    fn within_the_descriptor_limit() -> Self {
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
+        let sixteenth = limit.map_or(usize::MAX, |limit| usize::try_from(limit / 16).unwrap_or(usize::MAX));
+        OpenFolders { open: Arc::default(), max: OPEN_FOLDERS_MAX.min(sixteenth) }
+    }
+
+    /// Opens the folder at `path`, if it can be and fewer than the most are open.
+    fn open(&self, path: &Path) -> Option<Arc<OpenFolder>> {
+        use rustix::fs::{Mode, OFlags};
+        if self.open.fetch_add(1, Ordering::Relaxed) >= self.max {
+            self.open.fetch_sub(1, Ordering::Relaxed);
+            return None;
+        }
+        match rustix::fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
+            Ok(descriptor) => Some(Arc::new(OpenFolder { descriptor, open: Arc::clone(&self.open) })),
+            Err(_) => {
+                self.open.fetch_sub(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+}
 
 /// A folder held open, to open the files found in it by name there: the kernel then looks up
 /// neither the folder nor the folders above it again for each file.
@@ -460,25 +502,6 @@ pub(crate) struct OpenFolder {
     descriptor: OwnedFd,
     /// How many folders the run holds open, this one among them.
     open: Arc<AtomicUsize>,
-}
-
-impl OpenFolder {
-    /// Opens the folder at `path`, if it can be and fewer than [`OPEN_FOLDERS_MAX`] are open
-    /// (counted in `open`).
-    fn open(path: &Path, open: &Arc<AtomicUsize>) -> Option<Arc<OpenFolder>> {
-        use rustix::fs::{Mode, OFlags};
-        if open.fetch_add(1, Ordering::Relaxed) >= OPEN_FOLDERS_MAX {
-            open.fetch_sub(1, Ordering::Relaxed);
-            return None;
-        }
-        match rustix::fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
-            Ok(descriptor) => Some(Arc::new(OpenFolder { descriptor, open: Arc::clone(open) })),
-            Err(_) => {
-                open.fetch_sub(1, Ordering::Relaxed);
-                None
-            }
-        }
-    }
 }
 
 impl Drop for OpenFolder {
@@ -858,7 +881,8 @@ mod tests {
             origin: Arc::new(Origin { name: "f.json".to_owned(), is_file: true, framing: Framing::Whole }),
             limit: 100,
         };
-        let chunk = file(OpenFolder::open(folder.path(), &Arc::default())).read().unwrap();
+        let folders = OpenFolders { open: Arc::default(), max: 1 };
+        let chunk = file(folders.open(folder.path())).read().unwrap();
         assert_eq!(chunk.bytes(&chunk.payloads[0]), Some(&b"{}"[..]));
         let error = file(None).read().unwrap_err();
         assert_eq!(error.error.kind(), io::ErrorKind::NotFound);
@@ -867,18 +891,20 @@ mod tests {
     #[test]
     fn a_run_holds_a_bounded_number_of_folders_open() {
         let folder = tempfile::tempdir().unwrap();
-        let open = Arc::default();
-        let mut held: Vec<_> =
-            (0..OPEN_FOLDERS_MAX).map(|_| OpenFolder::open(folder.path(), &open).unwrap()).collect();
-        assert!(OpenFolder::open(folder.path(), &open).is_none());
+        let folders = OpenFolders { open: Arc::default(), max: 3 };
+        let mut held: Vec<_> = (0..3).map(|_| folders.open(folder.path()).unwrap()).collect();
+        assert!(folders.open(folder.path()).is_none());
         held.pop();
-        assert!(OpenFolder::open(folder.path(), &open).is_some());
+        assert!(folders.open(folder.path()).is_some());
         // A folder that cannot be opened takes no room.
-        assert!(OpenFolder::open(&folder.path().join("missing"), &open).is_none());
+        assert!(folders.open(&folder.path().join("missing")).is_none());
         drop(held);
-        assert_eq!(open.load(Ordering::Relaxed), 0);
+        assert_eq!(folders.open.load(Ordering::Relaxed), 0);
+        // The most follows the limit on open files.
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
+        let most = OpenFolders::within_the_descriptor_limit().max;
+        assert!(most <= OPEN_FOLDERS_MAX && limit.is_none_or(|limit| most as u64 <= limit / 16), "{most}");
     }
-
     #[test]
     fn paths_that_are_not_utf8_are_shown_without_loss() {
         use std::os::unix::ffi::OsStrExt;

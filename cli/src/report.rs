@@ -425,7 +425,8 @@ fn junit(outcome: &Outcome<'_>, out: &mut String) {
     }
     for finding in &outcome.findings {
         let pointer = if finding.pointer.is_empty() { "(payload)" } else { &finding.pointer };
-        // Each character is escaped on its own, so the parts are escaped apart.
+        // Each character is escaped on its own, so the parts are escaped apart; a keyword is a
+        // name of ASCII letters, which needs none.
         let _ = writeln!(
             out,
             "{}:{}: {}: {} [{}]",

@@ -212,7 +212,9 @@ struct Sender<'b> {
     /// Buffers of chunks judged, given back to be read into again.
     spares: mpsc::Receiver<SpareBuffers>,
     /// Files found but not sent yet: they go [`PIECE_FILES`] at a time, one message and one
-    /// reservation for all of them, rather than one each.
+    /// reservation for all of them, rather than one each, and before anything else is sent or
+    /// when the reading side flushes (before each input named, and as the walk enters a
+    /// folder).
     files: Vec<WholeFile>,
     /// What `files` hold.
     files_footprint: usize,
@@ -485,9 +487,6 @@ struct Judge<'r, W: Write> {
     in_flight: usize,
     on_cores: Arc<OnCores>,
     cores: usize,
-    /// Files found one after another, until they are handed to a core together.
-    files: Vec<WholeFile>,
-    files_footprint: usize,
     /// The steps of the last settling, kept for their room.
     steps: Vec<Step>,
     pace: Pace,
@@ -500,13 +499,11 @@ impl<W: Write> Judge<'_, W> {
         let mut reading = true;
         let mut shown = Instant::now();
         let mut last_event = Instant::now();
-        while reading || !self.owed.is_empty() || !self.files.is_empty() {
+        while reading || !self.owed.is_empty() {
             let event = match events.try_recv() {
                 Ok(event) => event,
                 Err(_) => {
-                    // Nothing is waiting: files found so far go to a core, and what was written
-                    // is shown before waiting.
-                    self.hand_over_files();
+                    // Nothing is waiting: what was written is shown before waiting.
                     if shown.elapsed() >= SHOW_WITHIN {
                         self.verdicts.report.flush()?;
                         shown = Instant::now();
@@ -538,10 +535,7 @@ impl<W: Write> Judge<'_, W> {
             last_event = Instant::now();
             match event {
                 Event::Read(read) => self.take(read),
-                Event::ReadingDone => {
-                    reading = false;
-                    self.hand_over_files();
-                }
+                Event::ReadingDone => reading = false,
                 Event::Judged(index, judged) => {
                     self.in_flight = self.in_flight.saturating_sub(judged.payloads());
                     self.pace.judged += judged.payloads();
@@ -560,12 +554,10 @@ impl<W: Write> Judge<'_, W> {
         Ok(())
     }
 
-    /// Takes what the reading thread handed over: its pieces go to the cores at once, but for
-    /// files of one payload, which wait for a few more.
+    /// Takes what the reading thread handed over: its pieces go to the cores at once.
     fn take(&mut self, read: Read) {
         match read {
             Read::Chunk(chunk) => {
-                self.hand_over_files();
                 let footprint = chunk.footprint();
                 let chunk = Arc::new(chunk);
                 let count = chunk.payloads.len();
@@ -576,31 +568,21 @@ impl<W: Write> Judge<'_, W> {
                 self.owed.push_back(Owed::Release(Release { footprint, chunk: Some(chunk) }));
             }
             Read::Files(files) => {
-                for file in files {
-                    self.files_footprint += file.footprint();
-                    self.files.push(file);
-                    // Files go to the cores together only while the cores have enough to do: a few
-                    // large files found at once are judged on every core.
-                    if self.files.len() == PIECE_FILES || self.in_flight < 2 * self.cores {
-                        self.hand_over_files();
-                    }
+                let footprint = files.iter().map(WholeFile::footprint).sum();
+                // Files go to a core together while the cores have enough to do; until then one
+                // by one, so that a few large files found at once are judged on every core.
+                let mut files = files.into_iter();
+                while self.in_flight < 2 * self.cores
+                    && files.len() > 1
+                    && let Some(file) = files.next()
+                {
+                    self.hand_over(Piece::Files(vec![file]));
                 }
+                self.hand_over(Piece::Files(files.collect()));
+                self.owed.push_back(Owed::Release(Release { footprint, chunk: None }));
             }
-            Read::Error(error) => {
-                self.hand_over_files();
-                self.owed.push_back(Owed::Error(error));
-            }
+            Read::Error(error) => self.owed.push_back(Owed::Error(error)),
         }
-    }
-
-    fn hand_over_files(&mut self) {
-        if self.files.is_empty() {
-            return;
-        }
-        let files = std::mem::take(&mut self.files);
-        self.hand_over(Piece::Files(files));
-        let footprint = std::mem::take(&mut self.files_footprint);
-        self.owed.push_back(Owed::Release(Release { footprint, chunk: None }));
     }
 
     /// Owes the output a piece, and sends it to the cores if they have room for it.
@@ -736,8 +718,6 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
             in_flight: 0,
             on_cores: Arc::new(OnCores::new(std::thread::current())),
             cores,
-            files: Vec::new(),
-            files_footprint: 0,
             steps: Vec::new(),
             pace: Pace::new(),
         };
@@ -802,13 +782,12 @@ mod tests {
 
     #[test]
     fn the_last_piece_on_the_cores_wakes_the_judging_thread() {
-        let (parked, told) = mpsc::channel();
+        let (woke, told) = mpsc::channel();
         let waiting = std::thread::spawn(move || {
-            parked.send(()).unwrap();
-            let started = Instant::now();
-            // Returns when unparked; a wake-up that did not come takes the whole minute.
+            // Parks until unparked (or a minute passes), and says so.
+            woke.send(()).unwrap();
             std::thread::park_timeout(Duration::from_mins(1));
-            started.elapsed()
+            woke.send(()).unwrap();
         });
         let on_cores = OnCores::new(waiting.thread().clone());
         on_cores.sent();
@@ -816,9 +795,13 @@ mod tests {
         told.recv().unwrap();
         on_cores.done();
         assert_eq!(on_cores.pieces.load(Ordering::Relaxed), 1);
+        // A piece is still on the cores: nothing wakes the judging thread.
+        let early = told.recv_timeout(Duration::from_millis(300));
+        assert_eq!(early, Err(mpsc::RecvTimeoutError::Timeout));
         on_cores.done();
         assert_eq!(on_cores.pieces.load(Ordering::Relaxed), 0);
-        assert!(waiting.join().unwrap() < Duration::from_secs(30));
+        assert_eq!(told.recv_timeout(Duration::from_secs(30)), Ok(()));
+        waiting.join().unwrap();
     }
 
     #[test]
