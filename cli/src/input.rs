@@ -428,15 +428,18 @@ fn read_directory(
                     // system before it is read (a lookup of its path costs as much as opening it).
                     // A file of one payload is opened by name in its folder, held open from its
                     // first such file, and again on the way back from a subfolder.
-                    let folder = match &current {
-                        _ if framing != Framing::Whole => None,
-                        Some(known) if known.depth + 1 == entry.depth() => known.open.clone(),
-                        _ => {
-                            let open = entry.path().parent().and_then(|parent| folders.open(parent));
-                            let depth = entry.depth().saturating_sub(1);
-                            current = Some(CurrentFolder { depth, open: open.clone() });
-                            open
+                    let folder = if framing == Framing::Whole {
+                        match &current {
+                            Some(known) if known.depth + 1 == entry.depth() => known.open.clone(),
+                            _ => {
+                                let open = entry.path().parent().and_then(|parent| folders.open(parent));
+                                let depth = entry.depth().saturating_sub(1);
+                                current = Some(CurrentFolder { depth, open: open.clone() });
+                                open
+                            }
                         }
+                    } else {
+                        None
                     };
                     read_file(entry.into_path(), true, folder, framing, reading, sink)?;
                 } else {
@@ -905,6 +908,7 @@ mod tests {
         let most = OpenFolders::within_the_descriptor_limit().max;
         assert!(most <= OPEN_FOLDERS_MAX && limit.is_none_or(|limit| most as u64 <= limit / 16), "{most}");
     }
+
     #[test]
     fn paths_that_are_not_utf8_are_shown_without_loss() {
         use std::os::unix::ffi::OsStrExt;

@@ -212,12 +212,9 @@ impl Style {
     }
 }
 
-fn paint(colour: bool, code: &str, text: &str, out: &mut String) {
-    if colour {
-        let _ = write!(out, "\x1b[{code}m{text}\x1b[0m");
-    } else {
-        out.push_str(text);
-    }
+/// Writes `text` into `out`, in the colour of the ANSI SGR `code` when `colour`.
+fn paint(colour: bool, code: &str, text: impl std::fmt::Display, out: &mut String) {
+    let _ = if colour { write!(out, "\x1b[{code}m{text}\x1b[0m") } else { write!(out, "{text}") };
 }
 
 fn human(outcome: &Outcome<'_>, colour: bool, out: &mut String) {
@@ -251,13 +248,10 @@ fn human(outcome: &Outcome<'_>, colour: bool, out: &mut String) {
     }
     for finding in &outcome.findings {
         let _ = write!(out, "  {}:{}  ", finding.line, finding.column);
-        paint(colour, "1", &shown_pointer(&finding.pointer), out);
+        paint(colour, "1", shown_pointer(&finding.pointer), out);
         let _ = write!(out, "  {}  ", printable(&finding.message));
-        if colour {
-            let _ = writeln!(out, "\x1b[2m[{}]\x1b[0m", finding.keyword);
-        } else {
-            let _ = writeln!(out, "[{}]", finding.keyword);
-        }
+        paint(colour, "2", format_args!("[{}]", finding.keyword), out);
+        out.push('\n');
     }
     if outcome.truncated {
         let _ = writeln!(out, "  … stopped after {count} violations; the payload has more");

@@ -135,8 +135,9 @@ enum Event {
 enum Read {
     /// Payloads read.
     Chunk(Chunk),
-    /// Files of one payload, found one after another, read on whichever core judges them.
-    Files(Vec<WholeFile>),
+    /// Files of one payload, found one after another, read on whichever core judges them, and
+    /// what they hold until then.
+    Files { files: Vec<WholeFile>, footprint: usize },
     /// An input that could not be read.
     Error(InputError),
 }
@@ -216,8 +217,6 @@ struct Sender<'b> {
     /// when the reading side flushes (before each input named, and as the walk enters a
     /// folder).
     files: Vec<WholeFile>,
-    /// What `files` hold.
-    files_footprint: usize,
 }
 
 impl Sender<'_> {
@@ -236,8 +235,8 @@ impl Sender<'_> {
             return Ok(());
         }
         let files = std::mem::take(&mut self.files);
-        let footprint = std::mem::take(&mut self.files_footprint);
-        self.send(footprint, Read::Files(files))
+        let footprint = files.iter().map(WholeFile::footprint).sum();
+        self.send(footprint, Read::Files { files, footprint })
     }
 }
 
@@ -248,7 +247,6 @@ impl Sink for Sender<'_> {
     }
 
     fn whole_file(&mut self, file: WholeFile) -> io::Result<()> {
-        self.files_footprint += file.footprint();
         self.files.push(file);
         if self.files.len() == PIECE_FILES { self.send_files() } else { Ok(()) }
     }
@@ -567,8 +565,7 @@ impl<W: Write> Judge<'_, W> {
                 }
                 self.owed.push_back(Owed::Release(Release { footprint, chunk: Some(chunk) }));
             }
-            Read::Files(files) => {
-                let footprint = files.iter().map(WholeFile::footprint).sum();
+            Read::Files { files, footprint } => {
                 // Files go to a core together while the cores have enough to do; until then one
                 // by one, so that a few large files found at once are judged on every core.
                 let mut files = files.into_iter();
@@ -699,7 +696,7 @@ pub(crate) fn run_validate(args: ValidateArgs) -> io::Result<u8> {
         let reader = scope.spawn(move || {
             // Sent however reading ends, a panic included, so that judging ends too.
             let _done = DoneReading(channel.clone());
-            let mut sender = Sender { channel, backlog, spares, files: Vec::new(), files_footprint: 0 };
+            let mut sender = Sender { channel, backlog, spares, files: Vec::new() };
             read_inputs(&paths, reading, &mut sender)?;
             sender.flush()
         });
