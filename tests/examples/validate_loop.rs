@@ -1,8 +1,8 @@
 //! Validate-only, N times over one payload file, under the contract its shape names: the loop
 //! whose instructions `valgrind --tool=callgrind` counts for the README's speed section (a count
 //! that, unlike wall-clock time, is the same on every run of a shared machine). A third argument,
-//! `parse` or `serde`, counts validate-and-parse (`Payload::parse_as`) or serde alone
-//! (`Payload::deserialize_unvalidated`) instead.
+//! `parse`, `serde` or `sonic`, counts validate-and-parse (`Payload::parse_as`), serde alone
+//! (`Payload::deserialize_unvalidated`) or sonic-rs parsing to its DOM instead.
 //!
 //! The payload is a file, or one the benchmarks build: `large:<contract>` (every documented string
 //! at its limit in multibyte characters), `ascii:<contract>` (the same in ASCII) or
@@ -44,7 +44,9 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let (Some(path), Some(count)) = (args.next(), args.next().and_then(|count| count.parse::<usize>().ok()))
     else {
-        eprintln!("usage: validate_loop PAYLOAD.json|large:C|ascii:C|invalid:C COUNT [validate|parse|serde]");
+        eprintln!(
+            "usage: validate_loop PAYLOAD.json|large:C|ascii:C|invalid:C COUNT [validate|parse|serde|sonic]"
+        );
         return ExitCode::from(2);
     };
     let (bytes, contract) = match payload(&path) {
@@ -58,8 +60,9 @@ fn main() -> ExitCode {
         None | Some("validate") => |contract, bytes| contract.validate(bytes, Options::DEFAULT).is_ok(),
         Some("parse") => |contract, bytes| Payload::parse_as(contract, bytes, Options::DEFAULT).is_ok(),
         Some("serde") => |contract, bytes| Payload::deserialize_unvalidated(contract, bytes).is_ok(),
+        Some("sonic") => |_, bytes| sonic_rs::from_slice::<sonic_rs::Value>(bytes).is_ok(),
         Some(other) => {
-            eprintln!("validate_loop: {other}: expected validate, parse or serde");
+            eprintln!("validate_loop: {other}: expected validate, parse, serde or sonic");
             return ExitCode::from(2);
         }
     };
