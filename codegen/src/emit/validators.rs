@@ -255,16 +255,16 @@ fn member_loop(
 /// the struct field it fills, and the match arm.
 fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
     let read_key = quote! {
-        let key = cx.key_text();
-        let path = Path::Key(path, &key);
+        let key = cx.key();
+        let path = Path::Token(path, &key);
     };
     match others {
         OtherKeys::Unknown => {
             let unknown_fields = format_ident!("{UNKNOWN_FIELDS}");
             let arm = quote! {
                 #read_key
-                if let Some(value) = cx.unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?.filter(|_| BUILD) {
-                    #unknown_fields.get_or_insert_with(crate::JsonObject::new).insert(key.into_owned(), value);
+                if let Some(value) = cx.unknown_field::<BUILD>(&path, key, offset, &mut keys)?.filter(|_| BUILD) {
+                    #unknown_fields.get_or_insert_with(crate::JsonObject::new).insert(cx.key_string(&key), value);
                 }
             };
             (lazy_map_local(&unknown_fields), lazy_map_field(&unknown_fields), arm)
@@ -272,7 +272,7 @@ fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
         OtherKeys::Rejected => {
             let arm = quote! {
                 #read_key
-                cx.rejected_field(&path, key.clone(), offset, &mut keys)?;
+                cx.rejected_field(&path, key, offset, &mut keys)?;
             };
             (quote!(), quote!(), arm)
         }
@@ -286,9 +286,9 @@ fn other_keys(others: &OtherKeys) -> (TokenStream, TokenStream, TokenStream) {
             };
             let arm = quote! {
                 #read_key
-                let slot = cx.additional_field(&path, key.clone(), offset, &mut keys, |cx, path| #value)?;
+                let slot = cx.additional_field(&path, key, offset, &mut keys, |cx, path| #value)?;
                 if let Some(value) = slot.value().filter(|_| BUILD) {
-                    #additional.get_or_insert_with(#new).insert(key.into_owned(), value);
+                    #additional.get_or_insert_with(#new).insert(cx.key_string(&key), value);
                 }
             };
             (lazy_map_local(&additional), lazy_map_field(&additional), arm)

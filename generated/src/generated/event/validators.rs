@@ -1177,15 +1177,15 @@ pub(crate) fn read_event<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1440,15 +1440,15 @@ pub(crate) fn read_sdk<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1553,15 +1553,15 @@ pub(crate) fn read_integration<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1645,15 +1645,15 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1744,15 +1744,15 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1914,15 +1914,15 @@ pub(crate) fn read_identification<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2046,15 +2046,15 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2206,15 +2206,15 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2373,15 +2373,15 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2540,15 +2540,15 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2763,15 +2763,15 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2899,15 +2899,15 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2979,15 +2979,15 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 cx.object_into(&path, &mut v6_field, read_ip_info_v6::<BUILD>)?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3157,15 +3157,15 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3437,15 +3437,15 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3545,15 +3545,15 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3732,15 +3732,15 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3878,15 +3878,15 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4037,15 +4037,15 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4178,15 +4178,15 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4265,15 +4265,15 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4473,15 +4473,15 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4593,15 +4593,15 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4734,15 +4734,15 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4883,15 +4883,15 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5046,15 +5046,15 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5674,15 +5674,15 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5901,15 +5901,15 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6102,15 +6102,15 @@ pub(crate) fn read_emoji<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6219,15 +6219,15 @@ pub(crate) fn read_canvas<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6368,15 +6368,15 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6525,15 +6525,15 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6648,15 +6648,15 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6760,15 +6760,15 @@ pub(crate) fn read_plugin<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6871,15 +6871,15 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6982,15 +6982,15 @@ pub(crate) fn read_label<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }

@@ -619,15 +619,15 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
                 cx.object_into(&path, &mut proximity_field, read_proximity::<BUILD>)?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -969,15 +969,15 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1060,15 +1060,15 @@ pub(crate) fn read_city<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1145,15 +1145,15 @@ pub(crate) fn read_continent<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1231,15 +1231,15 @@ pub(crate) fn read_country<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1317,15 +1317,15 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1476,15 +1476,15 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1589,15 +1589,15 @@ pub(crate) fn read_confidence<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1676,15 +1676,15 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1760,15 +1760,15 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1846,15 +1846,15 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -1945,15 +1945,15 @@ pub(crate) fn read_bot<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2024,15 +2024,15 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2096,15 +2096,15 @@ pub(crate) fn read_emulator<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2169,15 +2169,15 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
                 cx.object_into(&path, &mut v6_field, read_ip_info_v6::<BUILD>)?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2278,15 +2278,15 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2518,15 +2518,15 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2609,15 +2609,15 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2700,15 +2700,15 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2795,15 +2795,15 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2890,15 +2890,15 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -2998,15 +2998,15 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3101,15 +3101,15 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3219,15 +3219,15 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3323,15 +3323,15 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3409,15 +3409,15 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3494,15 +3494,15 @@ pub(crate) fn read_tor<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3631,15 +3631,15 @@ pub(crate) fn read_vpn<const BUILD: bool>(
                 cx.object_into(&path, &mut methods_field, read_vpn_methods::<BUILD>)?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3772,15 +3772,15 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -3906,15 +3906,15 @@ pub(crate) fn read_proxy<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4006,15 +4006,15 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4122,15 +4122,15 @@ pub(crate) fn read_tampering<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4201,15 +4201,15 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4298,15 +4298,15 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4371,15 +4371,15 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4443,15 +4443,15 @@ pub(crate) fn read_frida<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4515,15 +4515,15 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4587,15 +4587,15 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4684,15 +4684,15 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4763,15 +4763,15 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4847,15 +4847,15 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -4919,15 +4919,15 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5059,15 +5059,15 @@ pub(crate) fn read_velocity<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5144,15 +5144,15 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5278,15 +5278,15 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5367,15 +5367,15 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5439,15 +5439,15 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5544,15 +5544,15 @@ pub(crate) fn read_sdk<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5657,15 +5657,15 @@ pub(crate) fn read_integration<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5749,15 +5749,15 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5831,15 +5831,15 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -5968,15 +5968,15 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
                 )?;
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6088,15 +6088,15 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6183,15 +6183,15 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }
@@ -6315,15 +6315,15 @@ pub(crate) fn read_proximity<const BUILD: bool>(
                 }
             }
             _ => {
-                let key = cx.key_text();
-                let path = Path::Key(path, &key);
+                let key = cx.key();
+                let path = Path::Token(path, &key);
                 if let Some(value) = cx
-                    .unknown_field::<BUILD>(&path, key.clone(), offset, &mut keys)?
+                    .unknown_field::<BUILD>(&path, key, offset, &mut keys)?
                     .filter(|_| BUILD)
                 {
                     unknown_fields
                         .get_or_insert_with(crate::JsonObject::new)
-                        .insert(key.into_owned(), value);
+                        .insert(cx.key_string(&key), value);
                 }
             }
         }

@@ -6,7 +6,6 @@
 //! A reader returns a [`Slot`]; a syntax error or the violation cap returns [`Abort`], which
 //! unwinds the whole validation.
 
-use std::borrow::Cow;
 use std::ops::RangeInclusive;
 
 use serde_json::Number;
@@ -14,7 +13,7 @@ use serde_json::Number;
 use super::canonical;
 use super::key_set::KeySet;
 use super::path::Path;
-use super::reader::{Next, NumberToken, Reader, SyntaxError};
+use super::reader::{Next, NumberToken, Reader, StringToken, SyntaxError};
 use super::rfc3339;
 use super::violation::{Keyword, MAX_VIOLATIONS, Violation, Violations};
 use crate::{DateTime, JsonObject, JsonValue, Nullable};
@@ -620,17 +619,16 @@ impl<'a> Context<'a> {
                 let mut length = 2;
                 let mut first = true;
                 while self.next_key(first)? {
-                    let key_length = self.reader.last().compact_len;
                     let key_offset = self.key_offset();
-                    let key = self.key_text();
-                    let member_path = Path::Key(path, &key);
-                    if !keys.insert(key.clone()) {
+                    let key = self.key();
+                    let member_path = Path::Token(path, &key);
+                    if !keys.insert(key.decoded_bytes()) {
                         self.duplicate(&member_path, key_offset)?;
                     }
                     let (member, member_length) = self.value::<BUILD>(&member_path, measure)?;
-                    length += key_length + 1 + member_length + usize::from(!first);
+                    length += key.compact_len + 1 + member_length + usize::from(!first);
                     if let Some(member) = member {
-                        members.insert(key.into_owned(), member);
+                        members.insert(self.key_string(&key), member);
                     }
                     first = false;
                 }
@@ -768,9 +766,15 @@ impl<'a> Context<'a> {
         self.reader.key_offset()
     }
 
-    /// The current key's text, decoded.
-    pub(crate) fn key_text(&self) -> Cow<'a, str> {
-        self.reader.decode_last()
+    /// The current key, as read: for [`Path::Token`] and [`KeySet::insert`], neither of which
+    /// needs its text until a pointer is made.
+    pub(crate) fn key(&self) -> StringToken<'a> {
+        *self.reader.last()
+    }
+
+    /// The text of `key`, a key this context read, decoded: to build a map's entry.
+    pub(crate) fn key_string(&self, key: &StringToken<'a>) -> String {
+        self.reader.decode(key).into_owned()
     }
 
     fn next_item(&mut self, first: bool) -> Result<bool, Abort> {
@@ -812,17 +816,18 @@ impl<'a> Context<'a> {
     pub(crate) fn unknown_field<const BUILD: bool>(
         &mut self,
         path: &Path<'_>,
-        key: Cow<'a, str>,
+        key: StringToken<'a>,
         offset: usize,
         keys: &mut KeySet<'a>,
     ) -> Result<Option<JsonValue>, Abort> {
-        let shown = if self.strict { quoted(&key) } else { String::new() };
-        if !keys.insert(key) {
+        if !keys.insert(key.decoded_bytes()) {
             self.duplicate(path, offset)?;
         }
         if self.strict {
-            let message =
-                format!("{shown} is not a documented field, and strict mode rejects undocumented fields");
+            let message = format!(
+                "{} is not a documented field, and strict mode rejects undocumented fields",
+                quoted(&self.reader.decode(&key))
+            );
             self.violation(path, Keyword::AdditionalProperties, offset, message)?;
         }
         Ok(self.value::<BUILD>(path, false)?.0)

@@ -15,24 +15,37 @@ const LINEAR_LIMIT: usize = 64;
 /// The keys of one object.
 #[derive(Debug, Default)]
 pub(crate) struct KeySet<'a> {
-    few: SmallVec<[Cow<'a, str>; LINEAR_LIMIT]>,
-    many: Option<HashSet<Cow<'a, str>>>,
+    /// The keys written without escapes, as the input's bytes: plain borrows, so that the set
+    /// of an object costs nothing to drop (a set of `Cow`s ran a drop loop at the end of
+    /// every object read).
+    few: SmallVec<[&'a [u8]; LINEAR_LIMIT]>,
+    /// Every key, once an object has more than [`LINEAR_LIMIT`] keys or a key with escapes.
+    many: Option<HashSet<Cow<'a, [u8]>>>,
 }
 
 impl<'a> KeySet<'a> {
-    /// Adds `key`; returns `false` when the object already had it.
-    pub(crate) fn insert(&mut self, key: Cow<'a, str>) -> bool {
+    /// Adds `key`, the decoded bytes of a key; returns `false` when the object already had it.
+    pub(crate) fn insert(&mut self, key: Cow<'a, [u8]>) -> bool {
         if let Some(many) = &mut self.many {
             return many.insert(key);
         }
-        if self.few.contains(&key) {
-            return false;
+        match key {
+            Cow::Borrowed(bytes) if self.few.len() < LINEAR_LIMIT => {
+                if self.few.contains(&bytes) {
+                    return false;
+                }
+                self.few.push(bytes);
+                true
+            }
+            // A decoded key (its text differs from its bytes in the input), or one too many
+            // for the linear search: every key moves to the hash set.
+            key => {
+                let mut many: HashSet<Cow<'a, [u8]>> = self.few.drain(..).map(Cow::Borrowed).collect();
+                let new = many.insert(key);
+                self.many = Some(many);
+                new
+            }
         }
-        self.few.push(key);
-        if self.few.len() > LINEAR_LIMIT {
-            self.many = Some(self.few.drain(..).collect());
-        }
-        true
     }
 }
 
@@ -42,14 +55,20 @@ mod tests {
 
     #[test]
     fn duplicates_are_found_in_small_and_large_objects() {
+        let names: Vec<String> = (0..100).map(|index| index.to_string()).collect();
         let mut keys = KeySet::default();
-        for index in 0..100 {
-            assert!(keys.insert(index.to_string().into()));
+        for name in &names {
+            assert!(keys.insert(name.as_bytes().into()));
         }
-        assert!(!keys.insert("7".into()));
-        assert!(!keys.insert("99".into()));
+        assert!(!keys.insert(b"7".into()));
+        assert!(!keys.insert(b"99".into()));
         let mut few = KeySet::default();
-        assert!(few.insert("a".into()));
-        assert!(!few.insert(String::from("a").into()));
+        assert!(few.insert(b"a".into()));
+        assert!(few.insert(b"b".into()));
+        assert!(!few.insert(b"a".to_vec().into()));
+        assert!(!few.insert(b"b".into()));
+        let mut decoded_first = KeySet::default();
+        assert!(decoded_first.insert(b"a".to_vec().into()));
+        assert!(!decoded_first.insert(b"a".into()));
     }
 }

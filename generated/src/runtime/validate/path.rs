@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use super::reader::StringToken;
+
 /// A position in the payload: the root, a member of an object, or an item of an array. Each
 /// level borrows its parent, so descending costs no allocation.
 #[derive(Debug, Clone, Copy)]
@@ -11,6 +13,10 @@ pub(crate) enum Path<'p> {
     Root,
     /// The member `key` of the object at the parent path.
     Key(&'p Path<'p>, &'p str),
+    /// The member of the object at the parent path whose key is this string of the input,
+    /// decoded only if a pointer is made: a key that no schema names is not decoded, nor its
+    /// bytes checked as text again, on the way to a valid result.
+    Token(&'p Path<'p>, &'p StringToken<'p>),
     /// The item `index` of the array at the parent path.
     Index(&'p Path<'p>, usize),
 }
@@ -28,10 +34,8 @@ impl Path<'_> {
     fn pointer_len(&self) -> usize {
         match self {
             Path::Root => 0,
-            Path::Key(parent, key) => {
-                let escapes = key.bytes().filter(|byte| matches!(byte, b'~' | b'/')).count();
-                parent.pointer_len() + 1 + key.len() + escapes
-            }
+            Path::Key(parent, key) => parent.pointer_len() + key_len(key),
+            Path::Token(parent, key) => parent.pointer_len() + key_len(&key.decode()),
             Path::Index(parent, index) => parent.pointer_len() + 1 + decimal_digits(*index),
         }
     }
@@ -41,23 +45,39 @@ impl Path<'_> {
             Path::Root => {}
             Path::Key(parent, key) => {
                 parent.write_pointer(out);
-                out.push('/');
-                if !key.contains(['~', '/']) {
-                    out.push_str(key);
-                    return;
-                }
-                for ch in key.chars() {
-                    match ch {
-                        '~' => out.push_str("~0"),
-                        '/' => out.push_str("~1"),
-                        other => out.push(other),
-                    }
-                }
+                write_key(key, out);
+            }
+            Path::Token(parent, key) => {
+                parent.write_pointer(out);
+                write_key(&key.decode(), out);
             }
             Path::Index(parent, index) => {
                 parent.write_pointer(out);
                 let _ = write!(out, "/{index}");
             }
+        }
+    }
+}
+
+/// The length in bytes of the pointer's step to `key`: a slash, and `key` with `~` and `/`
+/// escaped.
+fn key_len(key: &str) -> usize {
+    let escapes = key.bytes().filter(|byte| matches!(byte, b'~' | b'/')).count();
+    1 + key.len() + escapes
+}
+
+/// Writes the pointer's step to `key`.
+fn write_key(key: &str, out: &mut String) {
+    out.push('/');
+    if !key.contains(['~', '/']) {
+        out.push_str(key);
+        return;
+    }
+    for ch in key.chars() {
+        match ch {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            other => out.push(other),
         }
     }
 }
@@ -70,6 +90,7 @@ fn decimal_digits(value: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::Path;
+    use crate::runtime::validate::reader::Reader;
 
     #[test]
     fn pointers_escape_tilde_and_slash() {
@@ -84,5 +105,17 @@ mod tests {
             assert_eq!(deep.pointer().len(), deep.pointer_len(), "{index}");
             assert_eq!(deep.pointer(), format!("/parcel/a~1b~0c/3/{index}"));
         }
+    }
+
+    #[test]
+    fn a_key_read_from_the_input_is_decoded_into_the_pointer() {
+        let root = Path::Root;
+        let mut reader = Reader::new(br#"{"a\/b~\u00e9": 1}"#);
+        reader.begin_object().unwrap();
+        assert!(reader.next_key(true).unwrap());
+        let key = *reader.last();
+        let member = Path::Token(&root, &key);
+        assert_eq!(member.pointer(), "/a~1b~0\u{e9}");
+        assert_eq!(member.pointer().len(), member.pointer_len());
     }
 }

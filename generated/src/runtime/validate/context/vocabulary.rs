@@ -9,7 +9,7 @@ use serde_json::Number;
 
 use super::super::key_set::KeySet;
 use super::super::path::Path;
-use super::super::reader::{Next, NumberToken, Reader, SyntaxError};
+use super::super::reader::{Next, NumberToken, Reader, StringToken, SyntaxError};
 use super::super::violation::Keyword;
 use super::{Abort, Check, Context, Slot, quoted, was_seen};
 use crate::JsonValue;
@@ -656,12 +656,15 @@ impl<'a> Context<'a> {
     pub(crate) fn rejected_field(
         &mut self,
         path: &Path<'_>,
-        key: Cow<'a, str>,
+        key: StringToken<'a>,
         offset: usize,
         keys: &mut KeySet<'a>,
     ) -> Result<(), Abort> {
-        let message = format!("{} is not a documented field, and this object allows no other", quoted(&key));
-        if !keys.insert(key) {
+        let message = format!(
+            "{} is not a documented field, and this object allows no other",
+            quoted(&self.reader.decode(&key))
+        );
+        if !keys.insert(key.decoded_bytes()) {
             self.duplicate(path, offset)?;
         }
         self.violation(path, Keyword::AdditionalProperties, offset, message)?;
@@ -679,12 +682,12 @@ impl<'a> Context<'a> {
     pub(crate) fn additional_field<T>(
         &mut self,
         path: &Path<'_>,
-        key: Cow<'a, str>,
+        key: StringToken<'a>,
         offset: usize,
         keys: &mut KeySet<'a>,
         read_value: impl FnOnce(&mut Self, &Path<'_>) -> Result<Slot<T>, Abort>,
     ) -> Result<Slot<T>, Abort> {
-        if !keys.insert(key) {
+        if !keys.insert(key.decoded_bytes()) {
             self.duplicate(path, offset)?;
         }
         read_value(self, path)
@@ -716,13 +719,13 @@ impl<'a> Context<'a> {
         while self.next_key(first)? {
             first = false;
             let offset = self.key_offset();
-            let key = self.key_text();
-            let entry_path = Path::Key(path, &key);
-            if !keys.insert(key.clone()) {
+            let key = self.key();
+            let entry_path = Path::Token(path, &key);
+            if !keys.insert(key.decoded_bytes()) {
                 self.duplicate(&entry_path, offset)?;
             }
             match read_value(self, &entry_path)?.value() {
-                Some(value) if BUILD => entries.extend(std::iter::once((key.into_owned(), value))),
+                Some(value) if BUILD => entries.extend(std::iter::once((self.key_string(&key), value))),
                 Some(_) => {}
                 None => complete = false,
             }
