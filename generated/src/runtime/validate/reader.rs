@@ -63,6 +63,19 @@ pub(crate) enum Next {
 }
 
 impl Next {
+    /// Whether a value of this kind starts with `byte`: what [`Reader::next_kind`] maps to it.
+    #[inline]
+    pub(crate) fn starts_with(self, byte: u8) -> bool {
+        match self {
+            Next::Object => byte == b'{',
+            Next::Array => byte == b'[',
+            Next::String => byte == b'"',
+            Next::Number => byte == b'-' || byte.is_ascii_digit(),
+            Next::Boolean => byte == b't' || byte == b'f',
+            Next::Null => byte == b'n',
+        }
+    }
+
     /// The JSON type name with its article, for messages: "a string", "an object".
     pub(crate) fn described(self) -> &'static str {
         match self {
@@ -354,6 +367,14 @@ impl<'a> Reader<'a> {
         if byte > b' ' {
             return Some(byte);
         }
+        // One space, as after the colon of pretty-printed JSON: the next byte is the token.
+        if byte == b' '
+            && let Some(&next) = self.bytes.get(self.at + 1)
+            && next > b' '
+        {
+            self.at += 1;
+            return Some(next);
+        }
         self.skip_whitespace_run()
     }
 
@@ -369,6 +390,12 @@ impl<'a> Reader<'a> {
                 let spaces = (word ^ SPACES).trailing_zeros() / 8;
                 self.at += spaces as usize;
                 if spaces < 8 {
+                    // The byte after the spaces is in the word: most often the token itself.
+                    #[allow(clippy::cast_possible_truncation, reason = "the lowest byte is the one wanted")]
+                    let byte = (word >> (8 * spaces)) as u8;
+                    if byte > b' ' {
+                        return Some(byte);
+                    }
                     break;
                 }
             }
@@ -409,13 +436,22 @@ impl<'a> Reader<'a> {
         self.unexpected_error("a JSON value")
     }
 
+    /// Moves past the `{` or `[` that opens an object or an array, one level deeper. Inlined
+    /// into every object's reader: a call cost more than the step.
+    #[inline]
     fn enter(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return error(self.at, format!("arrays and objects are nested deeper than {MAX_DEPTH} levels"));
+            return Err(self.too_deep());
         }
         self.at += 1;
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self) -> SyntaxError {
+        SyntaxError::new(self.at, format!("arrays and objects are nested deeper than {MAX_DEPTH} levels"))
     }
 
     /// Consumes the `{` of an object (the caller peeked it).
@@ -423,6 +459,7 @@ impl<'a> Reader<'a> {
     /// # Errors
     ///
     /// When the nesting is too deep.
+    #[inline]
     pub(crate) fn begin_object(&mut self) -> Result<(), SyntaxError> {
         self.enter()
     }
@@ -600,20 +637,21 @@ impl<'a> Reader<'a> {
     /// within [`SHORT_STRING`] bytes of `start`; `None` past that or at the end of the input.
     #[inline]
     fn short_ascii_end(&self, start: usize) -> Option<usize> {
-        let mut at = start;
-        while at < start + SHORT_STRING {
-            let Some(word) = word_at(self.bytes, at) else {
-                // The last few bytes of the input, one at a time.
-                let tail = self.bytes.get(at..)?;
-                return tail.iter().position(|&byte| ENDS_SHORT_ASCII[usize::from(byte)]).map(|end| at + end);
-            };
-            let stops = string_stops(word);
+        let rest = self.bytes.get(start..)?;
+        let window = &rest[..rest.len().min(SHORT_STRING)];
+        // Whole words of the window: one bounds test a word. `SHORT_STRING` is a multiple of
+        // eight, so a remainder is left only where the input ends.
+        let mut words = window.chunks_exact(8);
+        let mut offset = start;
+        for word in &mut words {
+            let stops = string_stops(u64::from_le_bytes(word.try_into().ok()?));
             if stops != 0 {
-                return Some(at + (stops.trailing_zeros() / 8) as usize);
+                return Some(offset + (stops.trailing_zeros() / 8) as usize);
             }
-            at += 8;
+            offset += 8;
         }
-        None
+        // The last few bytes of the input, one at a time.
+        words.remainder().iter().position(|&byte| ENDS_SHORT_ASCII[usize::from(byte)]).map(|end| offset + end)
     }
 
     /// The general path of [`Reader::string`], from the first byte after the quote.
