@@ -51,7 +51,7 @@ impl<'a> KeySet<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::KeySet;
+    use super::{KeySet, LINEAR_LIMIT};
 
     #[test]
     fn duplicates_are_found_in_small_and_large_objects() {
@@ -67,6 +67,14 @@ mod tests {
         assert!(few.insert(b"b".into()));
         assert!(!few.insert(b"a".to_vec().into()));
         assert!(!few.insert(b"b".into()));
+        // A repeat as the key that moves the set to the hash set, and just after it.
+        let mut at_the_switch = KeySet::default();
+        for name in &names[..LINEAR_LIMIT] {
+            assert!(at_the_switch.insert(name.as_bytes().into()));
+        }
+        assert!(!at_the_switch.insert(names[0].as_bytes().into()));
+        assert!(at_the_switch.insert(names[LINEAR_LIMIT].as_bytes().into()));
+        assert!(!at_the_switch.insert(names[LINEAR_LIMIT].as_bytes().into()));
         let mut decoded_first = KeySet::default();
         assert!(decoded_first.insert(b"a".to_vec().into()));
         assert!(!decoded_first.insert(b"a".into()));
