@@ -63,7 +63,9 @@ pub(crate) enum Next {
 }
 
 impl Next {
-    /// Whether a value of this kind starts with `byte`: what [`Reader::next_kind`] maps to it.
+    /// Whether a value of this kind starts with `byte`: what [`Reader::next_kind`] maps to it,
+    /// asked of one kind. Written out rather than as `next_kind`'s map compared with `self`,
+    /// which counted 0.1 to 0.5% more instructions per payload; a test keeps the two in step.
     #[inline]
     pub(crate) fn starts_with(self, byte: u8) -> bool {
         match self {
@@ -960,6 +962,18 @@ mod tests {
         assert_eq!(reader.text_of(&input.as_bytes()[2..3]), None);
         let copy = input.as_bytes()[2..4].to_vec();
         assert_eq!(reader.text_of(&copy), None);
+    }
+
+    #[test]
+    fn each_kind_starts_with_the_bytes_next_kind_maps_to_it() {
+        let kinds = [Next::Object, Next::Array, Next::String, Next::Number, Next::Boolean, Next::Null];
+        for byte in 0..=u8::MAX {
+            let input = [byte];
+            let found = Reader::new(&input).next_kind();
+            for kind in kinds {
+                assert_eq!(kind.starts_with(byte), found == Some(kind), "{kind:?} and byte {byte:#04x}");
+            }
+        }
     }
 
     #[test]
