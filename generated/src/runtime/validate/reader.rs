@@ -269,11 +269,18 @@ fn string_stops(word: u64) -> u64 {
 /// How far the short-string path of [`Reader::string`] looks for the closing quote.
 const SHORT_STRING: usize = 64;
 
+/// Whether `raw` holds only printable ASCII: no control character (which JSON forbids raw
+/// inside strings) and no byte of a multibyte character. Such a string's length in bytes is its
+/// length in code points, and it needs no UTF-8 check. Read as signed, both kinds of byte are
+/// below 0x20, so the test is one comparison a byte, in a loop without early exit that the
+/// compiler vectorizes (strings of thousands of characters are common at the documented limits).
+fn printable_ascii(raw: &[u8]) -> bool {
+    !raw.iter().fold(false, |any, &byte| any | (byte.cast_signed() < 0x20))
+}
+
 /// The code points of raw string bytes (the bytes that do not continue a UTF-8 sequence), and
-/// whether any byte is a control character, which JSON forbids raw inside strings. Strings of
-/// thousands of characters are common at the documented limits, so both run many bytes at a
-/// time: `bytecount` picks SIMD at run time, and the control check is a loop without early exit
-/// that the compiler vectorizes.
+/// whether any byte is a control character. Both run many bytes at a time: `bytecount` picks
+/// SIMD at run time, and the control check is vectorized as in [`printable_ascii`].
 fn measure(raw: &[u8]) -> (usize, bool) {
     let control = raw.iter().fold(0_u8, |any, &byte| any | u8::from(byte < 0x20));
     (bytecount::num_chars(raw), control != 0)
@@ -680,6 +687,15 @@ impl<'a> Reader<'a> {
             at += consumed;
         }
         let raw = &self.bytes[start..at];
+        let code_points = if printable_ascii(raw) { raw.len() } else { self.measure_text(start, raw)? };
+        self.at = at + 1;
+        let chars = code_points - escape_shrink;
+        Ok(StringToken { raw, escaped, chars, compact_len: chars + escape_extra + 2 })
+    }
+
+    /// The code points of `raw`, a string's bytes from `start` that are not all printable ASCII,
+    /// after checking that it holds no raw control character and is UTF-8.
+    fn measure_text(&self, start: usize, raw: &[u8]) -> Result<usize, SyntaxError> {
         let (code_points, control) = measure(raw);
         if control {
             let offset = raw.iter().position(|&byte| byte < 0x20).unwrap_or(0);
@@ -690,9 +706,7 @@ impl<'a> Reader<'a> {
             let valid_up_to = std::str::from_utf8(raw).map_or_else(|invalid| invalid.valid_up_to(), str::len);
             return error(start + valid_up_to, "invalid UTF-8 inside a string");
         }
-        self.at = at + 1;
-        let chars = code_points - escape_shrink;
-        Ok(StringToken { raw, escaped, chars, compact_len: chars + escape_extra + 2 })
+        Ok(code_points)
     }
 
     /// Reads the escape at `at` (a backslash): its length in bytes and the code point it means.
@@ -912,6 +926,39 @@ mod tests {
         let mut reader = Reader::new(b"\"\xC3\x28\"");
         reader.peek().unwrap();
         assert_eq!(reader.string().unwrap_err().message(), "invalid UTF-8 inside a string");
+    }
+
+    #[test]
+    fn printable_ascii_stops_at_controls_and_multibyte_bytes_only() {
+        for byte in 0..=u8::MAX {
+            let expected = (0x20..0x80).contains(&byte);
+            assert_eq!(
+                printable_ascii(&[b'a'; 40].iter().copied().chain([byte]).collect::<Vec<_>>()),
+                expected,
+                "{byte:#04x}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_strings_are_measured_and_checked_past_the_short_path() {
+        // Past `SHORT_STRING` bytes: ASCII (with DEL, which JSON allows raw), with an escape,
+        // and with a multibyte character at the end.
+        let plain = format!("{}\u{7f}", "a".repeat(100));
+        assert_eq!(scan_string(&format!("\"{plain}\"")).unwrap(), (plain.clone(), 101, 103));
+        assert_eq!(scan_string(&format!("\"{}\\n\"", "a".repeat(100))).unwrap().1, 101);
+        assert_eq!(scan_string(&format!("\"{}é\"", "a".repeat(100))).unwrap().1, 101);
+        // A raw control character and a bad byte, each after 100 ASCII bytes: found where they are.
+        for (tail, message) in [
+            (&b"\x01"[..], "a control character must be escaped inside a string"),
+            (b"\xFF", "invalid UTF-8 inside a string"),
+        ] {
+            let text = [b"\"", "a".repeat(100).as_bytes(), tail, b"\""].concat();
+            let mut reader = Reader::new(&text);
+            reader.peek().unwrap();
+            let error = reader.string().unwrap_err();
+            assert_eq!((error.message(), error.clone().into_parts().0), (message, 101));
+        }
     }
 
     /// Every string of a JSON array, read by `reader`, decoded; or the first syntax error.
