@@ -109,7 +109,7 @@ impl Contract {
         let wanted = self.idempotency_key?;
         let mut found = None;
         root_members(bytes, |key, reader| {
-            if key != wanted {
+            if key != wanted.as_bytes() {
                 return false;
             }
             if reader.peek() == Ok(Next::String) && reader.string().is_ok() {
@@ -137,7 +137,7 @@ pub(crate) fn detect_index(bytes: &[u8]) -> usize {
     let mut counts = [0_usize; crate::generated::contracts::COUNT];
     root_keys(bytes, |key| {
         for (count, contract) in counts.iter_mut().zip(contracts) {
-            *count += usize::from(contract.detection_keys.contains(&key));
+            *count += usize::from(contract.detection_keys.iter().any(|name| name.as_bytes() == key));
         }
         // Reading on cannot change the answer once one contract has more of its keys than any
         // other contract has keys at all: stop there (the first keys usually settle it).
@@ -180,16 +180,18 @@ impl fmt::Display for Contract {
     }
 }
 
-/// Calls `visit` with each key of the input's root object, in order, until `visit` says it has
-/// seen enough (`true`), the object ends, or the text stops being well-formed JSON; nothing when
-/// the root is not an object.
-fn root_keys(bytes: &[u8], mut visit: impl FnMut(&str) -> bool) {
+/// Calls `visit` with each key of the input's root object, decoded, in order, until `visit` says
+/// it has seen enough (`true`), the object ends, or the text stops being well-formed JSON;
+/// nothing when the root is not an object. A key is given as bytes, which the scan checked as
+/// UTF-8: the names it is compared with are text, so only text can equal them, and taking it
+/// as `str` would check each key a second time (on the order of a hundred instructions each).
+fn root_keys(bytes: &[u8], mut visit: impl FnMut(&[u8]) -> bool) {
     root_members(bytes, |key, _| visit(key));
 }
 
 /// As [`root_keys`], with the reader placed before the member's value: `visit` may read the
 /// value (and then says it is done), or leave it to be skipped.
-fn root_members(bytes: &[u8], mut visit: impl FnMut(&str, &mut Reader<'_>) -> bool) {
+fn root_members(bytes: &[u8], mut visit: impl FnMut(&[u8], &mut Reader<'_>) -> bool) {
     let mut reader = Reader::new(bytes);
     if reader.skip_whitespace().is_none()
         || reader.peek() != Ok(Next::Object)
@@ -200,7 +202,7 @@ fn root_members(bytes: &[u8], mut visit: impl FnMut(&str, &mut Reader<'_>) -> bo
     let mut first = true;
     while let Ok(true) = reader.next_key(first) {
         first = false;
-        let key = reader.last().decode();
+        let key = reader.last().decoded_bytes();
         if visit(&key, &mut reader) || skip(&mut reader).is_err() {
             return;
         }
@@ -234,6 +236,26 @@ mod tests {
         // Once its keys settle it, what follows is not read: not even text that is not JSON.
         let settled = format!("{},\"rest\": not json", object(most.detection_keys).trim_end_matches('}'));
         assert_eq!(Contract::detect(settled.as_bytes()), most);
+    }
+
+    /// `key` with its first character written as a `\u` escape.
+    fn escaped(key: &str) -> String {
+        let mut chars = key.chars();
+        let first = chars.next().unwrap();
+        format!("\\u{:04x}{}", u32::from(first), chars.as_str())
+    }
+
+    #[test]
+    fn keys_count_as_decoded_whatever_their_escapes() {
+        for contract in CONTRACTS {
+            let members: Vec<String> =
+                contract.detection_keys.iter().map(|key| format!("\"{}\": 1", escaped(key))).collect();
+            let payload = format!("{{{}}}", members.join(", "));
+            assert_eq!(Contract::detect(payload.as_bytes()), contract, "{payload}");
+            let key = contract.idempotency_key().unwrap();
+            let payload = format!("{{\"{}\": \"id\"}}", escaped(key));
+            assert_eq!(contract.delivery_id(payload.as_bytes()).as_deref(), Some("id"), "{payload}");
+        }
     }
 
     #[test]
