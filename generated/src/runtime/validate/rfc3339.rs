@@ -26,6 +26,11 @@ pub(crate) struct Parts {
     pub(crate) offset_minutes: i16,
 }
 
+/// What a fraction of `n` digits (at most 9 of which are read) is multiplied by to count
+/// nanoseconds: `10^(9 - n)`.
+const NANOSECOND_SCALE: [u32; 10] =
+    [1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
 fn digits(bytes: &[u8], at: usize, count: usize) -> Option<u32> {
     let slice = bytes.get(at..at + count)?;
     slice
@@ -95,9 +100,8 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parts, &'static str> {
         if at == start {
             return Err("the fraction of a second needs digits");
         }
-        for _ in (at - start)..9 {
-            nanosecond = nanosecond.saturating_mul(10);
-        }
+        // Fewer than nine digits are scaled up to nanoseconds: `.52` is 520,000,000.
+        nanosecond *= NANOSECOND_SCALE[(at - start).min(9)];
     }
     let offset_minutes = match bytes.get(at) {
         Some(b'Z' | b'z') if at + 1 == bytes.len() => 0,
@@ -171,5 +175,17 @@ mod tests {
         assert_eq!((parts.hour, parts.minute, parts.second), (7, 20, 50));
         assert_eq!(parts.nanosecond, 520_000_000);
         assert_eq!(parts.offset_minutes, -90);
+    }
+
+    #[test]
+    fn a_fraction_of_any_length_counts_nanoseconds() {
+        // One to twelve digits of 123456789123: the first nine count, scaled to nanoseconds.
+        let digits = "123456789123";
+        for length in 1..=digits.len() {
+            let text = format!("2019-10-12T07:20:50.{}Z", &digits[..length]);
+            let kept = &digits[..length.min(9)];
+            let expected = kept.parse::<u32>().unwrap() * 10_u32.pow(9 - u32::try_from(kept.len()).unwrap());
+            assert_eq!(parse(text.as_bytes()).unwrap().nanosecond, expected, "{text}");
+        }
     }
 }
