@@ -28,7 +28,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fingerprint_webhook::{CONTRACTS, Contract, Options, Payload};
 use serde_json::Value;
 use webhook_tests::agreement::Reference;
-use webhook_tests::bench_payloads::{invalid_payload, large_payload};
+use webhook_tests::bench_payloads::{invalid_payload, valid_payloads};
 
 /// The CPU time of the calling thread (criterion measures on the thread that runs the benchmark).
 struct ThreadCpuTime;
@@ -110,7 +110,6 @@ fn bench_invalid_payload(criterion: &mut Bench, contract: &'static Contract) {
 
 fn bench_payload(criterion: &mut Bench, contract: &'static Contract, name: &str, text: &str) {
     let bytes = text.as_bytes();
-    let name = format!("{contract} {name}");
     assert_eq!(contract.validate(bytes, Options::DEFAULT), Ok(()), "{name} is valid");
     let schema: Value = serde_json::from_str(contract.schema()).unwrap();
     let jsonschema = jsonschema::draft202012::options().should_validate_formats(true).build(&schema).unwrap();
@@ -142,36 +141,10 @@ fn bench_payload(criterion: &mut Bench, contract: &'static Contract, name: &str,
 
 fn benches(criterion: &mut Bench) {
     for contract in CONTRACTS {
-        bench_payload(criterion, contract, "documented example", contract.example());
-        bench_payload(criterion, contract, "large payload", &large_payload(contract, ['é', '€', '🦀']));
-        bench_payload(criterion, contract, "ASCII at limits", &large_payload(contract, ['a', 'b', 'c']));
         bench_invalid_payload(criterion, contract);
     }
-    // The project's payload files (the seed page's example among them), each under the
-    // contract its shape names.
-    let folder = webhook_tests::repository_root().join("tests/payloads/valid");
-    let mut files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|entry| entry.unwrap().path()).collect();
-    files.sort();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let name = format!("payload {}", file.file_name().unwrap().to_string_lossy());
-        bench_payload(criterion, Contract::detect(text.as_bytes()), &name, &text);
-    }
-    // The real payloads Fingerprint published, beside the repository (as the real-payload tests
-    // read them), that are valid under the contract their shape names: the shapes of real
-    // deliveries, with their undocumented fields and their order of keys.
-    let real = webhook_tests::repository_root().join("../shared/fingerprint-examples");
-    let mut files: Vec<_> = std::fs::read_dir(&real)
-        .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    for file in files.iter().filter(|file| file.extension().is_some_and(|extension| extension == "json")) {
-        let text = std::fs::read_to_string(file).unwrap();
-        let contract = Contract::detect(text.as_bytes());
-        if contract.validate(text.as_bytes(), Options::DEFAULT).is_ok() {
-            let name = format!("real {}", file.file_name().unwrap().to_string_lossy());
-            bench_payload(criterion, contract, &name, &text);
-        }
+    for payload in valid_payloads() {
+        bench_payload(criterion, payload.contract, &payload.name, &payload.text);
     }
 }
 

@@ -1,7 +1,9 @@
-//! The payloads the speed benchmarks build from a contract's constraint table, shared with the
-//! instruction-counting loop (`examples/validate_loop.rs`) so that both measure the same bytes.
+//! The payloads the speed benchmarks measure, some built from a contract's constraint table,
+//! shared by the criterion benchmarks (`benches/validate.rs`), the interleaved rounds
+//! (`examples/paired.rs`) and the instruction-counting loop (`examples/validate_loop.rs`), so
+//! that all three measure the same bytes.
 
-use fingerprint_webhook::Contract;
+use fingerprint_webhook::{CONTRACTS, Contract, Options};
 use fingerprint_webhook_codegen::constraints::ConstraintRow;
 use serde_json::{Value, json};
 
@@ -92,4 +94,88 @@ pub fn invalid_payload(contract: &Contract) -> String {
     }
     assert_eq!(used.len(), 5, "{contract}: four fields to break beside the missing one");
     serde_json::to_string_pretty(&payload).unwrap()
+}
+
+/// A valid payload the benchmarks measure, under the contract it is judged by.
+pub struct BenchPayload {
+    /// `<contract> <name>`: the benchmark group's name.
+    pub name: String,
+    /// The contract it is valid under.
+    pub contract: &'static Contract,
+    /// Its text.
+    pub text: String,
+}
+
+/// Every valid payload the benchmarks measure: for each contract, its example (`documented
+/// example`) and the two payloads at its limits (`large payload`, `ASCII at limits`); the
+/// project's payload files (`payload <file>`, the seed page's example among them), each under
+/// the contract its shape names; and each real payload in `../shared/fingerprint-examples/`
+/// (`real <file>`) that is valid under the contract its shape names: the shapes of real
+/// deliveries, with their undocumented fields and their order of keys.
+///
+/// # Panics
+///
+/// When a payload file cannot be read, or one of the project's payloads is not valid.
+#[must_use]
+pub fn valid_payloads() -> Vec<BenchPayload> {
+    let mut payloads = Vec::new();
+    let mut add = |contract: &'static Contract, name: &str, text: String| {
+        payloads.push(BenchPayload { name: format!("{contract} {name}"), contract, text });
+    };
+    for contract in CONTRACTS {
+        add(contract, "documented example", contract.example().to_owned());
+        add(contract, "large payload", large_payload(contract, ['é', '€', '🦀']));
+        add(contract, "ASCII at limits", large_payload(contract, ['a', 'b', 'c']));
+    }
+    for file in files_in(&crate::repository_root().join("tests/payloads/valid")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = format!("payload {}", file.file_name().unwrap().to_string_lossy());
+        add(Contract::detect(text.as_bytes()), &name, text);
+    }
+    for file in files_in(&crate::repository_root().join("../shared/fingerprint-examples")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let contract = Contract::detect(text.as_bytes());
+        if contract.validate(text.as_bytes(), Options::DEFAULT).is_ok() {
+            add(contract, &format!("real {}", file.file_name().unwrap().to_string_lossy()), text);
+        }
+    }
+    for payload in &payloads {
+        assert_eq!(
+            payload.contract.validate(payload.text.as_bytes(), Options::DEFAULT),
+            Ok(()),
+            "{}",
+            payload.name
+        );
+    }
+    payloads
+}
+
+/// The `.json` files of `folder`, sorted; none when it cannot be read (the real payloads live
+/// beside the repository, and may not be there).
+fn files_in(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(folder)
+        .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+        .unwrap_or_default();
+    files.retain(|file| file.extension().is_some_and(|extension| extension == "json"));
+    files.sort();
+    files
+}
+
+/// Whether issue 12's first target names the benchmark group `name`: the seed page's example
+/// ("documented example, 1.4 KB"), each contract's example and ASCII payload, the real 2025
+/// legacy payload with many undocumented fields (07) and the real event payloads. The same list
+/// is in `benches/ratios.py`.
+#[must_use]
+pub fn named_by_target_one(name: &str) -> bool {
+    const NAMED: [&str; 8] = [
+        "identification-webhook payload documented-example",
+        "identification-webhook documented example",
+        "identification-webhook ASCII at limits",
+        "identification-webhook real 07_",
+        "event documented example",
+        "event ASCII at limits",
+        "event real 08_",
+        "event real 09_",
+    ];
+    NAMED.iter().any(|prefix| name.starts_with(prefix))
 }
