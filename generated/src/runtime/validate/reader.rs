@@ -489,7 +489,11 @@ impl<'a> Reader<'a> {
     /// # Errors
     ///
     /// On anything but a well-formed member or the end of the object.
-    #[inline]
+    #[allow(
+        clippy::inline_always,
+        reason = "how a generated reader finds the `}` after its last documented key: left to the compiler, a call per object (measured: 1 to 2% fewer instructions per payload inlined)"
+    )]
+    #[inline(always)]
     pub(crate) fn next_key(&mut self, first: bool) -> Result<bool, SyntaxError> {
         if !self.before_member(first)? {
             return Ok(false);
