@@ -273,9 +273,11 @@ const SHORT_STRING: usize = 64;
 /// inside strings) and no byte of a multibyte character. Such a string's length in bytes is its
 /// length in code points, and it needs no UTF-8 check. Read as signed, both kinds of byte are
 /// below 0x20, so the test is one comparison a byte, in a loop without early exit that the
-/// compiler vectorizes (strings of thousands of characters are common at the documented limits).
+/// compiler vectorizes (strings of thousands of characters are common at the documented limits),
+/// over 64 bytes at a time: a string of multibyte text stops after its first 64 bytes, and is
+/// then measured as text.
 fn printable_ascii(raw: &[u8]) -> bool {
-    !raw.iter().fold(false, |any, &byte| any | (byte.cast_signed() < 0x20))
+    raw.chunks(64).all(|chunk| !chunk.iter().fold(false, |any, &byte| any | (byte.cast_signed() < 0x20)))
 }
 
 /// The code points of raw string bytes (the bytes that do not continue a UTF-8 sequence), and
@@ -934,13 +936,18 @@ mod tests {
 
     #[test]
     fn printable_ascii_stops_at_controls_and_multibyte_bytes_only() {
-        for byte in 0..=u8::MAX {
-            let expected = (0x20..0x80).contains(&byte);
-            assert_eq!(
-                printable_ascii(&[b'a'; 40].iter().copied().chain([byte]).collect::<Vec<_>>()),
-                expected,
-                "{byte:#04x}"
-            );
+        // The byte in the first block of 64, at the end of the second, and before a third.
+        for (before, after) in [(40, 0), (127, 0), (100, 100)] {
+            for byte in 0..=u8::MAX {
+                let mut text = vec![b'a'; before];
+                text.push(byte);
+                text.extend(std::iter::repeat_n(b'a', after));
+                assert_eq!(
+                    printable_ascii(&text),
+                    (0x20..0x80).contains(&byte),
+                    "{byte:#04x} after {before}"
+                );
+            }
         }
     }
 
