@@ -972,6 +972,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn long_strings_measure_alike_whatever_the_reader() {
+        // At the short path's edge and past it, and an escape with multibyte text, read by a
+        // reader of bytes and by one of text: the code points and the text serde_json finds.
+        let texts = [
+            "a".repeat(63),
+            "a".repeat(64),
+            "a".repeat(65),
+            "a".repeat(128),
+            format!("{}é\\u00e9", "a".repeat(70)),
+        ];
+        for text in texts {
+            let json = format!("\"{text}\"");
+            let expected: String = serde_json::from_str(&json).unwrap();
+            for mut reader in [Reader::new(json.as_bytes()), Reader::with_text(json.as_bytes())] {
+                reader.peek().unwrap();
+                reader.string().unwrap();
+                assert_eq!(reader.last().chars, expected.chars().count(), "{text}");
+                assert_eq!(reader.decode_last(), expected, "{text}");
+            }
+        }
+    }
+
     /// Every string of a JSON array, read by `reader`, decoded; or the first syntax error.
     fn strings_of(mut reader: Reader<'_>) -> Result<Vec<String>, SyntaxError> {
         let mut found = Vec::new();
