@@ -28,6 +28,8 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores"
 
 
+if not CRITERION.is_dir():
+    raise SystemExit(f"{CRITERION}: no results; run `cargo bench -p webhook-tests --bench validate` first")
 GROUPS = sorted(
     (path for path in CRITERION.iterdir() if all((path / bench / "new").is_dir() for bench in BENCHES)),
     key=lambda path: path.name,
@@ -72,8 +74,7 @@ if INVALID_GROUPS:
 # ("documented example, 1.4 KB"), the ASCII-at-limits payload, the real 2025 legacy payload with
 # many undocumented fields (real 07) and an event payload, on every contract: the beginnings of
 # their groups' names, one a line, are in named-by-target-one.txt (which examples/paired.rs reads).
-TARGET_1 = (pathlib.Path(__file__).parent / "named-by-target-one.txt").read_text().split("\n")
-TARGET_1 = [prefix for prefix in TARGET_1 if prefix]
+TARGET_1 = [line for line in (pathlib.Path(__file__).parent / "named-by-target-one.txt").read_text().splitlines() if line]
 
 
 def verdict(name: str, ratios: dict, floor: float) -> str:

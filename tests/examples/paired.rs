@@ -39,8 +39,8 @@ fn now() -> Duration {
     }
 }
 
-/// One side of a comparison: a name and a call on the payload's bytes.
-type Side<'a> = (&'static str, Box<dyn Fn(&[u8]) + 'a>);
+/// One side of a comparison: a call on the payload's bytes.
+type Side<'a> = Box<dyn Fn(&[u8]) + 'a>;
 
 /// The seconds per call of each side, one sample per round: each round runs every side for the
 /// same number of calls, in turn, starting with the next side each round.
@@ -50,7 +50,7 @@ fn rounds(bytes: &[u8], sides: &[Side<'_>], rounds: usize) -> Vec<Vec<f64>> {
     let start = now();
     let mut calls = 0_u32;
     while now().saturating_sub(start) < BATCH {
-        (sides[0].1)(black_box(bytes));
+        sides[0](black_box(bytes));
         calls += 1;
     }
     let mut samples = vec![Vec::with_capacity(rounds); sides.len()];
@@ -59,7 +59,7 @@ fn rounds(bytes: &[u8], sides: &[Side<'_>], rounds: usize) -> Vec<Vec<f64>> {
             let side = (round + turn) % sides.len();
             let start = now();
             for _ in 0..calls {
-                (sides[side].1)(black_box(bytes));
+                sides[side](black_box(bytes));
             }
             if round > 0 {
                 samples[side].push(now().saturating_sub(start).as_secs_f64() / f64::from(calls));
@@ -139,27 +139,16 @@ fn valid_rows(filter: &str, count: usize) -> ValidRatios {
     for payload in payloads {
         let contract = payload.contract;
         let jsonschema = jsonschema_for(contract);
+        // In the order the samples are read back below.
         let sides: [Side<'_>; 5] = [
-            ("validate-only", Box::new(|bytes| drop(black_box(contract.validate(bytes, Options::DEFAULT))))),
-            (
-                "validate-and-parse",
-                Box::new(|bytes| drop(black_box(Payload::parse_as(contract, bytes, Options::DEFAULT)))),
-            ),
-            (
-                "jsonschema",
-                Box::new(|bytes| {
-                    let value: Value = serde_json::from_slice(bytes).unwrap();
-                    black_box(jsonschema.is_valid(&value));
-                }),
-            ),
-            (
-                "serde",
-                Box::new(|bytes| drop(black_box(Payload::deserialize_unvalidated(contract, bytes).unwrap()))),
-            ),
-            (
-                "sonic-rs",
-                Box::new(|bytes| drop(black_box(sonic_rs::from_slice::<sonic_rs::Value>(bytes).unwrap()))),
-            ),
+            Box::new(|bytes| drop(black_box(contract.validate(bytes, Options::DEFAULT)))),
+            Box::new(|bytes| drop(black_box(Payload::parse_as(contract, bytes, Options::DEFAULT)))),
+            Box::new(|bytes| {
+                let value: Value = serde_json::from_slice(bytes).unwrap();
+                black_box(jsonschema.is_valid(&value));
+            }),
+            Box::new(|bytes| drop(black_box(Payload::deserialize_unvalidated(contract, bytes).unwrap()))),
+            Box::new(|bytes| drop(black_box(sonic_rs::from_slice::<sonic_rs::Value>(bytes).unwrap()))),
         ];
         let samples = rounds(payload.text.as_bytes(), &sides, count);
         let [validate, parse, jsonschema, serde, sonic] =
@@ -192,15 +181,13 @@ fn invalid_rows(filter: &str, count: usize) -> Vec<(String, f64)> {
     for contract in invalid {
         let text = invalid_payload(contract);
         let jsonschema = jsonschema_for(contract);
+        // Validate-only, then jsonschema listing every error.
         let sides: [Side<'_>; 2] = [
-            ("validate-only", Box::new(|bytes| drop(black_box(contract.validate(bytes, Options::DEFAULT))))),
-            (
-                "jsonschema iter_errors",
-                Box::new(|bytes| {
-                    let value: Value = serde_json::from_slice(bytes).unwrap();
-                    black_box(jsonschema.iter_errors(&value).count());
-                }),
-            ),
+            Box::new(|bytes| drop(black_box(contract.validate(bytes, Options::DEFAULT)))),
+            Box::new(|bytes| {
+                let value: Value = serde_json::from_slice(bytes).unwrap();
+                black_box(jsonschema.iter_errors(&value).count());
+            }),
         ];
         let samples = rounds(text.as_bytes(), &sides, count);
         let ratio = ratios(&samples[1], &samples[0]);

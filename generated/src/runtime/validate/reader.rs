@@ -952,14 +952,8 @@ mod tests {
     }
 
     #[test]
-    fn long_strings_are_measured_and_checked_past_the_short_path() {
-        // Past `SHORT_STRING` bytes: ASCII (with DEL, which JSON allows raw), with an escape,
-        // and with a multibyte character at the end.
-        let plain = format!("{}\u{7f}", "a".repeat(100));
-        assert_eq!(scan_string(&format!("\"{plain}\"")).unwrap(), (plain.clone(), 101, 103));
-        assert_eq!(scan_string(&format!("\"{}\\n\"", "a".repeat(100))).unwrap().1, 101);
-        assert_eq!(scan_string(&format!("\"{}é\"", "a".repeat(100))).unwrap().1, 101);
-        // A raw control character and a bad byte, each after 100 ASCII bytes: found where they are.
+    fn long_strings_with_a_raw_control_or_a_bad_byte_fail_where_it_stands() {
+        // Each after 100 ASCII bytes, past `SHORT_STRING`.
         for (tail, message) in [
             (&b"\x01"[..], "a control character must be escaped inside a string"),
             (b"\xFF", "invalid UTF-8 inside a string"),
@@ -974,22 +968,29 @@ mod tests {
 
     #[test]
     fn long_strings_measure_alike_whatever_the_reader() {
-        // At the short path's edge and past it, and an escape with multibyte text, read by a
-        // reader of bytes and by one of text: the code points and the text serde_json finds.
+        // At the short path's edge and past it: ASCII (with DEL, which JSON allows raw), an
+        // escape, multibyte text, and both. Read by a reader of bytes and by one of text, each
+        // has the text serde_json finds, its code points, and the length serde_json writes.
+        let long = "a".repeat(100);
         let texts = [
             "a".repeat(63),
             "a".repeat(64),
             "a".repeat(65),
             "a".repeat(128),
+            format!("{long}\u{7f}"),
+            format!("{long}\\n"),
+            format!("{long}é"),
             format!("{}é\\u00e9", "a".repeat(70)),
         ];
         for text in texts {
             let json = format!("\"{text}\"");
             let expected: String = serde_json::from_str(&json).unwrap();
+            let compact = serde_json::to_string(&expected).unwrap().chars().count();
             for mut reader in [Reader::new(json.as_bytes()), Reader::with_text(json.as_bytes())] {
                 reader.peek().unwrap();
                 reader.string().unwrap();
-                assert_eq!(reader.last().chars, expected.chars().count(), "{text}");
+                let token = reader.last();
+                assert_eq!((token.chars, token.compact_len), (expected.chars().count(), compact), "{text}");
                 assert_eq!(reader.decode_last(), expected, "{text}");
             }
         }
