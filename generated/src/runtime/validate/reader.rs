@@ -484,7 +484,7 @@ impl<'a> Reader<'a> {
         self.enter()
     }
 
-    /// Moves to the next member of an object: `true` with its key read (see [`Reader::key`]) and
+    /// Moves to the next member of an object: `true` with its key read (see [`Reader::last`]) and
     /// the `:` consumed, or `false` at the closing `}` (consumed). `first` is true for the first
     /// call on an object.
     ///
