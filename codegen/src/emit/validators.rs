@@ -37,6 +37,7 @@ pub fn validators_module(items: &RustItems, schema_path: &str) -> Result<String,
     context_items.extend(any_required.then(|| quote!(was_seen)));
     let tokens = quote! {
         use crate::runtime::validate::context::{#(#context_items),*};
+        use crate::runtime::validate::key_order::KeyOrder;
         use crate::runtime::validate::key_set::KeySet;
         use crate::runtime::validate::path::Path;
         use crate::runtime::validate::{Options, check, run_and_build};
@@ -198,8 +199,9 @@ fn unbuilt_locals(item: &RustStruct) -> Vec<Ident> {
 }
 
 /// The loop over an object's members, and the items it uses: with documented fields, the
-/// `KEYS` in schema order and `index_of` (members usually come in schema order, so each key is
-/// first compared with the one expected next); without, every key goes to `unknown_arm`.
+/// `KEYS` in schema order, the `ORDER` they are expected in (schema order at first, then as
+/// they last came: each key is first compared with the one expected next) and `index_of`;
+/// without, every key goes to `unknown_arm`.
 fn member_loop(
     item: &RustStruct,
     arms: &[TokenStream],
@@ -217,6 +219,7 @@ fn member_loop(
         (quote!(), members)
     } else {
         let count = Literal::usize_unsuffixed(item.fields.len());
+        let slots = Literal::usize_unsuffixed(item.fields.len() + 1);
         let keys = item.fields.iter().map(|field| &field.json_name);
         let indexes = item.fields.iter().enumerate().map(|(index, field)| {
             let key = syn::LitByteStr::new(field.json_name.as_bytes(), proc_macro2::Span::call_site());
@@ -224,9 +227,11 @@ fn member_loop(
             quote!(#key => Some(#index),)
         });
         let key_items = quote! {
-            /// The documented keys, in schema order: members usually come in this order, so
-            /// each key is first compared with the one expected next.
+            /// The documented keys, in schema order.
             const KEYS: [&str; #count] = [#(#keys),*];
+            /// Which key is expected after each: schema order at first, then the order the keys
+            /// last came in. Each key is first compared with the one expected.
+            static ORDER: KeyOrder<#slots> = KeyOrder::new();
             /// The index in `KEYS` of a key that came out of order.
             fn index_of(key: &[u8]) -> Option<usize> {
                 match key {
@@ -237,8 +242,8 @@ fn member_loop(
         };
         let members = quote! {
             let mut first = true;
-            let mut next = 0;
-            while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+            let mut previous = KeyOrder::<#slots>::START;
+            while let Some(member) = cx.next_member(first, &KEYS, &ORDER, &mut previous, index_of)? {
                 first = false;
                 let offset = cx.key_offset();
                 match member {

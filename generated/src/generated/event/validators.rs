@@ -6,6 +6,7 @@
 use crate::runtime::validate::context::{
     Abort, Context, Member, forget_unbuilt, was_seen,
 };
+use crate::runtime::validate::key_order::KeyOrder;
 use crate::runtime::validate::key_set::KeySet;
 use crate::runtime::validate::path::Path;
 use crate::runtime::validate::{Options, check, run_and_build};
@@ -49,8 +50,7 @@ pub(crate) fn read_event<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<Box<super::types::Event>>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 66] = [
         "event_id",
         "timestamp",
@@ -119,6 +119,9 @@ pub(crate) fn read_event<const BUILD: bool>(
         "raw_device_attributes",
         "labels",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<67> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -263,8 +266,10 @@ pub(crate) fn read_event<const BUILD: bool>(
     let mut raw_device_attributes_field = None;
     let mut labels_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<67>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1360,9 +1365,11 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Sdk>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["platform", "version", "integrations"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1381,8 +1388,10 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     let mut version_field = None;
     let mut integrations_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1495,9 +1504,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Integration>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["name", "version", "subintegration"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1516,8 +1527,10 @@ pub(crate) fn read_integration<const BUILD: bool>(
     let mut version_field = None;
     let mut subintegration_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1598,9 +1611,11 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Subintegration>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "version"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1617,8 +1632,10 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     let mut name_field = None;
     let mut version_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1684,9 +1701,11 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::TriggeredByRule>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["id", "name", "description"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1705,8 +1724,10 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
     let mut name_field = None;
     let mut description_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1800,8 +1821,7 @@ pub(crate) fn read_identification<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Identification>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 5] = [
         "visitor_id",
         "confidence",
@@ -1809,6 +1829,9 @@ pub(crate) fn read_identification<const BUILD: bool>(
         "first_seen_at",
         "last_seen_at",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<6> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1831,8 +1854,10 @@ pub(crate) fn read_identification<const BUILD: bool>(
     let mut first_seen_at_field = None;
     let mut last_seen_at_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<6>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1975,9 +2000,11 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IdentificationConfidence>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["score", "version", "comment"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1996,8 +2023,10 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     let mut version_field = None;
     let mut comment_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2092,8 +2121,7 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::SupplementaryIdHighRecall>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 5] = [
         "visitor_id",
         "visitor_found",
@@ -2101,6 +2129,9 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
         "first_seen_at",
         "last_seen_at",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<6> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2123,8 +2154,10 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
     let mut first_seen_at_field = None;
     let mut last_seen_at_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<6>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2267,8 +2300,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::BrowserDetails>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 6] = [
         "browser_name",
         "browser_major_version",
@@ -2277,6 +2309,9 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
         "os_version",
         "device",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<7> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2301,8 +2336,10 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let mut os_version_field = None;
     let mut device_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<7>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2459,9 +2496,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Proximity>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["id", "precision_radius", "confidence"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2480,8 +2519,10 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     let mut precision_radius_field = None;
     let mut confidence_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2601,8 +2642,7 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::BotInfo>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 6] = [
         "category",
         "provider",
@@ -2611,6 +2651,9 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
         "identity",
         "confidence",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<7> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2635,8 +2678,10 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
     let mut identity_field = None;
     let mut confidence_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<7>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2839,9 +2884,11 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpBlockList>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["email_spam", "attack_source", "tor_node"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2860,8 +2907,10 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
     let mut attack_source_field = None;
     let mut tor_node_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2944,9 +2993,11 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfo>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["v4", "v6"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2963,8 +3014,10 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     let mut v4_field = None;
     let mut v6_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3018,8 +3071,7 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfoV4>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 8] = [
         "address",
         "geolocation",
@@ -3030,6 +3082,9 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
         "datacenter_result",
         "datacenter_name",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<9> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3058,8 +3113,10 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     let mut datacenter_result_field = None;
     let mut datacenter_name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<9>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3218,8 +3275,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Geolocation>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 11] = [
         "accuracy_radius",
         "latitude",
@@ -3233,6 +3289,9 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
         "continent_name",
         "subdivisions",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<12> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3267,8 +3326,10 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     let mut continent_name_field = None;
     let mut subdivisions_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<12>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3498,9 +3559,11 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::GeolocationSubdivision>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["iso_code", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3517,8 +3580,10 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     let mut iso_code_field = None;
     let mut name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3593,8 +3658,7 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfoV6>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 8] = [
         "address",
         "geolocation",
@@ -3605,6 +3669,9 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
         "datacenter_result",
         "datacenter_name",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<9> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3633,8 +3700,10 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     let mut datacenter_result_field = None;
     let mut datacenter_name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<9>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3793,9 +3862,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::ProxyDetails>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["proxy_type", "last_seen_at", "provider"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3814,8 +3885,10 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     let mut last_seen_at_field = None;
     let mut provider_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3929,8 +4002,7 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::EventRuleActionAllow>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 5] = [
         "ruleset_id",
         "rule_id",
@@ -3938,6 +4010,9 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
         "type",
         "request_header_modifications",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<6> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3960,8 +4035,10 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
     let mut type_field = None;
     let mut request_header_modifications_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<6>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4095,9 +4172,11 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::RequestHeaderModifications>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["remove", "set", "append"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4116,8 +4195,10 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
     let mut set_field = None;
     let mut append_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4218,9 +4299,11 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::RuleActionHeaderField>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "value"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4237,8 +4320,10 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
     let mut name_field = None;
     let mut value_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4313,8 +4398,7 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::EventRuleActionBlock>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 7] = [
         "ruleset_id",
         "rule_id",
@@ -4324,6 +4408,9 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
         "headers",
         "body",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<8> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4350,8 +4437,10 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
     let mut headers_field = None;
     let mut body_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<8>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4535,9 +4624,11 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::TamperingDetails>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["anomaly_score", "anti_detect_browser"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4554,8 +4645,10 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
     let mut anomaly_score_field = None;
     let mut anti_detect_browser_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4632,8 +4725,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Velocity>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 7] = [
         "distinct_ip",
         "distinct_linked_id",
@@ -4643,6 +4735,9 @@ pub(crate) fn read_velocity<const BUILD: bool>(
         "distinct_ip_by_linked_id",
         "distinct_visitor_id_by_linked_id",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<8> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4669,8 +4764,10 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     let mut distinct_ip_by_linked_id_field = None;
     let mut distinct_visitor_id_by_linked_id_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<8>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4787,9 +4884,11 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::VelocityData>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["5_minutes", "1_hour", "24_hours"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4808,8 +4907,10 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     let mut field_1_hour_field = None;
     let mut field_24_hours_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4940,8 +5041,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::VpnMethods>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 6] = [
         "timezone_mismatch",
         "public_vpn",
@@ -4950,6 +5050,9 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
         "relay",
         "ml_prediction",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<7> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4974,8 +5077,10 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     let mut relay_field = None;
     let mut ml_prediction_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<7>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5097,8 +5202,7 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::RawDeviceAttributes>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 34] = [
         "font_preferences",
         "emoji",
@@ -5135,6 +5239,9 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
         "keyboard_layout_hash",
         "keyboard_layout_name",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<35> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5215,8 +5322,10 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
     let mut keyboard_layout_hash_field = None;
     let mut keyboard_layout_name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<35>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5781,8 +5890,7 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::FontPreferences>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 7] = [
         "default",
         "serif",
@@ -5792,6 +5900,9 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
         "min",
         "system",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<8> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5818,8 +5929,10 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
     let mut min_field = None;
     let mut system_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<8>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5954,8 +6067,7 @@ pub(crate) fn read_emoji<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Emoji>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 9] = [
         "font",
         "width",
@@ -5967,6 +6079,9 @@ pub(crate) fn read_emoji<const BUILD: bool>(
         "x",
         "y",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<10> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5997,8 +6112,10 @@ pub(crate) fn read_emoji<const BUILD: bool>(
     let mut x_field = None;
     let mut y_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<10>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6159,9 +6276,11 @@ pub(crate) fn read_canvas<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Canvas>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["winding", "geometry", "text"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6180,8 +6299,10 @@ pub(crate) fn read_canvas<const BUILD: bool>(
     let mut geometry_field = None;
     let mut text_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6259,8 +6380,7 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::WebGlExtensions>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 6] = [
         "context_attributes",
         "parameters",
@@ -6269,6 +6389,9 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
         "extension_parameters",
         "unsupported_extensions",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<7> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6293,8 +6416,10 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
     let mut extension_parameters_field = None;
     let mut unsupported_extensions_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<7>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6419,8 +6544,7 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::WebGlBasics>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 6] = [
         "version",
         "vendor",
@@ -6429,6 +6553,9 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
         "renderer_unmasked",
         "shading_language_version",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<7> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6453,8 +6580,10 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
     let mut renderer_unmasked_field = None;
     let mut shading_language_version_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<7>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6576,9 +6705,11 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::TouchSupport>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["touch_event", "touch_start", "max_touch_points"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6597,8 +6728,10 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
     let mut touch_start_field = None;
     let mut max_touch_points_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6693,9 +6826,11 @@ pub(crate) fn read_plugin<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Plugin>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["name", "description", "mimeTypes"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6714,8 +6849,10 @@ pub(crate) fn read_plugin<const BUILD: bool>(
     let mut description_field = None;
     let mut mime_types_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6811,9 +6948,11 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::PluginMimeType>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["type", "suffixes", "description"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6832,8 +6971,10 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
     let mut suffixes_field = None;
     let mut description_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6911,9 +7052,11 @@ pub(crate) fn read_label<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Label>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["label", "prediction", "ml_score"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6932,8 +7075,10 @@ pub(crate) fn read_label<const BUILD: bool>(
     let mut prediction_field = None;
     let mut ml_score_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {

@@ -6,6 +6,7 @@
 use crate::runtime::validate::context::{
     Abort, Context, Member, forget_unbuilt, was_seen,
 };
+use crate::runtime::validate::key_order::KeyOrder;
 use crate::runtime::validate::key_set::KeySet;
 use crate::runtime::validate::path::Path;
 use crate::runtime::validate::{Options, check, run_and_build};
@@ -53,8 +54,7 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<Box<super::types::IdentificationWebhook>>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 46] = [
         "requestId",
         "tag",
@@ -103,6 +103,9 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
         "supplementaryIds",
         "proximity",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<47> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -207,8 +210,10 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
     let mut supplementary_ids_field = None;
     let mut proximity_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<47>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -812,8 +817,7 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpLocation>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 9] = [
         "accuracyRadius",
         "city",
@@ -825,6 +829,9 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
         "subdivisions",
         "timezone",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<10> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -855,8 +862,10 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
     let mut subdivisions_field = crate::Nullable::Absent;
     let mut timezone_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<10>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1026,9 +1035,11 @@ pub(crate) fn read_city<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::City>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1043,8 +1054,10 @@ pub(crate) fn read_city<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1098,9 +1111,11 @@ pub(crate) fn read_continent<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Continent>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1117,8 +1132,10 @@ pub(crate) fn read_continent<const BUILD: bool>(
     let mut code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1184,9 +1201,11 @@ pub(crate) fn read_country<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Country>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1203,8 +1222,10 @@ pub(crate) fn read_country<const BUILD: bool>(
     let mut code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1270,9 +1291,11 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Subdivision>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["isoCode", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1289,8 +1312,10 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
     let mut iso_code_field = crate::Nullable::Absent;
     let mut name_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1356,8 +1381,7 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::BrowserDetails>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 7] = [
         "browserName",
         "browserFullVersion",
@@ -1367,6 +1391,9 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
         "device",
         "userAgent",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<8> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1393,8 +1420,10 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
     let mut device_field = crate::Nullable::Absent;
     let mut user_agent_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<8>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1529,9 +1558,11 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Confidence>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["score", "revision", "comment"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1550,8 +1581,10 @@ pub(crate) fn read_confidence<const BUILD: bool>(
     let mut revision_field = None;
     let mut comment_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1629,9 +1662,11 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::SeenAt>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["global", "subscription"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1648,8 +1683,10 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
     let mut global_field = crate::Nullable::Absent;
     let mut subscription_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1715,9 +1752,11 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::RawDeviceAttribute>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["value", "error"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1734,8 +1773,10 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
     let mut value_field = crate::Nullable::Absent;
     let mut error_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1799,9 +1840,11 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::RawDeviceAttributeError>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "message"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1818,8 +1861,10 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
     let mut name_field = None;
     let mut message_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1885,9 +1930,11 @@ pub(crate) fn read_bot<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Bot>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "type"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -1904,8 +1951,10 @@ pub(crate) fn read_bot<const BUILD: bool>(
     let mut result_field = None;
     let mut type_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -1990,9 +2039,11 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::RootApps>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2007,8 +2058,10 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2062,9 +2115,11 @@ pub(crate) fn read_emulator<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Emulator>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2079,8 +2134,10 @@ pub(crate) fn read_emulator<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2134,9 +2191,11 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfo>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["v4", "v6"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2153,8 +2212,10 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
     let mut v4_field = None;
     let mut v6_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2208,9 +2269,11 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfoV4>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 4] = ["address", "geolocation", "asn", "datacenter"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<5> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2231,8 +2294,10 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
     let mut asn_field = None;
     let mut datacenter_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<5>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2337,8 +2402,7 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Geolocation>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 9] = [
         "accuracyRadius",
         "latitude",
@@ -2350,6 +2414,9 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
         "continent",
         "subdivisions",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<10> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2380,8 +2447,10 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
     let mut continent_field = None;
     let mut subdivisions_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<10>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2575,9 +2644,11 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::GeolocationCity>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2592,8 +2663,10 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2653,9 +2726,11 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::GeolocationCountry>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2672,8 +2747,10 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
     let mut code_field = None;
     let mut name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2748,9 +2825,11 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::GeolocationContinent>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2767,8 +2846,10 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
     let mut code_field = None;
     let mut name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2843,9 +2924,11 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::GeolocationSubdivision>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["isoCode", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2862,8 +2945,10 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
     let mut iso_code_field = None;
     let mut name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -2938,9 +3023,11 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfoAsn>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["asn", "name", "network"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -2959,8 +3046,10 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
     let mut name_field = None;
     let mut network_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3054,9 +3143,11 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfoDataCenter>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "name"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3073,8 +3164,10 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
     let mut result_field = None;
     let mut name_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3149,9 +3242,11 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpInfoV6>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 4] = ["address", "geolocation", "asn", "datacenter"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<5> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3172,8 +3267,10 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
     let mut asn_field = None;
     let mut datacenter_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<5>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3278,9 +3375,11 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpBlocklist>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "details"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3297,8 +3396,10 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
     let mut result_field = None;
     let mut details_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3362,9 +3463,11 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IpBlocklistDetails>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["emailSpam", "attackSource"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3381,8 +3484,10 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
     let mut email_spam_field = None;
     let mut attack_source_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3460,9 +3565,11 @@ pub(crate) fn read_tor<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Tor>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3477,8 +3584,10 @@ pub(crate) fn read_tor<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3532,8 +3641,7 @@ pub(crate) fn read_vpn<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Vpn>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 5] = [
         "result",
         "confidence",
@@ -3541,6 +3649,9 @@ pub(crate) fn read_vpn<const BUILD: bool>(
         "originCountry",
         "methods",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<6> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3563,8 +3674,10 @@ pub(crate) fn read_vpn<const BUILD: bool>(
     let mut origin_country_field = None;
     let mut methods_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<6>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3680,8 +3793,7 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::VpnMethods>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 5] = [
         "timezoneMismatch",
         "publicVPN",
@@ -3689,6 +3801,9 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
         "osMismatch",
         "relay",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<6> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3711,8 +3826,10 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
     let mut os_mismatch_field = None;
     let mut relay_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<6>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3833,9 +3950,11 @@ pub(crate) fn read_proxy<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Proxy>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["result", "confidence", "details"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3854,8 +3973,10 @@ pub(crate) fn read_proxy<const BUILD: bool>(
     let mut confidence_field = None;
     let mut details_field = crate::Nullable::Absent;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -3946,9 +4067,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::ProxyDetails>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["proxyType", "lastSeenAt"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -3965,8 +4088,10 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
     let mut proxy_type_field = None;
     let mut last_seen_at_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4051,9 +4176,11 @@ pub(crate) fn read_tampering<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Tampering>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["result", "anomalyScore", "antiDetectBrowser"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4072,8 +4199,10 @@ pub(crate) fn read_tampering<const BUILD: bool>(
     let mut anomaly_score_field = None;
     let mut anti_detect_browser_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4167,9 +4296,11 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::ClonedApp>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4184,8 +4315,10 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4239,9 +4372,11 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::FactoryReset>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["time", "timestamp"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4258,8 +4393,10 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
     let mut time_field = None;
     let mut timestamp_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4337,9 +4474,11 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Jailbroken>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4354,8 +4493,10 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4409,9 +4550,11 @@ pub(crate) fn read_frida<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Frida>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4426,8 +4569,10 @@ pub(crate) fn read_frida<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4481,9 +4626,11 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::PrivacySettings>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4498,8 +4645,10 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4553,9 +4702,11 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::VirtualMachine>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4570,8 +4721,10 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4625,9 +4778,11 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::HighActivity>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "dailyRequests"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4644,8 +4799,10 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
     let mut result_field = None;
     let mut daily_requests_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4729,9 +4886,11 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::LocationSpoofing>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4746,8 +4905,10 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4801,9 +4962,11 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::SuspectScore>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4818,8 +4981,10 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4885,9 +5050,11 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::RemoteControl>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4902,8 +5069,10 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -4957,8 +5126,7 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Velocity>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 7] = [
         "distinctIp",
         "distinctLinkedId",
@@ -4968,6 +5136,9 @@ pub(crate) fn read_velocity<const BUILD: bool>(
         "distinctIpByLinkedId",
         "distinctVisitorIdByLinkedId",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<8> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -4994,8 +5165,10 @@ pub(crate) fn read_velocity<const BUILD: bool>(
     let mut distinct_ip_by_linked_id_field = None;
     let mut distinct_visitor_id_by_linked_id_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<8>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5112,9 +5285,11 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::VelocityData>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["intervals"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5129,8 +5304,10 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut intervals_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5182,9 +5359,11 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::VelocityIntervals>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["5m", "1h", "24h"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5203,8 +5382,10 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
     let mut field_1h_field = None;
     let mut field_24h_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5333,9 +5514,11 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::DeveloperTools>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5350,8 +5533,10 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5405,9 +5590,11 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::MitMAttack>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<2> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5422,8 +5609,10 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
     let mut unknown_fields = None;
     let mut result_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<2>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5477,9 +5666,11 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Sdk>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["platform", "version", "integrations"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5498,8 +5689,10 @@ pub(crate) fn read_sdk<const BUILD: bool>(
     let mut version_field = None;
     let mut integrations_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5599,9 +5792,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Integration>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["name", "version", "subintegration"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5620,8 +5815,10 @@ pub(crate) fn read_integration<const BUILD: bool>(
     let mut version_field = None;
     let mut subintegration_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5702,9 +5899,11 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Subintegration>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "version"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5721,8 +5920,10 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
     let mut name_field = None;
     let mut version_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5788,9 +5989,11 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::SupplementaryIds>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["standard", "highRecall"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5807,8 +6010,10 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
     let mut standard_field = None;
     let mut high_recall_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -5882,8 +6087,7 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::SupplementaryId>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 5] = [
         "visitorId",
         "visitorFound",
@@ -5891,6 +6095,9 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
         "firstSeenAt",
         "lastSeenAt",
     ];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<6> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -5913,8 +6120,10 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
     let mut first_seen_at_field = None;
     let mut last_seen_at_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<6>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6017,9 +6226,11 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IdentificationConfidence>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["score", "revision", "comment"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6038,8 +6249,10 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
     let mut revision_field = None;
     let mut comment_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6134,9 +6347,11 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::IdentificationSeenAt>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["global", "subscription"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<3> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6153,8 +6368,10 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
     let mut global_field = None;
     let mut subscription_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<3>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {
@@ -6234,9 +6451,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     cx: &mut Context<'_>,
     path: &Path<'_>,
 ) -> Result<Option<super::types::Proximity>, Abort> {
-    /// The documented keys, in schema order: members usually come in this order, so
-    /// each key is first compared with the one expected next.
+    /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["id", "precisionRadius", "confidence"];
+    /// Which key is expected after each: schema order at first, then the order the keys
+    /// last came in. Each key is first compared with the one expected.
+    static ORDER: KeyOrder<4> = KeyOrder::new();
     /// The index in `KEYS` of a key that came out of order.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
@@ -6255,8 +6474,10 @@ pub(crate) fn read_proximity<const BUILD: bool>(
     let mut precision_radius_field = None;
     let mut confidence_field = None;
     let mut first = true;
-    let mut next = 0;
-    while let Some(member) = cx.next_member(first, &KEYS, &mut next, index_of)? {
+    let mut previous = KeyOrder::<4>::START;
+    while let Some(member) = cx
+        .next_member(first, &KEYS, &ORDER, &mut previous, index_of)?
+    {
         first = false;
         let offset = cx.key_offset();
         match member {

@@ -11,6 +11,7 @@ use std::ops::RangeInclusive;
 use serde_json::Number;
 
 use super::canonical;
+use super::key_order::KeyOrder;
 use super::key_set::KeySet;
 use super::path::Path;
 use super::reader::{Next, NumberToken, Reader, StringToken, SyntaxError};
@@ -726,10 +727,11 @@ impl<'a> Context<'a> {
     }
 
     /// Moves to the next member of an object with documented `keys` (in schema order), and
-    /// tells which of them its key is: `None` at the end of the object. Members usually come in
-    /// schema order, so the key is first compared, as bytes, with the one at `next`; only
-    /// another key is scanned, decoded and given to `index_of`, which finds a documented key's
-    /// index. `next` then moves past the key found.
+    /// tells which of them its key is: `None` at the end of the object. The key is first
+    /// compared, as bytes, with the one `order` expects after `previous` (the index of the
+    /// object's last documented key, or [`KeyOrder::START`]); only another key is scanned,
+    /// decoded and given to `index_of`, which finds a documented key's index, and `order` then
+    /// learns it. `previous` then becomes the key found.
     ///
     /// # Errors
     ///
@@ -739,27 +741,32 @@ impl<'a> Context<'a> {
         reason = "called for every member; inlined into each reader, the key's index needs no return through memory (measured: 6% fewer instructions per payload)"
     )]
     #[inline(always)]
-    pub(crate) fn next_member(
+    pub(crate) fn next_member<const SLOTS: usize>(
         &mut self,
         first: bool,
         keys: &[&str],
-        next: &mut usize,
+        order: &KeyOrder<SLOTS>,
+        previous: &mut usize,
         index_of: impl FnOnce(&[u8]) -> Option<usize>,
     ) -> Result<Option<Member>, Abort> {
-        let read = match keys.get(*next) {
+        let next = order.after(*previous);
+        let read = match keys.get(next) {
             Some(expected) => self.reader.next_key_expecting(first, expected),
             // Past the last documented key, any key is scanned.
             None => self.reader.next_key(first).map(|more| more.then_some(false)),
         };
         let index = match self.scan(read)? {
             None => return Ok(None),
-            Some(true) => *next,
+            Some(true) => next,
             Some(false) => match index_of(&self.reader.last().decoded_bytes()) {
-                Some(index) => index,
+                Some(index) => {
+                    order.learn(*previous, index);
+                    index
+                }
                 None => return Ok(Some(Member::Other)),
             },
         };
-        *next = index + 1;
+        *previous = index;
         Ok(Some(Member::Documented(index)))
     }
 

@@ -3,6 +3,7 @@
 
 pub(crate) mod canonical;
 pub(crate) mod context;
+pub(crate) mod key_order;
 pub(crate) mod key_set;
 pub(crate) mod path;
 pub(crate) mod reader;
