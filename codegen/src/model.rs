@@ -1021,6 +1021,16 @@ impl<'a> Reader<'a> {
                 let properties_pointer = pointer_join(pointer, "properties");
                 for (name, schema) in declared {
                     let at = pointer_join(&properties_pointer, name);
+                    if name.chars().any(|character| matches!(character, '"' | '\\' | '\u{0}'..='\u{1f}')) {
+                        // A reader compares a key's bytes as written with the name it expects
+                        // (`Reader::next_key_expecting`): a name JSON must escape would match a
+                        // key that is not it.
+                        self.error(
+                            &at,
+                            format!("the property name {name:?} is written with an escape in JSON (it has a `\"`, a `\\` or a control character), which is not supported"),
+                        );
+                        continue;
+                    }
                     if let Some(schema) = self.read_value(schema, &at, &naming::type_name(name), false) {
                         properties.push(Property {
                             name: name.clone(),

@@ -229,10 +229,11 @@ fn member_loop(
         let key_items = quote! {
             /// The documented keys, in schema order.
             const KEYS: [&str; #count] = [#(#keys),*];
-            /// Which key is expected after each: schema order at first, then the order the keys
-            /// last came in. Each key is first compared with the one expected.
+            /// Which key is expected after each: schema order at first, then, after each key,
+            /// the one that last came after it where another was expected. Each key is first
+            /// compared with the one expected.
             static ORDER: KeyOrder<#slots> = KeyOrder::new();
-            /// The index in `KEYS` of a key that came out of order.
+            /// The index in `KEYS` of a key other than the one expected.
             fn index_of(key: &[u8]) -> Option<usize> {
                 match key {
                     #(#indexes)*

@@ -97,8 +97,9 @@ fn valid_payloads_pass_and_strict_mode_names_each_undocumented_field() {
                 key_of(first.pointer())
             )
         );
-        // The empty key last in every such object: past the documented keys, which the readers
-        // expect in schema order, a key is named by what it is, not by what was expected next.
+        // The empty key last in every such object: after the documented keys, a key is named by
+        // what it is, not by what the reader expected next (schema order, or the order it
+        // learned from the payloads before).
         let mut payload = targets::example(contract);
         for object in &objects {
             set(&mut payload, &format!("{object}/"), json!(1));

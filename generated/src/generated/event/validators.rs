@@ -119,10 +119,11 @@ pub(crate) fn read_event<const BUILD: bool>(
         "raw_device_attributes",
         "labels",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<67> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"event_id" => Some(0),
@@ -1367,10 +1368,11 @@ pub(crate) fn read_sdk<const BUILD: bool>(
 ) -> Result<Option<super::types::Sdk>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["platform", "version", "integrations"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"platform" => Some(0),
@@ -1506,10 +1508,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
 ) -> Result<Option<super::types::Integration>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["name", "version", "subintegration"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -1613,10 +1616,11 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
 ) -> Result<Option<super::types::Subintegration>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "version"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -1703,10 +1707,11 @@ pub(crate) fn read_triggered_by_rule<const BUILD: bool>(
 ) -> Result<Option<super::types::TriggeredByRule>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["id", "name", "description"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"id" => Some(0),
@@ -1829,10 +1834,11 @@ pub(crate) fn read_identification<const BUILD: bool>(
         "first_seen_at",
         "last_seen_at",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<6> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"visitor_id" => Some(0),
@@ -2002,10 +2008,11 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
 ) -> Result<Option<super::types::IdentificationConfidence>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["score", "version", "comment"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"score" => Some(0),
@@ -2129,10 +2136,11 @@ pub(crate) fn read_supplementary_id_high_recall<const BUILD: bool>(
         "first_seen_at",
         "last_seen_at",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<6> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"visitor_id" => Some(0),
@@ -2309,10 +2317,11 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
         "os_version",
         "device",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<7> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"browser_name" => Some(0),
@@ -2498,10 +2507,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
 ) -> Result<Option<super::types::Proximity>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["id", "precision_radius", "confidence"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"id" => Some(0),
@@ -2651,10 +2661,11 @@ pub(crate) fn read_bot_info<const BUILD: bool>(
         "identity",
         "confidence",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<7> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"category" => Some(0),
@@ -2886,10 +2897,11 @@ pub(crate) fn read_ip_block_list<const BUILD: bool>(
 ) -> Result<Option<super::types::IpBlockList>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["email_spam", "attack_source", "tor_node"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"email_spam" => Some(0),
@@ -2995,10 +3007,11 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
 ) -> Result<Option<super::types::IpInfo>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["v4", "v6"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"v4" => Some(0),
@@ -3082,10 +3095,11 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
         "datacenter_result",
         "datacenter_name",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<9> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"address" => Some(0),
@@ -3289,10 +3303,11 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
         "continent_name",
         "subdivisions",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<12> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"accuracy_radius" => Some(0),
@@ -3561,10 +3576,11 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
 ) -> Result<Option<super::types::GeolocationSubdivision>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["iso_code", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"iso_code" => Some(0),
@@ -3669,10 +3685,11 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
         "datacenter_result",
         "datacenter_name",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<9> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"address" => Some(0),
@@ -3864,10 +3881,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
 ) -> Result<Option<super::types::ProxyDetails>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["proxy_type", "last_seen_at", "provider"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"proxy_type" => Some(0),
@@ -4010,10 +4028,11 @@ pub(crate) fn read_event_rule_action_allow<const BUILD: bool>(
         "type",
         "request_header_modifications",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<6> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"ruleset_id" => Some(0),
@@ -4174,10 +4193,11 @@ pub(crate) fn read_request_header_modifications<const BUILD: bool>(
 ) -> Result<Option<super::types::RequestHeaderModifications>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["remove", "set", "append"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"remove" => Some(0),
@@ -4301,10 +4321,11 @@ pub(crate) fn read_rule_action_header_field<const BUILD: bool>(
 ) -> Result<Option<super::types::RuleActionHeaderField>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "value"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -4408,10 +4429,11 @@ pub(crate) fn read_event_rule_action_block<const BUILD: bool>(
         "headers",
         "body",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<8> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"ruleset_id" => Some(0),
@@ -4626,10 +4648,11 @@ pub(crate) fn read_tampering_details<const BUILD: bool>(
 ) -> Result<Option<super::types::TamperingDetails>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["anomaly_score", "anti_detect_browser"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"anomaly_score" => Some(0),
@@ -4735,10 +4758,11 @@ pub(crate) fn read_velocity<const BUILD: bool>(
         "distinct_ip_by_linked_id",
         "distinct_visitor_id_by_linked_id",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<8> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"distinct_ip" => Some(0),
@@ -4886,10 +4910,11 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
 ) -> Result<Option<super::types::VelocityData>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["5_minutes", "1_hour", "24_hours"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"5_minutes" => Some(0),
@@ -5050,10 +5075,11 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
         "relay",
         "ml_prediction",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<7> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"timezone_mismatch" => Some(0),
@@ -5239,10 +5265,11 @@ pub(crate) fn read_raw_device_attributes<const BUILD: bool>(
         "keyboard_layout_hash",
         "keyboard_layout_name",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<35> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"font_preferences" => Some(0),
@@ -5900,10 +5927,11 @@ pub(crate) fn read_font_preferences<const BUILD: bool>(
         "min",
         "system",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<8> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"default" => Some(0),
@@ -6079,10 +6107,11 @@ pub(crate) fn read_emoji<const BUILD: bool>(
         "x",
         "y",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<10> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"font" => Some(0),
@@ -6278,10 +6307,11 @@ pub(crate) fn read_canvas<const BUILD: bool>(
 ) -> Result<Option<super::types::Canvas>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["winding", "geometry", "text"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"winding" => Some(0),
@@ -6389,10 +6419,11 @@ pub(crate) fn read_web_gl_extensions<const BUILD: bool>(
         "extension_parameters",
         "unsupported_extensions",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<7> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"context_attributes" => Some(0),
@@ -6553,10 +6584,11 @@ pub(crate) fn read_web_gl_basics<const BUILD: bool>(
         "renderer_unmasked",
         "shading_language_version",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<7> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"version" => Some(0),
@@ -6707,10 +6739,11 @@ pub(crate) fn read_touch_support<const BUILD: bool>(
 ) -> Result<Option<super::types::TouchSupport>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["touch_event", "touch_start", "max_touch_points"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"touch_event" => Some(0),
@@ -6828,10 +6861,11 @@ pub(crate) fn read_plugin<const BUILD: bool>(
 ) -> Result<Option<super::types::Plugin>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["name", "description", "mimeTypes"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -6950,10 +6984,11 @@ pub(crate) fn read_plugin_mime_type<const BUILD: bool>(
 ) -> Result<Option<super::types::PluginMimeType>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["type", "suffixes", "description"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"type" => Some(0),
@@ -7054,10 +7089,11 @@ pub(crate) fn read_label<const BUILD: bool>(
 ) -> Result<Option<super::types::Label>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["label", "prediction", "ml_score"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"label" => Some(0),

@@ -103,10 +103,11 @@ pub(crate) fn read_identification_webhook<const BUILD: bool>(
         "supplementaryIds",
         "proximity",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<47> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"requestId" => Some(0),
@@ -829,10 +830,11 @@ pub(crate) fn read_ip_location<const BUILD: bool>(
         "subdivisions",
         "timezone",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<10> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"accuracyRadius" => Some(0),
@@ -1037,10 +1039,11 @@ pub(crate) fn read_city<const BUILD: bool>(
 ) -> Result<Option<super::types::City>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -1113,10 +1116,11 @@ pub(crate) fn read_continent<const BUILD: bool>(
 ) -> Result<Option<super::types::Continent>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"code" => Some(0),
@@ -1203,10 +1207,11 @@ pub(crate) fn read_country<const BUILD: bool>(
 ) -> Result<Option<super::types::Country>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"code" => Some(0),
@@ -1293,10 +1298,11 @@ pub(crate) fn read_subdivision<const BUILD: bool>(
 ) -> Result<Option<super::types::Subdivision>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["isoCode", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"isoCode" => Some(0),
@@ -1391,10 +1397,11 @@ pub(crate) fn read_browser_details<const BUILD: bool>(
         "device",
         "userAgent",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<8> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"browserName" => Some(0),
@@ -1560,10 +1567,11 @@ pub(crate) fn read_confidence<const BUILD: bool>(
 ) -> Result<Option<super::types::Confidence>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["score", "revision", "comment"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"score" => Some(0),
@@ -1664,10 +1672,11 @@ pub(crate) fn read_seen_at<const BUILD: bool>(
 ) -> Result<Option<super::types::SeenAt>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["global", "subscription"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"global" => Some(0),
@@ -1754,10 +1763,11 @@ pub(crate) fn read_raw_device_attribute<const BUILD: bool>(
 ) -> Result<Option<super::types::RawDeviceAttribute>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["value", "error"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"value" => Some(0),
@@ -1842,10 +1852,11 @@ pub(crate) fn read_raw_device_attribute_error<const BUILD: bool>(
 ) -> Result<Option<super::types::RawDeviceAttributeError>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "message"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -1932,10 +1943,11 @@ pub(crate) fn read_bot<const BUILD: bool>(
 ) -> Result<Option<super::types::Bot>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "type"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -2041,10 +2053,11 @@ pub(crate) fn read_root_apps<const BUILD: bool>(
 ) -> Result<Option<super::types::RootApps>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -2117,10 +2130,11 @@ pub(crate) fn read_emulator<const BUILD: bool>(
 ) -> Result<Option<super::types::Emulator>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -2193,10 +2207,11 @@ pub(crate) fn read_ip_info<const BUILD: bool>(
 ) -> Result<Option<super::types::IpInfo>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["v4", "v6"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"v4" => Some(0),
@@ -2271,10 +2286,11 @@ pub(crate) fn read_ip_info_v4<const BUILD: bool>(
 ) -> Result<Option<super::types::IpInfoV4>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 4] = ["address", "geolocation", "asn", "datacenter"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<5> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"address" => Some(0),
@@ -2414,10 +2430,11 @@ pub(crate) fn read_geolocation<const BUILD: bool>(
         "continent",
         "subdivisions",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<10> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"accuracyRadius" => Some(0),
@@ -2646,10 +2663,11 @@ pub(crate) fn read_geolocation_city<const BUILD: bool>(
 ) -> Result<Option<super::types::GeolocationCity>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -2728,10 +2746,11 @@ pub(crate) fn read_geolocation_country<const BUILD: bool>(
 ) -> Result<Option<super::types::GeolocationCountry>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"code" => Some(0),
@@ -2827,10 +2846,11 @@ pub(crate) fn read_geolocation_continent<const BUILD: bool>(
 ) -> Result<Option<super::types::GeolocationContinent>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["code", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"code" => Some(0),
@@ -2926,10 +2946,11 @@ pub(crate) fn read_geolocation_subdivision<const BUILD: bool>(
 ) -> Result<Option<super::types::GeolocationSubdivision>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["isoCode", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"isoCode" => Some(0),
@@ -3025,10 +3046,11 @@ pub(crate) fn read_ip_info_asn<const BUILD: bool>(
 ) -> Result<Option<super::types::IpInfoAsn>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["asn", "name", "network"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"asn" => Some(0),
@@ -3145,10 +3167,11 @@ pub(crate) fn read_ip_info_data_center<const BUILD: bool>(
 ) -> Result<Option<super::types::IpInfoDataCenter>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "name"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -3244,10 +3267,11 @@ pub(crate) fn read_ip_info_v6<const BUILD: bool>(
 ) -> Result<Option<super::types::IpInfoV6>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 4] = ["address", "geolocation", "asn", "datacenter"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<5> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"address" => Some(0),
@@ -3377,10 +3401,11 @@ pub(crate) fn read_ip_blocklist<const BUILD: bool>(
 ) -> Result<Option<super::types::IpBlocklist>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "details"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -3465,10 +3490,11 @@ pub(crate) fn read_ip_blocklist_details<const BUILD: bool>(
 ) -> Result<Option<super::types::IpBlocklistDetails>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["emailSpam", "attackSource"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"emailSpam" => Some(0),
@@ -3567,10 +3593,11 @@ pub(crate) fn read_tor<const BUILD: bool>(
 ) -> Result<Option<super::types::Tor>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -3649,10 +3676,11 @@ pub(crate) fn read_vpn<const BUILD: bool>(
         "originCountry",
         "methods",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<6> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -3801,10 +3829,11 @@ pub(crate) fn read_vpn_methods<const BUILD: bool>(
         "osMismatch",
         "relay",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<6> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"timezoneMismatch" => Some(0),
@@ -3952,10 +3981,11 @@ pub(crate) fn read_proxy<const BUILD: bool>(
 ) -> Result<Option<super::types::Proxy>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["result", "confidence", "details"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4069,10 +4099,11 @@ pub(crate) fn read_proxy_details<const BUILD: bool>(
 ) -> Result<Option<super::types::ProxyDetails>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["proxyType", "lastSeenAt"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"proxyType" => Some(0),
@@ -4178,10 +4209,11 @@ pub(crate) fn read_tampering<const BUILD: bool>(
 ) -> Result<Option<super::types::Tampering>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["result", "anomalyScore", "antiDetectBrowser"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4298,10 +4330,11 @@ pub(crate) fn read_cloned_app<const BUILD: bool>(
 ) -> Result<Option<super::types::ClonedApp>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4374,10 +4407,11 @@ pub(crate) fn read_factory_reset<const BUILD: bool>(
 ) -> Result<Option<super::types::FactoryReset>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["time", "timestamp"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"time" => Some(0),
@@ -4476,10 +4510,11 @@ pub(crate) fn read_jailbroken<const BUILD: bool>(
 ) -> Result<Option<super::types::Jailbroken>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4552,10 +4587,11 @@ pub(crate) fn read_frida<const BUILD: bool>(
 ) -> Result<Option<super::types::Frida>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4628,10 +4664,11 @@ pub(crate) fn read_privacy_settings<const BUILD: bool>(
 ) -> Result<Option<super::types::PrivacySettings>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4704,10 +4741,11 @@ pub(crate) fn read_virtual_machine<const BUILD: bool>(
 ) -> Result<Option<super::types::VirtualMachine>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4780,10 +4818,11 @@ pub(crate) fn read_high_activity<const BUILD: bool>(
 ) -> Result<Option<super::types::HighActivity>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["result", "dailyRequests"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4888,10 +4927,11 @@ pub(crate) fn read_location_spoofing<const BUILD: bool>(
 ) -> Result<Option<super::types::LocationSpoofing>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -4964,10 +5004,11 @@ pub(crate) fn read_suspect_score<const BUILD: bool>(
 ) -> Result<Option<super::types::SuspectScore>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -5052,10 +5093,11 @@ pub(crate) fn read_remote_control<const BUILD: bool>(
 ) -> Result<Option<super::types::RemoteControl>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -5136,10 +5178,11 @@ pub(crate) fn read_velocity<const BUILD: bool>(
         "distinctIpByLinkedId",
         "distinctVisitorIdByLinkedId",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<8> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"distinctIp" => Some(0),
@@ -5287,10 +5330,11 @@ pub(crate) fn read_velocity_data<const BUILD: bool>(
 ) -> Result<Option<super::types::VelocityData>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["intervals"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"intervals" => Some(0),
@@ -5361,10 +5405,11 @@ pub(crate) fn read_velocity_intervals<const BUILD: bool>(
 ) -> Result<Option<super::types::VelocityIntervals>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["5m", "1h", "24h"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"5m" => Some(0),
@@ -5516,10 +5561,11 @@ pub(crate) fn read_developer_tools<const BUILD: bool>(
 ) -> Result<Option<super::types::DeveloperTools>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -5592,10 +5638,11 @@ pub(crate) fn read_mit_m_attack<const BUILD: bool>(
 ) -> Result<Option<super::types::MitMAttack>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 1] = ["result"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<2> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"result" => Some(0),
@@ -5668,10 +5715,11 @@ pub(crate) fn read_sdk<const BUILD: bool>(
 ) -> Result<Option<super::types::Sdk>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["platform", "version", "integrations"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"platform" => Some(0),
@@ -5794,10 +5842,11 @@ pub(crate) fn read_integration<const BUILD: bool>(
 ) -> Result<Option<super::types::Integration>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["name", "version", "subintegration"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -5901,10 +5950,11 @@ pub(crate) fn read_subintegration<const BUILD: bool>(
 ) -> Result<Option<super::types::Subintegration>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["name", "version"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"name" => Some(0),
@@ -5991,10 +6041,11 @@ pub(crate) fn read_supplementary_ids<const BUILD: bool>(
 ) -> Result<Option<super::types::SupplementaryIds>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["standard", "highRecall"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"standard" => Some(0),
@@ -6095,10 +6146,11 @@ pub(crate) fn read_supplementary_id<const BUILD: bool>(
         "firstSeenAt",
         "lastSeenAt",
     ];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<6> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"visitorId" => Some(0),
@@ -6228,10 +6280,11 @@ pub(crate) fn read_identification_confidence<const BUILD: bool>(
 ) -> Result<Option<super::types::IdentificationConfidence>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["score", "revision", "comment"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"score" => Some(0),
@@ -6349,10 +6402,11 @@ pub(crate) fn read_identification_seen_at<const BUILD: bool>(
 ) -> Result<Option<super::types::IdentificationSeenAt>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 2] = ["global", "subscription"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<3> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"global" => Some(0),
@@ -6453,10 +6507,11 @@ pub(crate) fn read_proximity<const BUILD: bool>(
 ) -> Result<Option<super::types::Proximity>, Abort> {
     /// The documented keys, in schema order.
     const KEYS: [&str; 3] = ["id", "precisionRadius", "confidence"];
-    /// Which key is expected after each: schema order at first, then the order the keys
-    /// last came in. Each key is first compared with the one expected.
+    /// Which key is expected after each: schema order at first, then, after each key,
+    /// the one that last came after it where another was expected. Each key is first
+    /// compared with the one expected.
     static ORDER: KeyOrder<4> = KeyOrder::new();
-    /// The index in `KEYS` of a key that came out of order.
+    /// The index in `KEYS` of a key other than the one expected.
     fn index_of(key: &[u8]) -> Option<usize> {
         match key {
             b"id" => Some(0),

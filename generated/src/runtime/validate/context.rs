@@ -852,3 +852,90 @@ impl<'a> Context<'a> {
         self.violation(path, Keyword::Required, offset, message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Context, KeyOrder, Member, Path};
+
+    /// The documented keys of the objects below.
+    const KEYS: [&str; 3] = ["a", "bb", "c"];
+
+    /// The index of one of [`KEYS`].
+    fn index_of(key: &[u8]) -> Option<usize> {
+        KEYS.iter().position(|name| name.as_bytes() == key)
+    }
+
+    /// What reading `object`'s members finds, with `order` as the readers' guess: each member
+    /// with its key's offset, then the end or the error, and what the key read last was when a
+    /// key was not documented (the generated readers use the key's text only then).
+    fn members(object: &str, order: &KeyOrder<4>) -> Vec<String> {
+        let mut cx = Context::new(object.as_bytes(), false, false);
+        let mut found = Vec::new();
+        if cx.begin_object().is_err() {
+            return vec!["not an object".to_owned()];
+        }
+        let (mut first, mut previous) = (true, KeyOrder::<4>::START);
+        loop {
+            match cx.next_member(first, &KEYS, order, &mut previous, index_of) {
+                Ok(Some(member)) => {
+                    let key = match member {
+                        Member::Other => format!(" {:?}", cx.key().decode()),
+                        Member::Documented(_) => String::new(),
+                    };
+                    found.push(format!("{member:?}{key} at {}", cx.key_offset()));
+                    if cx.skip(&Path::Root).is_err() {
+                        found.push(format!("error at {}", cx.reader.offset()));
+                        break;
+                    }
+                }
+                Ok(None) => {
+                    found.push("end".to_owned());
+                    break;
+                }
+                Err(_) => {
+                    found.push(format!("error at {}", cx.reader.offset()));
+                    break;
+                }
+            }
+            first = false;
+        }
+        found
+    }
+
+    /// Whatever order a reader learned, each key is found as with schema order: escaped keys,
+    /// keys no schema names, duplicates, keys past the last documented one, the empty key, an
+    /// empty object and objects cut short, under every one of the 256 states of the guess.
+    #[test]
+    fn what_a_reader_finds_does_not_depend_on_the_order_it_learned() {
+        let objects = [
+            r#"{"a":1,"bb":2,"c":3}"#,
+            r#"{"c":1,"bb":2,"a":3}"#,
+            r#"{"\u0061":1,"a":2}"#,
+            r#"{"b\u0062":1,"bb":2,"bbb":3}"#,
+            r#"{"bb":1,"zz":0,"a":2,"bb":3}"#,
+            r#"{"":1,"c":2}"#,
+            r#"{"c":1,"a":2,"bb":3,"d":4}"#,
+            r#"{"a":1,"#,
+            r#"{"bb" 1}"#,
+            r#"{"a":1 "c":2}"#,
+            "{}",
+            r#"{"c"#,
+        ];
+        let schema_order = KeyOrder::<4>::new();
+        for object in objects {
+            let expected = members(object, &schema_order);
+            for state in 0..4_usize.pow(4) {
+                let order = KeyOrder::<4>::new();
+                for slot in 0..4 {
+                    order.learn(slot, state / 4_usize.pow(u32::try_from(slot).unwrap()) % 4);
+                }
+                assert_eq!(members(object, &order), expected, "{object} with the guess {state}");
+            }
+        }
+        // The objects tell documented keys, escaped ones included, from others.
+        assert_eq!(
+            members(r#"{"\u0061":1,"zz":2}"#, &schema_order),
+            ["Documented(0) at 1", r#"Other "zz" at 12"#, "end"]
+        );
+    }
+}

@@ -6,12 +6,14 @@
 //! and a lookup. Schema order is the first guess. Real deliveries come in the order of the
 //! vendor's serializer, which is not always the schema's: the real event payload 09 has 89 of
 //! its 228 keys out of schema order. Each reader keeps one `KeyOrder` for the whole process
-//! and, on a key out of the order it expected, records which key followed the previous one,
-//! so that payloads from one serializer find their keys where they expect them from the second
-//! payload on.
+//! and, on a documented key other than the one it expected, records it as the one that follows
+//! the previous documented key (undocumented keys are passed over), so that payloads from one
+//! serializer, with the same keys, find them where expected from the second payload on.
 //!
 //! What it holds changes how fast a payload is read, never what the reader finds: the expected
-//! key is only compared, and a key that is not it is looked up as if there were no guess.
+//! key is only compared, and a key that is not it is looked up as if there were no guess. That
+//! comparison is of the key's bytes as written with the name, so names that JSON writes with an
+//! escape are refused by the generator.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -64,7 +66,7 @@ mod tests {
         assert_eq!(order.after(KeyOrder::<4>::START), 0);
         assert_eq!(order.after(0), 1);
         assert_eq!(order.after(1), 2);
-        // After the last of the three keys, none is expected.
+        // After the last of the three keys, 3: past the keys, so none is expected.
         assert_eq!(order.after(2), 3);
     }
 
