@@ -2,7 +2,7 @@
 # Runs `examples/paired` (issue 12's ratios in interleaved rounds) several times, a pause between
 # runs, and prints one line per run with each target's verdict, to show how far one run's
 # verdict can be trusted on the machine at hand: on this project's shared machine the same build
-# judged target 2 met on 9 to 19 of the 20 payloads within twenty minutes.
+# judged target 2 met on 9 to 15 of the 20 payloads within ten minutes.
 #
 #   bash tests/benches/paired-series.sh [RUNS] [PAUSE-SECONDS] [ROUNDS]   # 10, 50 and 21 unless given
 #
